@@ -1,0 +1,5 @@
+//! pointsim: a simulator of municipal points-scoring ("social credit") systems.
+#![deny(missing_docs)]
+
+pub mod scenario;
+pub mod stats;

@@ -1,0 +1,265 @@
+//! The validated scenario: the domain types every later stage reads.
+//!
+//! A [`Scenario`] is only ever built by the reader in this module after every
+//! check has passed, so the engine can rely on its invariants (documented on
+//! each field) without checking them again.
+
+use serde::Serialize;
+
+/// Where a value comes from: a citation, or a flag that it is an assumption.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Provenance {
+    /// Citation for the value (`source = "..."` in the file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// `assumed = true` in the file: the value is an assumption, not a sourced fact.
+    pub assumed: bool,
+}
+
+/// The length of one simulation step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StepUnit {
+    /// 1/365 of a year.
+    Day,
+    /// 1/52 of a year.
+    Week,
+    /// 1/12 of a year.
+    Month,
+}
+
+impl StepUnit {
+    /// Steps in one scenario year (365, 52 or 12).
+    pub fn steps_per_year(self) -> u32 {
+        match self {
+            StepUnit::Day => 365,
+            StepUnit::Week => 52,
+            StepUnit::Month => 12,
+        }
+    }
+
+    /// Length of one step in years.
+    pub fn years(self) -> f64 {
+        1.0 / f64::from(self.steps_per_year())
+    }
+
+    /// The word used in the scenario file and in outputs (`day`, `week`, `month`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepUnit::Day => "day",
+            StepUnit::Week => "week",
+            StepUnit::Month => "month",
+        }
+    }
+}
+
+/// Start score and optional clamp.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreRange {
+    /// Every subject's score at step 0. Within `[min, max]` when those are given.
+    pub start: i64,
+    /// Scores never go below this, when given.
+    pub min: Option<i64>,
+    /// Scores never go above this, when given. `min <= max` when both are given.
+    pub max: Option<i64>,
+}
+
+impl ScoreRange {
+    /// Clamp a score to `[min, max]`.
+    pub fn clamp(&self, score: i64) -> i64 {
+        let mut s = score;
+        if let Some(lo) = self.min {
+            s = s.max(lo);
+        }
+        if let Some(hi) = self.max {
+            s = s.min(hi);
+        }
+        s
+    }
+}
+
+/// A grade. Tiers are kept sorted by `min`, lowest first; the lowest tier
+/// also holds every score below its `min`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Tier {
+    /// Unique name, e.g. `AAA`.
+    pub name: String,
+    /// Human label (defaults to the name).
+    pub label: String,
+    /// Inclusive lower bound. Strictly increasing along the tier list.
+    pub min: i64,
+    /// Where the threshold comes from.
+    pub provenance: Provenance,
+}
+
+/// A population group. Exact sizes come from the population stage.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// Unique name (`all` when the file defines no groups).
+    pub name: String,
+    /// Share as written in the file (shares sum to 1 within 1e-9).
+    pub share: f64,
+    /// Rate multiplier per rule, indexed like [`Scenario::rules`] (default 1).
+    pub rate_multiplier: Vec<f64>,
+    /// Where the share and multipliers come from.
+    pub provenance: Provenance,
+}
+
+/// A recorded behaviour: a Poisson process that adds or removes points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Rule {
+    /// Unique id, `[a-z0-9_]+`.
+    pub id: String,
+    /// Human label (defaults to the id).
+    pub label: String,
+    /// Points added (positive) or removed (negative) per event.
+    pub points: i64,
+    /// Expected events per subject per year, finite and `>= 0`.
+    pub rate: f64,
+    /// At most this many events per subject per scenario year.
+    pub max_per_year: Option<u32>,
+    /// Rate multiplier per tier, indexed like [`Scenario::tiers`] (default 1).
+    pub rate_by_tier: Vec<f64>,
+    /// Where the points and rate come from.
+    pub provenance: Provenance,
+}
+
+/// A score threshold that opens a perk: `min_tier` or `min_score` in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MinThreshold {
+    /// Index into [`Scenario::tiers`]: the subject's tier is this one or higher.
+    Tier(usize),
+    /// The subject's score is at least this.
+    Score(i64),
+}
+
+/// A score threshold that imposes a restriction: `max_tier` or `max_score`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaxThreshold {
+    /// Index into [`Scenario::tiers`]: the subject's tier is this one or lower.
+    Tier(usize),
+    /// The subject's score is at most this.
+    Score(i64),
+}
+
+/// Something granted to subjects at or above a threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Perk {
+    /// Unique id among perks, `[a-z0-9_]+`.
+    pub id: String,
+    /// Human label (defaults to the id).
+    pub label: String,
+    /// Who gets it.
+    pub threshold: MinThreshold,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+/// Something imposed on subjects at or below a threshold.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Restriction {
+    /// Unique id among restrictions, `[a-z0-9_]+`.
+    pub id: String,
+    /// Human label (defaults to the id).
+    pub label: String,
+    /// Who gets it.
+    pub threshold: MaxThreshold,
+    /// Where it comes from.
+    pub provenance: Provenance,
+}
+
+/// How lost points come back (`[recovery]`); both mechanisms are optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Recovery {
+    /// After this many whole steps with no negative record, every point lost
+    /// since the last restoration is given back (then clamped).
+    pub restore_after: Option<u32>,
+    /// At the end of every step, the score moves this many points toward
+    /// `score.start` (never past it). `> 0` when given.
+    pub drift: Option<i64>,
+}
+
+/// Reporting options (`[report]`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Width in points of a `histogram.csv` bin (`>= 1`, default 10).
+    pub bin_width: u32,
+    /// Steps between rows of `steps.csv` (`>= 1`, default 1); step 0 and the
+    /// last step are always included.
+    pub snapshot_every: u32,
+}
+
+impl Default for Report {
+    fn default() -> Self {
+        Report { bin_width: 10, snapshot_every: 1 }
+    }
+}
+
+/// A complete, validated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Format version the file was written for (1).
+    pub schema_version: u32,
+    /// Scenario name, shown in every output.
+    pub name: String,
+    /// Free text.
+    pub description: String,
+    /// Where the numbers come from.
+    pub sources: Vec<String>,
+    /// Default seed (`--seed` overrides).
+    pub seed: u64,
+    /// Number of steps, `1..=MAX_STEPS`.
+    pub steps: u32,
+    /// Length of a step.
+    pub step: StepUnit,
+    /// Start score and clamp.
+    pub score: ScoreRange,
+    /// Tiers sorted by `min`, lowest first; never empty (a file without
+    /// tiers gets one tier named `all` with `min = i64::MIN`).
+    pub tiers: Vec<Tier>,
+    /// Total number of subjects, `>= 1`.
+    pub population: u64,
+    /// Groups in file order; never empty (one group `all` when none is given).
+    pub groups: Vec<Group>,
+    /// Rules in file order.
+    pub rules: Vec<Rule>,
+    /// Perks in file order.
+    pub perks: Vec<Perk>,
+    /// Restrictions in file order.
+    pub restrictions: Vec<Restriction>,
+    /// Recovery of lost points.
+    pub recovery: Recovery,
+    /// Reporting options.
+    pub report: Report,
+}
+
+/// The largest step count a scenario may ask for (about 274 years of days).
+pub const MAX_STEPS: u32 = 100_000;
+
+impl Scenario {
+    /// Index of the tier a score falls in.
+    pub fn tier_of(&self, score: i64) -> usize {
+        // tiers are sorted by min; the lowest tier catches everything below
+        self.tiers.iter().rposition(|t| score >= t.min).unwrap_or(0)
+    }
+
+    /// The lowest score that opens a perk.
+    pub fn perk_min_score(&self, perk: &Perk) -> i64 {
+        match perk.threshold {
+            MinThreshold::Score(s) => s,
+            MinThreshold::Tier(0) => i64::MIN,
+            MinThreshold::Tier(k) => self.tiers[k].min,
+        }
+    }
+
+    /// The highest score that still carries a restriction.
+    pub fn restriction_max_score(&self, r: &Restriction) -> i64 {
+        match r.threshold {
+            MaxThreshold::Score(s) => s,
+            MaxThreshold::Tier(k) if k + 1 == self.tiers.len() => i64::MAX,
+            MaxThreshold::Tier(k) => self.tiers[k + 1].min - 1,
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Statistics: mergeable integer accumulators filled by the engine, and the
+//! summary (score moments, quantiles, tier, perk and restriction counts)
+//! derived from them once the run is over.
+//!
+//! Everything the engine accumulates is an integer, so partial results merge
+//! exactly in any order and the summary is identical on any number of threads.
+
+mod hist;
+mod summary;
+
+pub use hist::SnapshotHistograms;
+pub use summary::{
+    BinnedHistogram, QUANTILES, RuleTotals, RunTotals, ScoreStats, Slice, Snapshot, Summary, summarise,
+};

@@ -97,6 +97,8 @@ pub struct Tier {
 pub struct Group {
     /// Unique name (`all` when the file defines no groups).
     pub name: String,
+    /// Free text.
+    pub description: String,
     /// Share as written in the file (shares sum to 1 within 1e-9).
     pub share: f64,
     /// Rate multiplier per rule, indexed like [`Scenario::rules`] (default 1).
@@ -112,6 +114,8 @@ pub struct Rule {
     pub id: String,
     /// Human label (defaults to the id).
     pub label: String,
+    /// Free text.
+    pub description: String,
     /// Points added (positive) or removed (negative) per event.
     pub points: i64,
     /// Expected events per subject per year, finite and `>= 0`.
@@ -151,6 +155,8 @@ pub struct Perk {
     pub id: String,
     /// Human label (defaults to the id).
     pub label: String,
+    /// Free text.
+    pub description: String,
     /// Who gets it.
     pub threshold: MinThreshold,
     /// Where it comes from.
@@ -164,6 +170,8 @@ pub struct Restriction {
     pub id: String,
     /// Human label (defaults to the id).
     pub label: String,
+    /// Free text.
+    pub description: String,
     /// Who gets it.
     pub threshold: MaxThreshold,
     /// Where it comes from.
@@ -208,7 +216,7 @@ pub struct Scenario {
     pub description: String,
     /// Where the numbers come from.
     pub sources: Vec<String>,
-    /// Default seed (`--seed` overrides).
+    /// Default seed (`--seed` overrides; 0 when the file gives none).
     pub seed: u64,
     /// Number of steps, `1..=MAX_STEPS`.
     pub steps: u32,

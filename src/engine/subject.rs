@@ -1,0 +1,263 @@
+//! One subject's whole history, simulated event to event.
+//!
+//! Between events nothing happens, so the simulation jumps from one event
+//! to the next: with total rate `Λ` the wait is exponential with mean `1/Λ`
+//! and the rule that fires is chosen with probability `rate / Λ` (inversion
+//! on a cumulative table, binary search). Rates change only at *change
+//! points*: the end of a step in which the score changed (the tier is
+//! re-evaluated there), a year boundary while a cap binds, a due
+//! restoration, and every step end while drift applies. At a change point
+//! an undelivered wait is kept if the rates did not change and redrawn if
+//! they did; both are exact because exponential waits are memoryless. The
+//! cost follows the number of events, not subjects × steps × rules.
+
+use super::Accum;
+use super::compiled::{Compiled, NO_CAP};
+use super::rng::{Purpose, Stream};
+
+/// Why a subject's score changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// An event of the rule with this index.
+    Rule(usize),
+    /// Lost points given back after a clean period.
+    Restore,
+    /// Drift toward the start score.
+    Drift,
+}
+
+/// Receives every score change of a subject, in time order.
+pub trait Observer {
+    /// A change during step `step` (0-based) at time `time` (in steps).
+    fn change(&mut self, step: u32, time: f64, cause: Cause, before: i64, after: i64);
+}
+
+/// An observer that ignores everything (the full run uses it).
+pub struct Ignore;
+
+impl Observer for Ignore {
+    #[inline]
+    fn change(&mut self, _: u32, _: f64, _: Cause, _: i64, _: i64) {}
+}
+
+/// Per-worker scratch space for cap counters.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    counts: Vec<u32>,
+    blocked: Vec<bool>,
+}
+
+/// Deltas for the snapshot histograms, coalesced within one snapshot row.
+struct Recorder {
+    group: usize,
+    row: usize,
+    from: i64,
+}
+
+impl Recorder {
+    /// Note that the score changes from `before` during a step whose first affected row is `row`.
+    #[inline]
+    fn change(&mut self, acc: &mut Accum, row: usize, before: i64) {
+        if row != self.row {
+            self.flush(acc, before);
+            self.row = row;
+            self.from = before;
+        }
+    }
+
+    #[inline]
+    fn flush(&mut self, acc: &mut Accum, current: i64) {
+        if self.row != 0 && current != self.from {
+            acc.hist.add(self.row, self.group, self.from, -1);
+            acc.hist.add(self.row, self.group, current, 1);
+        }
+        self.row = 0;
+    }
+}
+
+/// Simulate one subject from step 0 to the end and return its final score.
+pub(crate) fn simulate<O: Observer>(
+    c: &Compiled,
+    seed: u64,
+    subject: u64,
+    group: usize,
+    scratch: &mut Scratch,
+    acc: &mut Accum,
+    obs: &mut O,
+) -> i64 {
+    let mut rng = Stream::new(seed, subject, Purpose::Events);
+    scratch.counts.clear();
+    scratch.counts.resize(c.n_capped, 0);
+    scratch.blocked.clear();
+    scratch.blocked.resize(c.n_capped, false);
+    let mut binding = 0usize; // caps reached this year
+    let mut count_year = 0u32;
+
+    let horizon = f64::from(c.steps);
+    let mut score = c.start;
+    let mut tier = if c.tier_dependent { c.tier_of(score) } else { 0 };
+    let mut table = c.table(group, tier);
+    let mut total = c.cum[table + c.n_rules - 1];
+    let mut rec = Recorder { group, row: 0, from: score };
+
+    let mut t = 0.0f64;
+    let mut pending: Option<f64> = None; // time of the next event at the current rates
+    let mut dirty = false; // score changed during the current step
+    let mut lost = 0i64; // points lost since the last restoration
+    let mut last_negative = 0u32; // step of the last negative record
+
+    loop {
+        // the next change point: rates (or the score) may change there
+        let mut tc = horizon;
+        let next_boundary = t.floor() + 1.0;
+        if (c.tier_dependent && dirty) || (c.drift.is_some() && score != c.start) {
+            tc = tc.min(next_boundary);
+        }
+        if binding > 0 {
+            tc = tc.min(f64::from((count_year + 1) * c.steps_per_year));
+        }
+        if let (Some(after), true) = (c.restore_after, lost > 0) {
+            tc = tc.min(f64::from(last_negative) + 1.0 + f64::from(after));
+        }
+
+        let te = match pending {
+            Some(te) => te,
+            None if total > 0.0 => t + rng.exp1() / total,
+            None => f64::INFINITY,
+        };
+
+        if te < tc {
+            // an event
+            t = te;
+            pending = None;
+            let step = (t as u32).min(c.steps - 1);
+            let year = step / c.steps_per_year;
+            if year != count_year {
+                count_year = year;
+                scratch.counts.iter_mut().for_each(|n| *n = 0);
+                scratch.blocked.iter_mut().for_each(|b| *b = false);
+                binding = 0;
+            }
+            let rule = if binding == 0 {
+                let u = rng.uniform() * total;
+                let cum = &c.cum[table..table + c.n_rules];
+                cum.partition_point(|&x| x <= u).min(c.n_rules - 1)
+            } else {
+                pick_unblocked(c, table, total, &scratch.blocked, rng.uniform())
+            };
+            let before = score;
+            let wanted = before.saturating_add(c.points[rule]);
+            score = wanted.clamp(c.min, c.max);
+            acc.rule_events[rule] += 1;
+            acc.rule_points[rule] += score - before;
+            acc.rule_clamped[rule] += wanted.abs_diff(score);
+            if c.points[rule] < 0 {
+                lost += before - score;
+                last_negative = step;
+            }
+            let slot = c.cap_slot[rule];
+            if slot != NO_CAP {
+                let slot = usize::from(slot);
+                scratch.counts[slot] += 1;
+                if scratch.counts[slot] >= c.cap[rule] && !scratch.blocked[slot] {
+                    scratch.blocked[slot] = true;
+                    binding += 1;
+                    total -= c.rate[table + rule];
+                }
+            }
+            if score != before {
+                rec.change(acc, c.first_row_after(step), before);
+                dirty = true;
+                obs.change(step, t, Cause::Rule(rule), before, score);
+            }
+            continue;
+        }
+
+        // a change point at time tc, the end of step tc - 1
+        if te.is_finite() {
+            pending = Some(te);
+        }
+        t = tc;
+        let boundary = tc as u32;
+        if boundary == 0 {
+            break; // a zero-step horizon cannot happen for a validated scenario
+        }
+        let step = boundary - 1;
+        if let Some(after) = c.restore_after
+            && lost > 0
+            && boundary == last_negative + 1 + after
+        {
+            let before = score;
+            score = score.saturating_add(lost).clamp(c.min, c.max);
+            acc.points_restored += score - before;
+            lost = 0;
+            if score != before {
+                rec.change(acc, c.first_row_after(step), before);
+                dirty = true;
+                obs.change(step, t, Cause::Restore, before, score);
+            }
+        }
+        if let Some(d) = c.drift
+            && score != c.start
+            && t == next_boundary
+        {
+            let before = score;
+            score = if score < c.start { (score + d).min(c.start) } else { (score - d).max(c.start) };
+            acc.points_drifted += score - before;
+            rec.change(acc, c.first_row_after(step), before);
+            dirty = true;
+            obs.change(step, t, Cause::Drift, before, score);
+        }
+        if boundary >= c.steps {
+            break;
+        }
+        let mut rates_changed = false;
+        if c.tier_dependent && dirty {
+            let now = c.tier_of(score);
+            if now != tier {
+                tier = now;
+                rates_changed = true;
+            }
+        }
+        dirty = false;
+        if binding > 0 && boundary % c.steps_per_year == 0 {
+            count_year = boundary / c.steps_per_year;
+            scratch.counts.iter_mut().for_each(|n| *n = 0);
+            scratch.blocked.iter_mut().for_each(|b| *b = false);
+            binding = 0;
+            rates_changed = true;
+        }
+        if rates_changed {
+            table = c.table(group, tier);
+            total = c.cum[table + c.n_rules - 1];
+            for (slot, &b) in scratch.blocked.iter().enumerate() {
+                if b {
+                    let rule = c.cap_slot.iter().position(|&s| usize::from(s) == slot).unwrap_or(0);
+                    total -= c.rate[table + rule];
+                }
+            }
+            pending = None;
+        }
+    }
+    rec.flush(acc, score);
+    score
+}
+
+/// Choose a rule by inversion over the rules whose cap is not reached.
+fn pick_unblocked(c: &Compiled, table: usize, total: f64, blocked: &[bool], u: f64) -> usize {
+    let target = u * total;
+    let mut acc = 0.0;
+    let mut last_open = 0;
+    for r in 0..c.n_rules {
+        let slot = c.cap_slot[r];
+        if slot != NO_CAP && blocked[usize::from(slot)] {
+            continue;
+        }
+        acc += c.rate[table + r];
+        last_open = r;
+        if target < acc {
+            return r;
+        }
+    }
+    last_open
+}

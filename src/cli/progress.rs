@@ -1,0 +1,41 @@
+//! A progress bar over subjects, shown only on a terminal and only once a run has taken a second.
+
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Progress of a run; cheap to update from worker threads.
+pub struct Progress {
+    bar: ProgressBar,
+    start: Instant,
+    enabled: bool,
+    shown: AtomicBool,
+}
+
+impl Progress {
+    /// A bar for `total` subjects; hidden when `quiet` or stderr is not a terminal.
+    pub fn new(total: u64, quiet: bool) -> Self {
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {per_sec}  eta {eta}")
+                .expect("the template is valid"),
+        );
+        Progress { bar, start: Instant::now(), enabled: !quiet && std::io::stderr().is_terminal(), shown: AtomicBool::new(false) }
+    }
+
+    /// Count `n` more subjects done.
+    pub fn inc(&self, n: u64) {
+        self.bar.inc(n);
+        if self.enabled && !self.shown.load(Ordering::Relaxed) && self.start.elapsed() > Duration::from_secs(1) {
+            self.shown.store(true, Ordering::Relaxed);
+            self.bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    }
+
+    /// Remove the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -1,0 +1,146 @@
+//! `pointsim run`: validate a scenario, simulate it, write the outputs and print a summary.
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+use anyhow::Context as _;
+use pointsim::output::{self, RunInfo};
+use pointsim::scenario::{self, Diagnostic, Diagnostics, Loaded};
+use pointsim::{MAX_POPULATION, Overrides};
+
+use super::progress::Progress;
+use super::{Failure, term};
+
+/// Run a scenario and write its results to a folder.
+///
+/// Writes summary.json, steps.csv, histogram.csv and manifest.json, then
+/// prints tier shares and perk access. Nothing is written when the scenario
+/// has errors, and a folder holding earlier results is refused unless
+/// --force is given.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+    pointsim run scenarios/rongcheng.toml\n  \
+    pointsim run scenarios/rongcheng.toml --seed 7 --population 10000 --out /tmp/try --force")]
+pub struct Args {
+    /// Scenario file (TOML).
+    scenario: PathBuf,
+    /// Output folder [default: output/<scenario file stem>].
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    /// Seed for this run, replacing `scenario.seed`.
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Number of subjects, replacing `population.size` (for quick tries).
+    #[arg(long, value_name = "N")]
+    population: Option<u64>,
+    /// Number of steps, replacing `scenario.steps` (for quick tries).
+    #[arg(long, value_name = "N")]
+    steps: Option<u32>,
+    /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Threads to use: `-j`, else `SLURM_CPUS_PER_TASK`, else every core.
+pub fn threads(jobs: Option<NonZeroUsize>) -> usize {
+    if let Some(j) = jobs {
+        return j.get();
+    }
+    if let Some(n) = std::env::var("SLURM_CPUS_PER_TASK").ok().and_then(|v| v.trim().parse::<usize>().ok())
+        && n > 0
+    {
+        return n;
+    }
+    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
+}
+
+/// The default output folder: `output/<file stem>`.
+fn default_out(scenario: &Path) -> PathBuf {
+    let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
+    Path::new("output").join(stem)
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let started_at = SystemTime::now();
+    let clock = Instant::now();
+    let loaded = scenario::load(&args.scenario).map_err(|e| super::check::bad_input(&e))?;
+    if !args.quiet && !loaded.warnings.items().is_empty() {
+        term::eprint(&loaded.warnings.render(term::color()));
+    }
+    let overrides = Overrides { seed: args.seed, population: args.population, steps: args.steps };
+    let threads = threads(args.jobs);
+    let Loaded { mut scenario, source, .. } = loaded;
+    pointsim::apply_overrides(&mut scenario, &overrides)
+        .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
+
+    // refuse what cannot run before anything is written
+    let mut diags = Diagnostics::new(&source.name, &source.text);
+    let size_span = source.span_of("population.size");
+    if scenario.population > MAX_POPULATION {
+        let mut d = Diagnostic::error(format!("a population of {} is more than pointsim supports", scenario.population))
+            .with_hint(format!("use at most {MAX_POPULATION} subjects"));
+        if let (None, Some(span)) = (overrides.population, size_span.clone()) {
+            d = d.with_span(span).with_label("too large");
+        }
+        diags.push(d);
+    } else if let Some(avail) = pointsim::available_memory()
+        && let Err(need) = pointsim::check_memory(&scenario, threads, avail)
+    {
+        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
+        let mut d = Diagnostic::error(format!(
+            "this run needs about {:.1} GiB of memory, but only {:.1} GiB are available",
+            gib(need),
+            gib(avail)
+        ))
+        .with_hint("lower `population.size`, or try `--population N` for a smaller run");
+        if let (None, Some(span)) = (overrides.population, size_span) {
+            d = d.with_span(span).with_label("this many subjects");
+        }
+        diags.push(d);
+    }
+    if diags.has_errors() {
+        return Err(Failure::BadInput(diags.render(term::color())));
+    }
+
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
+    output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
+
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    let progress = Progress::new(scenario.population, args.quiet);
+    let sim = pool.install(|| pointsim::simulate(&scenario, scenario.seed, &|n| progress.inc(n)));
+    progress.finish();
+    let wall_seconds = clock.elapsed().as_secs_f64();
+
+    let info = RunInfo {
+        scenario_file: source.name.clone(),
+        scenario_sha256: source.sha256.clone(),
+        seed: scenario.seed,
+        overrides,
+        command_line: std::env::args().collect(),
+        threads,
+        wall_seconds,
+        started_at,
+    };
+    let files = [
+        ("summary.json", output::summary_json(&scenario, scenario.seed, &sim.summary)),
+        ("steps.csv", output::steps_csv(&scenario, &sim.summary)),
+        ("histogram.csv", output::histogram_csv(&scenario, &sim.summary)),
+        ("manifest.json", output::manifest_json(&scenario, &sim.summary, &info)),
+    ];
+    output::write_all(&out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    if !args.quiet {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        write!(stdout, "{}", output::terminal_summary(&scenario, scenario.seed, &sim.summary, wall_seconds))
+            .context("cannot write to stdout")?;
+        writeln!(stdout, "results: {}/", out.display()).context("cannot write to stdout")?;
+    }
+    Ok(())
+}

@@ -53,7 +53,8 @@ pub struct Overrides {
 /// Everything outside `run` is byte-identical for the same scenario file,
 /// seed, overrides, command line and pointsim version, whatever the number of
 /// threads or the time of day; `run` holds the only volatile facts
-/// (`started_at` as RFC 3339 UTC, `wall_seconds`, `threads`). To compare two
+/// (`started_at` as RFC 3339 UTC to the second, or `null` for a clock
+/// before 1970, `wall_seconds`, `threads`). To compare two
 /// manifests, drop `run`.
 ///
 /// `_sum` is unused today; it keeps the exporters' inputs uniform.
@@ -67,7 +68,7 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
         resolved_scenario: s,
         command: CommandDoc { argv: &info.command_line, reproduce: reproduce_command(info) },
         run: RunDoc {
-            started_at: humantime::format_rfc3339_seconds(info.started_at).to_string(),
+            started_at: rfc3339(info.started_at),
             wall_seconds: info.wall_seconds,
             threads: info.threads,
         },
@@ -87,6 +88,16 @@ pub fn reproduce_command(info: &RunInfo) -> String {
         cmd.push_str(&format!(" --steps {n}"));
     }
     cmd
+}
+
+/// `2024-05-01T12:00:00Z`, or `None` for a time humantime cannot format
+/// (before 1970 or after 9999), which it would otherwise panic on.
+fn rfc3339(t: SystemTime) -> Option<String> {
+    use std::fmt::Write;
+    t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let mut out = String::new();
+    write!(out, "{}", humantime::format_rfc3339_seconds(t)).ok()?;
+    Some(out)
 }
 
 /// Quote a word for a POSIX shell, leaving plain words as they are.
@@ -119,7 +130,7 @@ struct CommandDoc<'a> {
 
 #[derive(Serialize)]
 struct RunDoc {
-    started_at: String,
+    started_at: Option<String>,
     wall_seconds: f64,
     threads: usize,
 }
@@ -356,6 +367,13 @@ mod tests {
         a.as_object_mut().unwrap().remove("run");
         b.as_object_mut().unwrap().remove("run");
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn clock_outside_rfc3339_range_gives_null() {
+        assert_eq!(rfc3339(UNIX_EPOCH - Duration::from_secs(1)), None);
+        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(253_402_300_800)), None);
+        assert_eq!(rfc3339(UNIX_EPOCH).as_deref(), Some("1970-01-01T00:00:00Z"));
     }
 
     #[test]

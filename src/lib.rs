@@ -46,6 +46,7 @@
 #![deny(missing_docs)]
 
 pub mod engine;
+pub mod output;
 pub mod population;
 pub mod scenario;
 pub mod stats;

@@ -1,0 +1,382 @@
+//! `manifest.json`: everything needed to reproduce a run, and the few
+//! volatile facts about this particular run kept apart under `run`.
+
+use std::time::SystemTime;
+
+use serde::Serialize;
+
+pub use crate::Overrides;
+
+use super::to_pretty_json;
+use crate::scenario::Scenario;
+use crate::stats::Summary;
+
+/// Facts about one invocation that the results alone do not carry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunInfo {
+    /// The scenario path as given on the command line.
+    pub scenario_file: String,
+    /// SHA-256 of the scenario file's bytes, lowercase hex.
+    pub scenario_sha256: String,
+    /// The seed the run used (after `--seed`).
+    pub seed: u64,
+    /// Command-line values that replaced the file's.
+    pub overrides: Overrides,
+    /// The exact argv, program name first.
+    pub command_line: Vec<String>,
+    /// Worker threads used (does not change any result).
+    pub threads: usize,
+    /// Elapsed wall-clock time in seconds.
+    pub wall_seconds: f64,
+    /// When the run started.
+    pub started_at: SystemTime,
+}
+
+/// The run manifest as pretty-printed JSON (with a trailing newline).
+///
+/// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`, `seed`,
+/// `overrides{seed,population,steps}`, `resolved_scenario` (the validated
+/// scenario `s` after overrides, serialised in full), `command{argv,reproduce}`
+/// and `run{started_at,wall_seconds,threads}`.
+///
+/// # Reproducibility
+///
+/// Everything outside `run` is byte-identical for the same scenario file,
+/// seed, overrides, command line and pointsim version, whatever the number of
+/// threads or the time of day; `run` holds the only volatile facts
+/// (`started_at` as RFC 3339 UTC to the second, or `null` for a clock
+/// before 1970, `wall_seconds`, `threads`). To compare two
+/// manifests, drop `run`.
+///
+/// `_sum` is unused today; it keeps the exporters' inputs uniform.
+pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
+    let doc = ManifestDoc {
+        pointsim_version: env!("CARGO_PKG_VERSION"),
+        scenario_file: &info.scenario_file,
+        scenario_sha256: &info.scenario_sha256,
+        seed: info.seed,
+        overrides: &info.overrides,
+        resolved_scenario: s,
+        command: CommandDoc { argv: &info.command_line, reproduce: reproduce_command(info) },
+        run: RunDoc {
+            started_at: rfc3339(info.started_at),
+            wall_seconds: info.wall_seconds,
+            threads: info.threads,
+        },
+    };
+    to_pretty_json(&doc)
+}
+
+/// A shell command that reruns the same simulation:
+/// `pointsim run FILE --seed N [--population N] [--steps N]`, with the file
+/// name quoted for a POSIX shell when it needs it.
+pub fn reproduce_command(info: &RunInfo) -> String {
+    let mut cmd = format!("pointsim run {} --seed {}", shell_quote(&info.scenario_file), info.seed);
+    if let Some(p) = info.overrides.population {
+        cmd.push_str(&format!(" --population {p}"));
+    }
+    if let Some(n) = info.overrides.steps {
+        cmd.push_str(&format!(" --steps {n}"));
+    }
+    cmd
+}
+
+/// `2024-05-01T12:00:00Z`, or `None` for a time humantime cannot format
+/// (before 1970 or after 9999), which it would otherwise panic on.
+fn rfc3339(t: SystemTime) -> Option<String> {
+    use std::fmt::Write;
+    t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let mut out = String::new();
+    write!(out, "{}", humantime::format_rfc3339_seconds(t)).ok()?;
+    Some(out)
+}
+
+/// Quote a word for a POSIX shell, leaving plain words as they are.
+fn shell_quote(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+#[derive(Serialize)]
+struct ManifestDoc<'a> {
+    pointsim_version: &'static str,
+    scenario_file: &'a str,
+    scenario_sha256: &'a str,
+    seed: u64,
+    overrides: &'a Overrides,
+    resolved_scenario: &'a Scenario,
+    command: CommandDoc<'a>,
+    run: RunDoc,
+}
+
+#[derive(Serialize)]
+struct CommandDoc<'a> {
+    argv: &'a [String],
+    reproduce: String,
+}
+
+#[derive(Serialize)]
+struct RunDoc {
+    started_at: Option<String>,
+    wall_seconds: f64,
+    threads: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::output::fixture;
+
+    fn info() -> RunInfo {
+        RunInfo {
+            scenario_file: "scenarios/tiny town.toml".into(),
+            scenario_sha256: "ab".repeat(32),
+            seed: 42,
+            overrides: Overrides { seed: Some(42), population: None, steps: Some(2) },
+            command_line: ["pointsim", "run", "scenarios/tiny town.toml", "--seed", "42", "--steps", "2"]
+                .map(String::from)
+                .to_vec(),
+            threads: 2,
+            wall_seconds: 0.25,
+            started_at: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+        }
+    }
+
+    fn parsed(info: &RunInfo) -> Value {
+        serde_json::from_slice(&manifest_json(&fixture::scenario(), &fixture::summary(), info)).unwrap()
+    }
+
+    #[test]
+    fn snapshot() {
+        let bytes = manifest_json(&fixture::scenario(), &fixture::summary(), &info());
+        let text = String::from_utf8(bytes).unwrap().replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(text, @r#"
+            {
+              "pointsim_version": "[version]",
+              "scenario_file": "scenarios/tiny town.toml",
+              "scenario_sha256": "abababababababababababababababababababababababababababababababab",
+              "seed": 42,
+              "overrides": {
+                "seed": 42,
+                "population": null,
+                "steps": 2
+              },
+              "resolved_scenario": {
+                "schema_version": 1,
+                "name": "Tiny town",
+                "description": "Hand-built fixture",
+                "sources": [
+                  "none"
+                ],
+                "seed": 7,
+                "steps": 2,
+                "step": "month",
+                "score": {
+                  "start": 100,
+                  "min": 0,
+                  "max": 150
+                },
+                "tiers": [
+                  {
+                    "name": "C",
+                    "label": "Grade C",
+                    "min": 0,
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": false
+                    }
+                  },
+                  {
+                    "name": "B",
+                    "label": "Grade B",
+                    "min": 100,
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": false
+                    }
+                  },
+                  {
+                    "name": "A",
+                    "label": "Grade A",
+                    "min": 110,
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": true
+                    }
+                  }
+                ],
+                "population": 5,
+                "groups": [
+                  {
+                    "name": "urban",
+                    "description": "",
+                    "share": 0.6,
+                    "rate_multiplier": [
+                      1.0,
+                      1.0
+                    ],
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": false
+                    }
+                  },
+                  {
+                    "name": "rural",
+                    "description": "",
+                    "share": 0.4,
+                    "rate_multiplier": [
+                      1.0,
+                      1.0
+                    ],
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": true
+                    }
+                  },
+                  {
+                    "name": "migrant",
+                    "description": "",
+                    "share": 0.0,
+                    "rate_multiplier": [
+                      1.0,
+                      1.0
+                    ],
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": false
+                    }
+                  }
+                ],
+                "rules": [
+                  {
+                    "id": "volunteer",
+                    "label": "volunteer",
+                    "description": "",
+                    "points": 10,
+                    "rate": 2.0,
+                    "max_per_year": null,
+                    "rate_by_tier": [
+                      1.0,
+                      1.0,
+                      1.0
+                    ],
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": true
+                    }
+                  },
+                  {
+                    "id": "littering",
+                    "label": "littering",
+                    "description": "",
+                    "points": -5,
+                    "rate": 1.0,
+                    "max_per_year": null,
+                    "rate_by_tier": [
+                      1.0,
+                      1.0,
+                      1.0
+                    ],
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": false
+                    }
+                  }
+                ],
+                "perks": [
+                  {
+                    "id": "fast_lane",
+                    "label": "Fast lane",
+                    "description": "",
+                    "threshold": {
+                      "tier": 2
+                    },
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": false
+                    }
+                  }
+                ],
+                "restrictions": [
+                  {
+                    "id": "no_travel",
+                    "label": "No travel",
+                    "description": "",
+                    "threshold": {
+                      "tier": 0
+                    },
+                    "provenance": {
+                      "source": "test fixture",
+                      "assumed": true
+                    }
+                  }
+                ],
+                "recovery": {
+                  "restore_after": 2,
+                  "drift": null
+                },
+                "report": {
+                  "bin_width": 10,
+                  "snapshot_every": 1
+                }
+              },
+              "command": {
+                "argv": [
+                  "pointsim",
+                  "run",
+                  "scenarios/tiny town.toml",
+                  "--seed",
+                  "42",
+                  "--steps",
+                  "2"
+                ],
+                "reproduce": "pointsim run 'scenarios/tiny town.toml' --seed 42 --steps 2"
+              },
+              "run": {
+                "started_at": "2023-11-14T22:13:20Z",
+                "wall_seconds": 0.25,
+                "threads": 2
+              }
+            }
+            "#);
+    }
+
+    #[test]
+    fn only_run_changes_with_threads_and_time() {
+        let a = info();
+        let b = RunInfo { threads: 8, wall_seconds: 9.5, started_at: SystemTime::now(), ..info() };
+        let (mut a, mut b) = (parsed(&a), parsed(&b));
+        assert_ne!(a["run"], b["run"]);
+        a.as_object_mut().unwrap().remove("run");
+        b.as_object_mut().unwrap().remove("run");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn clock_outside_rfc3339_range_gives_null() {
+        assert_eq!(rfc3339(UNIX_EPOCH - Duration::from_secs(1)), None);
+        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(253_402_300_800)), None);
+        assert_eq!(rfc3339(UNIX_EPOCH).as_deref(), Some("1970-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn reproduce_quotes_only_when_needed() {
+        let mut i = info();
+        i.scenario_file = "scenarios/rongcheng.toml".into();
+        i.overrides = Overrides { seed: None, population: Some(1000), steps: None };
+        assert_eq!(
+            reproduce_command(&i),
+            "pointsim run scenarios/rongcheng.toml --seed 42 --population 1000"
+        );
+        i.scenario_file = "it's here.toml".into();
+        assert_eq!(reproduce_command(&i), r"pointsim run 'it'\''s here.toml' --seed 42 --population 1000");
+    }
+}

@@ -1,0 +1,89 @@
+//! Output writers: each format turns a finished run into bytes, and one
+//! function ([`write_all`]) puts bytes on disk atomically.
+//!
+//! | file | function |
+//! |---|---|
+//! | `summary.json` | [`summary_json`] |
+//! | `steps.csv` | [`steps_csv`] |
+//! | `histogram.csv` | [`histogram_csv`] |
+//! | `manifest.json` | [`manifest_json`] |
+//! | (stdout) | [`terminal_summary`] |
+//!
+//! Exporters only read the [`Scenario`] and the [`Summary`]; they never touch
+//! the file system, so they are easy to test and to reuse (`-` for stdout,
+//! a batch merge, a web page). Every byte they return is a pure function of
+//! their arguments. See `output/README.md` for the columns of every file.
+
+mod histogram_csv;
+mod manifest;
+mod steps_csv;
+mod summary_json;
+mod terminal;
+mod write;
+
+#[cfg(test)]
+mod fixture;
+
+pub use histogram_csv::histogram_csv;
+pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command};
+pub use steps_csv::steps_csv;
+pub use summary_json::summary_json;
+pub use terminal::terminal_summary;
+pub use write::{OutDirError, prepare_out_dir, write_all};
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::scenario::Scenario;
+use crate::stats::Summary;
+
+/// File name of the results summary.
+pub const SUMMARY_JSON: &str = "summary.json";
+/// File name of the per-snapshot table.
+pub const STEPS_CSV: &str = "steps.csv";
+/// File name of the final score histogram.
+pub const HISTOGRAM_CSV: &str = "histogram.csv";
+/// File name of the run manifest.
+pub const MANIFEST_JSON: &str = "manifest.json";
+
+/// Every standard output file of a run as `(file name, bytes)`, ready for
+/// [`write_all`]: `summary.json`, `steps.csv`, `histogram.csv`, `manifest.json`.
+pub fn standard_files(s: &Scenario, sum: &Summary, info: &RunInfo) -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        (SUMMARY_JSON, summary_json(s, info.seed, sum)),
+        (STEPS_CSV, steps_csv(s, sum)),
+        (HISTOGRAM_CSV, histogram_csv(s, sum)),
+        (MANIFEST_JSON, manifest_json(s, sum, info)),
+    ]
+}
+
+/// Whether the scenario defines its own groups (rather than the implicit
+/// single group `all`, whose rows would only repeat the overall ones).
+fn has_groups(s: &Scenario) -> bool {
+    !(s.groups.len() == 1 && s.groups[0].name == "all")
+}
+
+/// Tier indices in rank order, highest tier first (the scenario keeps them lowest first).
+fn tiers_high_first(s: &Scenario) -> impl Iterator<Item = usize> + '_ {
+    (0..s.tiers.len()).rev()
+}
+
+/// A JSON object whose keys keep the order they were pushed in
+/// (tiers in rank order, groups and rules in file order).
+struct Ordered<'a, V>(Vec<(&'a str, V)>);
+
+impl<V: Serialize> Serialize for Ordered<'_, V> {
+    fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
+        let mut map = ser.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Pretty-printed JSON with a trailing newline.
+fn to_pretty_json<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = serde_json::to_vec_pretty(value).expect("output documents contain only JSON-safe values");
+    out.push(b'\n');
+    out
+}

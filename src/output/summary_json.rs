@@ -1,0 +1,446 @@
+//! `summary.json`: the final state of a run, in the shape DESIGN.md fixes as a contract.
+
+use serde::Serialize;
+
+use super::{Ordered, tiers_high_first, to_pretty_json};
+use crate::scenario::{Provenance, Scenario};
+use crate::stats::{QUANTILES, ScoreStats, Slice, Summary};
+
+/// The run summary as pretty-printed JSON (with a trailing newline).
+///
+/// Contract keys (never renamed): `scenario`, `seed`, `population`, `steps`,
+/// `final.score{mean,sd,min,max,quantiles}`, `final.tier_share`,
+/// `final.perk_share`, `final.by_group.<name>{size,score_mean,tier_share,perk_share}`.
+/// Additions: `pointsim_version`, `step` (the step unit), `final.tier_count`,
+/// `final.restriction_share`, `by_group.<name>.{score,tier_count,restriction_share}`,
+/// `rules.<id>{events,events_per_subject_year,points_applied,points_clamped}`,
+/// `recovery{points_restored,points_drifted}` and `assumptions` (every
+/// scenario item marked `assumed = true`, as `tier.<name>`, `group.<name>`,
+/// `rule.<id>`, `perk.<id>` or `restriction.<id>`).
+///
+/// Tier maps list the highest tier first; groups, rules, perks and
+/// restrictions keep file order. Shares are fractions in `[0, 1]`; an empty
+/// group has `score_mean: null`, `score: null` and shares of 0.
+pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary) -> Vec<u8> {
+    let last = sum.final_snapshot();
+    let population: u64 = sum.group_sizes.iter().sum();
+    // events / (population × steps / steps_per_year), ordered to keep round numbers round
+    let subject_steps = population as f64 * f64::from(s.steps);
+    let steps_per_year = f64::from(s.step.steps_per_year());
+    let by_group = s
+        .groups
+        .iter()
+        .zip(&last.by_group)
+        .zip(&sum.group_sizes)
+        .map(|((g, slice), &size)| {
+            let doc = GroupDoc {
+                size,
+                score_mean: slice.score.as_ref().map(|st| st.mean),
+                score: slice.score.as_ref().map(score_doc),
+                shares: Shares::new(s, slice),
+            };
+            (g.name.as_str(), doc)
+        })
+        .collect();
+    let rules = s
+        .rules
+        .iter()
+        .zip(&sum.rules)
+        .map(|(r, t)| {
+            let per_year =
+                if subject_steps > 0.0 { t.events as f64 * steps_per_year / subject_steps } else { 0.0 };
+            let doc = RuleDoc {
+                events: t.events,
+                events_per_subject_year: per_year,
+                points_applied: t.points_applied,
+                points_clamped: t.points_clamped,
+            };
+            (r.id.as_str(), doc)
+        })
+        .collect();
+    let doc = SummaryDoc {
+        pointsim_version: env!("CARGO_PKG_VERSION"),
+        scenario: &s.name,
+        seed,
+        population,
+        steps: s.steps,
+        step: s.step.as_str(),
+        fin: FinalDoc {
+            score: last.overall.score.as_ref().map(score_doc),
+            shares: Shares::new(s, &last.overall),
+            by_group: Ordered(by_group),
+        },
+        rules: Ordered(rules),
+        recovery: RecoveryDoc { points_restored: sum.points_restored, points_drifted: sum.points_drifted },
+        assumptions: assumptions(s),
+    };
+    to_pretty_json(&doc)
+}
+
+/// Scenario items marked `assumed = true`, tiers highest first, then groups,
+/// rules, perks and restrictions in file order.
+fn assumptions(s: &Scenario) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |kind: &str, name: &str, p: &Provenance| {
+        if p.assumed {
+            out.push(format!("{kind}.{name}"));
+        }
+    };
+    for t in tiers_high_first(s).map(|k| &s.tiers[k]) {
+        push("tier", &t.name, &t.provenance);
+    }
+    for g in &s.groups {
+        push("group", &g.name, &g.provenance);
+    }
+    for r in &s.rules {
+        push("rule", &r.id, &r.provenance);
+    }
+    for p in &s.perks {
+        push("perk", &p.id, &p.provenance);
+    }
+    for r in &s.restrictions {
+        push("restriction", &r.id, &r.provenance);
+    }
+    out
+}
+
+fn score_doc(st: &ScoreStats) -> ScoreDoc {
+    let quantiles = QUANTILES.iter().map(|&(name, _)| name).zip(st.quantiles.iter().copied()).collect();
+    ScoreDoc { mean: st.mean, sd: st.sd, min: st.min, max: st.max, quantiles: Ordered(quantiles) }
+}
+
+#[derive(Serialize)]
+struct SummaryDoc<'a> {
+    pointsim_version: &'static str,
+    scenario: &'a str,
+    seed: u64,
+    population: u64,
+    steps: u32,
+    step: &'static str,
+    #[serde(rename = "final")]
+    fin: FinalDoc<'a>,
+    rules: Ordered<'a, RuleDoc>,
+    recovery: RecoveryDoc,
+    assumptions: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct FinalDoc<'a> {
+    score: Option<ScoreDoc>,
+    #[serde(flatten)]
+    shares: Shares<'a>,
+    by_group: Ordered<'a, GroupDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct GroupDoc<'a> {
+    size: u64,
+    score_mean: Option<f64>,
+    score: Option<ScoreDoc>,
+    #[serde(flatten)]
+    shares: Shares<'a>,
+}
+
+/// Tier, perk and restriction figures of one slice.
+#[derive(Serialize)]
+struct Shares<'a> {
+    tier_share: Ordered<'a, f64>,
+    tier_count: Ordered<'a, u64>,
+    perk_share: Ordered<'a, f64>,
+    restriction_share: Ordered<'a, f64>,
+}
+
+impl<'a> Shares<'a> {
+    fn new(s: &'a Scenario, slice: &Slice) -> Self {
+        let tiers = || tiers_high_first(s).map(|k| (s.tiers[k].name.as_str(), slice.tier_count[k]));
+        Shares {
+            tier_share: Ordered(tiers().map(|(name, c)| (name, slice.share(c))).collect()),
+            tier_count: Ordered(tiers().collect()),
+            perk_share: Ordered(
+                s.perks
+                    .iter()
+                    .zip(&slice.perk_count)
+                    .map(|(p, &c)| (p.id.as_str(), slice.share(c)))
+                    .collect(),
+            ),
+            restriction_share: Ordered(
+                s.restrictions
+                    .iter()
+                    .zip(&slice.restriction_count)
+                    .map(|(r, &c)| (r.id.as_str(), slice.share(c)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ScoreDoc {
+    mean: f64,
+    sd: f64,
+    min: i64,
+    max: i64,
+    quantiles: Ordered<'static, i64>,
+}
+
+#[derive(Serialize)]
+struct RuleDoc {
+    events: u64,
+    events_per_subject_year: f64,
+    points_applied: i64,
+    points_clamped: u64,
+}
+
+#[derive(Serialize)]
+struct RecoveryDoc {
+    points_restored: i64,
+    points_drifted: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::output::fixture;
+
+    fn parsed() -> Value {
+        serde_json::from_slice(&summary_json(&fixture::scenario(), 42, &fixture::summary())).unwrap()
+    }
+
+    #[test]
+    fn snapshot() {
+        let text = String::from_utf8(summary_json(&fixture::scenario(), 42, &fixture::summary())).unwrap();
+        let text = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
+        insta::assert_snapshot!(text, @r#"
+            {
+              "pointsim_version": "[version]",
+              "scenario": "Tiny town",
+              "seed": 42,
+              "population": 5,
+              "steps": 2,
+              "step": "month",
+              "final": {
+                "score": {
+                  "mean": 104.0,
+                  "sd": 9.695359714832659,
+                  "min": 95,
+                  "max": 120,
+                  "quantiles": {
+                    "p01": 95,
+                    "p05": 95,
+                    "p10": 95,
+                    "p25": 95,
+                    "p50": 100,
+                    "p75": 110,
+                    "p90": 120,
+                    "p95": 120,
+                    "p99": 120
+                  }
+                },
+                "tier_share": {
+                  "A": 0.4,
+                  "B": 0.2,
+                  "C": 0.4
+                },
+                "tier_count": {
+                  "A": 2,
+                  "B": 1,
+                  "C": 2
+                },
+                "perk_share": {
+                  "fast_lane": 0.4
+                },
+                "restriction_share": {
+                  "no_travel": 0.4
+                },
+                "by_group": {
+                  "urban": {
+                    "size": 3,
+                    "score_mean": 105.0,
+                    "score": {
+                      "mean": 105.0,
+                      "sd": 10.801234497346433,
+                      "min": 95,
+                      "max": 120,
+                      "quantiles": {
+                        "p01": 95,
+                        "p05": 95,
+                        "p10": 95,
+                        "p25": 95,
+                        "p50": 100,
+                        "p75": 120,
+                        "p90": 120,
+                        "p95": 120,
+                        "p99": 120
+                      }
+                    },
+                    "tier_share": {
+                      "A": 0.3333333333333333,
+                      "B": 0.3333333333333333,
+                      "C": 0.3333333333333333
+                    },
+                    "tier_count": {
+                      "A": 1,
+                      "B": 1,
+                      "C": 1
+                    },
+                    "perk_share": {
+                      "fast_lane": 0.3333333333333333
+                    },
+                    "restriction_share": {
+                      "no_travel": 0.3333333333333333
+                    }
+                  },
+                  "rural": {
+                    "size": 2,
+                    "score_mean": 102.5,
+                    "score": {
+                      "mean": 102.5,
+                      "sd": 7.5,
+                      "min": 95,
+                      "max": 110,
+                      "quantiles": {
+                        "p01": 95,
+                        "p05": 95,
+                        "p10": 95,
+                        "p25": 95,
+                        "p50": 95,
+                        "p75": 110,
+                        "p90": 110,
+                        "p95": 110,
+                        "p99": 110
+                      }
+                    },
+                    "tier_share": {
+                      "A": 0.5,
+                      "B": 0.0,
+                      "C": 0.5
+                    },
+                    "tier_count": {
+                      "A": 1,
+                      "B": 0,
+                      "C": 1
+                    },
+                    "perk_share": {
+                      "fast_lane": 0.5
+                    },
+                    "restriction_share": {
+                      "no_travel": 0.5
+                    }
+                  },
+                  "migrant": {
+                    "size": 0,
+                    "score_mean": null,
+                    "score": null,
+                    "tier_share": {
+                      "A": 0.0,
+                      "B": 0.0,
+                      "C": 0.0
+                    },
+                    "tier_count": {
+                      "A": 0,
+                      "B": 0,
+                      "C": 0
+                    },
+                    "perk_share": {
+                      "fast_lane": 0.0
+                    },
+                    "restriction_share": {
+                      "no_travel": 0.0
+                    }
+                  }
+                }
+              },
+              "rules": {
+                "volunteer": {
+                  "events": 3,
+                  "events_per_subject_year": 3.6,
+                  "points_applied": 30,
+                  "points_clamped": 0
+                },
+                "littering": {
+                  "events": 3,
+                  "events_per_subject_year": 3.6,
+                  "points_applied": -15,
+                  "points_clamped": 0
+                }
+              },
+              "recovery": {
+                "points_restored": 5,
+                "points_drifted": 0
+              },
+              "assumptions": [
+                "tier.A",
+                "group.rural",
+                "rule.volunteer",
+                "restriction.no_travel"
+              ]
+            }
+            "#);
+    }
+
+    #[test]
+    fn has_every_contract_key() {
+        let v = parsed();
+        for key in ["scenario", "seed", "population", "steps", "final"] {
+            assert!(v.get(key).is_some(), "missing `{key}`");
+        }
+        let fin = &v["final"];
+        for key in ["score", "tier_share", "perk_share", "by_group"] {
+            assert!(fin.get(key).is_some(), "missing `final.{key}`");
+        }
+        for key in ["mean", "sd", "min", "max"] {
+            assert!(fin["score"][key].is_number(), "missing `final.score.{key}`");
+        }
+        for (q, _) in QUANTILES {
+            assert!(fin["score"]["quantiles"][q].is_i64(), "missing quantile `{q}`");
+        }
+        for (name, g) in fin["by_group"].as_object().unwrap() {
+            for key in ["size", "score_mean", "tier_share", "perk_share"] {
+                assert!(g.get(key).is_some(), "missing `final.by_group.{name}.{key}`");
+            }
+        }
+        assert_eq!(v["scenario"], "Tiny town");
+        assert_eq!(v["seed"], 42);
+        assert_eq!(v["population"], 5);
+        assert_eq!(v["steps"], 2);
+    }
+
+    #[test]
+    fn shares_are_fractions_and_tiers_are_highest_first() {
+        let v = parsed();
+        let fin = &v["final"];
+        let mut maps = vec![&fin["tier_share"], &fin["perk_share"], &fin["restriction_share"]];
+        for g in fin["by_group"].as_object().unwrap().values() {
+            maps.extend([&g["tier_share"], &g["perk_share"], &g["restriction_share"]]);
+        }
+        for m in maps {
+            for (k, x) in m.as_object().unwrap() {
+                let x = x.as_f64().unwrap();
+                assert!((0.0..=1.0).contains(&x), "share `{k}` = {x}");
+            }
+        }
+        let tiers: Vec<&str> = fin["tier_share"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(tiers, ["A", "B", "C"]);
+        let sum: f64 = fin["tier_share"].as_object().unwrap().values().map(|x| x.as_f64().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn empty_group_has_null_score_and_zero_shares() {
+        let v = parsed();
+        let g = &v["final"]["by_group"]["migrant"];
+        assert_eq!(g["size"], 0);
+        assert!(g["score_mean"].is_null() && g["score"].is_null());
+        assert!(g["tier_share"].as_object().unwrap().values().all(|x| x == 0.0));
+        assert!(g["perk_share"].as_object().unwrap().values().all(|x| x == 0.0));
+    }
+
+    #[test]
+    fn lists_assumptions() {
+        let v = parsed();
+        let a: Vec<&str> = v["assumptions"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
+        assert_eq!(a, ["tier.A", "group.rural", "rule.volunteer", "restriction.no_travel"]);
+    }
+}

@@ -1,0 +1,119 @@
+//! The human-readable run summary printed to stdout: one aligned table of
+//! shares (percent) with a column for everyone and one per group.
+
+use std::fmt::Write;
+
+use super::{has_groups, tiers_high_first};
+use crate::scenario::Scenario;
+use crate::stats::{Slice, Summary};
+
+/// A compact plain-text summary of the final state, ending with a newline.
+///
+/// A header (scenario name, population, steps and unit, seed, elapsed time),
+/// then one table whose columns are everyone (`all`) and each group:
+/// subjects, mean score, tier shares (highest tier first), perk access and
+/// restrictions, as percentages with one decimal. An empty group shows `-`.
+/// No colour; wide characters in names may misalign columns.
+pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f64) -> String {
+    let last = sum.final_snapshot();
+    let mut cols: Vec<(&str, &Slice)> = vec![("all", &last.overall)];
+    if has_groups(s) {
+        cols.extend(s.groups.iter().map(|g| g.name.as_str()).zip(&last.by_group));
+    }
+    let pct =
+        |c: u64, sl: &Slice| if sl.n == 0 { "-".to_string() } else { format!("{:.1}%", 100.0 * sl.share(c)) };
+
+    // (label, one cell per column); an empty label with no cells is a blank line
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    rows.push((String::new(), cols.iter().map(|(name, _)| name.to_string()).collect()));
+    rows.push(("subjects".into(), cols.iter().map(|(_, sl)| sl.n.to_string()).collect()));
+    let mean = |sl: &Slice| sl.score.as_ref().map_or("-".to_string(), |st| format!("{:.1}", st.mean));
+    rows.push(("mean score".into(), cols.iter().map(|(_, sl)| mean(sl)).collect()));
+    rows.push(("tier".into(), vec![]));
+    for k in tiers_high_first(s) {
+        let cells = cols.iter().map(|(_, sl)| pct(sl.tier_count[k], sl)).collect();
+        rows.push((format!("  {}", s.tiers[k].name), cells));
+    }
+    if !s.perks.is_empty() {
+        rows.push(("perk access".into(), vec![]));
+        for (k, p) in s.perks.iter().enumerate() {
+            let cells = cols.iter().map(|(_, sl)| pct(sl.perk_count[k], sl)).collect();
+            rows.push((format!("  {}", p.id), cells));
+        }
+    }
+    if !s.restrictions.is_empty() {
+        rows.push(("restriction".into(), vec![]));
+        for (k, r) in s.restrictions.iter().enumerate() {
+            let cells = cols.iter().map(|(_, sl)| pct(sl.restriction_count[k], sl)).collect();
+            rows.push((format!("  {}", r.id), cells));
+        }
+    }
+
+    let width = |t: &str| t.chars().count();
+    let label_w = rows.iter().map(|(l, _)| width(l)).max().unwrap_or(0);
+    let col_w: Vec<usize> = (0..cols.len())
+        .map(|c| rows.iter().filter_map(|(_, cells)| cells.get(c)).map(|t| width(t)).max().unwrap_or(0))
+        .collect();
+
+    let mut out = String::new();
+    let unit = s.step.as_str();
+    let plural = if s.steps == 1 { "" } else { "s" };
+    let population = sum.group_sizes.iter().sum::<u64>();
+    let _ = writeln!(out, "{}", s.name);
+    let _ = writeln!(
+        out,
+        "{population} subjects, {} {unit}{plural}, seed {seed}, finished in {wall_seconds:.2} s",
+        s.steps
+    );
+    let _ = writeln!(out);
+    for (label, cells) in &rows {
+        let mut line = format!("{label:<label_w$}");
+        for (cell, w) in cells.iter().zip(&col_w) {
+            let _ = write!(line, "  {cell:>w$}");
+        }
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixture;
+
+    #[test]
+    fn snapshot() {
+        let text = terminal_summary(&fixture::scenario(), 42, &fixture::summary(), 1.234);
+        insta::assert_snapshot!(text, @r#"
+            Tiny town
+            5 subjects, 2 months, seed 42, finished in 1.23 s
+
+                           all  urban  rural  migrant
+            subjects         5      3      2        0
+            mean score   104.0  105.0  102.5        -
+            tier
+              A          40.0%  33.3%  50.0%        -
+              B          20.0%  33.3%   0.0%        -
+              C          40.0%  33.3%  50.0%        -
+            perk access
+              fast_lane  40.0%  33.3%  50.0%        -
+            restriction
+              no_travel  40.0%  33.3%  50.0%        -
+            "#);
+    }
+
+    #[test]
+    fn without_groups_one_column() {
+        let (s, sum) = fixture::ungrouped();
+        insta::assert_snapshot!(terminal_summary(&s, 0, &sum, 0.0), @r#"
+            Tiny town
+            2 subjects, 2 months, seed 0, finished in 0.00 s
+
+                           all
+            subjects         2
+            mean score    93.5
+            tier
+              all       100.0%
+            "#);
+    }
+}

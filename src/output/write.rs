@@ -1,0 +1,212 @@
+//! The one place that writes output files: folder checks, then each file
+//! written to a temporary name, synced, made world-readable and renamed.
+
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+/// Why an output folder cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum OutDirError {
+    /// The path exists and is not a folder.
+    #[error("output path `{}` is a file, not a folder\n\nhint: choose another path with --out", .0.display())]
+    NotADirectory(PathBuf),
+    /// The folder already holds files and `force` was not given.
+    #[error(
+        "output folder `{}` is not empty: it holds {}\n\nhint: use --force to overwrite, or choose another folder with --out",
+        .path.display(),
+        list(.entries)
+    )]
+    NotEmpty {
+        /// The folder.
+        path: PathBuf,
+        /// Names of what it holds, sorted.
+        entries: Vec<String>,
+    },
+    /// Creating or reading the folder failed.
+    #[error("cannot use output folder `{}`: {source}", .path.display())]
+    Io {
+        /// The folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+}
+
+/// `` `a`, `b` and 3 more `` for an error message.
+fn list(entries: &[String]) -> String {
+    const SHOWN: usize = 5;
+    let mut s = entries.iter().take(SHOWN).map(|e| format!("`{e}`")).collect::<Vec<_>>().join(", ");
+    if entries.len() > SHOWN {
+        s.push_str(&format!(" and {} more", entries.len() - SHOWN));
+    }
+    s
+}
+
+/// Make `dir` ready to receive a run's files: create it (and its parents)
+/// when missing, refuse a path that is a file, and refuse a folder that
+/// already holds anything unless `force` is set.
+///
+/// With `force`, existing files are left in place: the run's files replace
+/// those with the same names, and files of other names stay.
+///
+/// # Errors
+///
+/// [`OutDirError::NotADirectory`], [`OutDirError::NotEmpty`] (listing what
+/// is there), or [`OutDirError::Io`] when the folder cannot be created or read.
+pub fn prepare_out_dir(dir: &Path, force: bool) -> Result<(), OutDirError> {
+    let io_err = |source| OutDirError::Io { path: dir.to_path_buf(), source };
+    match std::fs::metadata(dir) {
+        Ok(m) if !m.is_dir() => return Err(OutDirError::NotADirectory(dir.to_path_buf())),
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return std::fs::create_dir_all(dir).map_err(io_err);
+        }
+        Err(e) => return Err(io_err(e)),
+    }
+    if force {
+        return Ok(());
+    }
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(io_err)?
+        .map(|e| e.map(|e| e.file_name().to_string_lossy().into_owned()))
+        .collect::<io::Result<Vec<_>>>()
+        .map_err(io_err)?;
+    if entries.is_empty() {
+        return Ok(());
+    }
+    entries.sort();
+    Err(OutDirError::NotEmpty { path: dir.to_path_buf(), entries })
+}
+
+/// Write each `(name, bytes)` into `dir` atomically: a temporary file in the
+/// same folder is written, synced to disk, given mode 0644 (on Unix) and
+/// renamed over `dir/name`, so a reader sees either the old file or the
+/// whole new one, never a part. Names are relative paths (`summary.json`,
+/// `plots/tiers.svg`); missing subfolders are created.
+///
+/// # Errors
+///
+/// An [`io::ErrorKind::InvalidInput`] error for a name that is absolute,
+/// empty or contains `..`, checked for every name before anything is
+/// written; otherwise the first I/O error. Files written before the error
+/// stay (each is complete).
+pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+    for (name, _) in files {
+        check_name(name)?;
+    }
+    for (name, bytes) in files {
+        let target = dir.join(name);
+        let parent = target.parent().unwrap_or(dir);
+        std::fs::create_dir_all(parent)?;
+        let mut tmp = tempfile::Builder::new().prefix(".pointsim-").suffix(".tmp").tempfile_in(parent)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        // tempfile creates files readable by their owner only
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
+        tmp.persist(&target)?;
+        sync_dir(parent)?;
+    }
+    Ok(())
+}
+
+/// Reject names that would escape `dir`.
+fn check_name(name: &str) -> io::Result<()> {
+    let path = Path::new(name);
+    let ok = !name.is_empty() && path.components().all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("output file name `{name}` must be a relative path without `..`"),
+        ))
+    }
+}
+
+/// Make a rename durable by syncing the folder that holds it (Unix only).
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn writes_whole_files_with_mode_0644_and_no_temp_files() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        prepare_out_dir(&dir, false).unwrap();
+        write_all(&dir, &[("a.json", b"{}\n".to_vec()), ("plots/b.csv", b"x\n1\n".to_vec())]).unwrap();
+        // overwriting goes through the same rename
+        write_all(&dir, &[("a.json", b"[]\n".to_vec())]).unwrap();
+        assert_eq!(names(&dir), ["a.json", "plots"]);
+        assert_eq!(names(&dir.join("plots")), ["b.csv"]);
+        assert_eq!(std::fs::read(dir.join("a.json")).unwrap(), b"[]\n");
+        assert_eq!(std::fs::read(dir.join("plots/b.csv")).unwrap(), b"x\n1\n");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for f in ["a.json", "plots/b.csv"] {
+                let mode = std::fs::metadata(dir.join(f)).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o644, "{f}");
+            }
+        }
+    }
+
+    #[test]
+    fn rejects_names_outside_the_folder_before_writing() {
+        let tmp = tempfile::tempdir().unwrap();
+        for bad in ["../x", "/etc/x", "", "a/../../b"] {
+            let err = write_all(tmp.path(), &[("ok.txt", vec![]), (bad, vec![])]).unwrap_err();
+            assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{bad}");
+        }
+        assert!(names(tmp.path()).is_empty());
+    }
+
+    #[test]
+    fn refuses_non_empty_folder_unless_forced() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(tmp.path().join("summary.json"), "{}").unwrap();
+        std::fs::write(tmp.path().join("steps.csv"), "").unwrap();
+        let err = prepare_out_dir(tmp.path(), false).unwrap_err();
+        assert!(matches!(err, OutDirError::NotEmpty { .. }));
+        let msg = err.to_string().replace(&tmp.path().display().to_string(), "[dir]");
+        insta::assert_snapshot!(msg, @r#"
+            output folder `[dir]` is not empty: it holds `steps.csv`, `summary.json`
+
+            hint: use --force to overwrite, or choose another folder with --out
+            "#);
+        prepare_out_dir(tmp.path(), true).unwrap();
+        assert_eq!(names(tmp.path()), ["steps.csv", "summary.json"], "force keeps files");
+    }
+
+    #[test]
+    fn accepts_empty_or_missing_folder_and_refuses_a_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        prepare_out_dir(tmp.path(), false).unwrap();
+        let nested = tmp.path().join("a/b");
+        prepare_out_dir(&nested, false).unwrap();
+        assert!(nested.is_dir());
+        let file = tmp.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        for force in [false, true] {
+            assert!(matches!(prepare_out_dir(&file, force), Err(OutDirError::NotADirectory(_))));
+        }
+    }
+}

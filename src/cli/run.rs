@@ -128,12 +128,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         wall_seconds,
         started_at,
     };
-    let files = [
-        ("summary.json", output::summary_json(&scenario, scenario.seed, &sim.summary)),
-        ("steps.csv", output::steps_csv(&scenario, &sim.summary)),
-        ("histogram.csv", output::histogram_csv(&scenario, &sim.summary)),
-        ("manifest.json", output::manifest_json(&scenario, &sim.summary, &info)),
-    ];
+    let files = output::standard_files(&scenario, &sim.summary, &info);
     output::write_all(&out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
     if !args.quiet {
         use std::io::Write as _;

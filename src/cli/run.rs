@@ -99,7 +99,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
             gib(need),
             gib(avail)
         ))
-        .with_hint("lower `population.size`, or try `--population N` for a smaller run");
+        .with_hint(
+            "lower `population.size` or `scenario.steps`, raise `report.snapshot_every`, use fewer threads (`-j`), \
+             or try `--population N` for a smaller run",
+        );
         if let (None, Some(span)) = (overrides.population, size_span) {
             d = d.with_span(span).with_label("this many subjects");
         }

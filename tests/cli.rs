@@ -1,0 +1,282 @@
+//! End-to-end tests of the `pointsim` command on tiny scenarios.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn pointsim() -> Command {
+    let mut cmd = Command::cargo_bin("pointsim").unwrap();
+    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK");
+    cmd
+}
+
+fn repo(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Run the teaching toy into `out` with extra arguments.
+fn run_toy(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    pointsim()
+        .arg("run")
+        .arg(repo("scenarios/teaching_toy.toml"))
+        .arg("--out")
+        .arg(out)
+        .args(["--population", "3000", "-q"])
+        .args(extra)
+        .assert()
+}
+
+const DATA_FILES: [&str; 3] = ["summary.json", "steps.csv", "histogram.csv"];
+
+#[test]
+fn run_writes_every_output_and_the_contract_keys() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("toy");
+    run_toy(&out, &[]).success();
+    for f in DATA_FILES.iter().chain(&["manifest.json"]) {
+        assert!(out.join(f).is_file(), "{f} missing");
+    }
+    let summary: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    for key in ["scenario", "seed", "population", "steps", "final"] {
+        assert!(summary.get(key).is_some(), "summary.json lacks `{key}`");
+    }
+    assert_eq!(summary["population"], 3000);
+    let fin = &summary["final"];
+    for key in ["mean", "sd", "min", "max", "quantiles"] {
+        assert!(fin["score"].get(key).is_some(), "final.score lacks `{key}`");
+    }
+    for q in ["p01", "p10", "p50", "p90", "p99"] {
+        assert!(fin["score"]["quantiles"].get(q).is_some(), "quantile {q} missing");
+    }
+    let tier_total: f64 = fin["tier_share"].as_object().unwrap().values().map(|v| v.as_f64().unwrap()).sum();
+    assert!((tier_total - 1.0).abs() < 1e-12, "tier shares sum to {tier_total}");
+    for (_, g) in fin["by_group"].as_object().unwrap() {
+        for key in ["size", "score_mean", "tier_share", "perk_share"] {
+            assert!(g.get(key).is_some(), "by_group entry lacks `{key}`");
+        }
+    }
+    // no temporary files are left behind
+    let names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+}
+
+#[test]
+fn run_prints_a_human_summary() {
+    let dir = TempDir::new().unwrap();
+    pointsim()
+        .arg("run")
+        .arg(repo("scenarios/teaching_toy.toml"))
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .args(["--population", "1000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Teaching toy"))
+        .stdout(predicate::str::contains("%"));
+}
+
+/// Same seed on 1 and 2 threads: every data file byte-identical, and the
+/// manifest identical outside its `run` object.
+#[test]
+fn outputs_are_identical_on_one_and_two_threads() {
+    let dir = TempDir::new().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run_toy(&a, &["-j", "1"]).success();
+    run_toy(&b, &["-j", "2"]).success();
+    for f in DATA_FILES {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f} differs between 1 and 2 threads");
+    }
+    let strip = |p: &Path| {
+        let mut m: serde_json::Value = serde_json::from_str(&read(&p.join("manifest.json"))).unwrap();
+        m.as_object_mut().unwrap().remove("run");
+        m["command"].as_object_mut().unwrap().remove("argv");
+        m
+    };
+    assert_eq!(strip(&a), strip(&b));
+}
+
+#[test]
+fn seed_changes_results_and_is_recorded() {
+    let dir = TempDir::new().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    run_toy(&a, &["--seed", "1"]).success();
+    run_toy(&b, &["--seed", "2"]).success();
+    assert_ne!(read(&a.join("histogram.csv")), read(&b.join("histogram.csv")));
+    let m: serde_json::Value = serde_json::from_str(&read(&b.join("manifest.json"))).unwrap();
+    assert_eq!(m["seed"], 2);
+    assert!(m["command"]["reproduce"].as_str().unwrap().contains("--seed 2"));
+}
+
+/// The `reproduce` command from a manifest gives the same data files.
+#[test]
+fn manifest_reproduce_command_reproduces_the_run() {
+    let dir = TempDir::new().unwrap();
+    let a = dir.path().join("a");
+    run_toy(&a, &["--seed", "5", "--steps", "20"]).success();
+    let m: serde_json::Value = serde_json::from_str(&read(&a.join("manifest.json"))).unwrap();
+    let reproduce = m["command"]["reproduce"].as_str().unwrap().to_owned();
+    let words: Vec<&str> = reproduce.split_whitespace().collect();
+    assert_eq!(words[0], "pointsim");
+    let b = dir.path().join("b");
+    pointsim().args(&words[1..]).arg("--out").arg(&b).arg("-q").assert().success();
+    for f in DATA_FILES {
+        assert_eq!(read(&a.join(f)), read(&b.join(f)), "{f}");
+    }
+}
+
+#[test]
+fn non_empty_out_is_refused_without_force() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("o");
+    run_toy(&out, &[]).success();
+    let before = read(&out.join("summary.json"));
+    run_toy(&out, &["--seed", "9"]).code(2).stderr(predicate::str::contains("--force"));
+    assert_eq!(read(&out.join("summary.json")), before, "refused run must not touch results");
+    run_toy(&out, &["--seed", "9", "--force"]).success();
+    assert_ne!(read(&out.join("summary.json")), before);
+}
+
+#[test]
+fn bad_scenario_exits_2_and_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let bad = dir.path().join("bad.toml");
+    std::fs::write(&bad, "[scenario]\nname = \"x\"\nsteps = 0\n[score]\nstart = 1\n[population]\nsize = 0\n").unwrap();
+    let out = dir.path().join("o");
+    pointsim()
+        .arg("run")
+        .arg(&bad)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml:3:"))
+        .stderr(predicate::str::contains("bad.toml:7:"));
+    assert!(!out.exists(), "nothing may be written for a bad scenario");
+}
+
+#[test]
+fn bad_overrides_exit_2() {
+    let dir = TempDir::new().unwrap();
+    run_toy(&dir.path().join("o"), &["--steps", "0"]).code(2).stderr(predicate::str::contains("--steps 0"));
+    assert!(!dir.path().join("o").exists());
+}
+
+#[test]
+fn missing_file_and_directory_exit_2() {
+    pointsim().args(["check", "no/such/file.toml"]).assert().code(2).stderr(predicate::str::contains("file.toml"));
+    pointsim().arg("check").arg(repo("scenarios")).assert().code(2);
+    pointsim().args(["run", "no/such/file.toml"]).assert().code(2);
+}
+
+#[test]
+fn absurd_population_is_refused_with_its_position() {
+    let dir = TempDir::new().unwrap();
+    run_toy(&dir.path().join("o"), &["--population", "999999999999"])
+        .code(2)
+        .stderr(predicate::str::contains("--population 999999999999"));
+    let big = dir.path().join("big.toml");
+    let text = read(&repo("scenarios/teaching_toy.toml")).replace("size = 2_000", "size = 2_000_000_000");
+    assert!(text.contains("2_000_000_000"), "the toy's population line changed; update this test");
+    std::fs::write(&big, text).unwrap();
+    pointsim()
+        .arg("run")
+        .arg(&big)
+        .arg("--out")
+        .arg(dir.path().join("p"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("big.toml:"))
+        .stderr(predicate::str::contains("2000000000"));
+    assert!(!dir.path().join("p").exists());
+}
+
+/// 100,000 weekly snapshots on 64 threads need tens of GiB of partial
+/// histograms: the run is refused before anything is allocated.
+#[test]
+fn memory_need_beyond_the_machine_is_refused() {
+    let dir = TempDir::new().unwrap();
+    run_toy(&dir.path().join("o"), &["--steps", "100000", "-j", "64"])
+        .code(2)
+        .stderr(predicate::str::contains("GiB of memory"));
+    assert!(!dir.path().join("o").exists());
+}
+
+#[test]
+fn check_accepts_every_reference_scenario() {
+    let files: Vec<PathBuf> = std::fs::read_dir(repo("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    assert!(files.len() >= 3);
+    pointsim().arg("check").args(&files).assert().success().stdout(predicate::str::contains("ok:").count(files.len()));
+}
+
+#[test]
+fn check_reports_every_bad_file() {
+    let dir = TempDir::new().unwrap();
+    let (a, b) = (dir.path().join("a.toml"), dir.path().join("b.toml"));
+    std::fs::write(&a, "[scenario]\nname = 1\n").unwrap();
+    std::fs::write(&b, "").unwrap();
+    pointsim()
+        .arg("check")
+        .arg(&a)
+        .arg(&b)
+        .arg(repo("scenarios/teaching_toy.toml"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("a.toml"))
+        .stderr(predicate::str::contains("b.toml"));
+}
+
+#[test]
+fn schema_is_json_and_matches_the_committed_copy() {
+    let out = pointsim().arg("schema").assert().success().get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(v.get("properties").is_some());
+    assert_eq!(String::from_utf8(out).unwrap(), read(&repo("scenario.schema.json")));
+}
+
+#[test]
+fn new_writes_a_starter_that_checks_and_runs() {
+    let dir = TempDir::new().unwrap();
+    pointsim().current_dir(dir.path()).args(["new", "my \"city\""]).assert().success();
+    let file = dir.path().join("my \"city\".toml");
+    assert!(read(&file).contains("my \\\"city\\\""));
+    pointsim().current_dir(dir.path()).arg("check").arg(&file).assert().success();
+    pointsim().current_dir(dir.path()).args(["new", "my \"city\""]).assert().code(2);
+    pointsim()
+        .current_dir(dir.path())
+        .arg("run")
+        .arg(&file)
+        .args(["--population", "500", "-q"])
+        .assert()
+        .success();
+    assert!(dir.path().join("output/my \"city\"/summary.json").is_file());
+}
+
+#[test]
+fn help_shows_examples() {
+    for cmd in ["run", "check", "schema", "new"] {
+        pointsim().args([cmd, "--help"]).assert().success().stdout(predicate::str::contains("Example"));
+    }
+}
+
+#[test]
+fn broken_pipe_is_not_an_error() {
+    // `schema | head -c 10`: stdout closes early; the command still exits 0
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("pointsim"))
+        .arg("schema")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    assert!(child.wait().unwrap().success());
+}

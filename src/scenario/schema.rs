@@ -1,6 +1,7 @@
 //! The JSON Schema of scenario files (`scenario.schema.json`), generated from the spec types.
 
 use schemars::generate::SchemaSettings;
+use serde_json::Value;
 
 use super::spec::FileSpec;
 
@@ -19,16 +20,42 @@ use super::spec::FileSpec;
 /// ```
 pub fn json_schema() -> String {
     let schema = SchemaSettings::draft07().into_generator().into_root_schema_for::<FileSpec>();
-    let mut s = serde_json::to_string_pretty(&schema).expect("a schema always serializes");
+    let mut value = schema.to_value();
+    strip_null(&mut value);
+    let mut s = serde_json::to_string_pretty(&value).expect("a schema always serializes");
     s.push('\n');
     s
+}
+
+/// TOML has no null: an absent key is how a value is left out. Remove the
+/// `null` alternatives schemars adds for `Option` fields, so editors do not offer it.
+fn strip_null(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    map.insert("type".to_owned(), only);
+                }
+            }
+            if let Some(Value::Array(alts)) = map.get_mut("anyOf") {
+                alts.retain(|a| a.get("type").is_none_or(|t| t != "null"));
+                if alts.len() == 1 {
+                    let alts = map.remove("anyOf").unwrap_or_default();
+                    map.insert("allOf".to_owned(), alts);
+                }
+            }
+            map.values_mut().for_each(strip_null);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_null),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
-
-    use serde_json::Value;
 
     use super::super::tables;
     use super::*;
@@ -56,6 +83,11 @@ mod tests {
             assert_eq!(reader_required, required, "required keys differ for {name}");
             assert_eq!(def["additionalProperties"], Value::Bool(false), "{name} must deny unknown keys");
         }
+    }
+
+    #[test]
+    fn schema_has_no_null() {
+        assert!(!json_schema().contains("\"null\""));
     }
 
     #[test]

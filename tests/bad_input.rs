@@ -64,6 +64,7 @@ bad!(
     steps_too_many,
     steps_zero,
     string_for_number,
+    syntax_duplicates,
     syntax_error,
     table_shapes,
     unknown_key,

@@ -57,10 +57,14 @@ impl Checker<'_> {
         if (lo..=hi).contains(&x) {
             return;
         }
-        let want = match (lo, hi) {
-            (_, i64::MAX) if lo == 0 => "0 or more".to_owned(),
-            (_, i64::MAX) => format!("at least {lo}"),
-            _ => format!("between {lo} and {hi}"),
+        let want = if hi < i64::from(u32::MAX) {
+            format!("between {lo} and {hi}")
+        } else if x > hi {
+            format!("at most {hi}")
+        } else if lo == 0 {
+            "0 or more".to_owned()
+        } else {
+            format!("at least {lo}")
         };
         let msg = format!("{desc} must be {want}, found `{}`", self.src(path));
         self.error(path, msg, hint.to_owned());
@@ -95,7 +99,12 @@ impl Checker<'_> {
         }
         if let Some(first) = seen.get(name) {
             let line = self.line(first);
-            let msg = format!("{what} `{name}` is defined twice");
+            let first_noun = first.split('[').next().unwrap_or("");
+            let msg = if first_noun != what && matches!(first_noun, "perk" | "restriction") {
+                format!("{what} `{name}` has the same id as a {first_noun}")
+            } else {
+                format!("{what} `{name}` is defined twice")
+            };
             let hint = format!("the first definition is on line {line}; {rule} must be unique");
             self.error(path, msg, hint);
         } else {

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use toml::de::DeTable;
 
 use super::check::Checker;
-use super::diag::{Diagnostic, Diagnostics};
+use super::diag::{Diagnostic, Diagnostics, line_of};
 use super::model::Scenario;
 use super::read::{Reader, Spans};
 use super::{build, tables, validate};
@@ -140,7 +140,14 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
         spans: Spans::new(),
         quiet_missing: !errors.is_empty(),
     };
+    let mut lines_seen = Vec::new();
     for e in &errors {
+        // one error per line: later ones on the same line are mostly knock-on effects
+        let line = e.span().map(|s| line_of(text, s.start));
+        if line.is_some() && lines_seen.contains(&line) {
+            continue;
+        }
+        lines_seen.push(line);
         r.push(syntax_error(e, text));
     }
     if errors.is_empty() && doc.get_ref().is_empty() {
@@ -169,12 +176,33 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
 
 /// A TOML syntax error as a diagnostic.
 fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
+    let span = e.span().map(|s| if s.end > text.len() { text.len()..text.len() } else { s });
     let msg = e.message().lines().next().unwrap_or("").trim_end_matches('.');
-    let mut d = Diagnostic::error(format!("invalid TOML: {msg}")).with_hint(
-        "each line is `key = value` or a `[table]` header; text goes in double quotes (see https://toml.io)",
-    );
-    if let Some(span) = e.span() {
-        let span = if span.end > text.len() { text.len()..text.len() } else { span };
+    let mut hint = "each line is `key = value` or a `[table]` header; text goes in double quotes \
+                    (see https://toml.io)";
+    let msg = match msg {
+        "duplicate key" => {
+            let s = span.clone().unwrap_or(0..0);
+            let name = text.get(s.clone()).unwrap_or("");
+            hint = "keep only one of them: a key or table may appear only once";
+            if s.start > 0 && text.as_bytes().get(s.start - 1) == Some(&b'[') {
+                format!("table `[{name}]` is defined twice")
+            } else {
+                format!("`{name}` is set twice in the same table")
+            }
+        }
+        m if m.contains("string") && m.ends_with("expected `\"`") => {
+            "this string has no closing `\"`".to_owned()
+        }
+        m if m.contains("string") && m.ends_with("expected `'`") => {
+            "this string has no closing `'`".to_owned()
+        }
+        m => m
+            .replace(", expected nothing", "")
+            .replace("expected newline, `#`", "expected the end of the line"),
+    };
+    let mut d = Diagnostic::error(format!("invalid TOML: {msg}")).with_hint(hint);
+    if let Some(span) = span {
         d = d.with_span(span);
     }
     d

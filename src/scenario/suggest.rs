@@ -16,7 +16,7 @@ where
     candidates
         .into_iter()
         .map(|c| (strsim::osa_distance(typo, c), c))
-        .filter(|&(d, c)| d <= limit && d < c.chars().count())
+        .filter(|&(d, c)| d <= limit && d < c.chars().count().max(typo.chars().count()))
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
 }

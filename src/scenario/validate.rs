@@ -39,13 +39,17 @@ fn check_top(c: &mut Checker, spec: &FileSpec) {
     }
     let hint = "the seed makes runs reproducible; use any whole number from 0 up";
     c.int_range("scenario.seed", "`scenario.seed`", s.seed, 0, i64::MAX, hint);
-    let hint = format!("`steps` is how many steps of one `step` to simulate, from 1 to {MAX_STEPS}");
+    let hint = format!(
+        "`steps` is the number of time steps to simulate (each one `step` long), from 1 to {MAX_STEPS}"
+    );
     c.int_range("scenario.steps", "`scenario.steps`", Some(s.steps), 1, MAX_STEPS.into(), &hint);
     let sc = &spec.score;
     match (sc.min, sc.max) {
         (Some(lo), Some(hi)) if lo > hi && c.at("score.min").is_some() && c.at("score.max").is_some() => {
             let msg = format!("`score.min` `{lo}` is greater than `score.max` `{hi}`");
-            c.error("score.max", msg, "the clamp needs `min <= max`; swap the two values".to_owned());
+            let hint =
+                "scores are kept between `score.min` and `score.max`, so `min` must not be above `max`";
+            c.error("score.max", msg, hint.to_owned());
         }
         (lo, hi) if c.at("score.start").is_some() => {
             let below = lo.filter(|&lo| sc.start < lo);
@@ -83,7 +87,8 @@ fn check_tiers(c: &mut Checker, spec: &FileSpec) {
                 let this = c.entry("tier", "tier", i, "name", &t.name);
                 let msg = format!("{this} has the same `min = {}` as tier `{first_name}`", t.min);
                 let hint = format!(
-                    "tier `{first_name}` is on line {}; each tier needs its own lower bound",
+                    "tier `{first_name}` sets `min = {}` on line {}; each tier needs its own lower bound",
+                    t.min,
                     c.line(first_path)
                 );
                 c.error(&min_path, msg, hint);

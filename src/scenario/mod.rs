@@ -1,6 +1,32 @@
 //! Scenario files: reading, validation with positioned diagnostics, and the
 //! validated [`Scenario`] type the rest of the pipeline uses.
+//!
+//! Reading has two phases: the TOML document is walked into raw `*Spec`
+//! structs ([`spec`]), reporting syntax errors, unknown keys and wrong types;
+//! then values and cross-references are checked and the [`Scenario`] is built.
+//! Every problem in a file is reported at once, each with its position.
+//!
+//! ```
+//! let text = "[scenario]\nname = \"demo\"\nsteps = 12\n[score]\nstart = 100\n[population]\nsize = 10\n";
+//! let loaded = pointsim::scenario::parse(text, "demo.toml").unwrap();
+//! assert_eq!(loaded.scenario.steps, 12);
+//! let span = loaded.source.span_of("scenario.steps").unwrap();
+//! assert_eq!(&text[span], "12");
+//! ```
 
+mod build;
+mod check;
+mod diag;
 mod model;
+mod read;
+mod schema;
+mod source;
+pub mod spec;
+mod suggest;
+mod tables;
+mod validate;
 
+pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use model::*;
+pub use schema::json_schema;
+pub use source::{Loaded, ScenarioError, SourceFile, load, parse};

@@ -1,0 +1,174 @@
+//! Helpers shared by the value checks: spans by path, entry names, number formatting.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::diag::{Diagnostic, Diagnostics, line_of};
+use super::read::{Spans, entry_what};
+use super::suggest;
+
+/// The checker: spans of the values read, the text, and the problems found.
+pub(crate) struct Checker<'a> {
+    /// Spans of values read successfully, by dotted path.
+    pub spans: &'a Spans,
+    /// The file text.
+    pub text: &'a str,
+    /// Problems found.
+    pub diags: &'a mut Diagnostics,
+}
+
+impl Checker<'_> {
+    /// The span of the value at `path`, if it was read successfully.
+    pub fn at(&self, path: &str) -> Option<Range<usize>> {
+        self.spans.get(path).cloned()
+    }
+
+    /// The value at `path` as written in the file (`-1.5`, `nan`).
+    pub fn src(&self, path: &str) -> &str {
+        self.at(path).and_then(|s| self.text.get(s)).unwrap_or("").trim()
+    }
+
+    /// 1-based line of the value at `path`.
+    pub fn line(&self, path: &str) -> usize {
+        self.at(path).map_or(1, |s| line_of(self.text, s.start))
+    }
+
+    /// Report an error at `path` (at the file start if it has no span).
+    pub fn error(&mut self, path: &str, msg: String, hint: String) {
+        let span = self.at(path).unwrap_or(0..0);
+        self.diags.push(Diagnostic::error(msg).with_span(span).with_hint(hint));
+    }
+
+    /// Report a warning at `path`.
+    pub fn warn(&mut self, path: &str, msg: String, hint: String) {
+        let span = self.at(path).unwrap_or(0..0);
+        self.diags.push(Diagnostic::warning(msg).with_span(span).with_hint(hint));
+    }
+
+    /// How messages name entry `i` of the array of tables at `path`, by its `ident` key.
+    pub fn entry(&self, noun: &str, path: &str, i: usize, ident_key: &str, ident: &str) -> String {
+        let read = self.spans.contains_key(&format!("{path}[{i}].{ident_key}"));
+        entry_what(noun, path, i, read.then_some(ident))
+    }
+
+    /// An integer at `path` (read as `x`) must be within `lo..=hi`.
+    pub fn int_range(&mut self, path: &str, desc: &str, x: Option<i64>, lo: i64, hi: i64, hint: &str) {
+        let Some(x) = x.filter(|_| self.spans.contains_key(path)) else { return };
+        if (lo..=hi).contains(&x) {
+            return;
+        }
+        let want = if hi < i64::from(u32::MAX) {
+            format!("between {lo} and {hi}")
+        } else if x > hi {
+            format!("at most {hi}")
+        } else if lo == 0 {
+            "0 or more".to_owned()
+        } else {
+            format!("at least {lo}")
+        };
+        let msg = format!("{desc} must be {want}, found `{}`", self.src(path));
+        self.error(path, msg, hint.to_owned());
+    }
+
+    /// A number at `path` must be finite and `>= 0`.
+    pub fn non_negative(&mut self, path: &str, desc: &str, x: f64, hint: &str) {
+        if !self.spans.contains_key(path) {
+            return;
+        }
+        if !x.is_finite() {
+            let msg = format!("{desc} must be a finite number, found `{}`", self.src(path));
+            self.error(path, msg, hint.to_owned());
+        } else if x < 0.0 {
+            let msg = format!("{desc} must not be negative, found `{}`", self.src(path));
+            self.error(path, msg, hint.to_owned());
+        }
+    }
+
+    /// Report the second of two equal names (`seen` maps a name to its first path).
+    /// `rule` says what must be unique, for the hint: `tier names`.
+    pub fn unique(
+        &mut self,
+        seen: &mut HashMap<String, String>,
+        name: &str,
+        path: &str,
+        what: &str,
+        rule: &str,
+    ) {
+        if !self.spans.contains_key(path) {
+            return;
+        }
+        if let Some(first) = seen.get(name) {
+            let line = self.line(first);
+            let first_noun = first.split('[').next().unwrap_or("");
+            let msg = if first_noun != what && matches!(first_noun, "perk" | "restriction") {
+                format!("{what} `{name}` has the same id as a {first_noun}")
+            } else {
+                format!("{what} `{name}` is defined twice")
+            };
+            let hint = format!("the first definition is on line {line}; {rule} must be unique");
+            self.error(path, msg, hint);
+        } else {
+            seen.insert(name.to_owned(), path.to_owned());
+        }
+    }
+
+    /// Check an id against `[a-z0-9_]+`.
+    pub fn id_pattern(&mut self, path: &str, what: &str, id: &str) {
+        if !self.spans.contains_key(path) || valid_id(id) {
+            return;
+        }
+        let fixed: String = id
+            .trim()
+            .chars()
+            .map(|c| c.to_ascii_lowercase())
+            .map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() { c } else { '_' })
+            .collect();
+        let msg = format!("{what} id `{id}` may only use lowercase letters, digits and `_`");
+        let hint = if fixed.is_empty() {
+            "give it an id like `no_rail_tickets`".to_owned()
+        } else {
+            format!("ids are used as column names in outputs; try `{fixed}`")
+        };
+        self.error(path, msg, hint);
+    }
+
+    /// Report a reference to a name that is not defined, suggesting the nearest.
+    pub fn unknown_ref(&mut self, path: &str, msg: String, kind: &str, defined: &[&str]) {
+        let hint = if defined.is_empty() {
+            format!("the file defines no {kind}s")
+        } else {
+            let mut h = format!("defined {kind}s are {}", suggest::list(defined.iter().copied()));
+            let name = self.src(path).trim_matches(|c| c == '"' || c == '\'').to_owned();
+            if let Some(near) = suggest::nearest(&name, defined.iter().copied()) {
+                h.push_str(&format!("; did you mean `{near}`?"));
+            }
+            h
+        };
+        self.error(path, msg, hint);
+    }
+}
+
+/// Whether `id` matches `[a-z0-9_]+`.
+pub(crate) fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// A number for messages, without float noise: `0.9`, not `0.8999999999999999`.
+pub(crate) fn num(x: f64) -> String {
+    let s = format!("{x:.9}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_numbers() {
+        assert!(valid_id("a_1") && !valid_id("A") && !valid_id("") && !valid_id("a-b"));
+        assert_eq!(num(0.1 + 0.2 + 0.6), "0.9");
+        assert_eq!(num(1.0), "1");
+        assert_eq!(num(-0.0000000001), "0");
+    }
+}

@@ -1,0 +1,260 @@
+//! Diagnostics for scenario files: errors and warnings with a position, rendered like rustc.
+
+use std::fmt;
+use std::ops::Range;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// The file cannot be used.
+    Error,
+    /// The file can be used, but something in it is probably not what was meant.
+    Warning,
+}
+
+/// One problem found in a scenario file.
+///
+/// Messages follow the house style: lowercase first word, no trailing period,
+/// values in backticks. The hint says what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// One-line description of the problem.
+    pub message: String,
+    /// Byte range in the file text the problem is about (the caret goes here).
+    pub span: Option<Range<usize>>,
+    /// Short text printed next to the caret.
+    pub label: Option<String>,
+    /// What to do about it, printed after the snippet as `hint: ...`.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new error with this message and nothing else yet.
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, message: message.into(), span: None, label: None, hint: None }
+    }
+
+    /// A new warning with this message and nothing else yet.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(message) }
+    }
+
+    /// Point at this byte range of the file.
+    pub fn with_span(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Print this text next to the caret.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Add a `hint:` line saying what to do.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Whether this is an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Every problem found in one file, with what is needed to render them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostics {
+    name: String,
+    text: String,
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// An empty list for the file `name` (the path as the user gave it) whose
+    /// text is `text` (empty when the file could not be read as text).
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Diagnostics { name: name.into(), text: text.into(), items: Vec::new() }
+    }
+
+    /// Add a diagnostic.
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    /// Whether any item is an error.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    /// Whether there is no item at all.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// All items, in file order once loading has finished.
+    pub fn items(&self) -> &[Diagnostic] {
+        &self.items
+    }
+
+    /// The file name as the user gave it.
+    pub fn file_name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of errors.
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    /// Sort the items by position in the file (items without one first), keeping
+    /// the order of items at the same position.
+    pub(crate) fn sort(&mut self) {
+        self.items.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    }
+
+    /// Move every item of `other` into this list.
+    pub(crate) fn append(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    /// One line: `could not load `FILE`: 2 errors, 1 warning` (or, without
+    /// errors, `` `FILE` has 1 warning ``).
+    pub fn summary(&self) -> String {
+        let (e, w) = (self.error_count(), self.warning_count());
+        if e > 0 {
+            let mut s = format!("could not load `{}`: {}", self.name, plural(e, "error"));
+            if w > 0 {
+                s.push_str(&format!(", {}", plural(w, "warning")));
+            }
+            s
+        } else {
+            format!("`{}` has {}", self.name, plural(w, "warning"))
+        }
+    }
+
+    /// Render every item (source line, caret, hint) followed by the summary line.
+    /// `color` selects ANSI styling; without it the output is plain text.
+    pub fn render(&self, color: bool) -> String {
+        if self.items.is_empty() {
+            return String::new();
+        }
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let mut out = String::new();
+        for d in &self.items {
+            out.push_str(&renderer.render(&self.report(d)));
+            if let (None, Some(hint)) = (self.snippet_span(d), &d.hint) {
+                // no snippet: a blank line, then the hint, as uv does
+                let (on, off) = if color { ("\x1b[1;96m", "\x1b[0m") } else { ("", "") };
+                out.push_str(&format!("\n\n{on}hint{off}: {hint}"));
+            }
+            out.push_str("\n\n");
+        }
+        let level = if self.has_errors() { Level::ERROR } else { Level::WARNING };
+        out.push_str(&renderer.render(&[Group::with_title(level.primary_title(self.summary()))]));
+        out.push('\n');
+        out
+    }
+
+    fn report<'a>(&'a self, d: &'a Diagnostic) -> Vec<Group<'a>> {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(d.message.as_str());
+        let Some(span) = self.snippet_span(d) else {
+            return vec![Group::with_title(title)];
+        };
+        let mut ann = AnnotationKind::Primary.span(span);
+        if let Some(label) = &d.label {
+            ann = ann.label(label.as_str());
+        }
+        let snippet = Snippet::source(self.text.as_str()).path(self.name.as_str()).annotation(ann);
+        let mut groups = vec![title.element(snippet)];
+        if let Some(hint) = &d.hint {
+            groups.push(Group::with_title(Level::HELP.with_name("hint").secondary_title(hint.as_str())));
+        }
+        groups
+    }
+}
+
+impl Diagnostics {
+    /// Where to put the caret, if the diagnostic has a place in a text that is there.
+    fn snippet_span(&self, d: &Diagnostic) -> Option<Range<usize>> {
+        d.span.clone().filter(|_| !self.text.is_empty()).map(|s| clamp_span(&self.text, s))
+    }
+}
+
+/// Keep a span inside the text and on character boundaries, so rendering never panics.
+fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let fix = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = fix(span.start);
+    start..fix(span.end).max(start)
+}
+
+/// `1 error`, `2 errors`.
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+/// 1-based line number of a byte offset.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    text.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_hint_after_snippet() {
+        let text = "[[perk]]\nid = \"x\"\nmin_tier = \"AAA+\"\n";
+        let mut d = Diagnostics::new("a.toml", text);
+        d.push(
+            Diagnostic::error("perk `x` needs tier `AAA+`, which is not defined")
+                .with_span(29..35)
+                .with_hint("did you mean `AAA`?"),
+        );
+        let out = d.render(false);
+        assert!(out.contains(" --> a.toml:3:12\n"), "{out}");
+        assert!(out.contains("  |\nhint: did you mean `AAA`?\n"), "{out}");
+        assert!(out.ends_with("error: could not load `a.toml`: 1 error\n"), "{out}");
+    }
+
+    #[test]
+    fn out_of_range_span_does_not_panic() {
+        let mut d = Diagnostics::new("a.toml", "é");
+        d.push(Diagnostic::error("x").with_span(1..99));
+        d.render(true);
+    }
+
+    #[test]
+    fn line_numbers() {
+        assert_eq!(line_of("a\nb\nc", 0), 1);
+        assert_eq!(line_of("a\nb\nc", 2), 2);
+        assert_eq!(line_of("a\nb\nc", 99), 3);
+    }
+}

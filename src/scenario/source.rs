@@ -1,0 +1,209 @@
+//! Loading a scenario file: reading bytes, parsing TOML, running every check, the public entry points.
+
+use std::ops::Range;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use toml::de::DeTable;
+
+use super::check::Checker;
+use super::diag::{Diagnostic, Diagnostics, line_of};
+use super::model::Scenario;
+use super::read::{Reader, Spans};
+use super::{build, tables, validate};
+
+/// The text of a scenario file, with what is needed to point into it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    /// The path as the user gave it.
+    pub name: String,
+    /// The whole file.
+    pub text: String,
+    /// SHA-256 of the file bytes, lowercase hex (recorded in every output folder).
+    pub sha256: String,
+    spans: Spans,
+}
+
+impl SourceFile {
+    /// Byte range of the value at a dotted key, for pointing at it later.
+    ///
+    /// Keys are written as in the file, with array entries numbered from 0:
+    /// `scenario.steps`, `population.size`, `tier[2].min`,
+    /// `population.group[0].rate_multiplier.volunteering`. A table
+    /// (`score`, `rule[1]`) gives the span of its header.
+    pub fn span_of(&self, dotted_key: &str) -> Option<Range<usize>> {
+        self.spans.get(dotted_key).cloned()
+    }
+}
+
+/// A scenario that passed every check, with its source and any warnings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// The validated scenario.
+    pub scenario: Scenario,
+    /// The file it came from.
+    pub source: SourceFile,
+    /// Warnings (never errors): parts of the scenario that can never matter.
+    pub warnings: Diagnostics,
+}
+
+/// Why a scenario could not be loaded.
+#[derive(thiserror::Error, Debug, Clone, PartialEq)]
+pub enum ScenarioError {
+    /// The file could not be read or has problems; every one of them is in the
+    /// diagnostics. Display gives a one-line summary; use
+    /// [`Diagnostics::render`] for the full report.
+    #[error("{}", .0.summary())]
+    Invalid(Diagnostics),
+}
+
+impl ScenarioError {
+    /// Every problem found.
+    pub fn diagnostics(&self) -> &Diagnostics {
+        match self {
+            ScenarioError::Invalid(d) => d,
+        }
+    }
+}
+
+/// Read, parse and check the scenario file at `path`.
+///
+/// # Errors
+///
+/// [`ScenarioError::Invalid`] with every problem found: the file is missing,
+/// is a directory, is not UTF-8 text, is not valid TOML, or breaks any rule
+/// of the format. Warnings alone never make it fail.
+pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
+    let name = path.display().to_string();
+    let fail = |d: Diagnostic| {
+        let mut ds = Diagnostics::new(name.clone(), "");
+        ds.push(d);
+        ScenarioError::Invalid(ds)
+    };
+    if path.is_dir() {
+        return Err(fail(
+            Diagnostic::error(format!("`{name}` is a directory, not a scenario file"))
+                .with_hint("give the path of a `.toml` scenario file"),
+        ));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(fail(
+                Diagnostic::error(format!("`{name}` does not exist"))
+                    .with_hint("check the path; `pointsim new` writes an example scenario to start from"),
+            ));
+        }
+        Err(e) => return Err(fail(Diagnostic::error(format!("could not read `{name}`: {e}")))),
+    };
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            return Err(fail(
+                Diagnostic::error(format!("`{name}` is not UTF-8 text: invalid byte at offset {at}"))
+                    .with_hint("scenario files are TOML text saved as UTF-8; is this the right file?"),
+            ));
+        }
+    };
+    parse(&text, &name).map_err(ScenarioError::Invalid)
+}
+
+/// Parse and check a scenario whose text was already read; `name` is used in messages.
+///
+/// # Errors
+///
+/// Every problem found (errors, and warnings found alongside them), when there
+/// is at least one error.
+pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
+    let fail = |d: Diagnostic| {
+        let mut ds = Diagnostics::new(name, "");
+        ds.push(d);
+        ds
+    };
+    if let Some(at) = text.find('\0') {
+        return Err(fail(
+            Diagnostic::error(format!("`{name}` looks like a binary file: NUL byte at offset {at}"))
+                .with_hint("scenario files are TOML text; is this the right file?"),
+        ));
+    }
+    if text.trim().is_empty() {
+        return Err(fail(
+            Diagnostic::error("the file is empty")
+                .with_hint("run `pointsim new` to write an example scenario to start from"),
+        ));
+    }
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    let mut r = Reader {
+        text,
+        diags: Diagnostics::new(name, text),
+        spans: Spans::new(),
+        quiet_missing: !errors.is_empty(),
+    };
+    let mut lines_seen = Vec::new();
+    for e in &errors {
+        // one error per line: later ones on the same line are mostly knock-on effects
+        let line = e.span().map(|s| line_of(text, s.start));
+        if line.is_some() && lines_seen.contains(&line) {
+            continue;
+        }
+        lines_seen.push(line);
+        r.push(syntax_error(e, text));
+    }
+    if errors.is_empty() && doc.get_ref().is_empty() {
+        return Err(fail(
+            Diagnostic::error("the file has only comments, no settings")
+                .with_hint("run `pointsim new` to write an example scenario to start from"),
+        ));
+    }
+    let spec = tables::read_file(&mut r, doc.get_ref(), 0..0);
+    let Reader { mut diags, spans, .. } = r;
+    let mut c = Checker { spans: &spans, text, diags: &mut diags };
+    validate::check(&mut c, &spec);
+    if c.diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+    let scenario = build::build(&spec);
+    build::warn(&mut c, &spec, &scenario);
+    let mut warnings = Diagnostics::new(name, text);
+    diags.sort();
+    warnings.append(diags);
+    let sha256 = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let source = SourceFile { name: name.to_owned(), text: text.to_owned(), sha256, spans };
+    Ok(Loaded { scenario, source, warnings })
+}
+
+/// A TOML syntax error as a diagnostic.
+fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
+    let span = e.span().map(|s| if s.end > text.len() { text.len()..text.len() } else { s });
+    let msg = e.message().lines().next().unwrap_or("").trim_end_matches('.');
+    let mut hint = "each line is `key = value` or a `[table]` header; text goes in double quotes \
+                    (see https://toml.io)";
+    let msg = match msg {
+        "duplicate key" => {
+            let s = span.clone().unwrap_or(0..0);
+            let name = text.get(s.clone()).unwrap_or("");
+            hint = "keep only one of them: a key or table may appear only once";
+            if s.start > 0 && text.as_bytes().get(s.start - 1) == Some(&b'[') {
+                format!("table `[{name}]` is defined twice")
+            } else {
+                format!("`{name}` is set twice in the same table")
+            }
+        }
+        m if m.contains("string") && m.ends_with("expected `\"`") => {
+            "this string has no closing `\"`".to_owned()
+        }
+        m if m.contains("string") && m.ends_with("expected `'`") => {
+            "this string has no closing `'`".to_owned()
+        }
+        m => m
+            .replace(", expected nothing", "")
+            .replace("expected newline, `#`", "expected the end of the line"),
+    };
+    let mut d = Diagnostic::error(format!("invalid TOML: {msg}")).with_hint(hint);
+    if let Some(span) = span {
+        d = d.with_span(span);
+    }
+    d
+}

@@ -1,0 +1,248 @@
+//! The keys each table accepts, and reading each table into its `*Spec` struct.
+
+use std::ops::Range;
+
+use toml::de::DeTable;
+
+use super::diag::Diagnostic;
+use super::read::{Key, Reader, Table, opt, req};
+use super::spec::*;
+use super::suggest;
+
+/// Top-level keys and tables.
+pub(crate) const ROOT: &[Key] = &[
+    opt("schema_version"),
+    req("scenario", "name = \"My city\"\nsteps = 365"),
+    req("score", "start = 1000"),
+    opt("tier"),
+    req("population", "size = 10000"),
+    opt("rule"),
+    opt("perk"),
+    opt("restriction"),
+    opt("recovery"),
+    opt("report"),
+];
+/// `[scenario]`.
+pub(crate) const SCENARIO: &[Key] = &[
+    req("name", "name = \"My city\""),
+    opt("description"),
+    opt("sources"),
+    opt("seed"),
+    req("steps", "steps = 365"),
+    opt("step"),
+];
+/// `[score]`.
+pub(crate) const SCORE: &[Key] = &[req("start", "start = 1000"), opt("min"), opt("max")];
+/// `[[tier]]`.
+pub(crate) const TIER: &[Key] =
+    &[req("name", "name = \"A\""), opt("label"), req("min", "min = 1000"), opt("source"), opt("assumed")];
+/// `[population]`.
+pub(crate) const POPULATION: &[Key] = &[req("size", "size = 10000"), opt("group")];
+/// `[[population.group]]`.
+pub(crate) const GROUP: &[Key] = &[
+    req("name", "name = \"employed\""),
+    opt("description"),
+    req("share", "share = 0.5"),
+    opt("rate_multiplier"),
+    opt("source"),
+    opt("assumed"),
+];
+/// `[[rule]]`.
+pub(crate) const RULE: &[Key] = &[
+    req("id", "id = \"volunteering\""),
+    opt("label"),
+    opt("description"),
+    req("points", "points = 5"),
+    req("rate", "rate = 1.0"),
+    opt("max_per_year"),
+    opt("rate_by_tier"),
+    opt("source"),
+    opt("assumed"),
+];
+/// `[[perk]]`.
+pub(crate) const PERK: &[Key] = &[
+    req("id", "id = \"library_20_books\""),
+    opt("label"),
+    opt("description"),
+    opt("min_tier"),
+    opt("min_score"),
+    opt("source"),
+    opt("assumed"),
+];
+/// `[[restriction]]`.
+pub(crate) const RESTRICTION: &[Key] = &[
+    req("id", "id = \"no_rail_tickets\""),
+    opt("label"),
+    opt("description"),
+    opt("max_tier"),
+    opt("max_score"),
+    opt("source"),
+    opt("assumed"),
+];
+/// `[recovery]`.
+pub(crate) const RECOVERY: &[Key] = &[opt("restore_after"), opt("drift")];
+/// `[report]`.
+pub(crate) const REPORT: &[Key] = &[opt("bin_width"), opt("snapshot_every")];
+
+/// Every table's accepted keys, named like the Spec type that describes it.
+#[cfg(test)]
+pub(crate) const ALL: &[(&str, &[Key])] = &[
+    ("FileSpec", ROOT),
+    ("ScenarioSpec", SCENARIO),
+    ("ScoreSpec", SCORE),
+    ("TierSpec", TIER),
+    ("PopulationSpec", POPULATION),
+    ("GroupSpec", GROUP),
+    ("RuleSpec", RULE),
+    ("PerkSpec", PERK),
+    ("RestrictionSpec", RESTRICTION),
+    ("RecoverySpec", RECOVERY),
+    ("ReportSpec", REPORT),
+];
+
+/// The key named `name` in `keys` (a constant above).
+fn key(keys: &'static [Key], name: &str) -> &'static Key {
+    keys.iter().find(|k| k.name == name).expect("key listed in its table")
+}
+
+/// Read the whole document into a [`FileSpec`], reporting every problem on the way.
+pub(crate) fn read_file(r: &mut Reader, doc: &DeTable, whole: Range<usize>) -> FileSpec {
+    let root = Table::root(doc, whole);
+    r.unknown_keys(&root, ROOT);
+    let mut spec = FileSpec { schema_version: r.opt(&root, "schema_version"), ..FileSpec::default() };
+    if let Some(t) = r.table(&root, "scenario", Some(key(ROOT, "scenario"))) {
+        spec.scenario = read_scenario(r, &t);
+    }
+    if let Some(t) = r.table(&root, "score", Some(key(ROOT, "score"))) {
+        spec.score = read_score(r, &t);
+    }
+    spec.tier = r.array(&root, "tier", "tier", "name").iter().map(|t| read_tier(r, t)).collect();
+    if let Some(t) = r.table(&root, "population", Some(key(ROOT, "population"))) {
+        spec.population = read_population(r, &t);
+    }
+    spec.rule = r.array(&root, "rule", "rule", "id").iter().map(|t| read_rule(r, t)).collect();
+    spec.perk = r.array(&root, "perk", "perk", "id").iter().map(|t| read_perk(r, t)).collect();
+    spec.restriction =
+        r.array(&root, "restriction", "restriction", "id").iter().map(|t| read_restriction(r, t)).collect();
+    spec.recovery = r.table(&root, "recovery", None).map(|t| {
+        r.unknown_keys(&t, RECOVERY);
+        RecoverySpec { restore_after: r.opt(&t, "restore_after"), drift: r.opt(&t, "drift") }
+    });
+    spec.report = r.table(&root, "report", None).map(|t| {
+        r.unknown_keys(&t, REPORT);
+        ReportSpec { bin_width: r.opt(&t, "bin_width"), snapshot_every: r.opt(&t, "snapshot_every") }
+    });
+    spec
+}
+
+fn read_scenario(r: &mut Reader, t: &Table) -> ScenarioSpec {
+    r.unknown_keys(t, SCENARIO);
+    ScenarioSpec {
+        name: r.req(t, key(SCENARIO, "name")).unwrap_or_default(),
+        description: r.opt(t, "description"),
+        sources: r.opt(t, "sources").unwrap_or_default(),
+        seed: r.opt(t, "seed"),
+        steps: r.req(t, key(SCENARIO, "steps")).unwrap_or_default(),
+        step: read_step(r, t),
+    }
+}
+
+/// `step = "day" | "week" | "month"`, suggesting the nearest for a typo.
+fn read_step(r: &mut Reader, t: &Table) -> Option<StepSpec> {
+    let word: String = r.opt(t, "step")?;
+    match word.as_str() {
+        "day" => Some(StepSpec::Day),
+        "week" => Some(StepSpec::Week),
+        "month" => Some(StepSpec::Month),
+        _ => {
+            let names = ["day", "week", "month"];
+            let mut hint = format!("`step` is one of {}", suggest::list(names));
+            if let Some(near) = suggest::nearest(&word, names) {
+                hint.push_str(&format!("; did you mean `{near}`?"));
+            }
+            let span = r.spans.remove("scenario.step").unwrap_or(t.header.clone());
+            r.push(Diagnostic::error(format!("unknown step `{word}`")).with_span(span).with_hint(hint));
+            None
+        }
+    }
+}
+
+fn read_score(r: &mut Reader, t: &Table) -> ScoreSpec {
+    r.unknown_keys(t, SCORE);
+    ScoreSpec {
+        start: r.req(t, key(SCORE, "start")).unwrap_or_default(),
+        min: r.opt(t, "min"),
+        max: r.opt(t, "max"),
+    }
+}
+
+fn read_tier(r: &mut Reader, t: &Table) -> TierSpec {
+    r.unknown_keys(t, TIER);
+    TierSpec {
+        name: r.req(t, key(TIER, "name")).unwrap_or_default(),
+        label: r.opt(t, "label"),
+        min: r.req(t, key(TIER, "min")).unwrap_or_default(),
+        source: r.opt(t, "source"),
+        assumed: r.opt(t, "assumed"),
+    }
+}
+
+fn read_population(r: &mut Reader, t: &Table) -> PopulationSpec {
+    r.unknown_keys(t, POPULATION);
+    let size = r.req(t, key(POPULATION, "size")).unwrap_or_default();
+    let group = r.array(t, "group", "group", "name").iter().map(|g| read_group(r, g)).collect();
+    PopulationSpec { size, group }
+}
+
+fn read_group(r: &mut Reader, t: &Table) -> GroupSpec {
+    r.unknown_keys(t, GROUP);
+    GroupSpec {
+        name: r.req(t, key(GROUP, "name")).unwrap_or_default(),
+        description: r.opt(t, "description"),
+        share: r.req(t, key(GROUP, "share")).unwrap_or_default(),
+        rate_multiplier: r.number_map(t, "rate_multiplier"),
+        source: r.opt(t, "source"),
+        assumed: r.opt(t, "assumed"),
+    }
+}
+
+fn read_rule(r: &mut Reader, t: &Table) -> RuleSpec {
+    r.unknown_keys(t, RULE);
+    RuleSpec {
+        id: r.req(t, key(RULE, "id")).unwrap_or_default(),
+        label: r.opt(t, "label"),
+        description: r.opt(t, "description"),
+        points: r.req(t, key(RULE, "points")).unwrap_or_default(),
+        rate: r.req(t, key(RULE, "rate")).unwrap_or_default(),
+        max_per_year: r.opt(t, "max_per_year"),
+        rate_by_tier: r.number_map(t, "rate_by_tier"),
+        source: r.opt(t, "source"),
+        assumed: r.opt(t, "assumed"),
+    }
+}
+
+fn read_perk(r: &mut Reader, t: &Table) -> PerkSpec {
+    r.unknown_keys(t, PERK);
+    PerkSpec {
+        id: r.req(t, key(PERK, "id")).unwrap_or_default(),
+        label: r.opt(t, "label"),
+        description: r.opt(t, "description"),
+        min_tier: r.opt(t, "min_tier"),
+        min_score: r.opt(t, "min_score"),
+        source: r.opt(t, "source"),
+        assumed: r.opt(t, "assumed"),
+    }
+}
+
+fn read_restriction(r: &mut Reader, t: &Table) -> RestrictionSpec {
+    r.unknown_keys(t, RESTRICTION);
+    RestrictionSpec {
+        id: r.req(t, key(RESTRICTION, "id")).unwrap_or_default(),
+        label: r.opt(t, "label"),
+        description: r.opt(t, "description"),
+        max_tier: r.opt(t, "max_tier"),
+        max_score: r.opt(t, "max_score"),
+        source: r.opt(t, "source"),
+        assumed: r.opt(t, "assumed"),
+    }
+}

@@ -62,8 +62,10 @@ fn run_writes_every_output_and_the_contract_keys() {
         }
     }
     // no temporary files are left behind
-    let names: Vec<String> =
-        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(names.len(), 4, "{names:?}");
 }
 
@@ -147,7 +149,8 @@ fn non_empty_out_is_refused_without_force() {
 fn bad_scenario_exits_2_and_writes_nothing() {
     let dir = TempDir::new().unwrap();
     let bad = dir.path().join("bad.toml");
-    std::fs::write(&bad, "[scenario]\nname = \"x\"\nsteps = 0\n[score]\nstart = 1\n[population]\nsize = 0\n").unwrap();
+    std::fs::write(&bad, "[scenario]\nname = \"x\"\nsteps = 0\n[score]\nstart = 1\n[population]\nsize = 0\n")
+        .unwrap();
     let out = dir.path().join("o");
     pointsim()
         .arg("run")
@@ -170,7 +173,11 @@ fn bad_overrides_exit_2() {
 
 #[test]
 fn missing_file_and_directory_exit_2() {
-    pointsim().args(["check", "no/such/file.toml"]).assert().code(2).stderr(predicate::str::contains("file.toml"));
+    pointsim()
+        .args(["check", "no/such/file.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("file.toml"));
     pointsim().arg("check").arg(repo("scenarios")).assert().code(2);
     pointsim().args(["run", "no/such/file.toml"]).assert().code(2);
 }
@@ -178,7 +185,13 @@ fn missing_file_and_directory_exit_2() {
 #[test]
 fn absurd_population_is_refused_with_its_position() {
     let dir = TempDir::new().unwrap();
-    run_toy(&dir.path().join("o"), &["--population", "999999999999"])
+    pointsim()
+        .arg("run")
+        .arg(repo("scenarios/teaching_toy.toml"))
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .args(["--population", "999999999999"])
+        .assert()
         .code(2)
         .stderr(predicate::str::contains("--population 999999999999"));
     let big = dir.path().join("big.toml");
@@ -216,7 +229,12 @@ fn check_accepts_every_reference_scenario() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     assert!(files.len() >= 3);
-    pointsim().arg("check").args(&files).assert().success().stdout(predicate::str::contains("ok:").count(files.len()));
+    pointsim()
+        .arg("check")
+        .args(&files)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok:").count(files.len()));
 }
 
 #[test]

@@ -21,7 +21,9 @@ use clap::{Parser, Subcommand};
 /// through them and reports tier shares, perk access and score distributions.
 #[derive(Debug, Parser)]
 #[command(name = "pointsim", version, propagate_version = true, max_term_width = 100)]
-#[command(after_help = "Start with:\n  pointsim run scenarios/teaching_toy.toml\n  pointsim new my_city && pointsim check my_city.toml")]
+#[command(
+    after_help = "Start with:\n  pointsim run scenarios/teaching_toy.toml\n  pointsim new my_city && pointsim check my_city.toml"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -76,5 +78,7 @@ pub fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

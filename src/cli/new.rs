@@ -11,7 +11,9 @@ const STARTER: &str = include_str!("starter.toml");
 
 /// Write a commented starter scenario to NAME.toml.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  pointsim new my_city && pointsim check my_city.toml && pointsim run my_city.toml")]
+#[command(
+    after_help = "Example:\n  pointsim new my_city && pointsim check my_city.toml && pointsim run my_city.toml"
+)]
 pub struct Args {
     /// Scenario name; the file is NAME.toml (or NAME itself if it ends in .toml).
     name: String,
@@ -36,7 +38,11 @@ pub fn starter(name: &str) -> String {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let path = if args.name.ends_with(".toml") { PathBuf::from(&args.name) } else { PathBuf::from(format!("{}.toml", args.name)) };
+    let path = if args.name.ends_with(".toml") {
+        PathBuf::from(&args.name)
+    } else {
+        PathBuf::from(format!("{}.toml", args.name))
+    };
     let name = path.file_stem().map_or_else(|| args.name.clone(), |s| s.to_string_lossy().into_owned());
     if path.exists() && !args.force {
         return Err(Failure::BadInput(format!(
@@ -45,8 +51,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         )));
     }
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    pointsim::output::write_all(dir, &[(&path.file_name().unwrap_or_default().to_string_lossy(), starter(&name).into_bytes())])
-        .with_context(|| format!("cannot write `{}`", path.display()))?;
+    pointsim::output::write_all(
+        dir,
+        &[(&path.file_name().unwrap_or_default().to_string_lossy(), starter(&name).into_bytes())],
+    )
+    .with_context(|| format!("cannot write `{}`", path.display()))?;
     println!("wrote {}: edit it, then `pointsim check {0}` and `pointsim run {0}`", path.display());
     Ok(())
 }

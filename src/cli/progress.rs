@@ -19,16 +19,26 @@ impl Progress {
     pub fn new(total: u64, quiet: bool) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {per_sec}  eta {eta}")
-                .expect("the template is valid"),
+            ProgressStyle::with_template(
+                "{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {per_sec}  eta {eta}",
+            )
+            .expect("the template is valid"),
         );
-        Progress { bar, start: Instant::now(), enabled: !quiet && std::io::stderr().is_terminal(), shown: AtomicBool::new(false) }
+        Progress {
+            bar,
+            start: Instant::now(),
+            enabled: !quiet && std::io::stderr().is_terminal(),
+            shown: AtomicBool::new(false),
+        }
     }
 
     /// Count `n` more subjects done.
     pub fn inc(&self, n: u64) {
         self.bar.inc(n);
-        if self.enabled && !self.shown.load(Ordering::Relaxed) && self.start.elapsed() > Duration::from_secs(1) {
+        if self.enabled
+            && !self.shown.load(Ordering::Relaxed)
+            && self.start.elapsed() > Duration::from_secs(1)
+        {
             self.shown.store(true, Ordering::Relaxed);
             self.bar.set_draw_target(ProgressDrawTarget::stderr());
         }

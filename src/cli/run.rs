@@ -84,8 +84,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut diags = Diagnostics::new(&source.name, &source.text);
     let size_span = source.span_of("population.size");
     if scenario.population > MAX_POPULATION {
-        let mut d = Diagnostic::error(format!("a population of {} is more than pointsim supports", scenario.population))
-            .with_hint(format!("use at most {MAX_POPULATION} subjects"));
+        let mut d = Diagnostic::error(format!(
+            "a population of {} is more than pointsim supports",
+            scenario.population
+        ))
+        .with_hint(format!("use at most {MAX_POPULATION} subjects"));
         if let (None, Some(span)) = (overrides.population, size_span.clone()) {
             d = d.with_span(span).with_label("too large");
         }
@@ -115,7 +118,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
     output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
 
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().context("cannot start worker threads")?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
     let progress = Progress::new(scenario.population, args.quiet);
     let sim = pool.install(|| pointsim::simulate(&scenario, scenario.seed, &|n| progress.inc(n)));
     progress.finish();
@@ -132,7 +138,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         started_at,
     };
     let files = output::standard_files(&scenario, &sim.summary, &info);
-    output::write_all(&out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    output::write_all(&out, &files)
+        .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     if !args.quiet {
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();

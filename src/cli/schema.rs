@@ -15,6 +15,9 @@ use super::Failure;
 pub struct Args {}
 
 pub fn run(_: Args) -> Result<(), Failure> {
-    std::io::stdout().lock().write_all(pointsim::scenario::json_schema().as_bytes()).context("cannot write to stdout")?;
+    std::io::stdout()
+        .lock()
+        .write_all(pointsim::scenario::json_schema().as_bytes())
+        .context("cannot write to stdout")?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! integer accumulators merged exactly.
 //!
 //! The engine does no I/O and never prints. Subjects are simulated one at a
-//! time from start to finish (see [`subject`]); chunks of subjects run on
+//! time from start to finish (event to event; see `subject.rs`); chunks of subjects run on
 //! rayon's pool; the partial results are integers, so merging them gives
 //! the same totals in any order and on any number of threads.
 

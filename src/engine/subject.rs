@@ -197,9 +197,10 @@ pub(crate) fn simulate<O: Observer>(
                 obs.change(step, t, Cause::Restore, before, score);
             }
         }
+        // every change point is a step end, and while the score is off the start
+        // every step end is a change point: drift applies at each one
         if let Some(d) = c.drift
             && score != c.start
-            && t == next_boundary
         {
             let before = score;
             score = if score < c.start { (score + d).min(c.start) } else { (score - d).max(c.start) };

@@ -320,7 +320,8 @@ fn restoration_follows_its_rule() {
 #[test]
 fn drift_moves_toward_start_every_step() {
     let mut s = rich_scenario();
-    s.recovery = Recovery { restore_after: None, drift: Some(3) };
+    // with restoration too: a restoration that leaves the score off the start is followed by drift in the same step
+    s.recovery = Recovery { restore_after: Some(4), drift: Some(3) };
     let pop = Population::new(&s);
     for subject in 0..100 {
         let mut trail = Trail { steps: s.steps, changes: vec![] };

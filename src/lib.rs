@@ -2,6 +2,10 @@
 #![deny(missing_docs)]
 
 pub mod engine;
+#[doc(hidden)]
+pub mod naive;
 pub mod population;
 pub mod scenario;
 pub mod stats;
+#[doc(hidden)]
+pub mod workload;

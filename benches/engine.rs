@@ -19,6 +19,9 @@
 //! Timings cover `engine::run` (or `naive::run`) only; the population and
 //! thread pool are built beforehand. The median, min and max are over
 //! `runs` timed runs, after one untimed warm-up for the small sizes.
+//! `cpu_over_wall` (CPU seconds of all threads / wall seconds, averaged over
+//! the runs) shows how many cores the run really had: on a shared machine a
+//! 2-thread run at 1.2 was starved, not slow.
 
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -101,6 +104,17 @@ fn peak_rss_mib() -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// CPU time (user + system, all threads) this process has used, in seconds,
+/// from `/proc/self/stat` (fields 14 and 15, in USER_HZ = 100 ticks a second).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // the command name may hold spaces; fields after the closing parenthesis are plain
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn scenario(c: &Config) -> Scenario {
     reference(c.subjects, c.rules, c.step, c.steps)
 }
@@ -121,6 +135,7 @@ fn child(name: &str) {
     let mut times = Vec::with_capacity(c.runs);
     let mut sums = Vec::with_capacity(c.runs);
     let mut events = 0;
+    let cpu0 = cpu_seconds();
     for _ in 0..c.runs {
         let t0 = Instant::now();
         let out = once();
@@ -128,6 +143,8 @@ fn child(name: &str) {
         sums.push(checksum(&out));
         events = out.events();
     }
+    let cpu = cpu0.zip(cpu_seconds()).map(|(a, b)| (b - a) / c.runs as f64);
+    let wall_mean = times.iter().sum::<f64>() / c.runs as f64;
     assert!(sums.windows(2).all(|w| w[0] == w[1]), "{name}: runs differ: {sums:?}");
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
@@ -147,6 +164,8 @@ fn child(name: &str) {
         "events_per_s": events as f64 / median,
         "peak_rss_mib": peak_rss_mib(),
         "checksum": sums[0],
+        "cpu_s_per_run": cpu,
+        "cpu_over_wall": cpu.map(|x| x / wall_mean),
         "speedup_vs_naive": Value::Null,
     });
     println!("{line}");

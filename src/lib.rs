@@ -46,10 +46,14 @@
 #![deny(missing_docs)]
 
 pub mod engine;
+#[doc(hidden)]
+pub mod naive;
 pub mod output;
 pub mod population;
 pub mod scenario;
 pub mod stats;
+#[doc(hidden)]
+pub mod workload;
 
 use population::Population;
 use scenario::Scenario;

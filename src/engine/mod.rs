@@ -20,8 +20,11 @@ use crate::stats::{RuleTotals, RunTotals, SnapshotHistograms};
 use compiled::Compiled;
 use subject::Scratch;
 
-/// Subjects per parallel work item.
+/// Subjects between two progress reports.
 const CHUNK: usize = 2048;
+
+/// Contiguous blocks of subjects per worker thread, each with its own accumulator.
+const BLOCKS_PER_THREAD: usize = 4;
 
 /// Bytes the engine keeps per subject: the final score.
 pub const BYTES_PER_SUBJECT: u64 = std::mem::size_of::<i64>() as u64;
@@ -118,23 +121,30 @@ pub fn run(
     let c = Compiled::new(scenario);
     let groups = scenario.groups.len();
     let mut final_scores = vec![0i64; population.len() as usize];
+    // A few contiguous blocks per thread, each with one accumulator: enough
+    // blocks for work stealing to balance groups with different rates, few
+    // enough that allocating and merging partial histograms stays cheap.
+    let chunks = final_scores.len().div_ceil(CHUNK).max(1);
+    let blocks = (BLOCKS_PER_THREAD * rayon::current_num_threads()).clamp(1, chunks);
+    let block_len = chunks.div_ceil(blocks) * CHUNK;
     let acc = final_scores
-        .par_chunks_mut(CHUNK)
+        .par_chunks_mut(block_len)
         .enumerate()
-        .fold(
-            || (Accum::new(&c, groups), Scratch::default()),
-            |(mut acc, mut scratch), (chunk, out)| {
-                let first = (chunk * CHUNK) as u64;
-                for (i, slot) in out.iter_mut().enumerate() {
-                    let subject = first + i as u64;
+        .map(|(block, out)| {
+            let mut acc = Accum::new(&c, groups);
+            let mut scratch = Scratch::default();
+            let first = (block * block_len) as u64;
+            for (k, chunk) in out.chunks_mut(CHUNK).enumerate() {
+                let chunk_first = first + (k * CHUNK) as u64;
+                for (i, slot) in chunk.iter_mut().enumerate() {
+                    let subject = chunk_first + i as u64;
                     let group = population.group_of(subject);
                     *slot = subject::simulate(&c, seed, subject, group, &mut scratch, &mut acc, &mut Ignore);
                 }
-                progress(out.len() as u64);
-                (acc, scratch)
-            },
-        )
-        .map(|(acc, _)| acc)
+                progress(chunk.len() as u64);
+            }
+            acc
+        })
         .reduce(|| Accum::new(&c, groups), Accum::merge);
     let mut hist = acc.hist;
     for (g, &size) in population.sizes.iter().enumerate() {
@@ -189,7 +199,7 @@ pub fn estimate_memory(scenario: &Scenario, threads: usize) -> u64 {
     let (lo, hi) = initial_window(&c);
     let width = (hi - lo + 1).max(1) as u64;
     let hist = c.snapshot_steps.len() as u64 * scenario.groups.len() as u64 * width * 4;
-    let partials = 4 * threads.max(1) as u64 + 1;
+    let partials = (BLOCKS_PER_THREAD * threads.max(1)) as u64 + 1;
     scenario.population.saturating_mul(BYTES_PER_SUBJECT).saturating_add(hist.saturating_mul(partials))
 }
 

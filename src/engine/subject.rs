@@ -109,7 +109,8 @@ pub(crate) fn simulate<O: Observer>(
     loop {
         // the next change point: rates (or the score) may change there
         let mut tc = horizon;
-        let next_boundary = t.floor() + 1.0;
+        // t >= 0 and below the horizon (<= MAX_STEPS), so truncation is the floor
+        let next_boundary = f64::from(t as u32) + 1.0;
         if (c.tier_dependent && dirty) || (c.drift.is_some() && score != c.start) {
             tc = tc.min(next_boundary);
         }

@@ -9,6 +9,7 @@
 mod compiled;
 pub mod rng;
 mod subject;
+mod ziggurat;
 
 use rayon::prelude::*;
 
@@ -86,17 +87,12 @@ impl Accum {
     }
 }
 
-/// The score window a histogram starts with: the clamp range when it is
-/// narrow enough, otherwise a window around the start that grows on demand.
+/// The score window a histogram starts with: 513 scores around the start,
+/// within the clamp. It grows on demand, so it is exact for any range; a
+/// narrow window keeps each partial histogram small enough for the cache.
 fn initial_window(c: &Compiled) -> (i64, i64) {
     const HALF: i64 = 256;
-    let lo = c.min.max(c.start.saturating_sub(HALF));
-    let hi = c.max.min(c.start.saturating_add(HALF));
-    if c.min != i64::MIN && c.max != i64::MAX && c.max.abs_diff(c.min) <= 4096 {
-        (c.min, c.max)
-    } else {
-        (lo, hi)
-    }
+    (c.min.max(c.start.saturating_sub(HALF)), c.max.min(c.start.saturating_add(HALF)))
 }
 
 /// Simulate every subject of `scenario` with `seed`.
@@ -196,8 +192,10 @@ pub fn replay<O: Observer>(
 /// per-subject state plus the partial histograms (a few per thread).
 pub fn estimate_memory(scenario: &Scenario, threads: usize) -> u64 {
     let c = Compiled::new(scenario);
+    // partial histograms may grow to the whole clamp range (or beyond, unclamped)
     let (lo, hi) = initial_window(&c);
-    let width = (hi - lo + 1).max(1) as u64;
+    let width =
+        if c.min != i64::MIN && c.max != i64::MAX { c.max.abs_diff(c.min) + 1 } else { (hi - lo + 1) as u64 };
     let hist = c.snapshot_steps.len() as u64 * scenario.groups.len() as u64 * width * 4;
     let partials = (BLOCKS_PER_THREAD * threads.max(1)) as u64 + 1;
     scenario.population.saturating_mul(BYTES_PER_SUBJECT).saturating_add(hist.saturating_mul(partials))

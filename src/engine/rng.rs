@@ -69,13 +69,13 @@ impl Stream {
         (self.next_bits() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
-    /// A standard exponential variate (mean 1), by inversion: `-ln(U)` with
-    /// `U` in `(0, 1]`. Uses `libm::log`, which gives the same bits on every
-    /// platform, unlike the system `ln`.
+    /// A standard exponential variate (mean 1), by the ziggurat method.
+    ///
+    /// The slow paths (about 1% of draws) use `libm`, which gives the same
+    /// bits on every platform, unlike the system `ln` and `exp`.
     #[inline]
     pub fn exp1(&mut self) -> f64 {
-        let u = ((self.next_bits() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64);
-        -libm::log(u)
+        super::ziggurat::exp1(self)
     }
 
     /// Number of draws taken so far.
@@ -118,6 +118,13 @@ mod tests {
         assert_eq!(
             first,
             [4598885202622728772, 16581776286954819689, 1611340197393971970],
+            "update only with a CHANGELOG entry"
+        );
+        let mut s = Stream::new(42, 7, Purpose::Events);
+        let exp: Vec<u64> = (0..3).map(|_| s.exp1().to_bits()).collect();
+        assert_eq!(
+            exp,
+            [4604025039559792106, 4610686216835971801, 4603636335999611802],
             "update only with a CHANGELOG entry"
         );
     }

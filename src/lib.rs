@@ -49,6 +49,7 @@ pub mod engine;
 #[doc(hidden)]
 pub mod naive;
 pub mod output;
+pub mod plot;
 pub mod population;
 pub mod scenario;
 pub mod stats;

@@ -4,20 +4,21 @@
 //! check has passed, so the engine can rely on its invariants (documented on
 //! each field) without checking them again.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where a value comes from: a citation, or a flag that it is an assumption.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
     /// Citation for the value (`source = "..."` in the file).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// `assumed = true` in the file: the value is an assumption, not a sourced fact.
+    #[serde(default)]
     pub assumed: bool,
 }
 
 /// The length of one simulation step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum StepUnit {
     /// 1/365 of a year.
@@ -54,7 +55,7 @@ impl StepUnit {
 }
 
 /// Start score and optional clamp.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRange {
     /// Every subject's score at step 0. Within `[min, max]` when those are given.
     pub start: i64,
@@ -80,7 +81,7 @@ impl ScoreRange {
 
 /// A grade. Tiers are kept sorted by `min`, lowest first; the lowest tier
 /// also holds every score below its `min`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Tier {
     /// Unique name, e.g. `AAA`.
     pub name: String,
@@ -93,7 +94,7 @@ pub struct Tier {
 }
 
 /// A population group. Exact sizes come from the population stage.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
     /// Unique name (`all` when the file defines no groups).
     pub name: String,
@@ -108,7 +109,7 @@ pub struct Group {
 }
 
 /// A recorded behaviour: a Poisson process that adds or removes points.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Rule {
     /// Unique id, `[a-z0-9_]+`.
     pub id: String,
@@ -129,7 +130,7 @@ pub struct Rule {
 }
 
 /// A score threshold that opens a perk: `min_tier` or `min_score` in the file.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MinThreshold {
     /// Index into [`Scenario::tiers`]: the subject's tier is this one or higher.
@@ -139,7 +140,7 @@ pub enum MinThreshold {
 }
 
 /// A score threshold that imposes a restriction: `max_tier` or `max_score`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MaxThreshold {
     /// Index into [`Scenario::tiers`]: the subject's tier is this one or lower.
@@ -149,7 +150,7 @@ pub enum MaxThreshold {
 }
 
 /// Something granted to subjects at or above a threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Perk {
     /// Unique id among perks, `[a-z0-9_]+`.
     pub id: String,
@@ -164,7 +165,7 @@ pub struct Perk {
 }
 
 /// Something imposed on subjects at or below a threshold.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Restriction {
     /// Unique id among restrictions, `[a-z0-9_]+`.
     pub id: String,
@@ -179,7 +180,7 @@ pub struct Restriction {
 }
 
 /// How lost points come back (`[recovery]`); both mechanisms are optional.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Recovery {
     /// After this many whole steps with no negative record, every point lost
     /// since the last restoration is given back (then clamped).
@@ -190,7 +191,7 @@ pub struct Recovery {
 }
 
 /// Reporting options (`[report]`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     /// Width in points of a `histogram.csv` bin (`>= 1`, default 10).
     pub bin_width: u32,
@@ -206,7 +207,7 @@ impl Default for Report {
 }
 
 /// A complete, validated scenario.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Scenario {
     /// Format version the file was written for (1).
     pub schema_version: u32,

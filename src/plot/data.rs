@@ -1,0 +1,334 @@
+//! A finished run read back from its output folder: what every chart and
+//! the report are drawn from, so pictures re-render without re-running.
+
+use std::path::{Path, PathBuf};
+
+use crate::scenario::Scenario;
+use crate::stats::QUANTILES;
+
+/// Why an output folder could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// A file is missing or unreadable.
+    #[error("cannot read `{path}`: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A file does not have the shape pointsim writes.
+    #[error("`{path}` is not a pointsim output file: {message}")]
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// One row of `steps.csv`: one group (or everyone, `group == "all"`) at one snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRow {
+    /// Steps completed.
+    pub step: u32,
+    /// `step` in years.
+    pub year: f64,
+    /// Group name, `all` for everyone.
+    pub group: String,
+    /// Subjects.
+    pub n: u64,
+    /// Mean score (`None` for an empty group).
+    pub mean: Option<f64>,
+    /// Standard deviation.
+    pub sd: Option<f64>,
+    /// Lowest score.
+    pub min: Option<i64>,
+    /// Highest score.
+    pub max: Option<i64>,
+    /// Quantiles in the order of [`QUANTILES`] (p01 … p99).
+    pub quantiles: Vec<Option<i64>>,
+    /// Subjects per tier, indexed like `Scenario::tiers` (lowest tier first).
+    pub tier_count: Vec<u64>,
+    /// Share holding each perk, indexed like `Scenario::perks`.
+    pub perk_share: Vec<f64>,
+    /// Share under each restriction, indexed like `Scenario::restrictions`.
+    pub restriction_share: Vec<f64>,
+}
+
+/// One bin of `histogram.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistRow {
+    /// Group name, `all` for everyone.
+    pub group: String,
+    /// Lowest score in the bin.
+    pub bin_lo: i64,
+    /// Highest score in the bin (inclusive).
+    pub bin_hi: i64,
+    /// Subjects in the bin.
+    pub count: u64,
+    /// `count` over the group's size.
+    pub share: f64,
+}
+
+/// Everything a finished run wrote, read back.
+#[derive(Debug, Clone)]
+pub struct RunData {
+    /// The output folder.
+    pub dir: PathBuf,
+    /// The validated scenario as run (from `manifest.json`).
+    pub scenario: Scenario,
+    /// The seed used.
+    pub seed: u64,
+    /// The pointsim version that wrote the files.
+    pub version: String,
+    /// SHA-256 of the scenario file.
+    pub scenario_sha256: String,
+    /// The scenario file as given on the command line.
+    pub scenario_file: String,
+    /// A command that reproduces the run.
+    pub reproduce: String,
+    /// `summary.json` as written.
+    pub summary: serde_json::Value,
+    /// `steps.csv`, in file order (by step, then `all`, then each group).
+    pub steps: Vec<StepRow>,
+    /// `histogram.csv`, in file order.
+    pub histogram: Vec<HistRow>,
+}
+
+impl RunData {
+    /// Read `summary.json`, `manifest.json`, `steps.csv` and `histogram.csv` from `dir`.
+    ///
+    /// # Errors
+    ///
+    /// A missing file, or one that is not in the shape pointsim writes.
+    pub fn load(dir: &Path) -> Result<RunData, LoadError> {
+        let manifest: serde_json::Value = read_json(&dir.join("manifest.json"))?;
+        let summary: serde_json::Value = read_json(&dir.join("summary.json"))?;
+        let mpath = dir.join("manifest.json");
+        let bad = |message: &str| LoadError::Format { path: mpath.clone(), message: message.to_owned() };
+        let scenario: Scenario = serde_json::from_value(manifest["resolved_scenario"].clone())
+            .map_err(|e| bad(&format!("`resolved_scenario`: {e}")))?;
+        let text =
+            |v: &serde_json::Value, key: &str| v[key].as_str().map(str::to_owned).ok_or_else(|| bad(key));
+        let seed = manifest["seed"].as_u64().ok_or_else(|| bad("`seed` is missing"))?;
+        let steps = read_steps(&dir.join("steps.csv"), &scenario)?;
+        let histogram = read_histogram(&dir.join("histogram.csv"))?;
+        Ok(RunData {
+            dir: dir.to_owned(),
+            seed,
+            version: text(&manifest, "pointsim_version")?,
+            scenario_sha256: text(&manifest, "scenario_sha256")?,
+            scenario_file: text(&manifest, "scenario_file")?,
+            reproduce: text(&manifest["command"], "reproduce")?,
+            scenario,
+            summary,
+            steps,
+            histogram,
+        })
+    }
+
+    /// Rows of one group (`all` for everyone), in step order.
+    pub fn group_steps<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a StepRow> + 'a {
+        self.steps.iter().filter(move |r| r.group == group)
+    }
+
+    /// The final row of each group, `all` first, then the groups that have rows.
+    pub fn final_rows(&self) -> Vec<&StepRow> {
+        let last = self.steps.iter().map(|r| r.step).max().unwrap_or(0);
+        self.steps.iter().filter(|r| r.step == last).collect()
+    }
+
+    /// Histogram bins of one group (`all` for everyone).
+    pub fn group_histogram<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a HistRow> + 'a {
+        self.histogram.iter().filter(move |r| r.group == group)
+    }
+}
+
+fn read_json(path: &Path) -> Result<serde_json::Value, LoadError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
+    serde_json::from_str(&text)
+        .map_err(|e| LoadError::Format { path: path.to_owned(), message: e.to_string() })
+}
+
+fn csv_reader(path: &Path) -> Result<csv::Reader<std::fs::File>, LoadError> {
+    let file = std::fs::File::open(path).map_err(|source| LoadError::Io { path: path.to_owned(), source })?;
+    Ok(csv::Reader::from_reader(file))
+}
+
+/// Column index of `name`, or a format error.
+fn column(headers: &csv::StringRecord, name: &str, path: &Path) -> Result<usize, LoadError> {
+    headers
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| LoadError::Format { path: path.to_owned(), message: format!("no `{name}` column") })
+}
+
+fn parse<T: std::str::FromStr>(
+    rec: &csv::StringRecord,
+    i: usize,
+    path: &Path,
+) -> Result<Option<T>, LoadError> {
+    let field = rec.get(i).unwrap_or("");
+    if field.is_empty() {
+        return Ok(None);
+    }
+    field.parse().map(Some).map_err(|_| LoadError::Format {
+        path: path.to_owned(),
+        message: format!("cannot read `{field}` on line {}", rec.position().map_or(0, |p| p.line())),
+    })
+}
+
+fn required<T: std::str::FromStr>(rec: &csv::StringRecord, i: usize, path: &Path) -> Result<T, LoadError> {
+    parse(rec, i, path)?.ok_or_else(|| LoadError::Format {
+        path: path.to_owned(),
+        message: format!("empty field on line {}", rec.position().map_or(0, |p| p.line())),
+    })
+}
+
+fn read_steps(path: &Path, s: &Scenario) -> Result<Vec<StepRow>, LoadError> {
+    let mut rdr = csv_reader(path)?;
+    let err = |e: csv::Error| LoadError::Format { path: path.to_owned(), message: e.to_string() };
+    let h = rdr.headers().map_err(err)?.clone();
+    let col = |name: &str| column(&h, name, path);
+    let (c_step, c_year, c_group, c_n) = (col("step")?, col("year")?, col("group")?, col("n")?);
+    let (c_mean, c_sd, c_min, c_max) = (col("mean")?, col("sd")?, col("min")?, col("max")?);
+    let c_q = QUANTILES.iter().map(|(q, _)| col(q)).collect::<Result<Vec<_>, _>>()?;
+    let c_tier = s.tiers.iter().map(|t| col(&format!("tier.{}", t.name))).collect::<Result<Vec<_>, _>>()?;
+    let c_perk = s.perks.iter().map(|p| col(&format!("perk.{}", p.id))).collect::<Result<Vec<_>, _>>()?;
+    let c_res = s
+        .restrictions
+        .iter()
+        .map(|r| col(&format!("restriction.{}", r.id)))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut rows = vec![];
+    for rec in rdr.records() {
+        let rec = rec.map_err(err)?;
+        rows.push(StepRow {
+            step: required(&rec, c_step, path)?,
+            year: required(&rec, c_year, path)?,
+            group: rec.get(c_group).unwrap_or("").to_owned(),
+            n: required(&rec, c_n, path)?,
+            mean: parse(&rec, c_mean, path)?,
+            sd: parse(&rec, c_sd, path)?,
+            min: parse(&rec, c_min, path)?,
+            max: parse(&rec, c_max, path)?,
+            quantiles: c_q.iter().map(|&i| parse(&rec, i, path)).collect::<Result<_, _>>()?,
+            tier_count: c_tier.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
+            perk_share: c_perk.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
+            restriction_share: c_res.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
+        });
+    }
+    Ok(rows)
+}
+
+fn read_histogram(path: &Path) -> Result<Vec<HistRow>, LoadError> {
+    let mut rdr = csv_reader(path)?;
+    let err = |e: csv::Error| LoadError::Format { path: path.to_owned(), message: e.to_string() };
+    let h = rdr.headers().map_err(err)?.clone();
+    let col = |name: &str| column(&h, name, path);
+    let (g, lo, hi, count, share) =
+        (col("group")?, col("bin_lo")?, col("bin_hi")?, col("count")?, col("share")?);
+    let mut rows = vec![];
+    for rec in rdr.records() {
+        let rec = rec.map_err(err)?;
+        rows.push(HistRow {
+            group: rec.get(g).unwrap_or("").to_owned(),
+            bin_lo: required(&rec, lo, path)?,
+            bin_hi: required(&rec, hi, path)?,
+            count: required(&rec, count, path)?,
+            share: required(&rec, share, path)?,
+        });
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{Overrides, RunInfo, standard_files, write_all};
+
+    const TEXT: &str = r#"
+[scenario]
+name = "round trip"
+steps = 10
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 105
+[population]
+size = 500
+[[population.group]]
+name = "a"
+share = 0.6
+[[population.group]]
+name = "b"
+share = 0.4
+rate_multiplier = { up = 2.0 }
+[[rule]]
+id = "up"
+points = 5
+rate = 1.5
+[[rule]]
+id = "down"
+points = -5
+rate = 1.0
+[[perk]]
+id = "p"
+min_tier = "high"
+[[restriction]]
+id = "r"
+max_score = 95
+"#;
+
+    /// Write a run's files, read them back, and compare with what was written.
+    #[test]
+    fn a_written_run_reads_back_exactly() {
+        let loaded = crate::scenario::parse(TEXT, "rt.toml").unwrap();
+        let s = loaded.scenario;
+        let sim = crate::simulate(&s, 3, &|_| {});
+        let info = RunInfo {
+            scenario_file: "rt.toml".into(),
+            scenario_sha256: loaded.source.sha256.clone(),
+            seed: 3,
+            overrides: Overrides::default(),
+            command_line: vec!["pointsim".into()],
+            threads: 1,
+            wall_seconds: 0.0,
+            started_at: std::time::SystemTime::UNIX_EPOCH,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
+        let data = RunData::load(dir.path()).unwrap();
+        assert_eq!(data.scenario, s);
+        assert_eq!(data.seed, 3);
+        // one row per snapshot for everyone and for each group
+        assert_eq!(data.steps.len(), 11 * 3);
+        for (row, snap) in data.group_steps("all").zip(&sim.summary.snapshots) {
+            assert_eq!(row.step, snap.step);
+            assert_eq!(row.tier_count, snap.overall.tier_count);
+            assert_eq!(row.n, snap.overall.n);
+            assert_eq!(row.mean, snap.overall.score.as_ref().map(|x| x.mean));
+        }
+        let finals = data.final_rows();
+        assert_eq!(finals.iter().map(|r| r.group.as_str()).collect::<Vec<_>>(), ["all", "a", "b"]);
+        let total: u64 = data.group_histogram("all").map(|b| b.count).sum();
+        assert_eq!(total, 500);
+    }
+
+    #[test]
+    fn a_missing_or_damaged_folder_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(RunData::load(dir.path()), Err(LoadError::Io { .. })));
+        std::fs::write(dir.path().join("manifest.json"), "{}").unwrap();
+        std::fs::write(dir.path().join("summary.json"), "{}").unwrap();
+        assert!(matches!(RunData::load(dir.path()), Err(LoadError::Format { .. })));
+    }
+}

@@ -2,8 +2,24 @@
 //!
 //! Everything here reads [`RunData`] (the files a run wrote), never the
 //! engine, so `pointsim plot DIR` re-renders charts and report in seconds
-//! without re-running the simulation.
+//! without re-running the simulation. Functions here are pure: they return
+//! bytes, and the caller writes them (atomically) with `output::write_all`.
 
 mod data;
 
 pub use data::{HistRow, LoadError, RunData, StepRow};
+
+/// One rendered chart, in both formats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// File stem: the chart is written as `plots/<name>.png` and `plots/<name>.svg`.
+    pub name: &'static str,
+    /// Title drawn on the chart (also the report's figure heading).
+    pub title: String,
+    /// One sentence saying what the chart shows (the report's caption).
+    pub caption: String,
+    /// The chart as a standalone SVG document.
+    pub svg: String,
+    /// The chart as a PNG file.
+    pub png: Vec<u8>,
+}

@@ -22,8 +22,13 @@ pub(crate) struct Compiled {
     pub points: Vec<i64>,
     /// `[group][tier][rule]` expected events per step.
     pub rate: Vec<f64>,
-    /// `[group][tier][rule]` running sums of `rate`.
+    /// `[group][tier][rule]` running sums of `rate` (the last is the total).
     pub cum: Vec<f64>,
+    /// `[group][tier][rule]` Walker alias tables: column `i` keeps rule `i`
+    /// with probability `alias_prob[i]`, else gives `alias[i]`.
+    pub alias_prob: Vec<f64>,
+    /// See `alias_prob`.
+    pub alias: Vec<u32>,
     /// Yearly cap per rule (meaningless where `cap_slot` is `NO_CAP`).
     pub cap: Vec<u32>,
     /// Index of the rule's counter among capped rules, or `NO_CAP`.
@@ -52,6 +57,13 @@ impl Compiled {
                     cum.push(acc);
                 }
             }
+        }
+        let mut alias_prob = Vec::with_capacity(rate.len());
+        let mut alias = Vec::with_capacity(rate.len());
+        for row in rate.chunks(n_rules.max(1)) {
+            let (p, a) = walker_alias(row);
+            alias_prob.extend(p);
+            alias.extend(a);
         }
         let tier_dependent = s.rules.iter().any(|r| r.rate_by_tier.iter().any(|&m| m != 1.0));
         let mut cap_slot = Vec::with_capacity(n_rules);
@@ -82,6 +94,8 @@ impl Compiled {
             points: s.rules.iter().map(|r| r.points).collect(),
             rate,
             cum,
+            alias_prob,
+            alias,
             cap: s.rules.iter().map(|r| r.max_per_year.unwrap_or(u32::MAX)).collect(),
             cap_slot,
             n_capped,
@@ -90,6 +104,14 @@ impl Compiled {
             snapshot_steps,
             snapshot_every: every,
         }
+    }
+
+    /// Choose a rule of table `table` in proportion to its rate, from one uniform `u` in `[0, 1)`.
+    #[inline]
+    pub fn pick(&self, table: usize, u: f64) -> usize {
+        let x = u * self.n_rules as f64;
+        let i = (x as usize).min(self.n_rules - 1);
+        if x - (i as f64) < self.alias_prob[table + i] { i } else { self.alias[table + i] as usize }
     }
 
     /// The tier of a score (index into the sorted tiers).
@@ -108,5 +130,65 @@ impl Compiled {
     #[inline]
     pub fn first_row_after(&self, step: u32) -> usize {
         (step / self.snapshot_every) as usize + 1
+    }
+}
+
+/// Walker's alias tables for choosing index `i` with probability
+/// `weights[i] / sum` in constant time (Vose's construction, stable order).
+///
+/// Returns, per column, the probability of keeping the column's own index
+/// and the alias used otherwise. All-zero weights give a table that is
+/// never consulted (the engine draws no event at total rate 0).
+pub(crate) fn walker_alias(weights: &[f64]) -> (Vec<f64>, Vec<u32>) {
+    let n = weights.len();
+    let total: f64 = weights.iter().sum();
+    let mut prob = vec![1.0; n];
+    let mut alias: Vec<u32> = (0..n as u32).collect();
+    if n == 0 || total <= 0.0 {
+        return (prob, alias);
+    }
+    let mut scaled: Vec<f64> = weights.iter().map(|w| w * n as f64 / total).collect();
+    let (mut small, mut large): (Vec<usize>, Vec<usize>) = (0..n).partition(|&i| scaled[i] < 1.0);
+    while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+        prob[s] = scaled[s];
+        alias[s] = l as u32;
+        scaled[l] = (scaled[l] + scaled[s]) - 1.0;
+        if scaled[l] < 1.0 {
+            large.pop();
+            small.push(l);
+        }
+    }
+    // what is left is 1 up to rounding: keep its own index
+    for i in small.into_iter().chain(large) {
+        prob[i] = 1.0;
+        alias[i] = i as u32;
+    }
+    (prob, alias)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::walker_alias;
+
+    /// The alias table gives each index exactly its share of the unit
+    /// interval: summing the kept and aliased mass per index recovers the
+    /// normalised weights to rounding error.
+    #[test]
+    fn alias_tables_are_exact() {
+        for weights in
+            [vec![1.0, 2.0, 3.0, 4.0], vec![0.0, 5.0, 0.0, 0.001, 7.5], vec![3.0], vec![1e-9, 1.0, 1e9]]
+        {
+            let (prob, alias) = walker_alias(&weights);
+            let n = weights.len() as f64;
+            let total: f64 = weights.iter().sum();
+            let mut mass = vec![0.0; weights.len()];
+            for i in 0..weights.len() {
+                mass[i] += prob[i] / n;
+                mass[alias[i] as usize] += (1.0 - prob[i]) / n;
+            }
+            for (m, w) in mass.iter().zip(&weights) {
+                assert!((m - w / total).abs() < 1e-12, "{weights:?}: {mass:?}");
+            }
+        }
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! Between events nothing happens, so the simulation jumps from one event
 //! to the next: with total rate `Λ` the wait is exponential with mean `1/Λ`
-//! and the rule that fires is chosen with probability `rate / Λ` (inversion
-//! on a cumulative table, binary search). Rates change only at *change
+//! and the rule that fires is chosen with probability `rate / Λ` (Walker's
+//! alias method: constant time whatever the number of rules). Rates change only at *change
 //! points*: the end of a step in which the score changed (the tier is
 //! re-evaluated there), a year boundary while a cap binds, a due
 //! restoration, and every step end while drift applies. At a change point
@@ -140,9 +140,7 @@ pub(crate) fn simulate<O: Observer>(
                 binding = 0;
             }
             let rule = if binding == 0 {
-                let u = rng.uniform() * total;
-                let cum = &c.cum[table..table + c.n_rules];
-                cum.partition_point(|&x| x <= u).min(c.n_rules - 1)
+                c.pick(table, rng.uniform())
             } else {
                 pick_unblocked(c, table, total, &scratch.blocked, rng.uniform())
             };

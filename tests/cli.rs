@@ -298,3 +298,29 @@ fn broken_pipe_is_not_an_error() {
     drop(child.stdout.take());
     assert!(child.wait().unwrap().success());
 }
+
+/// The library examples run (cargo test builds them next to the test binaries).
+#[test]
+fn examples_run() {
+    let exe = std::env::current_exe().unwrap();
+    let examples = exe.parent().unwrap().parent().unwrap().join("examples");
+    let mut ran = 0;
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap() {
+        let name = entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        let bin = examples.join(&name);
+        if !bin.is_file() {
+            // `cargo test` builds examples; a filtered run (`--test cli`) may not have
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let built = std::process::Command::new(cargo)
+                .args(["build", "--example", &name])
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .unwrap();
+            assert!(built.success() && bin.is_file(), "cannot build example `{name}`");
+        }
+        let out = std::process::Command::new(&bin).output().unwrap();
+        assert!(out.status.success(), "example `{name}` failed: {}", String::from_utf8_lossy(&out.stderr));
+        ran += 1;
+    }
+    assert!(ran > 0);
+}

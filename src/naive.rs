@@ -144,7 +144,7 @@ fn simulate(
     let mut rng = Stream::new(mix64(seed ^ SALT), subject, Purpose::Events);
     let multiplier = &s.groups[group].rate_multiplier;
     let per_year = s.step.steps_per_year();
-    let mut score = s.score.start;
+    let mut score = s.groups[group].start;
     let mut tier = s.tier_of(score);
     let mut counts = vec![0u32; s.rules.len()]; // events per rule this scenario year
     let mut lost = 0i64; // points lost since the last restoration
@@ -194,7 +194,7 @@ fn simulate(
         }
         if let Some(d) = s.recovery.drift {
             let before = score;
-            let start = s.score.start;
+            let start = s.groups[group].start;
             score = if score < start { (score + d).min(start) } else { (score - d).max(start) };
             acc.drifted += score - before;
         }

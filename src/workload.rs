@@ -113,6 +113,7 @@ pub fn reference(subjects: u64, rules: usize, step: StepUnit, steps: u32) -> Sce
             name: name.into(),
             description: String::new(),
             share,
+            start: 1000,
             rate_multiplier: (0..rules.len()).map(|i| if is_negative(i) { neg } else { pos }).collect(),
             provenance: assumed(),
         })

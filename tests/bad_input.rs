@@ -42,6 +42,7 @@ bad!(
     empty_names,
     float_for_integer,
     group_named_all,
+    group_start_outside_clamp,
     invalid_utf8,
     many_errors,
     min_greater_than_max,

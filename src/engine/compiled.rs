@@ -11,7 +11,8 @@ pub(crate) const NO_CAP: u16 = u16::MAX;
 pub(crate) struct Compiled {
     pub steps: u32,
     pub steps_per_year: u32,
-    pub start: i64,
+    /// Start score per group.
+    pub group_start: Vec<i64>,
     pub min: i64,
     pub max: i64,
     pub tier_min: Vec<i64>,
@@ -84,7 +85,7 @@ impl Compiled {
         Compiled {
             steps: s.steps,
             steps_per_year: s.step.steps_per_year(),
-            start: s.score.start,
+            group_start: s.groups.iter().map(|g| g.start).collect(),
             min: s.score.min.unwrap_or(i64::MIN),
             max: s.score.max.unwrap_or(i64::MAX),
             tier_min: s.tiers.iter().map(|t| t.min).collect(),

@@ -92,7 +92,9 @@ impl Accum {
 /// narrow window keeps each partial histogram small enough for the cache.
 fn initial_window(c: &Compiled) -> (i64, i64) {
     const HALF: i64 = 256;
-    (c.min.max(c.start.saturating_sub(HALF)), c.max.min(c.start.saturating_add(HALF)))
+    let lo = c.group_start.iter().copied().min().unwrap_or(0);
+    let hi = c.group_start.iter().copied().max().unwrap_or(0);
+    (c.min.max(lo.saturating_sub(HALF)), c.max.min(hi.saturating_add(HALF)))
 }
 
 /// Simulate every subject of `scenario` with `seed`.
@@ -144,9 +146,9 @@ pub fn run(
         .reduce(|| Accum::new(&c, groups), Accum::merge);
     let mut hist = acc.hist;
     for (g, &size) in population.sizes.iter().enumerate() {
-        // every subject starts at the start score; the engine recorded only changes
+        // every subject starts at its group's start score; the engine recorded only changes
         let size = i32::try_from(size).expect("validated populations fit in i32 per group");
-        hist.add(0, g, c.start, size);
+        hist.add(0, g, c.group_start[g], size);
     }
     hist.cumulate();
     let rules = (0..c.n_rules)

@@ -94,7 +94,8 @@ pub(crate) fn simulate<O: Observer>(
     let mut count_year = 0u32;
 
     let horizon = f64::from(c.steps);
-    let mut score = c.start;
+    let start = c.group_start[group];
+    let mut score = start;
     let mut tier = if c.tier_dependent { c.tier_of(score) } else { 0 };
     let mut table = c.table(group, tier);
     let mut total = c.cum[table + c.n_rules - 1];
@@ -111,7 +112,7 @@ pub(crate) fn simulate<O: Observer>(
         let mut tc = horizon;
         // t >= 0 and below the horizon (<= MAX_STEPS), so truncation is the floor
         let next_boundary = f64::from(t as u32) + 1.0;
-        if (c.tier_dependent && dirty) || (c.drift.is_some() && score != c.start) {
+        if (c.tier_dependent && dirty) || (c.drift.is_some() && score != start) {
             tc = tc.min(next_boundary);
         }
         if binding > 0 {
@@ -199,10 +200,10 @@ pub(crate) fn simulate<O: Observer>(
         // every change point is a step end, and while the score is off the start
         // every step end is a change point: drift applies at each one
         if let Some(d) = c.drift
-            && score != c.start
+            && score != start
         {
             let before = score;
-            score = if score < c.start { (score + d).min(c.start) } else { (score - d).max(c.start) };
+            score = if score < start { (score + d).min(start) } else { (score - d).max(start) };
             acc.points_drifted += score - before;
             rec.change(acc, c.first_row_after(step), before);
             dirty = true;

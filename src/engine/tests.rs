@@ -39,6 +39,7 @@ fn scenario(population: u64, steps: u32, step: StepUnit, tiers: Vec<Tier>, rules
             name: "all".into(),
             description: String::new(),
             share: 1.0,
+            start: 100,
             rate_multiplier: vec![1.0; rules.len()],
             provenance: Provenance::default(),
         }],
@@ -232,6 +233,7 @@ fn rich_scenario() -> Scenario {
             name: "g1".into(),
             description: String::new(),
             share: 0.3,
+            start: 100,
             rate_multiplier: vec![1.0, 2.0, 1.0],
             provenance: Provenance::default(),
         },
@@ -239,6 +241,7 @@ fn rich_scenario() -> Scenario {
             name: "g2".into(),
             description: String::new(),
             share: 0.7,
+            start: 112, // a group with its own start score
             rate_multiplier: vec![0.5, 1.0, 0.0],
             provenance: Provenance::default(),
         },
@@ -263,7 +266,7 @@ fn snapshot_histograms_match_replayed_histories() {
             assert_eq!(fin, out.final_scores[subject as usize], "replay of subject {subject}");
             let g = pop.group_of(subject);
             for (row, &st) in out.totals.snapshot_steps.iter().enumerate() {
-                *expected.entry((row, g, trail.score_at_end_of(100, st))).or_insert(0) += 1;
+                *expected.entry((row, g, trail.score_at_end_of(s.groups[g].start, st))).or_insert(0) += 1;
             }
         }
         for row in 0..h.rows() {
@@ -323,12 +326,17 @@ fn drift_moves_toward_start_every_step() {
     // with restoration too: a restoration that leaves the score off the start is followed by drift in the same step
     s.recovery = Recovery { restore_after: Some(4), drift: Some(3) };
     let pop = Population::new(&s);
-    for subject in 0..100 {
+    // every sixth subject: both groups, with their different start scores
+    for subject in (0..pop.len()).step_by(6) {
+        let start = s.groups[pop.group_of(subject)].start;
         let mut trail = Trail { steps: s.steps, changes: vec![] };
         replay(&s, &pop, 8, subject, &mut trail);
         for &(_, cause, before, after) in &trail.changes {
             if cause == Cause::Drift {
-                assert_eq!(after, if before < 100 { (before + 3).min(100) } else { (before - 3).max(100) });
+                assert_eq!(
+                    after,
+                    if before < start { (before + 3).min(start) } else { (before - 3).max(start) }
+                );
             }
         }
         for step in 0..s.steps {
@@ -336,10 +344,10 @@ fn drift_moves_toward_start_every_step() {
             let last = trail.changes.iter().rev().find(|c| c.0 == step);
             match last {
                 None => {
-                    assert_eq!(trail.score_at_end_of(100, step + 1), 100, "subject {subject} step {step}")
+                    assert_eq!(trail.score_at_end_of(start, step + 1), start, "subject {subject} step {step}")
                 }
                 Some(&(_, Cause::Drift, _, _)) => {}
-                Some(&(_, _, _, after)) => assert_eq!(after, 100, "subject {subject} step {step}"),
+                Some(&(_, _, _, after)) => assert_eq!(after, start, "subject {subject} step {step}"),
             }
         }
     }

@@ -20,6 +20,7 @@ fn group(name: &str, share: f64, assumed: bool) -> Group {
         name: name.into(),
         description: String::new(),
         share,
+        start: 100,
         rate_multiplier: vec![1.0, 1.0],
         provenance: prov(assumed),
     }

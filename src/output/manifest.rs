@@ -219,6 +219,7 @@ mod tests {
                     "name": "urban",
                     "description": "",
                     "share": 0.6,
+                    "start": 100,
                     "rate_multiplier": [
                       1.0,
                       1.0
@@ -232,6 +233,7 @@ mod tests {
                     "name": "rural",
                     "description": "",
                     "share": 0.4,
+                    "start": 100,
                     "rate_multiplier": [
                       1.0,
                       1.0
@@ -245,6 +247,7 @@ mod tests {
                     "name": "migrant",
                     "description": "",
                     "share": 0.0,
+                    "start": 100,
                     "rate_multiplier": [
                       1.0,
                       1.0

@@ -62,6 +62,7 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
                 name: g.name.clone(),
                 description: g.description.clone().unwrap_or_default(),
                 share: g.share,
+                start: g.start.unwrap_or(spec.score.start),
                 rate_multiplier,
                 provenance: prov(&g.source, g.assumed),
             }
@@ -72,6 +73,7 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
             name: "all".to_owned(),
             description: String::new(),
             share: 1.0,
+            start: spec.score.start,
             rate_multiplier: vec![1.0; rules.len()],
             provenance: Provenance::default(),
         });

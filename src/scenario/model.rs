@@ -57,7 +57,7 @@ impl StepUnit {
 /// Start score and optional clamp.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRange {
-    /// Every subject's score at step 0. Within `[min, max]` when those are given.
+    /// The default score at step 0 (a group may set its own). Within `[min, max]` when those are given.
     pub start: i64,
     /// Scores never go below this, when given.
     pub min: Option<i64>,
@@ -102,6 +102,9 @@ pub struct Group {
     pub description: String,
     /// Share as written in the file (shares sum to 1 within 1e-9).
     pub share: f64,
+    /// Start score of this group's subjects (`start` in the group, else
+    /// `score.start`); within the clamp. Drift moves scores back toward it.
+    pub start: i64,
     /// Rate multiplier per rule, indexed like [`Scenario::rules`] (default 1).
     pub rate_multiplier: Vec<f64>,
     /// Where the share and multipliers come from.

@@ -142,6 +142,10 @@ pub struct GroupSpec {
     /// Share of the population, in [0, 1]; all shares sum to 1.
     #[schemars(range(min = 0, max = 1))]
     pub share: f64,
+    /// This group's start score, replacing `score.start` for its subjects
+    /// (e.g. points for static attributes); within `score.min` and `score.max`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
     /// Rate multiplier per rule id (finite, >= 0; default 1).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rate_multiplier: BTreeMap<String, f64>,

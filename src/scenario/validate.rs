@@ -123,6 +123,20 @@ fn check_groups(c: &mut Checker, spec: &FileSpec) {
             let msg = format!("`share` in {what} must be between 0 and 1, found `{}`", c.src(&share_path));
             c.error(&share_path, msg, "a share is a fraction of the population, like `0.25`".to_owned());
         }
+        let start_path = format!("{p}.start");
+        if let (Some(start), Some(_)) = (g.start, c.at(&start_path)) {
+            let (lo, hi) = (spec.score.min, spec.score.max);
+            if lo.is_some_and(|lo| start < lo) || hi.is_some_and(|hi| start > hi) {
+                let range = format!(
+                    "{}..={}",
+                    lo.map_or("".into(), |x| x.to_string()),
+                    hi.map_or("".into(), |x| x.to_string())
+                );
+                let msg = format!("`start` in {what} is `{start}`, outside the score range `{range}`");
+                let hint = "a group's start score must lie within `score.min` and `score.max`".to_owned();
+                c.error(&start_path, msg, hint);
+            }
+        }
         for (rule, &m) in &g.rate_multiplier {
             let mp = format!("{p}.rate_multiplier.{rule}");
             if !rule_ids.contains(&rule.as_str()) {

@@ -127,7 +127,7 @@ struct GroupRow {
     description: String,
     share: String,
     size: String,
-    multipliers: String,
+    multipliers: Vec<String>,
     prov: Provenance,
 }
 
@@ -208,8 +208,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
                         .zip(&s.rules)
                         .filter(|(m, _)| **m != 1.0)
                         .map(|(m, r)| format!("{} × {m}", r.id))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                        .collect(),
                     prov: g.provenance.clone(),
                 })
                 .collect()

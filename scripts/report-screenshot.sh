@@ -18,6 +18,16 @@ report="$dir/report.html"
 
 find_chromium() { command -v chromium || command -v chromium-browser || true; }
 
+# apt-get install, running `apt-get update` first (once) when the package
+# lists do not know the package, as on a fresh machine.
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  if ! apt-cache show "$@" >/dev/null 2>&1; then
+    apt-get update -q >&2
+  fi
+  apt-get install -y -q --no-install-recommends "$@" >&2
+}
+
 chrome=$(find_chromium)
 if [[ -z "$chrome" ]]; then
   if [[ $(id -u) -ne 0 ]]; then
@@ -27,11 +37,7 @@ if [[ -z "$chrome" ]]; then
   fi
   echo "installing chromium from Debian's packages..." >&2
   start=$(date +%s)
-  export DEBIAN_FRONTEND=noninteractive
-  if ! apt-cache show chromium >/dev/null 2>&1; then
-    apt-get update -q
-  fi
-  apt-get install -y -q --no-install-recommends chromium >&2
+  apt_install chromium
   echo "chromium installed in $(( $(date +%s) - start )) s" >&2
   chrome=$(find_chromium)
   [[ -n "$chrome" ]] || { echo "error: chromium still not found after installing it" >&2; exit 1; }
@@ -42,8 +48,11 @@ if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   if [[ $(id -u) -eq 0 ]]; then
     echo "installing a CJK font (fonts-wqy-zenhei) so Chinese text renders..." >&2
     start=$(date +%s)
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends fonts-wqy-zenhei >&2
-    echo "font installed in $(( $(date +%s) - start )) s" >&2
+    if apt_install fonts-wqy-zenhei; then
+      echo "font installed in $(( $(date +%s) - start )) s" >&2
+    else
+      echo "warning: could not install fonts-wqy-zenhei; Chinese text will show as boxes" >&2
+    fi
   else
     echo "warning: no CJK font installed; Chinese text will show as boxes (apt-get install fonts-wqy-zenhei)" >&2
   fi

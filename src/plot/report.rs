@@ -84,6 +84,7 @@ struct Section {
     rows: Vec<HeadRow>,
 }
 
+/// One row of the headline table: a tier, perk or restriction, one cell per column.
 #[derive(Serialize)]
 struct HeadRow {
     label: String,
@@ -91,6 +92,7 @@ struct HeadRow {
     cells: Vec<String>,
 }
 
+/// One row of the rules table.
 #[derive(Serialize)]
 struct RuleRow {
     id: String,
@@ -103,6 +105,7 @@ struct RuleRow {
     prov: Provenance,
 }
 
+/// One row of the tiers table (`from` and `range` already formatted).
 #[derive(Serialize)]
 struct TierRow {
     name: String,
@@ -112,6 +115,7 @@ struct TierRow {
     prov: Provenance,
 }
 
+/// One row of the perks or restrictions table; `who` says who it applies to.
 #[derive(Serialize)]
 struct ThresholdRow {
     id: String,
@@ -121,6 +125,7 @@ struct ThresholdRow {
     prov: Provenance,
 }
 
+/// One row of the groups table; `multipliers` lists only those other than 1.
 #[derive(Serialize)]
 struct GroupRow {
     name: String,
@@ -131,6 +136,7 @@ struct GroupRow {
     prov: Provenance,
 }
 
+/// A chart as the template shows it: SVG without its XML prolog.
 #[derive(Serialize)]
 struct ChartItem {
     name: &'static str,
@@ -139,6 +145,7 @@ struct ChartItem {
     svg: String,
 }
 
+/// What reproduces the run.
 #[derive(Serialize)]
 struct Reproduce {
     command: String,
@@ -148,6 +155,7 @@ struct Reproduce {
     sha256: String,
 }
 
+/// Format everything the template needs; the template only lays it out.
 fn context(data: &RunData, charts: &[Chart]) -> Context {
     let s = &data.scenario;
     let finals = data.final_rows();
@@ -315,6 +323,7 @@ fn headline(s: &Scenario, finals: &[&StepRow]) -> Vec<Section> {
     sections
 }
 
+/// A rule with its points signed and any per-tier rate multipliers spelled out.
 fn rule_row(s: &Scenario, r: &crate::scenario::Rule) -> RuleRow {
     let by_tier = r
         .rate_by_tier

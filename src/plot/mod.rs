@@ -6,8 +6,10 @@
 //! bytes, and the caller writes them (atomically) with `output::write_all`.
 
 mod data;
+mod report;
 
 pub use data::{HistRow, LoadError, RunData, StepRow};
+pub use report::report_html;
 
 /// One rendered chart, in both formats.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,547 @@
+//! `report.html`: one self-contained page (inline CSS and SVG, no scripts,
+//! no network) describing a finished run, rendered from [`RunData`] with an
+//! auto-escaping minijinja template (`report.html.j2`).
+//!
+//! Every piece of scenario text reaches the page through the template's HTML
+//! escaping; only the charts' SVG (pointsim's own output) is inserted as is.
+
+use minijinja::Environment;
+use minijinja::value::{Serde, Value};
+use serde::Serialize;
+
+use super::{Chart, RunData, StepRow};
+use crate::scenario::{MaxThreshold, MinThreshold, Provenance, Scenario};
+
+/// The template; its name ends in `.html.j2`, which turns on HTML auto-escaping.
+const TEMPLATE: &str = include_str!("report.html.j2");
+const TEMPLATE_NAME: &str = "report.html.j2";
+
+/// The HTML report of a finished run, as one self-contained page.
+///
+/// The page holds the scenario's name, description and sources; a statement
+/// that the population is synthetic; the final tier shares, perk access and
+/// restrictions for everyone and each group; tables of the rules, tiers,
+/// perks, restrictions and groups with their sources (or an "assumed"
+/// badge); every chart in `charts`, in order, as a figure with its caption;
+/// and what reproduces the run (command, seed, version, scenario hash).
+///
+/// Scenario text is HTML-escaped. Links appear only in the sources list, and
+/// only for `http://` and `https://` URLs. The page loads nothing and runs no
+/// script. The output is a pure function of the arguments (no timestamps), so
+/// the same run gives the same bytes.
+///
+/// # Example
+///
+/// ```no_run
+/// # use std::path::Path;
+/// use pointsim::plot::{RunData, report_html};
+/// let data = RunData::load(Path::new("output")).expect("a finished run");
+/// let html = report_html(&data, &[]);
+/// assert!(html.starts_with("<!DOCTYPE html>"));
+/// ```
+pub fn report_html(data: &RunData, charts: &[Chart]) -> String {
+    let env = Environment::new();
+    let tmpl = env.template_from_named_str(TEMPLATE_NAME, TEMPLATE).expect("the report template is valid");
+    let mut html = tmpl
+        .render(Value::from(Serde(context(data, charts))))
+        .expect("the report context matches the template");
+    html.push('\n');
+    html
+}
+
+/// Everything the template shows, already formatted.
+#[derive(Serialize)]
+struct Context {
+    name: String,
+    description: String,
+    sources: Vec<Vec<Segment>>,
+    facts: Vec<(String, String)>,
+    columns: Vec<String>,
+    subjects: Vec<String>,
+    means: Vec<String>,
+    headline: Vec<Section>,
+    rules: Vec<RuleRow>,
+    tiers: Vec<TierRow>,
+    perks: Vec<ThresholdRow>,
+    restrictions: Vec<ThresholdRow>,
+    groups: Vec<GroupRow>,
+    assumptions: Vec<(String, Vec<String>)>,
+    charts: Vec<ChartItem>,
+    reproduce: Reproduce,
+}
+
+/// A run of source text, or an `http(s)` URL to link.
+#[derive(Serialize)]
+struct Segment {
+    text: String,
+    url: Option<String>,
+}
+
+/// A block of rows of the headline table (tiers, perks or restrictions).
+#[derive(Serialize)]
+struct Section {
+    title: &'static str,
+    rows: Vec<HeadRow>,
+}
+
+/// One row of the headline table: a tier, perk or restriction, one cell per column.
+#[derive(Serialize)]
+struct HeadRow {
+    label: String,
+    id: String,
+    cells: Vec<String>,
+}
+
+/// One row of the rules table.
+#[derive(Serialize)]
+struct RuleRow {
+    id: String,
+    label: String,
+    description: String,
+    points: String,
+    rate: String,
+    by_tier: String,
+    cap: String,
+    prov: Provenance,
+}
+
+/// One row of the tiers table (`from` and `range` already formatted).
+#[derive(Serialize)]
+struct TierRow {
+    name: String,
+    label: String,
+    from: String,
+    range: String,
+    prov: Provenance,
+}
+
+/// One row of the perks or restrictions table; `who` says who it applies to.
+#[derive(Serialize)]
+struct ThresholdRow {
+    id: String,
+    label: String,
+    description: String,
+    who: String,
+    prov: Provenance,
+}
+
+/// One row of the groups table; `multipliers` lists only those other than 1.
+#[derive(Serialize)]
+struct GroupRow {
+    name: String,
+    description: String,
+    share: String,
+    size: String,
+    multipliers: Vec<String>,
+    prov: Provenance,
+}
+
+/// A chart as the template shows it: SVG without its XML prolog.
+#[derive(Serialize)]
+struct ChartItem {
+    name: &'static str,
+    title: String,
+    caption: String,
+    svg: String,
+}
+
+/// What reproduces the run.
+#[derive(Serialize)]
+struct Reproduce {
+    command: String,
+    seed: u64,
+    version: String,
+    file: String,
+    sha256: String,
+}
+
+/// Format everything the template needs; the template only lays it out.
+fn context(data: &RunData, charts: &[Chart]) -> Context {
+    let s = &data.scenario;
+    let finals = data.final_rows();
+    let size = |g: &str| finals.iter().find(|r| r.group == g).map(|r| r.n);
+    Context {
+        name: s.name.clone(),
+        description: s.description.clone(),
+        sources: s.sources.iter().map(|t| segments(t)).collect(),
+        facts: facts(data, size("all")),
+        columns: finals
+            .iter()
+            .map(|r| if r.group == "all" { "everyone".into() } else { r.group.clone() })
+            .collect(),
+        subjects: finals.iter().map(|r| thousands(r.n)).collect(),
+        means: finals.iter().map(|r| r.mean.map_or("-".into(), |m| format!("{m:.1}"))).collect(),
+        headline: headline(s, &finals),
+        rules: s.rules.iter().map(|r| rule_row(s, r)).collect(),
+        tiers: tier_rows(s),
+        perks: s
+            .perks
+            .iter()
+            .map(|p| ThresholdRow {
+                id: p.id.clone(),
+                label: p.label.clone(),
+                description: p.description.clone(),
+                who: match p.threshold {
+                    MinThreshold::Tier(k) => format!("tier {} or higher", s.tiers[k].name),
+                    MinThreshold::Score(x) => format!("score ≥ {x}"),
+                },
+                prov: p.provenance.clone(),
+            })
+            .collect(),
+        restrictions: s
+            .restrictions
+            .iter()
+            .map(|r| ThresholdRow {
+                id: r.id.clone(),
+                label: r.label.clone(),
+                description: r.description.clone(),
+                who: match r.threshold {
+                    MaxThreshold::Tier(k) => format!("tier {} or lower", s.tiers[k].name),
+                    MaxThreshold::Score(x) => format!("score ≤ {x}"),
+                },
+                prov: r.provenance.clone(),
+            })
+            .collect(),
+        groups: if has_groups(s) {
+            s.groups
+                .iter()
+                .map(|g| GroupRow {
+                    name: g.name.clone(),
+                    description: g.description.clone(),
+                    share: percent(g.share),
+                    size: size(&g.name).map_or("-".into(), thousands),
+                    multipliers: g
+                        .rate_multiplier
+                        .iter()
+                        .zip(&s.rules)
+                        .filter(|(m, _)| **m != 1.0)
+                        .map(|(m, r)| format!("{} × {m}", r.id))
+                        .collect(),
+                    prov: g.provenance.clone(),
+                })
+                .collect()
+        } else {
+            vec![]
+        },
+        assumptions: assumptions(s),
+        charts: charts
+            .iter()
+            .map(|c| ChartItem {
+                name: c.name,
+                title: c.title.clone(),
+                caption: c.caption.clone(),
+                svg: strip_prolog(&c.svg).to_owned(),
+            })
+            .collect(),
+        reproduce: Reproduce {
+            command: data.reproduce.clone(),
+            seed: data.seed,
+            version: data.version.clone(),
+            file: data.scenario_file.clone(),
+            sha256: data.scenario_sha256.clone(),
+        },
+    }
+}
+
+/// Whether the scenario defines its own groups (not just the implicit `all`).
+fn has_groups(s: &Scenario) -> bool {
+    !(s.groups.len() == 1 && s.groups[0].name == "all")
+}
+
+/// The run at a glance: population, horizon, score range, recovery.
+fn facts(data: &RunData, population: Option<u64>) -> Vec<(String, String)> {
+    let s = &data.scenario;
+    let unit = s.step.as_str();
+    let plural = if s.steps == 1 { "" } else { "s" };
+    let years = f64::from(s.steps) * s.step.years();
+    let mut facts = vec![
+        (
+            "Population".into(),
+            format!("{} synthetic subjects", thousands(population.unwrap_or(s.population))),
+        ),
+        ("Simulated time".into(), format!("{} {unit}{plural} ({years:.1} years)", s.steps)),
+    ];
+    let clamp = match (s.score.min, s.score.max) {
+        (Some(lo), Some(hi)) => format!(", kept within {lo}–{hi}"),
+        (Some(lo), None) => format!(", never below {lo}"),
+        (None, Some(hi)) => format!(", never above {hi}"),
+        (None, None) => String::new(),
+    };
+    facts.push(("Score".into(), format!("everyone starts at {}{clamp}", s.score.start)));
+    let mut recovery = vec![];
+    if let Some(n) = s.recovery.restore_after {
+        recovery.push(format!("lost points come back after {n} {unit}s with no negative record"));
+    }
+    if let Some(d) = s.recovery.drift {
+        recovery.push(format!("scores drift {d} points per {unit} toward the start score"));
+    }
+    if recovery.is_empty() {
+        recovery.push("none: lost points never come back".into());
+    }
+    facts.push(("Recovery".into(), recovery.join("; ")));
+    facts
+}
+
+/// Tier shares, perk access and restrictions at the end, one cell per column.
+fn headline(s: &Scenario, finals: &[&StepRow]) -> Vec<Section> {
+    let cell = |share: f64, r: &StepRow| if r.n == 0 { "-".to_string() } else { percent(share) };
+    let tiers = (0..s.tiers.len())
+        .rev()
+        .map(|k| HeadRow {
+            label: s.tiers[k].label.clone(),
+            id: s.tiers[k].name.clone(),
+            cells: finals.iter().map(|r| cell(r.tier_count[k] as f64 / r.n.max(1) as f64, r)).collect(),
+        })
+        .collect();
+    let perks = s
+        .perks
+        .iter()
+        .enumerate()
+        .map(|(k, p)| HeadRow {
+            label: p.label.clone(),
+            id: p.id.clone(),
+            cells: finals.iter().map(|r| cell(r.perk_share[k], r)).collect(),
+        })
+        .collect();
+    let restrictions = s
+        .restrictions
+        .iter()
+        .enumerate()
+        .map(|(k, x)| HeadRow {
+            label: x.label.clone(),
+            id: x.id.clone(),
+            cells: finals.iter().map(|r| cell(r.restriction_share[k], r)).collect(),
+        })
+        .collect();
+    let mut sections = vec![Section { title: "Tier", rows: tiers }];
+    if !s.perks.is_empty() {
+        sections.push(Section { title: "Perk access", rows: perks });
+    }
+    if !s.restrictions.is_empty() {
+        sections.push(Section { title: "Under restriction", rows: restrictions });
+    }
+    sections
+}
+
+/// A rule with its points signed and any per-tier rate multipliers spelled out.
+fn rule_row(s: &Scenario, r: &crate::scenario::Rule) -> RuleRow {
+    let by_tier = r
+        .rate_by_tier
+        .iter()
+        .zip(&s.tiers)
+        .rev()
+        .filter(|(m, _)| **m != 1.0)
+        .map(|(m, t)| format!("× {m} in tier {}", t.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    RuleRow {
+        id: r.id.clone(),
+        label: r.label.clone(),
+        description: r.description.clone(),
+        points: format!("{:+}", r.points),
+        rate: r.rate.to_string(),
+        by_tier,
+        cap: r.max_per_year.map_or("-".into(), |n| n.to_string()),
+        prov: r.provenance.clone(),
+    }
+}
+
+/// Tiers highest first, with the score range each one covers.
+fn tier_rows(s: &Scenario) -> Vec<TierRow> {
+    let n = s.tiers.len();
+    (0..n)
+        .rev()
+        .map(|k| {
+            let t = &s.tiers[k];
+            let next = (k + 1 < n).then(|| s.tiers[k + 1].min - 1);
+            let from = if k == 0 && t.min == i64::MIN { "-".to_string() } else { t.min.to_string() };
+            let range = match (k, next) {
+                (0, None) => "all scores".to_string(),
+                (0, Some(hi)) => format!("≤ {hi}"),
+                (_, None) => format!("≥ {}", t.min),
+                (_, Some(hi)) if hi == t.min => t.min.to_string(),
+                (_, Some(hi)) => format!("{}–{hi}", t.min),
+            };
+            TierRow { name: t.name.clone(), label: t.label.clone(), from, range, prov: t.provenance.clone() }
+        })
+        .collect()
+}
+
+/// Items marked `assumed = true`, by kind, in file order (tiers highest first).
+fn assumptions(s: &Scenario) -> Vec<(String, Vec<String>)> {
+    let list = [
+        ("Tiers", s.tiers.iter().rev().filter(|t| t.provenance.assumed).map(|t| t.name.clone()).collect()),
+        (
+            "Groups",
+            if has_groups(s) {
+                s.groups.iter().filter(|g| g.provenance.assumed).map(|g| g.name.clone()).collect()
+            } else {
+                vec![]
+            },
+        ),
+        ("Rules", s.rules.iter().filter(|r| r.provenance.assumed).map(|r| r.id.clone()).collect()),
+        ("Perks", s.perks.iter().filter(|p| p.provenance.assumed).map(|p| p.id.clone()).collect()),
+        (
+            "Restrictions",
+            s.restrictions.iter().filter(|r| r.provenance.assumed).map(|r| r.id.clone()).collect(),
+        ),
+    ];
+    list.into_iter()
+        .filter(|(_, v): &(&str, Vec<String>)| !v.is_empty())
+        .map(|(k, v)| (k.into(), v))
+        .collect()
+}
+
+/// A share as a percentage with one decimal; a share that is not zero (or
+/// not one) never rounds to `0.0%` (or `100.0%`).
+fn percent(share: f64) -> String {
+    let p = 100.0 * share;
+    if p > 0.0 && p < 0.05 {
+        "<0.1%".into()
+    } else if (99.95..100.0).contains(&p) {
+        ">99.9%".into()
+    } else {
+        format!("{p:.1}%")
+    }
+}
+
+/// `100000` → `100,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Split a source into text and `http(s)` URLs (a URL runs to the next
+/// whitespace, less trailing punctuation).
+fn segments(text: &str) -> Vec<Segment> {
+    let mut out = vec![];
+    let mut rest = text;
+    while let Some(at) = find_url(rest) {
+        let tail = &rest[at..];
+        let end = url_len(tail);
+        if at > 0 {
+            out.push(Segment { text: rest[..at].to_owned(), url: None });
+        }
+        let url = &tail[..end];
+        out.push(Segment { text: url.to_owned(), url: Some(url.to_owned()) });
+        rest = &tail[end..];
+    }
+    if !rest.is_empty() {
+        out.push(Segment { text: rest.to_owned(), url: None });
+    }
+    out
+}
+
+/// Length of the URL at the start of `text`: up to whitespace or a
+/// character URLs cannot hold (`"<>` and the like), less trailing
+/// punctuation and unbalanced closing brackets.
+fn url_len(text: &str) -> usize {
+    let stop = |c: char| c.is_whitespace() || c.is_control() || "\"<>`{}|\\^".contains(c);
+    let mut url = &text[..text.find(stop).unwrap_or(text.len())];
+    loop {
+        let count = |c: char| url.matches(c).count();
+        let trimmed = match url.chars().next_back() {
+            Some('.' | ',' | ';' | ':' | '!' | '?' | '\'') => &url[..url.len() - 1],
+            Some(')') if count(')') > count('(') => &url[..url.len() - 1],
+            Some(']') if count(']') > count('[') => &url[..url.len() - 1],
+            _ => break,
+        };
+        url = trimmed;
+    }
+    url.len()
+}
+
+/// Byte offset of the first `http://` or `https://` URL with something after the scheme.
+fn find_url(text: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("http").map(|i| i + from) {
+        let t = &text[i..];
+        let starts_word = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let scheme = ["https://", "http://"].into_iter().find(|p| t.starts_with(p));
+        if let Some(p) = scheme {
+            if starts_word && t[p.len()..].chars().next().is_some_and(|c| !c.is_whitespace()) {
+                return Some(i);
+            }
+        }
+        from = i + 4;
+    }
+    None
+}
+
+/// The SVG element without an XML declaration or doctype before it.
+fn strip_prolog(svg: &str) -> &str {
+    let mut s = svg.trim_start();
+    loop {
+        if s.starts_with("<?") || s.starts_with("<!DOCTYPE") || s.starts_with("<!doctype") {
+            match s.find('>') {
+                Some(end) => s = s[end + 1..].trim_start(),
+                None => return "",
+            }
+        } else {
+            return s.trim_end();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_split_out_of_source_text() {
+        let segs = segments("[S 1] Law: https://example.org/a?b=1. Also (http://x.cn/y) and httpx://no");
+        let got: Vec<(&str, Option<&str>)> =
+            segs.iter().map(|s| (s.text.as_str(), s.url.as_deref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("[S 1] Law: ", None),
+                ("https://example.org/a?b=1", Some("https://example.org/a?b=1")),
+                (". Also (", None),
+                ("http://x.cn/y", Some("http://x.cn/y")),
+                (") and httpx://no", None),
+            ]
+        );
+        assert!(segments("javascript:alert(1) ftp://x").iter().all(|s| s.url.is_none()));
+        assert!(segments("nohttps://x.org").iter().all(|s| s.url.is_none()));
+        assert!(segments("https:// spaced").iter().all(|s| s.url.is_none()));
+        let url = |t: &str| segments(t).into_iter().find_map(|s| s.url);
+        assert_eq!(
+            url("https://en.wikipedia.org/wiki/Foo_(bar)."),
+            Some("https://en.wikipedia.org/wiki/Foo_(bar)".into())
+        );
+        assert_eq!(url("<a href=\"https://e.org/x\">y</a>"), Some("https://e.org/x".into()));
+        assert_eq!(url("https://e.org/中文/'"), Some("https://e.org/中文/".into()));
+    }
+
+    #[test]
+    fn prolog_and_doctype_are_stripped() {
+        let svg = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg>\n<svg viewBox=\"0 0 1 1\"></svg>\n";
+        assert_eq!(strip_prolog(svg), "<svg viewBox=\"0 0 1 1\"></svg>");
+        assert_eq!(strip_prolog("<svg/>"), "<svg/>");
+    }
+
+    #[test]
+    fn percentages_keep_one_decimal_and_never_hide_a_nonzero_share() {
+        assert_eq!(percent(0.0), "0.0%");
+        assert_eq!(percent(0.0003), "<0.1%");
+        assert_eq!(percent(0.954665), "95.5%");
+        assert_eq!(percent(0.99999), ">99.9%");
+        assert_eq!(percent(1.0), "100.0%");
+    }
+
+    #[test]
+    fn thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}

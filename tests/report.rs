@@ -1,0 +1,356 @@
+//! `report.html` from a real (tiny) run: escaping of hostile scenario text,
+//! no external resources, required contents, byte-identical output.
+
+use std::time::{Duration, SystemTime};
+
+use pointsim::output::{Overrides, RunInfo, standard_files, write_all};
+use pointsim::plot::{Chart, RunData, report_html};
+
+/// A scenario whose free text tries to inject markup everywhere it can.
+const HOSTILE: &str = r#"
+[scenario]
+name = "<script>alert(1)</script>"
+description = "Desc <img src=x onerror=alert(1)> with \"quotes\" & ampersands"
+sources = [
+  "Plain <b>bold</b> source: https://example.org/law?a=1&b=2.",
+  "<a href=\"https://evil.example/\">click</a>",
+  "javascript:alert(2)",
+  "trap http://evil.example/\"onmouseover=alert(3) end",
+  "not a link: ftp://files.example/x and //cdn.example/y",
+]
+steps = 6
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "low"
+label = "Low <em>tier</em>"
+min = 0
+assumed = true
+[[tier]]
+name = "high"
+label = "High tier"
+min = 104
+source = "<iframe src=https://evil.example/></iframe>"
+[population]
+size = 400
+[[population.group]]
+name = "a"
+description = "<style>body{display:none}</style>"
+share = 0.5
+[[population.group]]
+name = "b"
+share = 0.5
+rate_multiplier = { up = 2.0 }
+assumed = true
+[[rule]]
+id = "up"
+label = "Up <script src=https://evil.example/x.js></script>"
+points = 5
+rate = 1.5
+max_per_year = 4
+source = "see <a href='https://evil.example/'>here</a>"
+[[rule]]
+id = "down"
+points = -5
+rate = 1.0
+assumed = true
+[[perk]]
+id = "fast_lane"
+label = "Fast lane"
+description = "<svg onload=alert(4)>"
+min_tier = "high"
+[[restriction]]
+id = "no_travel"
+label = "No travel"
+max_score = 95
+"#;
+
+/// Run `text` and read the output folder back, as `pointsim plot DIR` would.
+fn run(text: &str, seed: u64, started: u64) -> RunData {
+    let loaded = pointsim::scenario::parse(text, "hostile.toml").expect("valid scenario");
+    let s = loaded.scenario;
+    let sim = pointsim::simulate(&s, seed, &|_| {});
+    let info = RunInfo {
+        scenario_file: "scenarios/hostile <x>.toml".into(),
+        scenario_sha256: loaded.source.sha256.clone(),
+        seed,
+        overrides: Overrides::default(),
+        command_line: vec!["pointsim".into(), "run".into(), "scenarios/hostile <x>.toml".into()],
+        threads: 1,
+        wall_seconds: started as f64 / 7.0,
+        started_at: SystemTime::UNIX_EPOCH + Duration::from_secs(started),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
+    RunData::load(dir.path()).expect("the run reads back")
+}
+
+/// Two stand-in charts (the real ones are drawn elsewhere), one with an XML prolog.
+fn charts() -> Vec<Chart> {
+    let svg = |label: &str| {
+        format!(
+            "<svg width=\"400\" height=\"200\" viewBox=\"0 0 400 200\" xmlns=\"http://www.w3.org/2000/svg\">\
+             <rect x=\"10\" y=\"10\" width=\"100\" height=\"50\" fill=\"#446\"/><text x=\"10\" y=\"90\">{label}</text></svg>"
+        )
+    };
+    vec![
+        Chart {
+            name: "tiers_over_time",
+            title: "Tier shares over time".into(),
+            caption: "How the share of each tier changes, month by month.".into(),
+            svg: format!("<?xml version=\"1.0\" standalone=\"no\"?>\n{}", svg("one")),
+            png: vec![],
+        },
+        Chart {
+            name: "final_histogram",
+            title: "Final scores".into(),
+            caption: "Where everyone's score ended, in 10-point bins.".into(),
+            svg: svg("two"),
+            png: vec![],
+        },
+    ]
+}
+
+/// One start tag: its name and attributes (values with entities decoded), at a byte offset.
+#[derive(Debug)]
+struct Tag {
+    at: usize,
+    name: String,
+    attrs: Vec<(String, String)>,
+}
+
+/// A small scan of start tags. Text and attribute values come escaped from
+/// the template, so a `<` followed by a letter always opens a real tag.
+fn tags(html: &str) -> Vec<Tag> {
+    let b = html.as_bytes();
+    let mut out = vec![];
+    let mut i = 0;
+    while let Some(rel) = html[i..].find('<') {
+        let at = i + rel;
+        i = at + 1;
+        if !b.get(i).is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
+        let end = html[i..].find('>').map(|e| i + e).expect("tag is closed");
+        let body = html[i..end].trim_end_matches('/');
+        let name_end = body.find(|c: char| c.is_whitespace()).unwrap_or(body.len());
+        let name = body[..name_end].to_ascii_lowercase();
+        let mut attrs = vec![];
+        let rest = &body[name_end..];
+        let mut j = 0;
+        let rb = rest.as_bytes();
+        while j < rest.len() {
+            while j < rest.len() && rb[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let start = j;
+            while j < rest.len() && !rb[j].is_ascii_whitespace() && rb[j] != b'=' {
+                j += 1;
+            }
+            let key = rest[start..j].to_ascii_lowercase();
+            let mut value = String::new();
+            if j < rest.len() && rb[j] == b'=' {
+                j += 1;
+                let quote = rb[j];
+                if quote == b'"' || quote == b'\'' {
+                    let close = rest[j + 1..].find(quote as char).expect("quoted value is closed") + j + 1;
+                    value = rest[j + 1..close].to_owned();
+                    j = close + 1;
+                } else {
+                    let s = j;
+                    while j < rest.len() && !rb[j].is_ascii_whitespace() {
+                        j += 1;
+                    }
+                    value = rest[s..j].to_owned();
+                }
+            }
+            if !key.is_empty() {
+                attrs.push((key, decode(&value)));
+            }
+        }
+        out.push(Tag { at, name, attrs });
+        i = end + 1;
+    }
+    out
+}
+
+/// Decode the entities minijinja's HTML escaping produces.
+fn decode(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x2f;", "/")
+        .replace("&#x2F;", "/")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn hostile_scenario_text_is_only_ever_escaped() {
+    let data = run(HOSTILE, 7, 0);
+    let html = report_html(&data, &charts());
+
+    // the text is there, escaped
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"), "name is escaped");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"), "description is escaped");
+    assert!(html.contains("&quot;quotes&quot; &amp; ampersands"));
+    assert!(html.contains("Up &lt;script src="), "rule label is escaped");
+    assert!(html.contains("Plain &lt;b&gt;bold&lt;&#x2f;b&gt; source"), "source is escaped");
+    assert!(html.contains("&lt;style&gt;body{display:none}&lt;&#x2f;style&gt;"));
+
+    // and never as markup
+    let lower = html.to_ascii_lowercase();
+    for bad in ["<script", "<img", "<iframe", "<em>", "<b>", "<svg onload"] {
+        assert!(!lower.contains(bad), "raw `{bad}` in the report");
+    }
+    assert_eq!(lower.matches("<style").count(), 1, "only the report's own style sheet");
+    for tag in tags(&html) {
+        let forbidden = ["script", "iframe", "img", "object", "embed", "link", "base", "em", "b"];
+        assert!(!forbidden.contains(&tag.name.as_str()), "{tag:?}");
+        for (k, v) in &tag.attrs {
+            assert!(!k.starts_with("on"), "event handler attribute in {tag:?}");
+            assert!(!v.to_ascii_lowercase().contains("javascript:"), "{tag:?}");
+        }
+    }
+}
+
+#[test]
+fn only_source_links_point_outside_the_page() {
+    let data = run(HOSTILE, 7, 0);
+    let html = report_html(&data, &charts());
+    let sources_at = html.find("<section id=\"sources\">").expect("a sources section");
+    let sources_end = sources_at + html[sources_at..].find("</section>").unwrap();
+
+    let mut external = vec![];
+    for tag in tags(&html) {
+        for (k, v) in &tag.attrs {
+            let is_url_attr = matches!(
+                k.as_str(),
+                "href"
+                    | "src"
+                    | "xlink:href"
+                    | "srcset"
+                    | "action"
+                    | "formaction"
+                    | "poster"
+                    | "data"
+                    | "background"
+            );
+            if !is_url_attr || v.starts_with('#') {
+                continue;
+            }
+            assert_eq!(tag.name, "a", "only links may carry a URL: {tag:?}");
+            assert!(k == "href", "{tag:?}");
+            assert!(
+                (sources_at..sources_end).contains(&tag.at),
+                "external link outside the sources list: {tag:?}"
+            );
+            assert!(v.starts_with("https://") || v.starts_with("http://"), "{tag:?}");
+            external.push(v.clone());
+        }
+    }
+    // each http(s) URL in the sources becomes a link; nothing else does
+    assert_eq!(
+        external,
+        ["https://example.org/law?a=1&b=2", "https://evil.example/", "http://evil.example/"]
+    );
+    // no style sheet reaches out either
+    let style = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    assert!(!style.contains("url(") && !style.contains("@import"));
+}
+
+#[test]
+fn the_report_has_every_required_part() {
+    let data = run(HOSTILE, 7, 0);
+    let charts = charts();
+    let html = report_html(&data, &charts);
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    assert!(html.contains("<title>&lt;script&gt;alert(1)&lt;&#x2f;script&gt; · pointsim report</title>"));
+
+    // honest use
+    assert!(html.contains("<strong>synthetic population</strong>"));
+    assert!(html.contains("<strong>No personal data</strong>"));
+    assert!(html.contains("<strong>not a basis for decisions about real people</strong>"));
+
+    // charts: in order, as figures with title and caption; prolog stripped
+    let mut last = 0;
+    for c in &charts {
+        let at = html.find(&format!("<figure id=\"fig-{}\">", c.name)).expect("a figure per chart");
+        assert!(at > last, "charts keep their order");
+        last = at;
+        let fig = &html[at..at + html[at..].find("</figure>").unwrap()];
+        let caption = fig.find("<figcaption>").expect("a caption");
+        let escaped = |t: &str| t.replace('\'', "&#x27;");
+        assert!(fig[caption..].contains(&escaped(&c.title)));
+        assert!(fig[caption..].contains(&escaped(&c.caption)));
+        assert!(fig.contains("<svg width=\"400\""));
+    }
+    assert!(!html.contains("<?xml"));
+
+    // reproduce
+    let command = data
+        .reproduce
+        .replace('\'', "&#x27;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('/', "&#x2f;");
+    assert!(html.contains(&command), "reproduce command `{command}`");
+    assert!(html.contains(&data.scenario_sha256));
+    assert!(html.contains(&data.version));
+
+    // tiers, perks, restrictions, rules, groups by name
+    for name in ["low", "high", "fast_lane", "no_travel", "up", "down"] {
+        assert!(html.contains(&format!(">{name}<")), "`{name}` is shown");
+    }
+    assert!(html.contains("tier high or higher"));
+    assert!(html.contains("score ≤ 95"));
+    assert!(html.contains("up × 2"), "group multipliers other than 1");
+    // headline table: everyone plus both groups, percentages with one decimal
+    assert!(html.contains(
+        ">everyone</th><th scope=\"col\" class=\"num\">a</th><th scope=\"col\" class=\"num\">b</th>"
+    ));
+    assert!(html.contains(">assumed</span>"));
+    assert!(html.contains("<li><strong>Tiers:</strong> <code>low</code></li>"));
+    assert!(html.contains("<li><strong>Rules:</strong> <code>down</code></li>"));
+    assert!(html.contains("<li><strong>Groups:</strong> <code>b</code></li>"));
+}
+
+#[test]
+fn identical_input_gives_identical_bytes() {
+    // different start and wall times in the manifest: the report must not show them
+    let one = report_html(&run(HOSTILE, 11, 1), &charts());
+    let two = report_html(&run(HOSTILE, 11, 999_999), &charts());
+    assert_eq!(one, two);
+    let other_seed = report_html(&run(HOSTILE, 12, 1), &charts());
+    assert_ne!(one, other_seed);
+}
+
+#[test]
+fn a_scenario_without_groups_perks_or_sources_still_renders() {
+    let text = r#"
+[scenario]
+name = "bare"
+steps = 2
+step = "week"
+[score]
+start = 10
+[population]
+size = 50
+[[rule]]
+id = "r"
+points = 1
+rate = 1.0
+"#;
+    let data = run(text, 1, 0);
+    let html = report_html(&data, &[]);
+    assert!(html.contains("<h1>bare</h1>"));
+    assert!(
+        !html.contains("id=\"groups\"") && !html.contains("id=\"perks\"") && !html.contains("id=\"charts\"")
+    );
+    assert!(html.contains("The scenario lists no sources."));
+    assert!(html.contains(">everyone</th></tr>"), "one column when there are no groups");
+}

@@ -5,8 +5,10 @@
 //! without re-running the simulation. Functions here are pure: they return
 //! bytes, and the caller writes them (atomically) with `output::write_all`.
 
+mod charts;
 mod data;
 
+pub use charts::{Lorenz, PlotError, charts, lorenz};
 pub use data::{HistRow, LoadError, RunData, StepRow};
 
 /// One rendered chart, in both formats.

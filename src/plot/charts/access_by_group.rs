@@ -85,7 +85,7 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     }
     if !s.restrictions.is_empty() {
         panels.push(Panel {
-            title: "restrictions: share under each (hatched)".into(),
+            title: "restrictions: share under each".into(),
             items: items(data, &groups, true),
             hatched: true,
         });
@@ -97,10 +97,10 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let finals = data.final_rows();
     let mut legend = vec![];
     if groups.is_empty() {
-        legend.push(Entry::new(Swatch::Fill(SOLO), "everyone (perk)"));
-        legend.push(Entry::new(Swatch::Hatched(SOLO), "everyone (restriction)"));
+        legend.push(Entry::new(Swatch::Fill(SOLO), "everyone, perk (grey % under each label)"));
+        legend.push(Entry::new(Swatch::Hatched(SOLO), "everyone, restriction"));
     } else {
-        legend.push(Entry::new(Swatch::Line(EVERYONE, 5), "everyone (tick)"));
+        legend.push(Entry::new(Swatch::Line(EVERYONE, 5), "everyone (tick; grey % under each label)"));
         for (i, g) in groups.iter().enumerate() {
             let n = finals.iter().find(|r| r.group == *g).map_or(0, |r| r.n);
             let label = if n == 0 {
@@ -109,6 +109,9 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
                 format!("{g} ({})", theme::thousands(n))
             };
             legend.push(Entry::new(Swatch::Fill(colours[i]), label));
+        }
+        if !s.restrictions.is_empty() {
+            legend.push(Entry::new(Swatch::Hatched(MUTED), "hatched: restriction"));
         }
     }
     let fig = Fig {
@@ -169,7 +172,7 @@ impl Fig {
         let k = panel.items.len().max(1) as f64;
         let mut chart = ChartBuilder::on(area)
             .caption(panel.title.as_str(), theme::bold(size::AXIS, INK))
-            .margin_top(4)
+            .margin_top(18)
             .margin_right(24)
             .x_label_area_size(150)
             .y_label_area_size(100)
@@ -188,6 +191,20 @@ impl Fig {
             .y_desc("share of subjects (%)")
             .draw()?;
         let lh = render::line_height(size::BODY);
+        let top = panel
+            .items
+            .iter()
+            .flat_map(|i| i.shares.iter().flatten().chain([&i.everyone]))
+            .fold(0.0, |a: f64, &b| a.max(b));
+        if top < 0.01 {
+            // bars this low are invisible on a 0–100% axis: say so
+            let note = "every share here is below 1%: see the figures under the labels";
+            let style = theme::text(size::BODY, MUTED);
+            let (x0, y0) = chart.backend_coord(&(0.0, 60.0));
+            let (x1, _) = chart.backend_coord(&(k, 60.0));
+            let lines = render::wrap(root, note, &style, (x1 - x0 - 40).max(40) as u32, 4);
+            render::centred_lines(root, &lines, ((x0 + x1) / 2, y0), &style)?;
+        }
         for (j, item) in panel.items.iter().enumerate() {
             let x0 = j as f64 + 0.12;
             let slot = 0.76;
@@ -233,8 +250,8 @@ impl Fig {
             let lines = render::wrap(root, &item.label, &style, (right - left - 8).max(20) as u32, 3);
             let cx = (left + right) / 2;
             render::centred_lines(root, &lines, (cx, bottom + 10), &style)?;
-            let everyone = format!("everyone {}", theme::pct(item.everyone));
-            let muted = theme::text(size::BODY, MUTED);
+            let everyone = theme::pct(item.everyone);
+            let muted = theme::bold(size::BODY, MUTED);
             let everyone = render::fit(root, &everyone, &muted, (right - left - 8).max(20) as u32);
             render::centred_lines(root, &[everyone], (cx, bottom + 14 + 3 * lh), &muted)?;
         }

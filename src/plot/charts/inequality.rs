@@ -46,6 +46,8 @@ struct Fig {
     colours: Vec<RGBColor>,
     legend: Vec<Entry>,
     lorenz_desc: String,
+    /// The score counted as 0, as text.
+    base: String,
 }
 
 /// Ratios of one perk or restriction (see the module docs for the convention).
@@ -137,6 +139,7 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         colours,
         legend,
         lorenz_desc,
+        base: theme::score(base),
     };
     super::finish("inequality", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -151,7 +154,8 @@ impl Figure for Fig {
         if !self.rows.is_empty() {
             self.draw_ratios(root, &right)?;
         }
-        let (sx0, sy0) = side.get_base_pixel();
+        // with the Lorenz panel alone, the legend sits right beside it
+        let (sx0, sy0) = if self.rows.is_empty() { right.get_base_pixel() } else { side.get_base_pixel() };
         render::legend(root, (sx0 + 12, sy0 + 14), 310, None, &self.legend)?;
         Ok(())
     }
@@ -161,7 +165,7 @@ impl Fig {
     fn draw_lorenz<DB: DrawingBackend>(&self, area: &Area<DB>) -> Result<(), PlotError> {
         let mut chart = ChartBuilder::on(area)
             .caption("Lorenz curve of final scores", theme::bold(size::AXIS, INK))
-            .margin_top(4)
+            .margin_top(18)
             .margin_right(30)
             .x_label_area_size(72)
             .y_label_area_size(100)
@@ -185,6 +189,26 @@ impl Fig {
             7,
             MUTED.stroke_width(2),
         )))?;
+        // say why the curves hug the diagonal, in the empty upper-left corner
+        let max_gini = self.curves.iter().map(|c| c.0.gini).fold(0.0, f64::max);
+        if max_gini < 0.05 {
+            let note = format!(
+                "All Gini coefficients are below 0.05: scores differ little compared with their distance from {}, so the curves lie almost on the diagonal.",
+                self.base
+            );
+            let style = theme::text(size::BODY, MUTED);
+            let (x0, y0) = chart.backend_coord(&(3.0, 97.0));
+            let (x1, _) = chart.backend_coord(&(62.0, 97.0));
+            let lines = render::wrap(area, &note, &style, (x1 - x0).max(40) as u32, 6);
+            let lh = render::line_height(size::BODY);
+            for (i, line) in lines.iter().enumerate() {
+                area.draw(&Text::new(
+                    line.as_str(),
+                    (x0 - area.get_base_pixel().0, y0 - area.get_base_pixel().1 + i as i32 * lh),
+                    style.clone(),
+                ))?;
+            }
+        }
         // groups first, everyone last (on top)
         for (l, colour, w) in self.curves.iter().skip(1).chain(self.curves.iter().take(1)) {
             chart.draw_series(LineSeries::new(
@@ -199,7 +223,7 @@ impl Fig {
         let k = self.rows.len() as f64;
         let mut chart = ChartBuilder::on(area)
             .caption("access ratio to the best-off group", theme::bold(size::AXIS, INK))
-            .margin_top(4)
+            .margin_top(18)
             .margin_right(30)
             .margin_left(8)
             .x_label_area_size(72)

@@ -80,9 +80,19 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     }
     let y_max = bars.iter().map(|b| b.pct).fold(0.0, f64::max) * 1.15;
     let bin_width = s.report.bin_width as i64 * per as i64;
+    // each tier's final share, from steps.csv (the bars alone hide thin tails)
+    let finals = data.final_rows();
+    let all = finals.iter().find(|r| r.group == "all" && r.n > 0);
     let mut legend: Vec<Entry> = (0..n)
         .rev()
-        .map(|i| Entry::new(Swatch::Fill(band_colour(theme::tier_colour(i, n))), tier_label(s, i)))
+        .map(|i| {
+            let share = all.and_then(|r| r.tier_count.get(i).map(|&c| c as f64 / r.n as f64));
+            let label = match share {
+                Some(sh) => format!("{} · {}", tier_label(s, i), theme::pct(sh)),
+                None => tier_label(s, i),
+            };
+            Entry::new(Swatch::Fill(band_colour(theme::tier_colour(i, n))), label)
+        })
         .collect();
     legend.push(Entry::new(Swatch::Fill(BAR), format!("final scores, {bin_width}-point bins")));
     legend.push(Entry::new(Swatch::Dashed(INK), format!("start score {}", theme::score(start))));
@@ -173,7 +183,13 @@ impl Figure for Fig {
         let x = if px + 10 + w < right_edge { px + 10 } else { px - 10 - w };
         root.draw(&Text::new(text, (x, top + 44), style))?;
         let (sx0, sy0) = side.get_base_pixel();
-        render::legend(root, (sx0 + 12, sy0 + 14), 310, Some("tiers (highest first)"), &self.legend)?;
+        render::legend(
+            root,
+            (sx0 + 12, sy0 + 14),
+            310,
+            Some("tiers (highest first) · share at the end"),
+            &self.legend,
+        )?;
         Ok(())
     }
 }

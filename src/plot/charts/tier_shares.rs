@@ -50,10 +50,7 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         .rev()
         .map(|i| {
             let share = (last[i + 1] - last[i]) / 100.0;
-            Entry::new(
-                Swatch::Fill(colours[i]),
-                format!("{}: {} at the end", tier_label(s, i), theme::pct(share)),
-            )
+            Entry::new(Swatch::Fill(colours[i]), format!("{} · {}", tier_label(s, i), theme::pct(share)))
         })
         .collect();
     let unit = s.step.as_str();
@@ -134,7 +131,13 @@ impl Figure for Fig {
             }
         }
         let (sx0, sy0) = side.get_base_pixel();
-        render::legend(root, (sx0 + 12, sy0 + 14), 310, Some("tiers (highest first)"), &self.legend)?;
+        render::legend(
+            root,
+            (sx0 + 12, sy0 + 14),
+            310,
+            Some("tiers (highest first) · share at the end"),
+            &self.legend,
+        )?;
         Ok(())
     }
 }

@@ -28,8 +28,10 @@ const BANDS: [(&str, &str, &str, f64); 4] = [
 /// The hue of the fan: Okabe–Ito blue, lighter for wider bands.
 const FAN: RGBColor = RGBColor(0, 114, 178);
 
-/// Room right of the plot for the threshold labels.
-const LABEL_W: u32 = 170;
+/// Room right of the plot for the threshold labels: at least this much...
+const LABEL_W: u32 = 120;
+/// ...and at most this much (longer tier names are cut with an ellipsis).
+const LABEL_MAX: u32 = 300;
 
 /// Everything the chart draws, computed once for both backends.
 #[derive(Debug, Clone)]
@@ -102,9 +104,16 @@ impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let body = render::header(root, &self.title, &self.subtitle)?;
         let (plot, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let label_style = theme::bold(size::BODY, MUTED);
+        let label_w = self
+            .thresholds
+            .iter()
+            .map(|(_, l)| render::text_width(root, l, &label_style) + 20)
+            .fold(LABEL_W, u32::max)
+            .min(LABEL_MAX);
         let mut chart = ChartBuilder::on(&plot)
             .margin_top(12)
-            .margin_right(LABEL_W)
+            .margin_right(label_w)
             .x_label_area_size(72)
             .y_label_area_size(110)
             .build_cartesian_2d(self.x.0..self.x.1, self.y.0..self.y.1)?;
@@ -138,19 +147,6 @@ impl Figure for Fig {
             pts.extend(self.rows.iter().rev().map(|(t, q)| (*t, q[a])));
             chart.draw_series(std::iter::once(Polygon::new(pts, colour)))?;
         }
-        let med = q_index("p50");
-        if single {
-            let (t, q) = &self.rows[0];
-            chart.draw_series(std::iter::once(PathElement::new(
-                vec![(t - 0.3, q[med]), (t + 0.3, q[med])],
-                INK.stroke_width(4),
-            )))?;
-        } else {
-            chart.draw_series(LineSeries::new(
-                self.rows.iter().map(|(t, q)| (*t, q[med])),
-                INK.stroke_width(4),
-            ))?;
-        }
         // tier thresholds: dashed lines, labels at the right end, spread apart
         let (x_right, _) = chart.backend_coord(&(self.x.1, self.y.0));
         let (_, y_top) = chart.backend_coord(&(self.x.0, self.y.1));
@@ -165,12 +161,26 @@ impl Figure for Fig {
             )))?;
             ys.push(chart.backend_coord(&(self.x.1, *v)).1);
         }
+        // the median on top of the threshold lines
+        let med = q_index("p50");
+        if single {
+            let (t, q) = &self.rows[0];
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(t - 0.3, q[med]), (t + 0.3, q[med])],
+                INK.stroke_width(4),
+            )))?;
+        } else {
+            chart.draw_series(LineSeries::new(
+                self.rows.iter().map(|(t, q)| (*t, q[med])),
+                INK.stroke_width(4),
+            ))?;
+        }
         let lh = render::line_height(size::BODY);
         let placed = render::spread(&ys, lh, y_top + lh / 2, y_bottom - lh / 2);
         // labels sit in the right margin, outside the data
         let style = theme::bold(size::BODY, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
         for ((_, label), y) in self.thresholds.iter().zip(placed) {
-            let label = render::fit(root, label, &style, LABEL_W - 12);
+            let label = render::fit(root, label, &style, label_w - 12);
             root.draw(&Text::new(label, (x_right + 8, y), style.clone()))?;
         }
         let (sx0, sy0) = side.get_base_pixel();

@@ -5,9 +5,11 @@
 //! without re-running the simulation. Functions here are pure: they return
 //! bytes, and the caller writes them (atomically) with `output::write_all`.
 
+mod charts;
 mod data;
 mod report;
 
+pub use charts::{Lorenz, PlotError, charts, lorenz};
 pub use data::{HistRow, LoadError, RunData, StepRow};
 pub use report::report_html;
 

@@ -1,0 +1,260 @@
+//! Chart 4, `access_by_group`: who holds each perk and who is under each
+//! restriction at the end, per population group.
+
+use plotters::prelude::*;
+
+use super::render::{self, Area, Entry, Figure, Swatch};
+use super::theme::{self, EVERYONE, INK, MUTED, size};
+use super::{PlotError, real_groups};
+use crate::plot::{Chart, RunData, StepRow};
+
+/// Bar colour when there are no groups (the one bar is everyone).
+const SOLO: RGBColor = RGBColor(70, 70, 70);
+
+/// One perk or restriction.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Item {
+    /// Its label from the scenario.
+    pub label: String,
+    /// Share of everyone (0..1).
+    pub everyone: f64,
+    /// Share of each group, `None` for an empty group.
+    pub shares: Vec<Option<f64>>,
+}
+
+/// The perks (or the restrictions) of the final snapshot; `groups` empty means
+/// no groups (`shares` then empty too).
+pub(super) fn items(data: &RunData, groups: &[&str], restrictions: bool) -> Vec<Item> {
+    let finals = data.final_rows();
+    let Some(all) = finals.iter().find(|r| r.group == "all") else {
+        return vec![];
+    };
+    let pick = |r: &StepRow, i: usize| {
+        let v = if restrictions { &r.restriction_share } else { &r.perk_share };
+        v.get(i).copied().unwrap_or(0.0)
+    };
+    let s = &data.scenario;
+    let labels: Vec<&str> = if restrictions {
+        s.restrictions.iter().map(|r| r.label.as_str()).collect()
+    } else {
+        s.perks.iter().map(|p| p.label.as_str()).collect()
+    };
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, label)| Item {
+            label: (*label).to_owned(),
+            everyone: pick(all, i),
+            shares: groups
+                .iter()
+                .map(|g| finals.iter().find(|r| r.group == *g && r.n > 0).map(|r| pick(r, i)))
+                .collect(),
+        })
+        .collect()
+}
+
+/// One panel of bars: the perks or the restrictions.
+#[derive(Debug, Clone)]
+struct Panel {
+    title: String,
+    items: Vec<Item>,
+    hatched: bool,
+}
+
+/// Everything the chart draws, computed once for both backends.
+#[derive(Debug, Clone)]
+struct Fig {
+    title: String,
+    subtitle: String,
+    panels: Vec<Panel>,
+    colours: Vec<RGBColor>,
+    legend: Vec<Entry>,
+}
+
+/// The chart, or `None` when the scenario has no perks and no restrictions.
+pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+    let s = &data.scenario;
+    let groups = real_groups(s);
+    let mut panels = vec![];
+    if !s.perks.is_empty() {
+        panels.push(Panel {
+            title: "perks: share who hold each".into(),
+            items: items(data, &groups, false),
+            hatched: false,
+        });
+    }
+    if !s.restrictions.is_empty() {
+        panels.push(Panel {
+            title: "restrictions: share under each".into(),
+            items: items(data, &groups, true),
+            hatched: true,
+        });
+    }
+    if panels.is_empty() || panels.iter().all(|p| p.items.is_empty()) {
+        return Ok(None);
+    }
+    let colours: Vec<RGBColor> = (0..groups.len()).map(theme::group_colour).collect();
+    let finals = data.final_rows();
+    let mut legend = vec![];
+    if groups.is_empty() {
+        legend.push(Entry::new(Swatch::Fill(SOLO), "everyone, perk (grey % under each label)"));
+        legend.push(Entry::new(Swatch::Hatched(SOLO), "everyone, restriction"));
+    } else {
+        legend.push(Entry::new(Swatch::Line(EVERYONE, 5), "everyone (tick; grey % under each label)"));
+        for (i, g) in groups.iter().enumerate() {
+            let n = finals.iter().find(|r| r.group == *g).map_or(0, |r| r.n);
+            let label = if n == 0 {
+                format!("{g} (empty group, no bar)")
+            } else {
+                format!("{g} ({})", theme::thousands(n))
+            };
+            legend.push(Entry::new(Swatch::Fill(colours[i]), label));
+        }
+        if !s.restrictions.is_empty() {
+            legend.push(Entry::new(Swatch::Hatched(MUTED), "hatched: restriction"));
+        }
+    }
+    let fig = Fig {
+        title: "Perks and restrictions by group, at the end".into(),
+        subtitle: theme::subtitle(data),
+        panels,
+        colours,
+        legend,
+    };
+    let who = if groups.is_empty() {
+        "all subjects".to_owned()
+    } else {
+        "each population group (bars) and of everyone (black tick)".to_owned()
+    };
+    let caption = format!(
+        "Share of {who} holding each perk and under each restriction after {} {}s; \
+         restrictions are hatched and drawn in their own panel.",
+        s.steps,
+        s.step.as_str()
+    );
+    super::finish("access_by_group", fig.title.clone(), caption, &fig).map(Some)
+}
+
+impl Figure for Fig {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let body = render::header(root, &self.title, &self.subtitle)?;
+        let (plots, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let total: usize = self.panels.iter().map(|p| p.items.len().max(1)).sum();
+        let width = plots.dim_in_pixel().0 as f64;
+        let mut rest = plots;
+        for (k, panel) in self.panels.iter().enumerate() {
+            let area = if k + 1 == self.panels.len() {
+                rest.clone()
+            } else {
+                let share = panel.items.len().max(1) as f64 / total as f64;
+                // each panel at least a third of the width, so its title fits
+                let w = (width * share.clamp(0.34, 0.66)).round() as u32;
+                let (a, b) = rest.split_horizontally(w);
+                rest = b;
+                a
+            };
+            self.draw_panel(root, &area, panel)?;
+        }
+        let (sx0, sy0) = side.get_base_pixel();
+        let heading = if self.colours.is_empty() { None } else { Some("groups (subjects)") };
+        render::legend(root, (sx0 + 12, sy0 + 14), 310, heading, &self.legend)?;
+        Ok(())
+    }
+}
+
+impl Fig {
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        area: &Area<DB>,
+        panel: &Panel,
+    ) -> Result<(), PlotError> {
+        let k = panel.items.len().max(1) as f64;
+        let mut chart = ChartBuilder::on(area)
+            .caption(panel.title.as_str(), theme::bold(size::AXIS, INK))
+            .margin_top(18)
+            .margin_right(24)
+            .x_label_area_size(150)
+            .y_label_area_size(100)
+            .build_cartesian_2d(0.0..k, 0.0..100.0)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(theme::lighten(MUTED, 0.75).stroke_width(1))
+            .x_labels(0)
+            .x_label_formatter(&|_| String::new())
+            .y_labels(11)
+            .y_label_formatter(&|v| theme::tick(*v))
+            .label_style(theme::text(size::BODY, INK))
+            .axis_desc_style(theme::text(size::AXIS, INK))
+            .y_desc("share of subjects (%)")
+            .draw()?;
+        let lh = render::line_height(size::BODY);
+        let top = panel
+            .items
+            .iter()
+            .flat_map(|i| i.shares.iter().flatten().chain([&i.everyone]))
+            .fold(0.0, |a: f64, &b| a.max(b));
+        if top < 0.01 {
+            // bars this low are invisible on a 0–100% axis: say so
+            let note = "every share here is below 1%: see the figures under the labels";
+            let style = theme::text(size::BODY, MUTED);
+            let (x0, y0) = chart.backend_coord(&(0.0, 60.0));
+            let (x1, _) = chart.backend_coord(&(k, 60.0));
+            let lines = render::wrap(root, note, &style, (x1 - x0 - 40).max(40) as u32, 4);
+            render::centred_lines(root, &lines, ((x0 + x1) / 2, y0), &style)?;
+        }
+        for (j, item) in panel.items.iter().enumerate() {
+            let x0 = j as f64 + 0.12;
+            let slot = 0.76;
+            // (slot, share, colour); an empty group keeps its slot, so colours stay in place
+            let bars: Vec<(usize, f64, RGBColor)> = if item.shares.is_empty() {
+                vec![(0, item.everyone, SOLO)]
+            } else {
+                item.shares
+                    .iter()
+                    .zip(&self.colours)
+                    .enumerate()
+                    .filter_map(|(g, (s, c))| s.map(|s| (g, s, *c)))
+                    .collect()
+            };
+            let bw = slot / item.shares.len().max(1) as f64;
+            for (g, share, colour) in bars {
+                let (bx0, bx1) = if item.shares.is_empty() {
+                    (j as f64 + 0.25, j as f64 + 0.75)
+                } else {
+                    (x0 + g as f64 * bw + bw * 0.06, x0 + (g + 1) as f64 * bw - bw * 0.06)
+                };
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(bx0, 0.0), (bx1, share * 100.0)],
+                    colour.filled(),
+                )))?;
+                if panel.hatched {
+                    let a = chart.backend_coord(&(bx0, 0.0));
+                    let b = chart.backend_coord(&(bx1, share * 100.0));
+                    render::hatch(root, a, b)?;
+                }
+            }
+            if !item.shares.is_empty() {
+                let y = item.everyone * 100.0;
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(j as f64 + 0.06, y), (j as f64 + 0.94, y)],
+                    EVERYONE.stroke_width(5),
+                )))?;
+            }
+            // the item's label under its slot, and everyone's share
+            let (left, bottom) = chart.backend_coord(&(j as f64, 0.0));
+            let (right, _) = chart.backend_coord(&(j as f64 + 1.0, 0.0));
+            let style = theme::text(size::BODY, INK);
+            let lines = render::wrap(root, &item.label, &style, (right - left - 8).max(20) as u32, 3);
+            let cx = (left + right) / 2;
+            render::centred_lines(root, &lines, (cx, bottom + 10), &style)?;
+            let everyone = theme::pct(item.everyone);
+            let muted = theme::bold(size::BODY, MUTED);
+            let everyone = render::fit(root, &everyone, &muted, (right - left - 8).max(20) as u32);
+            render::centred_lines(root, &[everyone], (cx, bottom + 14 + 3 * lh), &muted)?;
+        }
+        Ok(())
+    }
+}

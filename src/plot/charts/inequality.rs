@@ -1,0 +1,296 @@
+//! Chart 5, `inequality`: Lorenz curves of final scores (with Gini coefficients)
+//! and, per group, access to perks and freedom from restrictions relative to
+//! the best-off group, against the four-fifths rule.
+//!
+//! Ratio convention (every ratio is in `[0, 1]`, 1 = as well off as the best-off group):
+//! - perk: the group's share holding it ÷ the highest share of any group;
+//! - restriction: the lowest share of any group under it ÷ the group's share
+//!   (a group nobody in which is under it scores 1).
+//!
+//! Items nobody holds (or nobody is under) have no ratio and are marked so.
+//! Empty groups are left out.
+
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::access_by_group::{Item, items};
+use super::gini::{Lorenz, lorenz};
+use super::render::{self, Area, Entry, Figure, Swatch};
+use super::theme::{self, EVERYONE, INK, MUTED, WARNING, size};
+use super::{PlotError, real_groups};
+use crate::plot::{Chart, RunData};
+
+/// The four-fifths rule: a ratio below this is flagged.
+const FOUR_FIFTHS: f64 = 0.8;
+
+/// One row of the ratio panel.
+#[derive(Debug, Clone)]
+struct Row {
+    label: String,
+    restriction: bool,
+    /// Ratio per group (`None`: empty group); all `None` if nobody holds the item.
+    ratios: Vec<Option<f64>>,
+    /// Nobody holds the perk / nobody is under the restriction.
+    nobody: bool,
+}
+
+/// Everything the chart draws, computed once for both backends.
+#[derive(Debug, Clone)]
+struct Fig {
+    title: String,
+    subtitle: String,
+    /// Lorenz curves: everyone first, then each non-empty group, with colours.
+    curves: Vec<(Lorenz, RGBColor, u32)>,
+    rows: Vec<Row>,
+    colours: Vec<RGBColor>,
+    legend: Vec<Entry>,
+    lorenz_desc: String,
+    /// The score counted as 0, as text.
+    base: String,
+}
+
+/// Ratios of one perk or restriction (see the module docs for the convention).
+fn ratios(item: &Item, restriction: bool) -> (Vec<Option<f64>>, bool) {
+    let present: Vec<f64> = item.shares.iter().flatten().copied().collect();
+    if restriction {
+        let least = present.iter().copied().fold(f64::INFINITY, f64::min);
+        let nobody = present.iter().all(|&s| s == 0.0);
+        let r = item.shares.iter().map(|s| s.map(|s| if s == 0.0 { 1.0 } else { least / s })).collect();
+        (r, nobody)
+    } else {
+        let best = present.iter().copied().fold(0.0, f64::max);
+        if best == 0.0 {
+            return (vec![None; item.shares.len()], true);
+        }
+        (item.shares.iter().map(|s| s.map(|s| s / best)).collect(), false)
+    }
+}
+
+/// The chart (`None` only when no histogram bins hold anybody).
+pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+    let s = &data.scenario;
+    let observed = data.histogram.iter().filter(|b| b.count > 0).map(|b| b.bin_lo).min();
+    let Some(observed) = observed else {
+        return Ok(None);
+    };
+    let base = s.score.min.map_or(observed, |m| m.min(observed));
+    let Some(everyone) = lorenz(data.group_histogram("all"), base) else {
+        return Ok(None);
+    };
+    let groups = real_groups(s);
+    let colours: Vec<RGBColor> = (0..groups.len()).map(theme::group_colour).collect();
+    let mut legend =
+        vec![Entry::new(Swatch::Line(EVERYONE, 5), format!("everyone: Gini {:.3}", everyone.gini))];
+    let mut curves = vec![(everyone, EVERYONE, 5)];
+    for (g, name) in groups.iter().enumerate() {
+        match lorenz(data.group_histogram(name), base) {
+            Some(l) => {
+                legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: Gini {:.3}", l.gini)));
+                curves.push((l, colours[g], 3));
+            }
+            None => legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: empty group"))),
+        }
+    }
+    legend.push(Entry::new(Swatch::Dashed(MUTED), "perfect equality"));
+    let populated =
+        groups.iter().filter(|g| data.final_rows().iter().any(|r| r.group == **g && r.n > 0)).count();
+    let mut rows = vec![];
+    if populated >= 2 {
+        for (restriction, list) in [(false, items(data, &groups, false)), (true, items(data, &groups, true))]
+        {
+            for item in list {
+                let (ratios, nobody) = ratios(&item, restriction);
+                let kind = if restriction { "restriction" } else { "perk" };
+                rows.push(Row { label: format!("{kind}: {}", item.label), restriction, ratios, nobody });
+            }
+        }
+    }
+    if !rows.is_empty() {
+        legend.push(Entry::new(Swatch::Dashed(INK), "four-fifths rule (0.8)"));
+        legend.push(Entry::new(Swatch::Outline(WARNING), "ratio below 0.8 (flagged)"));
+        if rows.iter().any(|r| r.restriction) {
+            legend.push(Entry::new(Swatch::Hatched(MUTED), "restriction"));
+        }
+    }
+    let base_text = match s.score.min {
+        Some(m) => format!("score.min {}", theme::score(m)),
+        None => format!("the lowest observed score {}", theme::score(base)),
+    };
+    let lorenz_desc = format!("share of total score above {}", theme::score(base));
+    let ratio_part = if rows.is_empty() {
+        String::new()
+    } else {
+        "; right, each group's perk share divided by the best-off group's and, for restrictions, \
+         the least-burdened group's share divided by the group's, with ratios below 0.8 \
+         (the four-fifths rule) outlined in red"
+            .to_owned()
+    };
+    let caption = format!(
+        "Lorenz curves of final scores, shifted so that {base_text} counts as 0, for everyone{} \
+         with Gini coefficients in the legend{ratio_part}.",
+        if groups.is_empty() { "" } else { " and each group" }
+    );
+    let fig = Fig {
+        title: "Inequality of final scores and of access".into(),
+        subtitle: theme::subtitle(data),
+        curves,
+        rows,
+        colours,
+        legend,
+        lorenz_desc,
+        base: theme::score(base),
+    };
+    super::finish("inequality", fig.title.clone(), caption, &fig).map(Some)
+}
+
+impl Figure for Fig {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let body = render::header(root, &self.title, &self.subtitle)?;
+        let (plots, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let lorenz_w = if self.rows.is_empty() { 820 } else { 600 };
+        let (left, right) = plots.split_horizontally(lorenz_w);
+        self.draw_lorenz(&left)?;
+        if !self.rows.is_empty() {
+            self.draw_ratios(root, &right)?;
+        }
+        // with the Lorenz panel alone, the legend sits right beside it
+        let (sx0, sy0) = if self.rows.is_empty() { right.get_base_pixel() } else { side.get_base_pixel() };
+        render::legend(root, (sx0 + 12, sy0 + 14), 310, None, &self.legend)?;
+        Ok(())
+    }
+}
+
+impl Fig {
+    fn draw_lorenz<DB: DrawingBackend>(&self, area: &Area<DB>) -> Result<(), PlotError> {
+        let mut chart = ChartBuilder::on(area)
+            .caption("Lorenz curve of final scores", theme::bold(size::AXIS, INK))
+            .margin_top(18)
+            .margin_right(30)
+            .x_label_area_size(72)
+            .y_label_area_size(100)
+            .build_cartesian_2d(0.0..100.0, 0.0..100.0)?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(theme::lighten(MUTED, 0.75).stroke_width(1))
+            .x_labels(6)
+            .y_labels(6)
+            .x_label_formatter(&|v| theme::tick(*v))
+            .y_label_formatter(&|v| theme::tick(*v))
+            .label_style(theme::text(size::BODY, INK))
+            .axis_desc_style(theme::text(size::AXIS, INK))
+            .x_desc("share of subjects, lowest first (%)")
+            .y_desc(self.lorenz_desc.as_str())
+            .draw()?;
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(0.0, 0.0), (100.0, 100.0)],
+            10,
+            7,
+            MUTED.stroke_width(2),
+        )))?;
+        // say why the curves hug the diagonal, in the empty upper-left corner
+        let max_gini = self.curves.iter().map(|c| c.0.gini).fold(0.0, f64::max);
+        if max_gini < 0.05 {
+            let note = format!(
+                "All Gini coefficients are below 0.05: scores differ little compared with their distance from {}, so the curves lie almost on the diagonal.",
+                self.base
+            );
+            let style = theme::text(size::BODY, MUTED);
+            let (x0, y0) = chart.backend_coord(&(3.0, 97.0));
+            let (x1, _) = chart.backend_coord(&(62.0, 97.0));
+            let lines = render::wrap(area, &note, &style, (x1 - x0).max(40) as u32, 6);
+            let lh = render::line_height(size::BODY);
+            for (i, line) in lines.iter().enumerate() {
+                area.draw(&Text::new(
+                    line.as_str(),
+                    (x0 - area.get_base_pixel().0, y0 - area.get_base_pixel().1 + i as i32 * lh),
+                    style.clone(),
+                ))?;
+            }
+        }
+        // groups first, everyone last (on top)
+        for (l, colour, w) in self.curves.iter().skip(1).chain(self.curves.iter().take(1)) {
+            chart.draw_series(LineSeries::new(
+                l.points.iter().map(|(f, s)| (f * 100.0, s * 100.0)),
+                colour.stroke_width(*w),
+            ))?;
+        }
+        Ok(())
+    }
+
+    fn draw_ratios<DB: DrawingBackend>(&self, root: &Area<DB>, area: &Area<DB>) -> Result<(), PlotError> {
+        let k = self.rows.len() as f64;
+        let mut chart = ChartBuilder::on(area)
+            .caption("access ratio to the best-off group", theme::bold(size::AXIS, INK))
+            .margin_top(18)
+            .margin_right(30)
+            .margin_left(8)
+            .x_label_area_size(72)
+            .y_label_area_size(190)
+            .build_cartesian_2d(0.0..1.0, 0.0..k)?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(theme::lighten(MUTED, 0.75).stroke_width(1))
+            .x_labels(6)
+            .y_labels(0)
+            .y_label_formatter(&|_| String::new())
+            .x_label_formatter(&|v| theme::tick(*v))
+            .label_style(theme::text(size::BODY, INK))
+            .axis_desc_style(theme::text(size::AXIS, INK))
+            .x_desc("ratio (1 = as well off as the best-off group)")
+            .draw()?;
+        let n = self.colours.len().max(1) as f64;
+        let style = theme::text(size::BODY, INK);
+        let lh = render::line_height(size::BODY);
+        for (j, row) in self.rows.iter().enumerate() {
+            // row j from the top occupies y in [k - j - 1, k - j]
+            let top = k - j as f64;
+            let (left, ytop) = chart.backend_coord(&(0.0, top));
+            let (_, ybot) = chart.backend_coord(&(0.0, top - 1.0));
+            let max_lines = (((ybot - ytop) / lh).max(1) as usize).min(3);
+            let lines = render::wrap(root, &row.label, &style, 176, max_lines);
+            let y0 = (ytop + ybot) / 2 - lines.len() as i32 * lh / 2;
+            let right_aligned = style.pos(Pos::new(HPos::Right, VPos::Top));
+            for (i, line) in lines.iter().enumerate() {
+                root.draw(&Text::new(line.as_str(), (left - 10, y0 + i as i32 * lh), right_aligned.clone()))?;
+            }
+            if row.nobody {
+                let what = if row.restriction { "nobody is under it" } else { "nobody holds it" };
+                let (x, _) = chart.backend_coord(&(0.02, 0.0));
+                let muted = theme::text(size::BODY, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+                root.draw(&Text::new(what, (x, (ytop + ybot) / 2), muted))?;
+                continue;
+            }
+            let bh = 0.8 / n;
+            for (g, (ratio, colour)) in row.ratios.iter().zip(&self.colours).enumerate() {
+                let Some(ratio) = *ratio else { continue };
+                let (y1, y0) =
+                    (top - 0.1 - g as f64 * bh - bh * 0.08, top - 0.1 - (g + 1) as f64 * bh + bh * 0.08);
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y0), (ratio, y1)],
+                    colour.filled(),
+                )))?;
+                let a = chart.backend_coord(&(0.0, y1));
+                let b = chart.backend_coord(&(ratio, y0));
+                if row.restriction {
+                    render::hatch(root, a, b)?;
+                }
+                if ratio < FOUR_FIFTHS {
+                    root.draw(&Rectangle::new([a, b], WARNING.stroke_width(3)))?;
+                    let value = theme::bold(size::BODY, WARNING).pos(Pos::new(HPos::Left, VPos::Center));
+                    root.draw(&Text::new(format!("{ratio:.2}"), (b.0 + 6, (a.1 + b.1) / 2), value))?;
+                }
+            }
+        }
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(FOUR_FIFTHS, 0.0), (FOUR_FIFTHS, k)],
+            10,
+            7,
+            INK.stroke_width(3),
+        )))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,284 @@
+//! Drawing one figure twice, as SVG and as PNG, plus the pieces every chart
+//! shares: the title block, a legend column, wrapped labels and hatching.
+
+use plotters::coord::Shift;
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::PlotError;
+use super::theme::{self, BACKGROUND, HEADER_H, HEIGHT, INK, MARGIN, MUTED, WIDTH, size};
+
+/// A drawing area in backend pixels (origin at the top-left of the canvas).
+pub type Area<DB> = DrawingArea<DB, Shift>;
+
+/// A chart that can draw itself on any plotters backend.
+pub trait Figure {
+    /// Draw on `root`, a white [`WIDTH`] × [`HEIGHT`] canvas.
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError>;
+}
+
+/// Render `fig` as an SVG document and as a PNG file, from the same drawing code.
+pub fn render(fig: &impl Figure) -> Result<(String, Vec<u8>), PlotError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&BACKGROUND)?;
+        fig.draw(&root)?;
+        root.present()?;
+    }
+    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        root.fill(&BACKGROUND)?;
+        fig.draw(&root)?;
+        root.present()?;
+    }
+    let mut png = vec![];
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &rgb,
+        WIDTH,
+        HEIGHT,
+        image::ColorType::Rgb8,
+    )
+    .map_err(|e| PlotError::Png(e.to_string()))?;
+    Ok((svg, png))
+}
+
+/// Draw the title and subtitle; return the area below them (with the outer margin).
+pub fn header<DB: DrawingBackend>(
+    root: &Area<DB>,
+    title: &str,
+    subtitle: &str,
+) -> Result<Area<DB>, PlotError> {
+    let width = WIDTH - 2 * MARGIN as u32;
+    let title = fit(root, title, &theme::bold(size::TITLE, INK), width);
+    root.draw(&Text::new(title, (MARGIN, 20), theme::bold(size::TITLE, INK)))?;
+    let subtitle = fit(root, subtitle, &theme::text(size::SUBTITLE, MUTED), width);
+    root.draw(&Text::new(subtitle, (MARGIN, 72), theme::text(size::SUBTITLE, MUTED)))?;
+    Ok(root.margin(HEADER_H, MARGIN as u32 / 2, MARGIN as u32, MARGIN as u32))
+}
+
+/// Width in pixels of `s` drawn in `style` (a rough guess if the font cannot measure it).
+pub fn text_width<DB: DrawingBackend>(root: &Area<DB>, s: &str, style: &TextStyle) -> u32 {
+    root.estimate_text_size(s, style).map_or(s.chars().count() as u32 * 14, |(w, _)| w)
+}
+
+/// `s`, cut with an ellipsis so that it fits in `max` pixels.
+pub fn fit<DB: DrawingBackend>(root: &Area<DB>, s: &str, style: &TextStyle, max: u32) -> String {
+    if text_width(root, s, style) <= max {
+        return s.to_owned();
+    }
+    let chars: Vec<char> = s.chars().collect();
+    let mut n = chars.len();
+    while n > 0 {
+        n -= 1;
+        let cut: String = chars[..n].iter().collect::<String>().trim_end().to_owned() + "…";
+        if text_width(root, &cut, style) <= max {
+            return cut;
+        }
+    }
+    "…".into()
+}
+
+/// `s` broken at spaces into at most `lines` lines of at most `max` pixels;
+/// the last line is cut with an ellipsis if the text does not fit.
+pub fn wrap<DB: DrawingBackend>(
+    root: &Area<DB>,
+    s: &str,
+    style: &TextStyle,
+    max: u32,
+    lines: usize,
+) -> Vec<String> {
+    let mut out: Vec<String> = vec![];
+    let mut words = s.split_whitespace().peekable();
+    while words.peek().is_some() {
+        if out.len() + 1 == lines.max(1) {
+            let rest: Vec<&str> = words.collect();
+            out.push(fit(root, &rest.join(" "), style, max));
+            return out;
+        }
+        let mut line = String::new();
+        while let Some(w) = words.peek() {
+            let candidate = if line.is_empty() { (*w).to_owned() } else { format!("{line} {w}") };
+            if line.is_empty() || text_width(root, &candidate, style) <= max {
+                line = candidate;
+                words.next();
+            } else {
+                break;
+            }
+        }
+        out.push(fit(root, &line, style, max));
+    }
+    out
+}
+
+/// Draw `lines` centred on `x`, the first line's top at `y`.
+pub fn centred_lines<DB: DrawingBackend>(
+    root: &Area<DB>,
+    lines: &[String],
+    (x, y): (i32, i32),
+    style: &TextStyle,
+) -> Result<(), PlotError> {
+    let style = style.pos(Pos::new(HPos::Center, VPos::Top));
+    for (i, line) in lines.iter().enumerate() {
+        root.draw(&Text::new(
+            line.as_str(),
+            (x, y + i as i32 * line_height(style.font.get_size())),
+            style.clone(),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Distance between the tops of two lines of text of plotters size `size`.
+pub fn line_height(size: f64) -> i32 {
+    (size * 1.05).round() as i32
+}
+
+/// What a legend entry shows before its text.
+#[derive(Debug, Clone, Copy)]
+pub enum Swatch {
+    /// A filled square.
+    Fill(RGBColor),
+    /// A filled square with white diagonal hatching.
+    Hatched(RGBColor),
+    /// A line of the given stroke width.
+    Line(RGBColor, u32),
+    /// A dashed line.
+    Dashed(RGBColor),
+    /// An empty square with a thick border.
+    Outline(RGBColor),
+}
+
+/// One legend row.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The mark.
+    pub swatch: Swatch,
+    /// The text (wrapped to the legend's width).
+    pub label: String,
+}
+
+impl Entry {
+    /// A legend row.
+    pub fn new(swatch: Swatch, label: impl Into<String>) -> Entry {
+        Entry { swatch, label: label.into() }
+    }
+}
+
+/// Draw a legend as a column: an optional bold heading, then one row per
+/// entry, top-down from `(x, y)` within `width` pixels. Legends live beside
+/// the plot, never on top of data. Returns the y below the last row.
+pub fn legend<DB: DrawingBackend>(
+    root: &Area<DB>,
+    (x, y): (i32, i32),
+    width: u32,
+    heading: Option<&str>,
+    entries: &[Entry],
+) -> Result<i32, PlotError> {
+    let style = theme::text(size::BODY, INK);
+    let lh = line_height(size::BODY);
+    let mut y = y;
+    if let Some(h) = heading {
+        let hs = theme::bold(size::BODY, INK);
+        for line in wrap(root, h, &hs, width, 2) {
+            root.draw(&Text::new(line, (x, y), hs.clone()))?;
+            y += lh;
+        }
+        y += lh / 3;
+    }
+    let sw = 34;
+    for e in entries {
+        let (x0, y0, x1, y1) = (x, y + 2, x + sw, y + lh - 4);
+        let mid = (y0 + y1) / 2;
+        match e.swatch {
+            Swatch::Fill(c) => {
+                root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()))?;
+            }
+            Swatch::Hatched(c) => {
+                root.draw(&Rectangle::new([(x0, y0), (x1, y1)], c.filled()))?;
+                hatch(root, (x0, y0), (x1, y1))?;
+            }
+            Swatch::Line(c, w) => {
+                root.draw(&PathElement::new(vec![(x0, mid), (x1, mid)], c.stroke_width(w)))?;
+            }
+            Swatch::Dashed(c) => {
+                root.draw(&DashedPathElement::new(vec![(x0, mid), (x1, mid)], 7, 5, c.stroke_width(3)))?;
+            }
+            Swatch::Outline(c) => {
+                root.draw(&Rectangle::new([(x0 + 2, y0 + 2), (x1 - 2, y1 - 2)], c.stroke_width(4)))?;
+            }
+        }
+        let lines = wrap(root, &e.label, &style, width.saturating_sub(sw as u32 + 12), 3);
+        for line in &lines {
+            root.draw(&Text::new(line.as_str(), (x + sw + 12, y), style.clone()))?;
+            y += lh;
+        }
+        y += lh / 4;
+    }
+    Ok(y)
+}
+
+/// White diagonal hatching over the pixel rectangle `(x0, y0)`–`(x1, y1)`.
+pub fn hatch<DB: DrawingBackend>(
+    root: &Area<DB>,
+    (x0, y0): (i32, i32),
+    (x1, y1): (i32, i32),
+) -> Result<(), PlotError> {
+    let (x0, x1) = (x0.min(x1), x0.max(x1));
+    let (y0, y1) = (y0.min(y1), y0.max(y1));
+    if x1 - x0 < 2 || y1 - y0 < 2 {
+        return Ok(());
+    }
+    let step = 9;
+    // lines x + y = c, clipped to the rectangle
+    let mut c = x0 + y0 + step;
+    while c < x1 + y1 {
+        let xa = x0.max(c - y1);
+        let xb = x1.min(c - y0);
+        if xa < xb {
+            root.draw(&PathElement::new(vec![(xa, c - xa), (xb, c - xb)], BACKGROUND.stroke_width(3)))?;
+        }
+        c += step;
+    }
+    Ok(())
+}
+
+/// Space labels (pixel positions along one axis) at least `gap` apart,
+/// keeping their order and staying within `lo..=hi` where possible.
+pub fn spread(positions: &[i32], gap: i32, lo: i32, hi: i32) -> Vec<i32> {
+    let mut order: Vec<usize> = (0..positions.len()).collect();
+    order.sort_by_key(|&i| (positions[i], i));
+    let mut placed: Vec<i32> = order.iter().map(|&i| positions[i].clamp(lo, hi.max(lo))).collect();
+    for k in 1..placed.len() {
+        placed[k] = placed[k].max(placed[k - 1] + gap);
+    }
+    // push back from the upper end if the stack overflowed
+    if let Some(last) = placed.last_mut() {
+        if *last > hi {
+            *last = hi.max(lo);
+        }
+    }
+    for k in (0..placed.len().saturating_sub(1)).rev() {
+        placed[k] = placed[k].min(placed[k + 1] - gap);
+    }
+    let mut out = vec![0; positions.len()];
+    for (k, &i) in order.iter().enumerate() {
+        out[i] = placed[k];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_keeps_order_and_gap() {
+        assert_eq!(spread(&[100, 105, 300], 30, 0, 1000), vec![100, 130, 300]);
+        assert_eq!(spread(&[995, 990], 30, 0, 1000), vec![1000, 970]);
+        assert_eq!(spread(&[], 30, 0, 1000), Vec::<i32>::new());
+    }
+}

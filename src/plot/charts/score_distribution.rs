@@ -1,0 +1,195 @@
+//! Chart 1, `score_distribution`: the final score histogram over shaded tier bands.
+
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::render::{self, Area, Entry, Figure, Swatch};
+use super::theme::{self, INK, MUTED, size};
+use super::{PlotError, tier_label};
+use crate::plot::{Chart, RunData};
+
+/// At most this many bars are drawn; finer histograms are merged in runs of
+/// adjacent bins (so a very wide score range stays readable and small).
+const MAX_BARS: usize = 300;
+
+/// Colour of the histogram bars: dark, to stand out from every tier band.
+const BAR: RGBColor = RGBColor(45, 45, 45);
+
+/// One drawn bar: scores `lo..=hi`, share in percent.
+#[derive(Debug, Clone, PartialEq)]
+struct Bar {
+    lo: i64,
+    hi: i64,
+    pct: f64,
+}
+
+/// A shaded tier band over `[from, to)` on the score axis.
+#[derive(Debug, Clone, PartialEq)]
+struct Band {
+    from: f64,
+    to: f64,
+    colour: RGBColor,
+    name: String,
+}
+
+/// Everything the chart draws, computed once for both backends.
+#[derive(Debug, Clone)]
+struct Fig {
+    title: String,
+    subtitle: String,
+    bars: Vec<Bar>,
+    bands: Vec<Band>,
+    legend: Vec<Entry>,
+    start: i64,
+    x: (f64, f64),
+    y_max: f64,
+}
+
+/// The chart, or `None` when the histogram holds nobody.
+pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+    let s = &data.scenario;
+    let mut bins: Vec<_> = data.group_histogram("all").filter(|b| b.bin_hi >= b.bin_lo).collect();
+    bins.sort_by_key(|b| b.bin_lo);
+    let total: u64 = bins.iter().map(|b| b.count).sum();
+    if total == 0 {
+        return Ok(None);
+    }
+    let per = bins.len().div_ceil(MAX_BARS).max(1);
+    let bars: Vec<Bar> = bins
+        .chunks(per)
+        .map(|c| Bar {
+            lo: c[0].bin_lo,
+            hi: c[c.len() - 1].bin_hi,
+            pct: c.iter().map(|b| b.count).sum::<u64>() as f64 / total as f64 * 100.0,
+        })
+        .collect();
+    let start = s.score.start;
+    let lo = bars[0].lo.min(start) as f64;
+    let hi = (bars[bars.len() - 1].hi.max(start) as f64) + 1.0;
+    let pad = ((hi - lo) * 0.04).max(1.0);
+    let x = (lo - pad, hi + pad);
+    let n = s.tiers.len();
+    let mut bands = vec![];
+    for (i, t) in s.tiers.iter().enumerate() {
+        let from = if i == 0 { x.0 } else { (t.min as f64).max(x.0) };
+        let to = if i + 1 == n { x.1 } else { (s.tiers[i + 1].min as f64).min(x.1) };
+        if from < to {
+            bands.push(Band { from, to, colour: theme::tier_colour(i, n), name: t.name.clone() });
+        }
+    }
+    let y_max = bars.iter().map(|b| b.pct).fold(0.0, f64::max) * 1.15;
+    let bin_width = s.report.bin_width as i64 * per as i64;
+    // each tier's final share, from steps.csv (the bars alone hide thin tails)
+    let finals = data.final_rows();
+    let all = finals.iter().find(|r| r.group == "all" && r.n > 0);
+    let mut legend: Vec<Entry> = (0..n)
+        .rev()
+        .map(|i| {
+            let share = all.and_then(|r| r.tier_count.get(i).map(|&c| c as f64 / r.n as f64));
+            let label = match share {
+                Some(sh) => format!("{} · {}", tier_label(s, i), theme::pct(sh)),
+                None => tier_label(s, i),
+            };
+            Entry::new(Swatch::Fill(band_colour(theme::tier_colour(i, n))), label)
+        })
+        .collect();
+    legend.push(Entry::new(Swatch::Fill(BAR), format!("final scores, {bin_width}-point bins")));
+    legend.push(Entry::new(Swatch::Dashed(INK), format!("start score {}", theme::score(start))));
+    let fig = Fig {
+        title: "Final score distribution".into(),
+        subtitle: theme::subtitle(data),
+        bars,
+        bands,
+        legend,
+        start,
+        x,
+        y_max: if y_max > 0.0 { y_max } else { 1.0 },
+    };
+    let caption = format!(
+        "Share of all {} subjects in each {bin_width}-point band of final score after {} {}s, \
+         over the score ranges of the tiers (shaded) and the start score {} (dashed line).",
+        theme::thousands(total),
+        s.steps,
+        s.step.as_str(),
+        theme::score(start)
+    );
+    super::finish("score_distribution", fig.title.clone(), caption, &fig).map(Some)
+}
+
+/// Tier colours are shaded lightly behind the bars.
+fn band_colour(c: RGBColor) -> RGBColor {
+    theme::lighten(c, 0.72)
+}
+
+impl Figure for Fig {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let body = render::header(root, &self.title, &self.subtitle)?;
+        let (plot, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top(12)
+            .margin_right(24)
+            .x_label_area_size(72)
+            .y_label_area_size(110)
+            .build_cartesian_2d(self.x.0..self.x.1, 0.0..self.y_max)?;
+        chart.draw_series(
+            self.bands
+                .iter()
+                .map(|b| Rectangle::new([(b.from, 0.0), (b.to, self.y_max)], band_colour(b.colour).filled())),
+        )?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(theme::lighten(MUTED, 0.6).stroke_width(1))
+            .x_labels(10)
+            .y_labels(8)
+            .x_label_formatter(&|v| theme::tick(*v))
+            .y_label_formatter(&|v| theme::tick(*v))
+            .label_style(theme::text(size::BODY, INK))
+            .axis_desc_style(theme::text(size::AXIS, INK))
+            .x_desc("final score (points)")
+            .y_desc("share of subjects (%)")
+            .draw()?;
+        // bars in bin order, as plain rectangles (stable SVG bytes)
+        chart.draw_series(
+            self.bars
+                .iter()
+                .map(|b| Rectangle::new([(b.lo as f64, 0.0), ((b.hi + 1) as f64, b.pct)], BAR.filled())),
+        )?;
+        let sx = self.start as f64 + 0.5;
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(sx, 0.0), (sx, self.y_max)],
+            10,
+            6,
+            INK.stroke_width(3),
+        )))?;
+        // band names along the top, where they fit
+        let label = theme::bold(size::BODY, INK);
+        for b in &self.bands {
+            let (x0, top) = chart.backend_coord(&(b.from, self.y_max));
+            let (x1, _) = chart.backend_coord(&(b.to, self.y_max));
+            if render::text_width(root, &b.name, &label) as i32 + 10 <= x1 - x0 {
+                let style = label.pos(Pos::new(HPos::Center, VPos::Top));
+                root.draw(&Text::new(b.name.as_str(), ((x0 + x1) / 2, top + 8), style))?;
+            }
+        }
+        // the start label, beside its line on the side with more room
+        let (px, top) = chart.backend_coord(&(sx, self.y_max));
+        let (right_edge, _) = chart.backend_coord(&(self.x.1, 0.0));
+        let text = format!("start {}", theme::score(self.start));
+        let style = theme::text(size::BODY, INK);
+        let w = render::text_width(root, &text, &style) as i32;
+        let x = if px + 10 + w < right_edge { px + 10 } else { px - 10 - w };
+        root.draw(&Text::new(text, (x, top + 44), style))?;
+        let (sx0, sy0) = side.get_base_pixel();
+        render::legend(
+            root,
+            (sx0 + 12, sy0 + 14),
+            310,
+            Some("tiers (highest first) · share at the end"),
+            &self.legend,
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,190 @@
+//! Chart 2, `score_over_time`: a fan chart of score quantiles against time.
+//!
+//! Why a fan chart rather than a heatmap of the score distribution per step:
+//! nested quantile bands read at a glance (half of everyone is inside the
+//! darkest band, 98% inside the lightest), they show both the spread and the
+//! drift of the median in one picture, and rare tails stay visible as band
+//! edges, where a heatmap would fade them to near-white next to a cell that
+//! holds 90% of the population.
+
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::render::{self, Area, Entry, Figure, Swatch};
+use super::theme::{self, INK, MUTED, size};
+use super::{PlotError, tier_label};
+use crate::plot::{Chart, RunData};
+use crate::stats::QUANTILES;
+
+/// Quantile bands drawn, outermost first: (lower, upper, legend text, lightness).
+const BANDS: [(&str, &str, &str, f64); 4] = [
+    ("p01", "p99", "1st–99th percentile", 0.82),
+    ("p05", "p95", "5th–95th percentile", 0.64),
+    ("p10", "p90", "10th–90th percentile", 0.44),
+    ("p25", "p75", "25th–75th percentile (middle half)", 0.2),
+];
+
+/// The hue of the fan: Okabe–Ito blue, lighter for wider bands.
+const FAN: RGBColor = RGBColor(0, 114, 178);
+
+/// Room right of the plot for the threshold labels: at least this much...
+const LABEL_W: u32 = 120;
+/// ...and at most this much (longer tier names are cut with an ellipsis).
+const LABEL_MAX: u32 = 300;
+
+/// Everything the chart draws, computed once for both backends.
+#[derive(Debug, Clone)]
+struct Fig {
+    title: String,
+    subtitle: String,
+    x_desc: String,
+    /// Per snapshot: step and the nine quantiles.
+    rows: Vec<(f64, Vec<f64>)>,
+    /// Tier thresholds inside the y range: (score, label).
+    thresholds: Vec<(f64, String)>,
+    legend: Vec<Entry>,
+    x: (f64, f64),
+    y: (f64, f64),
+}
+
+fn q_index(name: &str) -> usize {
+    QUANTILES.iter().position(|(q, _)| *q == name).unwrap_or(0)
+}
+
+/// The chart, or `None` when no snapshot has scores.
+pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+    let s = &data.scenario;
+    let rows: Vec<(f64, Vec<f64>)> = data
+        .group_steps("all")
+        .filter_map(|r| {
+            let q: Option<Vec<f64>> = r.quantiles.iter().map(|v| v.map(|v| v as f64)).collect();
+            q.filter(|q| q.len() == QUANTILES.len()).map(|q| (f64::from(r.step), q))
+        })
+        .collect();
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let lo = rows.iter().flat_map(|r| r.1.iter()).copied().fold(f64::INFINITY, f64::min);
+    let hi = rows.iter().flat_map(|r| r.1.iter()).copied().fold(f64::NEG_INFINITY, f64::max);
+    let pad = ((hi - lo) * 0.08).max(2.0);
+    let y = (lo - pad, hi + pad);
+    let last = rows[rows.len() - 1].0;
+    let x = if rows.len() == 1 { (last - 1.0, last + 1.0) } else { (rows[0].0.min(0.0), last) };
+    let thresholds = (1..s.tiers.len())
+        .filter(|&i| (s.tiers[i].min as f64) > y.0 && (s.tiers[i].min as f64) < y.1)
+        .map(|i| (s.tiers[i].min as f64, tier_label(s, i)))
+        .collect();
+    let mut legend: Vec<Entry> =
+        BANDS.iter().map(|b| Entry::new(Swatch::Fill(theme::lighten(FAN, b.3)), b.2)).collect();
+    legend.push(Entry::new(Swatch::Line(INK, 4), "median"));
+    if s.tiers.len() > 1 {
+        legend.push(Entry::new(Swatch::Dashed(MUTED), "tier threshold"));
+    }
+    let unit = s.step.as_str();
+    let fig = Fig {
+        title: "Scores over time".into(),
+        subtitle: theme::subtitle(data),
+        x_desc: format!("{unit}s since start"),
+        rows,
+        thresholds,
+        legend,
+        x,
+        y,
+    };
+    let caption = format!(
+        "Median score of all subjects {unit} by {unit} over {} {unit}s, with the bands that hold \
+         the middle 50%, 80%, 90% and 98% of subjects, against the tier thresholds.",
+        s.steps
+    );
+    super::finish("score_over_time", fig.title.clone(), caption, &fig).map(Some)
+}
+
+impl Figure for Fig {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let body = render::header(root, &self.title, &self.subtitle)?;
+        let (plot, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let label_style = theme::bold(size::BODY, MUTED);
+        let label_w = self
+            .thresholds
+            .iter()
+            .map(|(_, l)| render::text_width(root, l, &label_style) + 20)
+            .fold(LABEL_W, u32::max)
+            .min(LABEL_MAX);
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top(12)
+            .margin_right(label_w)
+            .x_label_area_size(72)
+            .y_label_area_size(110)
+            .build_cartesian_2d(self.x.0..self.x.1, self.y.0..self.y.1)?;
+        chart
+            .configure_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(theme::lighten(MUTED, 0.75).stroke_width(1))
+            .x_labels(12)
+            .y_labels(8)
+            .x_label_formatter(&|v| theme::tick(*v))
+            .y_label_formatter(&|v| theme::tick(*v))
+            .label_style(theme::text(size::BODY, INK))
+            .axis_desc_style(theme::text(size::AXIS, INK))
+            .x_desc(self.x_desc.as_str())
+            .y_desc("score (points)")
+            .draw()?;
+        let single = self.rows.len() == 1;
+        for (lo, hi, _, light) in BANDS {
+            let (a, b) = (q_index(lo), q_index(hi));
+            let colour = theme::lighten(FAN, light).filled();
+            if single {
+                // one snapshot: a short block per band instead of an area
+                let (t, q) = &self.rows[0];
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(t - 0.3, q[a]), (t + 0.3, q[b])],
+                    colour,
+                )))?;
+                continue;
+            }
+            let mut pts: Vec<(f64, f64)> = self.rows.iter().map(|(t, q)| (*t, q[b])).collect();
+            pts.extend(self.rows.iter().rev().map(|(t, q)| (*t, q[a])));
+            chart.draw_series(std::iter::once(Polygon::new(pts, colour)))?;
+        }
+        // tier thresholds: dashed lines, labels at the right end, spread apart
+        let (x_right, _) = chart.backend_coord(&(self.x.1, self.y.0));
+        let (_, y_top) = chart.backend_coord(&(self.x.0, self.y.1));
+        let (_, y_bottom) = chart.backend_coord(&(self.x.0, self.y.0));
+        let mut ys = vec![];
+        for (v, _) in &self.thresholds {
+            chart.draw_series(std::iter::once(DashedPathElement::new(
+                vec![(self.x.0, *v), (self.x.1, *v)],
+                8,
+                6,
+                MUTED.stroke_width(2),
+            )))?;
+            ys.push(chart.backend_coord(&(self.x.1, *v)).1);
+        }
+        // the median on top of the threshold lines
+        let med = q_index("p50");
+        if single {
+            let (t, q) = &self.rows[0];
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(t - 0.3, q[med]), (t + 0.3, q[med])],
+                INK.stroke_width(4),
+            )))?;
+        } else {
+            chart.draw_series(LineSeries::new(
+                self.rows.iter().map(|(t, q)| (*t, q[med])),
+                INK.stroke_width(4),
+            ))?;
+        }
+        let lh = render::line_height(size::BODY);
+        let placed = render::spread(&ys, lh, y_top + lh / 2, y_bottom - lh / 2);
+        // labels sit in the right margin, outside the data
+        let style = theme::bold(size::BODY, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+        for ((_, label), y) in self.thresholds.iter().zip(placed) {
+            let label = render::fit(root, label, &style, label_w - 12);
+            root.draw(&Text::new(label, (x_right + 8, y), style.clone()))?;
+        }
+        let (sx0, sy0) = side.get_base_pixel();
+        render::legend(root, (sx0 + 12, sy0 + 14), 310, Some("all subjects"), &self.legend)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,143 @@
+//! Chart 3, `tier_shares`: the share of subjects in each tier over time, stacked.
+
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::render::{self, Area, Entry, Figure, Swatch};
+use super::theme::{self, INK, MUTED, size};
+use super::{PlotError, tier_label};
+use crate::plot::{Chart, RunData};
+
+/// Everything the chart draws, computed once for both backends.
+#[derive(Debug, Clone)]
+struct Fig {
+    title: String,
+    subtitle: String,
+    x_desc: String,
+    /// Per snapshot: step and the cumulative share in percent below each
+    /// tier boundary (`tiers + 1` values from 0 to 100, lowest tier first).
+    rows: Vec<(f64, Vec<f64>)>,
+    colours: Vec<RGBColor>,
+    names: Vec<String>,
+    legend: Vec<Entry>,
+    x: (f64, f64),
+}
+
+/// The chart, or `None` when no snapshot has subjects.
+pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+    let s = &data.scenario;
+    let n = s.tiers.len();
+    let rows: Vec<(f64, Vec<f64>)> = data
+        .group_steps("all")
+        .filter(|r| r.n > 0 && r.tier_count.len() == n)
+        .map(|r| {
+            let mut cum = vec![0.0];
+            let mut acc = 0u64;
+            for c in &r.tier_count {
+                acc += c;
+                cum.push(acc as f64 / r.n as f64 * 100.0);
+            }
+            (f64::from(r.step), cum)
+        })
+        .collect();
+    let Some((last_step, last)) = rows.last().cloned() else {
+        return Ok(None);
+    };
+    let x =
+        if rows.len() == 1 { (last_step - 1.0, last_step + 1.0) } else { (rows[0].0.min(0.0), last_step) };
+    let colours: Vec<RGBColor> = (0..n).map(|i| theme::tier_colour(i, n)).collect();
+    let legend = (0..n)
+        .rev()
+        .map(|i| {
+            let share = (last[i + 1] - last[i]) / 100.0;
+            Entry::new(Swatch::Fill(colours[i]), format!("{} · {}", tier_label(s, i), theme::pct(share)))
+        })
+        .collect();
+    let unit = s.step.as_str();
+    let fig = Fig {
+        title: "Tier shares over time".into(),
+        subtitle: theme::subtitle(data),
+        x_desc: format!("{unit}s since start"),
+        rows,
+        colours,
+        names: s.tiers.iter().map(|t| t.name.clone()).collect(),
+        legend,
+        x,
+    };
+    let caption = format!(
+        "Share of all subjects in each tier {unit} by {unit} over {} {unit}s, stacked with the \
+         highest tier on top; the legend gives each tier's final share.",
+        s.steps
+    );
+    super::finish("tier_shares", fig.title.clone(), caption, &fig).map(Some)
+}
+
+/// Black or white, whichever reads better on `c`.
+fn ink_on(c: RGBColor) -> RGBColor {
+    let lum = 0.299 * f64::from(c.0) + 0.587 * f64::from(c.1) + 0.114 * f64::from(c.2);
+    if lum > 140.0 { INK } else { WHITE }
+}
+
+impl Figure for Fig {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let body = render::header(root, &self.title, &self.subtitle)?;
+        let (plot, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let mut chart = ChartBuilder::on(&plot)
+            .margin_top(12)
+            .margin_right(24)
+            .x_label_area_size(72)
+            .y_label_area_size(110)
+            .build_cartesian_2d(self.x.0..self.x.1, 0.0..100.0)?;
+        let single = self.rows.len() == 1;
+        for (i, colour) in self.colours.iter().enumerate() {
+            if single {
+                let (t, cum) = &self.rows[0];
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(t - 0.3, cum[i]), (t + 0.3, cum[i + 1])],
+                    colour.filled(),
+                )))?;
+                continue;
+            }
+            let mut pts: Vec<(f64, f64)> = self.rows.iter().map(|(t, c)| (*t, c[i + 1])).collect();
+            pts.extend(self.rows.iter().rev().map(|(t, c)| (*t, c[i])));
+            chart.draw_series(std::iter::once(Polygon::new(pts, colour.filled())))?;
+        }
+        // mesh on top of the areas, so the gridlines stay visible
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(WHITE.mix(0.5).stroke_width(1))
+            .axis_style(MUTED.stroke_width(1))
+            .x_labels(12)
+            .y_labels(11)
+            .x_label_formatter(&|v| theme::tick(*v))
+            .y_label_formatter(&|v| theme::tick(*v))
+            .label_style(theme::text(size::BODY, INK))
+            .axis_desc_style(theme::text(size::AXIS, INK))
+            .x_desc(self.x_desc.as_str())
+            .y_desc("share of subjects (%)")
+            .draw()?;
+        // name each tier inside its band at the end, where the band is tall enough
+        let (t, cum) = &self.rows[self.rows.len() - 1];
+        let lh = render::line_height(size::BODY);
+        for (i, name) in self.names.iter().enumerate() {
+            let (px, y0) = chart.backend_coord(&(*t, cum[i]));
+            let (_, y1) = chart.backend_coord(&(*t, cum[i + 1]));
+            if y0 - y1 >= lh + 6 {
+                let style =
+                    theme::bold(size::BODY, ink_on(self.colours[i])).pos(Pos::new(HPos::Right, VPos::Center));
+                root.draw(&Text::new(name.as_str(), (px - 12, (y0 + y1) / 2), style))?;
+            }
+        }
+        let (sx0, sy0) = side.get_base_pixel();
+        render::legend(
+            root,
+            (sx0 + 12, sy0 + 14),
+            310,
+            Some("tiers (highest first) · share at the end"),
+            &self.legend,
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,342 @@
+//! The standard charts: every chart exists, PNGs decode at 1600×900 and are
+//! not blank, SVGs parse and carry their labels, output is byte-identical
+//! across renders, and odd runs (one tier, no perks, an empty group, one
+//! score, one snapshot, negative or very wide scores, non-ASCII names) do not panic.
+
+use pointsim::output::{Overrides, RunInfo, standard_files, write_all};
+use pointsim::plot::{Chart, RunData, charts};
+
+/// Run `text` with seed 5 into a temporary folder and read it back.
+fn run(text: &str) -> (tempfile::TempDir, RunData) {
+    let loaded = pointsim::scenario::parse(text, "t.toml").unwrap_or_else(|e| panic!("{e:?}"));
+    let s = loaded.scenario;
+    let sim = pointsim::simulate(&s, 5, &|_| {});
+    let info = RunInfo {
+        scenario_file: "t.toml".into(),
+        scenario_sha256: loaded.source.sha256.clone(),
+        seed: 5,
+        overrides: Overrides::default(),
+        command_line: vec!["pointsim".into()],
+        threads: 1,
+        wall_seconds: 0.0,
+        started_at: std::time::SystemTime::UNIX_EPOCH,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
+    let data = RunData::load(dir.path()).unwrap();
+    (dir, data)
+}
+
+/// Three tiers, two groups, a perk and a restriction: the ordinary case.
+const TOWN: &str = r#"
+[scenario]
+name = "Test town"
+steps = 12
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "Bronze"
+min = 0
+[[tier]]
+name = "Silver"
+min = 95
+[[tier]]
+name = "Gold"
+min = 110
+[population]
+size = 2000
+[[population.group]]
+name = "north"
+share = 0.7
+[[population.group]]
+name = "south"
+share = 0.3
+rate_multiplier = { fine = 3.0 }
+[[rule]]
+id = "help"
+points = 5
+rate = 2.0
+[[rule]]
+id = "fine"
+points = -10
+rate = 1.0
+[[perk]]
+id = "bus"
+label = "Free bus pass"
+min_tier = "Gold"
+[[restriction]]
+id = "no_loan"
+label = "No bank loans"
+max_tier = "Bronze"
+"#;
+
+fn names(cs: &[Chart]) -> Vec<&str> {
+    cs.iter().map(|c| c.name).collect()
+}
+
+/// Standard deviation of the PNG's grey levels. A blank or one-colour image
+/// scores 0; white with the title, subtitle, axes and tick labels alone
+/// (dark ink on a few percent of pixels) already scores above 20, and
+/// every real chart adds filled areas or bars on top, so 15 is a safe floor.
+fn grey_sd(png: &[u8]) -> f64 {
+    let img = image::load_from_memory(png).unwrap().to_luma8();
+    let px: Vec<f64> = img.pixels().map(|p| f64::from(p.0[0])).collect();
+    let mean = px.iter().sum::<f64>() / px.len() as f64;
+    (px.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / px.len() as f64).sqrt()
+}
+
+/// Text of every `<text>` element of an SVG, after checking it parses as XML.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap_or_else(|e| panic!("SVG does not parse: {e}"));
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_owned())
+        .collect()
+}
+
+fn check_images(cs: &[Chart]) {
+    for c in cs {
+        let img = image::load_from_memory(&c.png).unwrap();
+        assert_eq!((img.width(), img.height()), (1600, 900), "{}", c.name);
+        let sd = grey_sd(&c.png);
+        assert!(sd > 15.0, "{} looks blank: grey sd {sd:.1}", c.name);
+        let texts = svg_texts(&c.svg);
+        assert!(texts.contains(&c.title), "{}: no title", c.name);
+        assert!(!c.caption.is_empty() && c.caption.ends_with('.'), "{}", c.name);
+    }
+}
+
+fn get<'a>(cs: &'a [Chart], name: &str) -> &'a Chart {
+    cs.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no chart `{name}`"))
+}
+
+#[test]
+fn every_chart_is_drawn_with_its_labels() {
+    let (_dir, data) = run(TOWN);
+    let cs = charts(&data).unwrap();
+    assert_eq!(
+        names(&cs),
+        ["score_distribution", "score_over_time", "tier_shares", "access_by_group", "inequality"]
+    );
+    check_images(&cs);
+    let has = |name: &str, want: &[&str]| {
+        let texts = svg_texts(&get(&cs, name).svg);
+        for w in want {
+            assert!(texts.iter().any(|t| t.contains(w)), "{name}: no `{w}` in {texts:?}");
+        }
+    };
+    let sub = "Test town · seed 5 · 2,000 subjects";
+    has(
+        "score_distribution",
+        &[
+            sub,
+            "final score (points)",
+            "share of subjects (%)",
+            "Gold ≥ 110",
+            "Silver ≥ 95",
+            "Bronze < 95",
+            "start 100",
+        ],
+    );
+    has("score_over_time", &[sub, "months since start", "score (points)", "median", "Gold ≥ 110"]);
+    has("tier_shares", &[sub, "months since start", "share of subjects (%)", "Gold ≥ 110", "Bronze < 95"]);
+    has(
+        "access_by_group",
+        &[sub, "perks", "restrictions", "Free bus pass", "No bank loans", "north", "south"],
+    );
+    has("inequality", &[sub, "Gini", "north", "south", "four-fifths", "perfect equality"]);
+}
+
+#[test]
+fn legends_list_tiers_highest_first() {
+    let (_dir, data) = run(TOWN);
+    let cs = charts(&data).unwrap();
+    for name in ["score_distribution", "tier_shares"] {
+        let texts = svg_texts(&get(&cs, name).svg);
+        let at =
+            |p: &str| texts.iter().position(|t| t.starts_with(p)).unwrap_or_else(|| panic!("{name}: {p}"));
+        assert!(at("Gold ≥") < at("Silver ≥") && at("Silver ≥") < at("Bronze <"), "{name}");
+    }
+}
+
+#[test]
+fn rendering_twice_gives_identical_bytes() {
+    let (_dir, data) = run(TOWN);
+    let a = charts(&data).unwrap();
+    let b = charts(&data).unwrap();
+    for (x, y) in a.iter().zip(&b) {
+        assert!(x.svg == y.svg, "{}: SVG differs between renders", x.name);
+        assert!(x.png == y.png, "{}: PNG differs between renders", x.name);
+    }
+}
+
+/// Odd runs: everything is drawn or skipped, never a panic.
+fn odd(text: &str) -> Vec<Chart> {
+    let (_dir, data) = run(text);
+    let cs = charts(&data).unwrap();
+    check_images(&cs);
+    dump(&data, &cs);
+    cs
+}
+
+/// With `POINTSIM_CHARTS_DUMP=DIR`, write the PNGs there to look at them.
+fn dump(data: &RunData, cs: &[Chart]) {
+    if let Some(dir) = std::env::var_os("POINTSIM_CHARTS_DUMP") {
+        let dir = std::path::Path::new(&dir);
+        std::fs::create_dir_all(dir).unwrap();
+        let stem: String = data.scenario.name.chars().filter(char::is_ascii_alphanumeric).collect();
+        for c in cs {
+            std::fs::write(dir.join(format!("{stem}_{}.png", c.name)), &c.png).unwrap();
+        }
+    }
+}
+
+#[test]
+fn one_tier_no_perks_no_restrictions_skips_access() {
+    let cs = odd(r#"
+[scenario]
+name = "bare"
+steps = 3
+step = "day"
+[score]
+start = 0
+[population]
+size = 50
+[[rule]]
+id = "up"
+points = 1
+rate = 20.0
+"#);
+    assert_eq!(names(&cs), ["score_distribution", "score_over_time", "tier_shares", "inequality"]);
+}
+
+#[test]
+fn everyone_at_one_score_and_an_empty_group() {
+    let cs = odd(r#"
+[scenario]
+name = "frozen"
+steps = 2
+step = "week"
+[score]
+start = 500
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 600
+[population]
+size = 30
+[[population.group]]
+name = "some"
+share = 1.0
+[[population.group]]
+name = "none"
+share = 0.0
+[[rule]]
+id = "never"
+points = 5
+rate = 0.0
+[[perk]]
+id = "p"
+min_tier = "high"
+[[restriction]]
+id = "r"
+max_score = 550
+"#);
+    assert_eq!(cs.len(), 5);
+    let texts = svg_texts(&get(&cs, "access_by_group").svg);
+    assert!(texts.iter().any(|t| t.contains("empty group")), "{texts:?}");
+}
+
+/// Scores from about -300,000 to 300,000 in 10-point bins: tens of thousands
+/// of bins, merged into at most 300 bars. (Much wider ranges are limited by
+/// the engine's dense histogram, not by the charts.)
+#[test]
+fn negative_and_very_wide_scores() {
+    let cs = odd(r#"
+[scenario]
+name = "wild"
+steps = 6
+step = "month"
+[score]
+start = -50
+[[tier]]
+name = "deep"
+min = -1000000000
+[[tier]]
+name = "shallow"
+min = 0
+[population]
+size = 300
+[report]
+bin_width = 10
+[[rule]]
+id = "jackpot"
+points = 60000
+rate = 2.0
+[[rule]]
+id = "crash"
+points = -40000
+rate = 2.0
+[[perk]]
+id = "up"
+min_score = 0
+"#);
+    assert_eq!(cs.len(), 5);
+}
+
+#[test]
+fn non_ascii_names_do_not_panic() {
+    odd(r#"
+[scenario]
+name = "桂花分 Osmanthus ≥ ü"
+steps = 4
+step = "month"
+[score]
+start = 100
+[[tier]]
+name = "普通"
+min = 0
+[[tier]]
+name = "金桂"
+min = 105
+[population]
+size = 200
+[[population.group]]
+name = "城市居民"
+share = 0.5
+[[population.group]]
+name = "农村"
+share = 0.5
+[[rule]]
+id = "good"
+points = 5
+rate = 3.0
+[[perk]]
+id = "bike"
+label = "公共自行车 90 分钟免费 <&> \"quoted\""
+min_tier = "金桂"
+"#);
+}
+
+#[test]
+fn one_snapshot_only() {
+    let (_dir, mut data) = run(TOWN);
+    let last = data.steps.iter().map(|r| r.step).max().unwrap();
+    data.steps.retain(|r| r.step == last);
+    let cs = charts(&data).unwrap();
+    check_images(&cs);
+    assert_eq!(cs.len(), 5);
+}
+
+#[test]
+fn no_rows_at_all_skips_rather_than_panics() {
+    let (_dir, mut data) = run(TOWN);
+    data.steps.clear();
+    data.histogram.clear();
+    let cs = charts(&data).unwrap();
+    assert!(cs.is_empty(), "{:?}", names(&cs));
+}

@@ -20,8 +20,16 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// Run the teaching toy into `out` with extra arguments.
+/// Run the teaching toy into `out` with extra arguments, without charts
+/// (drawing them takes seconds in a debug build; the plot tests draw them).
 fn run_toy(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut args = vec!["--no-plots"];
+    args.extend_from_slice(extra);
+    run_toy_with_plots(out, &args)
+}
+
+/// Run the teaching toy into `out` with extra arguments, charts included.
+fn run_toy_with_plots(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     pointsim()
         .arg("run")
         .arg(repo("scenarios/teaching_toy.toml"))
@@ -38,7 +46,7 @@ const DATA_FILES: [&str; 3] = ["summary.json", "steps.csv", "histogram.csv"];
 fn run_writes_every_output_and_the_contract_keys() {
     let dir = TempDir::new().unwrap();
     let out = dir.path().join("toy");
-    run_toy(&out, &[]).success();
+    run_toy_with_plots(&out, &[]).success();
     for f in DATA_FILES.iter().chain(&["manifest.json"]) {
         assert!(out.join(f).is_file(), "{f} missing");
     }
@@ -61,12 +69,16 @@ fn run_writes_every_output_and_the_contract_keys() {
             assert!(g.get(key).is_some(), "by_group entry lacks `{key}`");
         }
     }
-    // no temporary files are left behind
-    let names: Vec<String> = std::fs::read_dir(&out)
+    // every file, and no temporary files left behind
+    let mut names: Vec<String> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 4, "{names:?}");
+    names.sort();
+    assert_eq!(
+        names,
+        ["histogram.csv", "manifest.json", "plots", "report.html", "steps.csv", "summary.json"]
+    );
 }
 
 #[test]
@@ -282,7 +294,7 @@ fn new_writes_a_starter_that_checks_and_runs() {
 
 #[test]
 fn help_shows_examples() {
-    for cmd in ["run", "check", "schema", "new"] {
+    for cmd in ["run", "check", "schema", "new", "plot"] {
         pointsim().args([cmd, "--help"]).assert().success().stdout(predicate::str::contains("Example"));
     }
 }
@@ -323,4 +335,79 @@ fn examples_run() {
         ran += 1;
     }
     assert!(ran > 0);
+}
+
+/// `run` draws every chart and the report; `plot` re-draws them from the
+/// saved files alone, byte for byte (SVG and HTML), without the scenario.
+#[test]
+fn plot_re_renders_identical_charts_and_report_from_saved_results() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("o");
+    run_toy_with_plots(&out, &[]).success();
+    let plots = out.join("plots");
+    let svgs: Vec<PathBuf> = std::fs::read_dir(&plots)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+        .collect();
+    assert!(svgs.len() >= 4, "{svgs:?}");
+    for svg in &svgs {
+        assert!(svg.with_extension("png").is_file(), "{} has no PNG", svg.display());
+    }
+    let before: Vec<String> = svgs.iter().map(|p| read(p)).collect();
+    let report = read(&out.join("report.html"));
+    // the simulation's inputs are gone; plot needs only the output folder
+    for svg in &svgs {
+        std::fs::remove_file(svg).unwrap();
+    }
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    pointsim().arg("plot").arg(&out).assert().success().stdout(predicate::str::contains("report.html"));
+    for (svg, old) in svgs.iter().zip(&before) {
+        assert_eq!(&read(svg), old, "{} differs after `plot`", svg.display());
+    }
+    assert_eq!(read(&out.join("report.html")), report);
+}
+
+#[test]
+fn no_plots_writes_only_the_data_files() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("o");
+    run_toy(&out, &[]).success();
+    assert!(!out.join("plots").exists() && !out.join("report.html").exists());
+}
+
+#[test]
+fn plot_of_a_folder_without_results_exits_2() {
+    let dir = TempDir::new().unwrap();
+    pointsim()
+        .arg("plot")
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("manifest.json"))
+        .stderr(predicate::str::contains("hint:"));
+}
+
+/// Points in the billions with no clamp could spread scores over more
+/// histogram cells than memory holds: refused up front, with a hint.
+#[test]
+fn unbounded_huge_points_are_refused_not_allocated() {
+    let dir = TempDir::new().unwrap();
+    let f = dir.path().join("huge.toml");
+    std::fs::write(
+        &f,
+        "[scenario]\nname = \"huge\"\nsteps = 365\n[score]\nstart = 0\n[population]\nsize = 10\n\
+         [[rule]]\nid = \"up\"\npoints = 3000000000\nrate = 50\n[[rule]]\nid = \"down\"\npoints = -3000000000\nrate = 50\n",
+    )
+    .unwrap();
+    pointsim()
+        .arg("run")
+        .arg(&f)
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("GiB of memory"))
+        .stderr(predicate::str::contains("score"));
+    assert!(!dir.path().join("o").exists());
 }

@@ -6,6 +6,7 @@
 
 mod check;
 mod new;
+mod plot;
 mod progress;
 mod run;
 mod schema;
@@ -35,6 +36,7 @@ enum Command {
     Check(check::Args),
     Schema(schema::Args),
     New(new::Args),
+    Plot(plot::Args),
 }
 
 /// A failed command: what to print and which exit code to use.
@@ -60,6 +62,7 @@ pub fn main() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Schema(a) => schema::run(a),
         Command::New(a) => new::run(a),
+        Command::Plot(a) => plot::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -14,8 +14,9 @@ use super::{Failure, term};
 
 /// Run a scenario and write its results to a folder.
 ///
-/// Writes summary.json, steps.csv, histogram.csv and manifest.json, then
-/// prints tier shares and perk access. Nothing is written when the scenario
+/// Writes summary.json, steps.csv, histogram.csv and manifest.json, draws
+/// plots/*.png, plots/*.svg and report.html from them, then prints tier
+/// shares and perk access. Nothing is written when the scenario
 /// has errors, and a folder holding earlier results is refused unless
 /// --force is given.
 #[derive(Debug, clap::Args)]
@@ -43,6 +44,9 @@ pub struct Args {
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
     #[arg(short, long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
+    /// Skip the charts and report.html (only the data files; faster for batches).
+    #[arg(long)]
+    no_plots: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -104,7 +108,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ))
         .with_hint(
             "lower `population.size` or `scenario.steps`, raise `report.snapshot_every`, use fewer threads (`-j`), \
-             or try `--population N` for a smaller run",
+             bound the scores with `score.min` and `score.max`, or try `--population N` for a smaller run",
         );
         if let (None, Some(span)) = (overrides.population, size_span) {
             d = d.with_span(span).with_label("this many subjects");
@@ -140,12 +144,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let files = output::standard_files(&scenario, &sim.summary, &info);
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    // charts and report are drawn from the files just written, exactly as `pointsim plot` does
+    let report = if args.no_plots { None } else { Some(super::plot::write_plots(&out)?) };
     if !args.quiet {
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", output::terminal_summary(&scenario, scenario.seed, &sim.summary, wall_seconds))
             .context("cannot write to stdout")?;
         writeln!(stdout, "results: {}/", out.display()).context("cannot write to stdout")?;
+        if let Some(report) = report {
+            writeln!(stdout, "report:  {}", report.display()).context("cannot write to stdout")?;
+        }
     }
     Ok(())
 }

@@ -107,6 +107,12 @@ impl Compiled {
         }
     }
 
+    /// Total rate per step of table `table` (0 with no rules).
+    #[inline]
+    pub fn total(&self, table: usize) -> f64 {
+        if self.n_rules == 0 { 0.0 } else { self.cum[table + self.n_rules - 1] }
+    }
+
     /// Choose a rule of table `table` in proportion to its rate, from one uniform `u` in `[0, 1)`.
     #[inline]
     pub fn pick(&self, table: usize, u: f64) -> usize {

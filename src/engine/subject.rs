@@ -98,7 +98,7 @@ pub(crate) fn simulate<O: Observer>(
     let mut score = start;
     let mut tier = if c.tier_dependent { c.tier_of(score) } else { 0 };
     let mut table = c.table(group, tier);
-    let mut total = c.cum[table + c.n_rules - 1];
+    let mut total = c.total(table);
     let mut rec = Recorder { group, row: 0, from: score };
 
     let mut t = 0.0f64;
@@ -230,7 +230,7 @@ pub(crate) fn simulate<O: Observer>(
         }
         if rates_changed {
             table = c.table(group, tier);
-            total = c.cum[table + c.n_rules - 1];
+            total = c.total(table);
             for (slot, &b) in scratch.blocked.iter().enumerate() {
                 if b {
                     let rule = c.cap_slot.iter().position(|&s| usize::from(s) == slot).unwrap_or(0);

@@ -369,3 +369,12 @@ fn identical_on_one_and_two_threads() {
     let c = run(&s, &pop, 100, &|_| {});
     assert_ne!(a.final_scores, c.final_scores, "another seed gives another run");
 }
+
+/// A scenario with no rules is valid: nobody's score changes.
+#[test]
+fn no_rules_no_change() {
+    let s = scenario(100, 10, StepUnit::Week, vec![tier("all", i64::MIN)], vec![]);
+    let out = run_all(&s, 1);
+    assert!(out.final_scores.iter().all(|&x| x == 100));
+    assert_eq!(out.events(), 0);
+}

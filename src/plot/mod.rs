@@ -27,3 +27,25 @@ pub struct Chart {
     /// The chart as a PNG file.
     pub png: Vec<u8>,
 }
+
+/// Every file `pointsim plot` writes for a run: `plots/<name>.png` and
+/// `plots/<name>.svg` for each chart, then `report.html`, as (relative
+/// path, bytes) pairs ready for `output::write_all`.
+///
+/// # Errors
+///
+/// A chart that cannot be drawn or encoded.
+///
+/// # Reproducibility
+///
+/// The SVG files and the report are byte-identical for the same folder.
+pub fn render(data: &RunData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
+    let charts = charts(data)?;
+    let mut files = Vec::with_capacity(2 * charts.len() + 1);
+    for c in &charts {
+        files.push((format!("plots/{}.png", c.name), c.png.clone()));
+        files.push((format!("plots/{}.svg", c.name), c.svg.clone().into_bytes()));
+    }
+    files.push(("report.html".to_owned(), report_html(data, &charts).into_bytes()));
+    Ok(files)
+}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Regenerate the pictures the README shows, from the Rongcheng reference
+# scenario with its own seed. Run from anywhere in the checkout:
+#   scripts/readme-images.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+cargo run --release --quiet -- run scenarios/rongcheng.toml --out "$out/rongcheng" --quiet
+for chart in score_distribution score_over_time; do
+    cp "$out/rongcheng/plots/$chart.png" "docs/images/rongcheng_$chart.png"
+    echo "wrote docs/images/rongcheng_$chart.png"
+done

@@ -20,7 +20,7 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {per_sec}  eta {eta}",
+                "{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {per_sec:.0}  eta {eta}",
             )
             .expect("the template is valid"),
         );

@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// Progress of a run; cheap to update from worker threads.
 pub struct Progress {
@@ -20,9 +20,12 @@ impl Progress {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {per_sec:.0}  eta {eta}",
+                "{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {rate}  eta {eta}",
             )
-            .expect("the template is valid"),
+            .expect("the template is valid")
+            .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.1} M/s", state.per_sec() / 1e6);
+            }),
         );
         Progress {
             bar,

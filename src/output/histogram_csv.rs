@@ -1,6 +1,6 @@
 //! `histogram.csv`: the final score distribution in fixed-width bins, long format.
 
-use super::has_groups;
+use super::{csv_float, has_groups};
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
@@ -31,7 +31,7 @@ pub fn histogram_csv(s: &Scenario, sum: &Summary) -> Vec<u8> {
                 lo.to_string(),
                 (lo + width - 1).to_string(),
                 c.to_string(),
-                share.to_string(),
+                csv_float(share),
             ])
             .expect("writing to memory");
         }
@@ -55,16 +55,16 @@ mod tests {
             all,120,129,1,0.2
             urban,90,99,1,0.3333333333333333
             urban,100,109,1,0.3333333333333333
-            urban,110,119,0,0
+            urban,110,119,0,0.0
             urban,120,129,1,0.3333333333333333
             rural,90,99,1,0.5
-            rural,100,109,0,0
+            rural,100,109,0,0.0
             rural,110,119,1,0.5
-            rural,120,129,0,0
-            migrant,90,99,0,0
-            migrant,100,109,0,0
-            migrant,110,119,0,0
-            migrant,120,129,0,0
+            rural,120,129,0,0.0
+            migrant,90,99,0,0.0
+            migrant,100,109,0,0.0
+            migrant,110,119,0,0.0
+            migrant,120,129,0,0.0
             "#);
     }
 
@@ -75,7 +75,7 @@ mod tests {
         insta::assert_snapshot!(text, @r#"
             group,bin_lo,bin_hi,count,share
             all,80,89,1,0.5
-            all,90,99,0,0
+            all,90,99,0,0.0
             all,100,109,1,0.5
             "#);
     }

@@ -58,6 +58,17 @@ pub fn standard_files(s: &Scenario, sum: &Summary, info: &RunInfo) -> Vec<(&'sta
 
 /// Whether the scenario defines its own groups (rather than the implicit
 /// single group `all`, whose rows would only repeat the overall ones).
+/// A float for CSV that always reads back as a float: `0.0`, not `0`.
+///
+/// Readers that infer column types from the first rows (polars reads 100
+/// by default) would otherwise type a share column as integer when its
+/// first values are whole, and then fail on `0.25`. Shortest round-trip
+/// digits otherwise, as Rust's `Display` writes them.
+fn csv_float(x: f64) -> String {
+    let text = x.to_string();
+    if x.is_finite() && !text.contains(['.', 'e']) { text + ".0" } else { text }
+}
+
 fn has_groups(s: &Scenario) -> bool {
     !(s.groups.len() == 1 && s.groups[0].name == "all")
 }
@@ -86,4 +97,20 @@ fn to_pretty_json<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).expect("output documents contain only JSON-safe values");
     out.push(b'\n');
     out
+}
+
+#[cfg(test)]
+mod csv_float_tests {
+    use super::csv_float;
+
+    #[test]
+    fn floats_always_read_as_floats() {
+        assert_eq!(csv_float(0.0), "0.0");
+        assert_eq!(csv_float(1.0), "1.0");
+        assert_eq!(csv_float(1000.0), "1000.0");
+        assert_eq!(csv_float(0.25), "0.25");
+        assert_eq!(csv_float(0.00001), "0.00001");
+        assert_eq!(csv_float(-3.5), "-3.5");
+        assert_eq!(csv_float(1e300).parse::<f64>().unwrap(), 1e300);
+    }
 }

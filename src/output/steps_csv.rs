@@ -1,7 +1,7 @@
 //! `steps.csv`: one row per snapshot and group, with score statistics and
 //! tier, perk and restriction figures.
 
-use super::{has_groups, tiers_high_first};
+use super::{csv_float, has_groups, tiers_high_first};
 use crate::scenario::Scenario;
 use crate::stats::{QUANTILES, Slice, Summary};
 
@@ -39,17 +39,17 @@ pub fn steps_csv(s: &Scenario, sum: &Summary) -> Vec<u8> {
 }
 
 fn row(s: &Scenario, step: u32, year: f64, group: &str, slice: &Slice) -> Vec<String> {
-    let mut r = vec![step.to_string(), year.to_string(), group.to_string(), slice.n.to_string()];
+    let mut r = vec![step.to_string(), csv_float(year), group.to_string(), slice.n.to_string()];
     match &slice.score {
         Some(st) => {
-            r.extend([st.mean.to_string(), st.sd.to_string(), st.min.to_string(), st.max.to_string()]);
+            r.extend([csv_float(st.mean), csv_float(st.sd), st.min.to_string(), st.max.to_string()]);
             r.extend(st.quantiles.iter().map(i64::to_string));
         }
         None => r.extend(std::iter::repeat_n(String::new(), 4 + QUANTILES.len())),
     }
     r.extend(tiers_high_first(s).map(|k| slice.tier_count[k].to_string()));
-    r.extend(slice.perk_count.iter().map(|&c| slice.share(c).to_string()));
-    r.extend(slice.restriction_count.iter().map(|&c| slice.share(c).to_string()));
+    r.extend(slice.perk_count.iter().map(|&c| csv_float(slice.share(c))));
+    r.extend(slice.restriction_count.iter().map(|&c| csv_float(slice.share(c))));
     r
 }
 
@@ -63,18 +63,18 @@ mod tests {
         let text = String::from_utf8(steps_csv(&fixture::scenario(), &fixture::summary())).unwrap();
         insta::assert_snapshot!(text, @r#"
             step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99,tier.A,tier.B,tier.C,perk.fast_lane,restriction.no_travel
-            0,0,all,5,100,0,100,100,100,100,100,100,100,100,100,100,100,0,5,0,0,0
-            0,0,urban,3,100,0,100,100,100,100,100,100,100,100,100,100,100,0,3,0,0,0
-            0,0,rural,2,100,0,100,100,100,100,100,100,100,100,100,100,100,0,2,0,0,0
-            0,0,migrant,0,,,,,,,,,,,,,,0,0,0,0,0
-            1,0.08333333333333333,all,5,101,4.898979485566356,95,110,95,95,95,100,100,100,110,110,110,1,3,1,0.2,0.2
-            1,0.08333333333333333,urban,3,103.33333333333333,4.714045207910317,100,110,100,100,100,100,100,110,110,110,110,1,2,0,0.3333333333333333,0
-            1,0.08333333333333333,rural,2,97.5,2.5,95,100,95,95,95,95,95,100,100,100,100,0,1,1,0,0.5
-            1,0.08333333333333333,migrant,0,,,,,,,,,,,,,,0,0,0,0,0
-            2,0.16666666666666666,all,5,104,9.695359714832659,95,120,95,95,95,95,100,110,120,120,120,2,1,2,0.4,0.4
-            2,0.16666666666666666,urban,3,105,10.801234497346433,95,120,95,95,95,95,100,120,120,120,120,1,1,1,0.3333333333333333,0.3333333333333333
+            0,0.0,all,5,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,0,5,0,0.0,0.0
+            0,0.0,urban,3,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,0,3,0,0.0,0.0
+            0,0.0,rural,2,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,0,2,0,0.0,0.0
+            0,0.0,migrant,0,,,,,,,,,,,,,,0,0,0,0.0,0.0
+            1,0.08333333333333333,all,5,101.0,4.898979485566356,95,110,95,95,95,100,100,100,110,110,110,1,3,1,0.2,0.2
+            1,0.08333333333333333,urban,3,103.33333333333333,4.714045207910317,100,110,100,100,100,100,100,110,110,110,110,1,2,0,0.3333333333333333,0.0
+            1,0.08333333333333333,rural,2,97.5,2.5,95,100,95,95,95,95,95,100,100,100,100,0,1,1,0.0,0.5
+            1,0.08333333333333333,migrant,0,,,,,,,,,,,,,,0,0,0,0.0,0.0
+            2,0.16666666666666666,all,5,104.0,9.695359714832659,95,120,95,95,95,95,100,110,120,120,120,2,1,2,0.4,0.4
+            2,0.16666666666666666,urban,3,105.0,10.801234497346433,95,120,95,95,95,95,100,120,120,120,120,1,1,1,0.3333333333333333,0.3333333333333333
             2,0.16666666666666666,rural,2,102.5,7.5,95,110,95,95,95,95,95,110,110,110,110,1,0,1,0.5,0.5
-            2,0.16666666666666666,migrant,0,,,,,,,,,,,,,,0,0,0,0,0
+            2,0.16666666666666666,migrant,0,,,,,,,,,,,,,,0,0,0,0.0,0.0
             "#);
     }
 
@@ -84,7 +84,7 @@ mod tests {
         let text = String::from_utf8(steps_csv(&s, &sum)).unwrap();
         insta::assert_snapshot!(text, @r#"
             step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99,tier.all
-            0,0,all,2,100,0,100,100,100,100,100,100,100,100,100,100,100,2
+            0,0.0,all,2,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,2
             2,0.16666666666666666,all,2,93.5,6.5,87,100,87,87,87,87,87,100,100,100,100,2
             "#);
     }

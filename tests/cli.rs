@@ -411,3 +411,65 @@ fn unbounded_huge_points_are_refused_not_allocated() {
         .stderr(predicate::str::contains("score"));
     assert!(!dir.path().join("o").exists());
 }
+
+/// `summary.json` names what the run never exercised: a rule with rate 0,
+/// a tier and a perk out of reach, a restriction nobody falls under, and
+/// counts the points the clamp removed.
+#[test]
+fn coverage_lists_what_the_run_never_exercised() {
+    let dir = TempDir::new().unwrap();
+    let f = dir.path().join("cov.toml");
+    std::fs::write(
+        &f,
+        r#"
+[scenario]
+name = "coverage"
+steps = 12
+step = "month"
+[score]
+start = 100
+max = 100
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "mid"
+min = 90
+[[tier]]
+name = "unreachable"
+min = 500
+[population]
+size = 200
+[[rule]]
+id = "never"
+points = -50
+rate = 0
+[[rule]]
+id = "often_up"
+points = 5
+rate = 12
+[[perk]]
+id = "out_of_reach"
+min_tier = "unreachable"
+[[perk]]
+id = "everyone"
+min_score = 0
+[[restriction]]
+id = "nobody"
+max_score = 10
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("o");
+    pointsim().arg("run").arg(&f).arg("--out").arg(&out).args(["-q", "--no-plots"]).assert().success();
+    let v: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let c = &v["coverage"];
+    assert_eq!(c["rules_never_fired"], serde_json::json!(["never"]));
+    assert_eq!(c["tiers_never_reached"], serde_json::json!(["unreachable", "low"]));
+    assert_eq!(c["perks_never_held"], serde_json::json!(["out_of_reach"]));
+    assert_eq!(c["restrictions_never_imposed"], serde_json::json!(["nobody"]));
+    // everyone sits at the cap of 100, so every +5 is clamped away entirely
+    let events = v["rules"]["often_up"]["events"].as_u64().unwrap();
+    assert!(events > 0);
+    assert_eq!(c["points_clamped"].as_u64().unwrap(), 5 * events);
+}

@@ -14,7 +14,9 @@ use crate::stats::{QUANTILES, ScoreStats, Slice, Summary};
 /// Additions: `pointsim_version`, `step` (the step unit), `final.tier_count`,
 /// `final.restriction_share`, `by_group.<name>.{score,tier_count,restriction_share}`,
 /// `rules.<id>{events,events_per_subject_year,points_applied,points_clamped}`,
-/// `recovery{points_restored,points_drifted}` and `assumptions` (every
+/// `recovery{points_restored,points_drifted}`, `coverage{rules_never_fired,
+/// tiers_never_reached, perks_never_held, restrictions_never_imposed,
+/// points_clamped}` and `assumptions` (every
 /// scenario item marked `assumed = true`, as `tier.<name>`, `group.<name>`,
 /// `rule.<id>`, `perk.<id>` or `restriction.<id>`).
 ///
@@ -73,8 +75,39 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary) -> Vec<u8> {
         rules: Ordered(rules),
         recovery: RecoveryDoc { points_restored: sum.points_restored, points_drifted: sum.points_drifted },
         assumptions: assumptions(s),
+        coverage: coverage(s, sum),
     };
     to_pretty_json(&doc)
+}
+
+/// Parts of the scenario the run never exercised, and points lost to the clamp.
+///
+/// Tiers, perks and restrictions are checked at every snapshot (every
+/// `report.snapshot_every` steps), for everyone.
+fn coverage<'a>(s: &'a Scenario, sum: &Summary) -> CoverageDoc<'a> {
+    let held = |count: &dyn Fn(&Slice) -> u64| sum.snapshots.iter().any(|snap| count(&snap.overall) > 0);
+    CoverageDoc {
+        rules_never_fired: s
+            .rules
+            .iter()
+            .zip(&sum.rules)
+            .filter(|(_, t)| t.events == 0)
+            .map(|(r, _)| r.id.as_str())
+            .collect(),
+        tiers_never_reached: tiers_high_first(s)
+            .filter(|&k| !held(&|sl: &Slice| sl.tier_count[k]))
+            .map(|k| s.tiers[k].name.as_str())
+            .collect(),
+        perks_never_held: (0..s.perks.len())
+            .filter(|&k| !held(&|sl: &Slice| sl.perk_count[k]))
+            .map(|k| s.perks[k].id.as_str())
+            .collect(),
+        restrictions_never_imposed: (0..s.restrictions.len())
+            .filter(|&k| !held(&|sl: &Slice| sl.restriction_count[k]))
+            .map(|k| s.restrictions[k].id.as_str())
+            .collect(),
+        points_clamped: sum.rules.iter().map(|t| t.points_clamped).sum(),
+    }
 }
 
 /// Scenario items marked `assumed = true`, tiers highest first, then groups,
@@ -122,6 +155,17 @@ struct SummaryDoc<'a> {
     rules: Ordered<'a, RuleDoc>,
     recovery: RecoveryDoc,
     assumptions: Vec<String>,
+    coverage: CoverageDoc<'a>,
+}
+
+/// `coverage`: what the run never exercised.
+#[derive(Serialize)]
+struct CoverageDoc<'a> {
+    rules_never_fired: Vec<&'a str>,
+    tiers_never_reached: Vec<&'a str>,
+    perks_never_held: Vec<&'a str>,
+    restrictions_never_imposed: Vec<&'a str>,
+    points_clamped: u64,
 }
 
 #[derive(Serialize)]
@@ -375,7 +419,14 @@ mod tests {
                 "group.rural",
                 "rule.volunteer",
                 "restriction.no_travel"
-              ]
+              ],
+              "coverage": {
+                "rules_never_fired": [],
+                "tiers_never_reached": [],
+                "perks_never_held": [],
+                "restrictions_never_imposed": [],
+                "points_clamped": 0
+              }
             }
             "#);
     }

@@ -502,3 +502,20 @@ fn trace_refuses_a_bad_scenario() {
         .stdout("")
         .stderr(predicate::str::contains("error:"));
 }
+
+/// The README's `pointsim trace` example is the real output of that command.
+#[test]
+fn readme_trace_example_is_current() {
+    let readme = read(&repo("README.md"));
+    let start = readme
+        .find("$ pointsim trace scenarios/rongcheng.toml --subject 22526\n")
+        .expect("example in README");
+    let block = &readme[start..];
+    let block = &block[block.find('\n').unwrap() + 1..block.find("```").unwrap()];
+    pointsim()
+        .args(["trace", "scenarios/rongcheng.toml", "--subject", "22526"])
+        .current_dir(repo("."))
+        .assert()
+        .success()
+        .stdout(block.to_owned());
+}

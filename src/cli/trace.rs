@@ -29,8 +29,8 @@ use super::{Failure, term};
 /// steps since the start.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
-    pointsim trace scenarios/rongcheng.toml --subject 17\n  \
-    pointsim trace scenarios/rongcheng.toml --subject 17 --subject 99000 --seed 7 --format json")]
+    pointsim trace scenarios/rongcheng.toml --subject 22526\n  \
+    pointsim trace scenarios/rongcheng.toml --subject 22526 --subject 99000 --seed 7 --format json")]
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,

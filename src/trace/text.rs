@@ -165,6 +165,25 @@ mod tests {
     }
 
     #[test]
+    fn clamped_events_and_drift_read_plainly() {
+        let text = "[scenario]\nname = \"c\"\nsteps = 12\n[score]\nstart = 10\nmin = 0\nmax = 20\n\
+                    [population]\nsize = 1\n[[rule]]\nid = \"fine\"\npoints = -15\nrate = 1\n\
+                    [[rule]]\nid = \"bonus\"\nlabel = \"Bonus\"\npoints = 5\nrate = 1\n[recovery]\ndrift = 2\n";
+        let s = crate::scenario::parse(text, "c.toml").unwrap().scenario;
+        let e =
+            |cause, before, after, nth| Event { step: 0, time: 0.5, cause, before, after, nth_in_year: nth };
+        assert_eq!(
+            event(&s, &e(Cause::Rule(0), 10, 0, Some(1)), 10),
+            "\u{2212}15 for `fine`, score 10 → 0 (clamped at the minimum), 1st in this scenario year"
+        );
+        assert_eq!(
+            event(&s, &e(Cause::Rule(1), 20, 20, Some(3)), 10),
+            "+5 for `bonus` (Bonus), score stays 20 (the maximum), 3rd in this scenario year"
+        );
+        assert_eq!(event(&s, &e(Cause::Drift, 0, 2, None), 10), "+2 drift toward 10, score 0 → 2");
+    }
+
+    #[test]
     fn counts_are_plural_except_one() {
         assert_eq!([count(1, "clean month"), count(24, "clean month")], ["1 clean month", "24 clean months"]);
     }

@@ -53,6 +53,7 @@ pub mod plot;
 pub mod population;
 pub mod scenario;
 pub mod stats;
+pub mod trace;
 #[doc(hidden)]
 pub mod workload;
 

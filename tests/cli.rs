@@ -473,3 +473,111 @@ max_score = 10
     assert!(events > 0);
     assert_eq!(c["points_clamped"].as_u64().unwrap(), 5 * events);
 }
+
+#[test]
+fn trace_prints_tier_changes_in_plain_language() {
+    let out = pointsim()
+        .args(["trace", "tests/data/trace/restore.toml", "--subject", "0", "--subject", "2"])
+        .current_dir(repo("."))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("subject 0 (group all) in Trace by hand, seed 1"), "{text}");
+    assert!(text.contains("subject 2 (group all)"), "{text}");
+    assert!(text.contains("  lost tier A at the end of month 1 (now C)\n"), "{text}");
+    assert!(text.contains("  reached tier A at the end of month 7\n"), "{text}");
+    assert!(text.contains(
+        "month 13: \u{2212}20 for `late_fee` (Late fee), score 1000 → 980, 1st in this scenario year"
+    ));
+}
+
+#[test]
+fn trace_json_parses_and_lists_events_in_time_order() {
+    let out = pointsim()
+        .args(["trace", "tests/data/trace/feedback.toml", "--format", "json", "--seed", "3"])
+        .args(["--subject", "5", "--subject", "1999"])
+        .current_dir(repo("."))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(doc["seed"], 3);
+    assert_eq!(doc["scenario"], "Trace feedback");
+    let subjects = doc["subjects"].as_array().unwrap();
+    assert_eq!(subjects.len(), 2);
+    assert_eq!(
+        (subjects[0]["group"].as_str(), subjects[1]["group"].as_str()),
+        (Some("steady"), Some("fragile"))
+    );
+    for subject in subjects {
+        let events = subject["events"].as_array().unwrap();
+        assert!(!events.is_empty());
+        let mut last = (0, 0.0);
+        for e in events {
+            let at = (e["step"].as_u64().unwrap(), e["time"].as_f64().unwrap());
+            assert!(at >= last, "events out of order: {e}");
+            last = at;
+            let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+            assert_eq!(keys.len(), 7, "{e}");
+        }
+        assert_eq!(subject["final"]["score"], events.last().unwrap()["score_after"]);
+    }
+    // keys in the documented order, not sorted
+    let text = String::from_utf8(out).unwrap();
+    let pos = |k: &str| text.find(&format!("\"{k}\"")).unwrap();
+    assert!(pos("subject") < pos("group") && pos("group") < pos("start") && pos("start") < pos("final"));
+    assert!(
+        pos("step") < pos("time") && pos("time") < pos("cause") && pos("score_before") < pos("score_after")
+    );
+}
+
+#[test]
+fn trace_refuses_a_subject_out_of_range_with_a_hint() {
+    pointsim()
+        .args(["trace", "tests/data/trace/restore.toml", "--subject", "1", "--subject", "3"])
+        .current_dir(repo("."))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("error: subject `3` is out of range"))
+        .stderr(predicate::str::contains("hint: the population has 3 subjects, numbered 0 to 2"));
+    // a larger population makes it valid
+    pointsim()
+        .args(["trace", "tests/data/trace/restore.toml", "--subject", "3", "--population", "4"])
+        .current_dir(repo("."))
+        .assert()
+        .success();
+}
+
+#[test]
+fn trace_refuses_a_bad_scenario() {
+    pointsim()
+        .args(["trace", "tests/data/bad/negative_rate.toml", "--subject", "0"])
+        .current_dir(repo("."))
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains("error:"));
+}
+
+/// The README's `pointsim trace` example is the real output of that command.
+#[test]
+fn readme_trace_example_is_current() {
+    let readme = read(&repo("README.md"));
+    let start = readme
+        .find("$ pointsim trace scenarios/rongcheng.toml --subject 22526\n")
+        .expect("example in README");
+    let block = &readme[start..];
+    let block = &block[block.find('\n').unwrap() + 1..block.find("```").unwrap()];
+    pointsim()
+        .args(["trace", "scenarios/rongcheng.toml", "--subject", "22526"])
+        .current_dir(repo("."))
+        .assert()
+        .success()
+        .stdout(block.to_owned());
+}

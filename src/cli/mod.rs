@@ -11,6 +11,7 @@ mod progress;
 mod run;
 mod schema;
 mod term;
+mod trace;
 
 use std::process::ExitCode;
 
@@ -37,6 +38,7 @@ enum Command {
     Schema(schema::Args),
     New(new::Args),
     Plot(plot::Args),
+    Trace(trace::Args),
 }
 
 /// A failed command: what to print and which exit code to use.
@@ -63,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Schema(a) => schema::run(a),
         Command::New(a) => new::run(a),
         Command::Plot(a) => plot::run(a),
+        Command::Trace(a) => trace::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

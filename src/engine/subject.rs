@@ -30,6 +30,14 @@ pub enum Cause {
 pub trait Observer {
     /// A change during step `step` (0-based) at time `time` (in steps).
     fn change(&mut self, step: u32, time: f64, cause: Cause, before: i64, after: i64);
+
+    /// An event of rule `rule` during step `step` at time `time` that left the
+    /// score at `score`, because the score was already at the clamp. It still
+    /// counts towards the rule's yearly cap. Ignored unless overridden.
+    #[inline]
+    fn unchanged(&mut self, step: u32, time: f64, rule: usize, score: i64) {
+        let _ = (step, time, rule, score);
+    }
 }
 
 /// An observer that ignores everything (the full run uses it).
@@ -169,6 +177,8 @@ pub(crate) fn simulate<O: Observer>(
                 rec.change(acc, c.first_row_after(step), before);
                 dirty = true;
                 obs.change(step, t, Cause::Rule(rule), before, score);
+            } else {
+                obs.unchanged(step, t, rule, score);
             }
             continue;
         }

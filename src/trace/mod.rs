@@ -1,0 +1,266 @@
+//! Audit trail of one subject: every score change replayed from the seed, with
+//! the tier, perk and restriction changes they cause at step ends.
+//!
+//! [`trace`] replays a subject with [`engine::replay`] (no population is run)
+//! and numbers each rule event within its scenario year; [`Trace::to_text`]
+//! and [`json_document`] render the result. Both renderings are pure.
+
+mod json;
+mod text;
+
+use crate::engine::{self, Cause, Observer};
+use crate::population::Population;
+use crate::scenario::Scenario;
+
+pub use json::json_document;
+
+/// One recorded event of a subject: a score change, or a rule event that the
+/// clamp left without effect.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// The 0-based step during which it happened.
+    pub step: u32,
+    /// Time in steps since the start. Rule events happen within their step
+    /// (`step <= time < step + 1`); restorations and drift at its end (`step + 1`).
+    pub time: f64,
+    /// What changed the score.
+    pub cause: Cause,
+    /// Score before the event.
+    pub before: i64,
+    /// Score after the event (clamped). Equal to `before` when the clamp
+    /// absorbed the whole change.
+    pub after: i64,
+    /// For a rule event, how many events of that rule the subject has had in
+    /// the current scenario year, this one included (the count the yearly cap
+    /// uses); `None` for restorations and drift.
+    pub nth_in_year: Option<u32>,
+}
+
+impl Event {
+    /// Points actually applied: `after - before`.
+    pub fn points(&self) -> i64 {
+        self.after - self.before
+    }
+}
+
+/// What a score gives: its tier, perks and restrictions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    /// The score.
+    pub score: i64,
+    /// Index into [`Scenario::tiers`].
+    pub tier: usize,
+    /// Indices into [`Scenario::perks`] of the perks held, in file order.
+    pub perks: Vec<usize>,
+    /// Indices into [`Scenario::restrictions`] of the restrictions imposed, in file order.
+    pub restrictions: Vec<usize>,
+}
+
+impl Status {
+    /// The tier, perks and restrictions that `score` gives in `s`.
+    pub fn of(s: &Scenario, score: i64) -> Status {
+        Status {
+            score,
+            tier: s.tier_of(score),
+            perks: (0..s.perks.len()).filter(|&p| score >= s.perk_min_score(&s.perks[p])).collect(),
+            restrictions: (0..s.restrictions.len())
+                .filter(|&r| score <= s.restriction_max_score(&s.restrictions[r]))
+                .collect(),
+        }
+    }
+
+    /// Whether `other` has the same tier, perks and restrictions (the score may differ).
+    pub fn same_standing(&self, other: &Status) -> bool {
+        self.tier == other.tier && self.perks == other.perks && self.restrictions == other.restrictions
+    }
+}
+
+/// The end of a step at which the tier, a perk or a restriction changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepEnd {
+    /// The 0-based step that ended.
+    pub step: u32,
+    /// Standing at the end of the previous step.
+    pub from: Status,
+    /// Standing at the end of this step, after all of its events.
+    pub to: Status,
+}
+
+/// The audit trail of one subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trace {
+    /// Subject number (0-based).
+    pub subject: u64,
+    /// Index into [`Scenario::groups`].
+    pub group: usize,
+    /// Seed of the replay.
+    pub seed: u64,
+    /// Standing at the start (the group's start score).
+    pub start: Status,
+    /// Every event, in time order.
+    pub events: Vec<Event>,
+    /// Every step end at which the standing changed, in time order.
+    pub step_ends: Vec<StepEnd>,
+    /// Standing at the end of the last step.
+    pub end: Status,
+}
+
+impl Trace {
+    /// The trace as plain-language text, one line per event; see the module docs.
+    ///
+    /// Steps are counted from 1 in the scenario's unit (`month 7` is the 7th
+    /// month, step index 6), and changes of tier, perks and restrictions are
+    /// shown, indented, after the last event of the step at whose end they happen.
+    pub fn to_text(&self, s: &Scenario) -> String {
+        text::render(self, s)
+    }
+}
+
+/// Replay `subject` of `population` under `scenario` with `seed` and build its trace.
+///
+/// # Panics
+///
+/// When `subject` is not below `population.len()`.
+///
+/// # Example
+///
+/// ```
+/// let text = "[scenario]\nname = \"demo\"\nsteps = 12\n[score]\nstart = 100\n[population]\nsize = 10\n\
+///             [[rule]]\nid = \"late_fee\"\npoints = -5\nrate = 2.0\n";
+/// let s = pointsim::scenario::parse(text, "demo.toml").unwrap().scenario;
+/// let population = pointsim::population::Population::new(&s);
+/// let t = pointsim::trace::trace(&s, &population, 42, 3);
+/// let full = pointsim::simulate(&s, 42, &|_| {});
+/// assert_eq!(t.end.score, full.output.final_scores[3]);
+/// ```
+///
+/// # Reproducibility
+///
+/// Uses the same random streams as a full run, so the events and the final
+/// score are exactly those of that subject in `pointsim run` with the same
+/// scenario, population size and seed.
+pub fn trace(scenario: &Scenario, population: &Population, seed: u64, subject: u64) -> Trace {
+    assert!(subject < population.len(), "subject {subject} is outside a population of {}", population.len());
+    let group = population.group_of(subject);
+    let mut log = Log::default();
+    let final_score = engine::replay(scenario, population, seed, subject, &mut log);
+    let start_score = scenario.groups[group].start;
+    let events = number_in_year(log.0, scenario.step.steps_per_year(), scenario.rules.len());
+    let start = Status::of(scenario, start_score);
+    let step_ends = step_ends(scenario, &start, &events);
+    let end = Status::of(scenario, final_score);
+    Trace { subject, group, seed, start, events, step_ends, end }
+}
+
+/// Collects what the engine reports, unnumbered.
+#[derive(Default)]
+struct Log(Vec<Event>);
+
+impl Observer for Log {
+    fn change(&mut self, step: u32, time: f64, cause: Cause, before: i64, after: i64) {
+        self.0.push(Event { step, time, cause, before, after, nth_in_year: None });
+    }
+
+    fn unchanged(&mut self, step: u32, time: f64, rule: usize, score: i64) {
+        self.0.push(Event {
+            step,
+            time,
+            cause: Cause::Rule(rule),
+            before: score,
+            after: score,
+            nth_in_year: None,
+        });
+    }
+}
+
+/// Number every rule event within its rule and scenario year (steps
+/// `y * steps_per_year ..` `(y + 1) * steps_per_year`), as the engine counts for caps.
+fn number_in_year(mut events: Vec<Event>, steps_per_year: u32, rules: usize) -> Vec<Event> {
+    let mut counts = vec![0u32; rules];
+    let mut year = 0u32;
+    for e in &mut events {
+        if let Cause::Rule(r) = e.cause {
+            let y = e.step / steps_per_year;
+            if y != year {
+                year = y;
+                counts.iter_mut().for_each(|n| *n = 0);
+            }
+            counts[r] += 1;
+            e.nth_in_year = Some(counts[r]);
+        }
+    }
+    events
+}
+
+/// The step ends at which the standing changed: the score after the last
+/// event of each step with events, compared with the standing before it.
+fn step_ends(s: &Scenario, start: &Status, events: &[Event]) -> Vec<StepEnd> {
+    let mut out = vec![];
+    let mut standing = start.clone();
+    for (i, e) in events.iter().enumerate() {
+        let last_of_step = events.get(i + 1).is_none_or(|next| next.step != e.step);
+        if last_of_step {
+            let now = Status::of(s, e.after);
+            if !now.same_standing(&standing) {
+                out.push(StepEnd { step: e.step, from: standing, to: now.clone() });
+            }
+            standing = now;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule_event(step: u32, rule: usize) -> Event {
+        Event {
+            step,
+            time: f64::from(step),
+            cause: Cause::Rule(rule),
+            before: 0,
+            after: 0,
+            nth_in_year: None,
+        }
+    }
+
+    fn numbers(events: Vec<Event>, steps_per_year: u32) -> Vec<Option<u32>> {
+        number_in_year(events, steps_per_year, 2).into_iter().map(|e| e.nth_in_year).collect()
+    }
+
+    #[test]
+    fn counts_per_rule_and_reset_at_each_year_boundary() {
+        // months: steps 0..12 are year 1, 12..24 year 2, 24.. year 3
+        let events = vec![
+            rule_event(0, 0),
+            rule_event(3, 1),
+            rule_event(11, 0),
+            rule_event(11, 0),
+            rule_event(12, 0),
+            rule_event(23, 1),
+            rule_event(35, 0),
+        ];
+        assert_eq!(numbers(events, 12), [Some(1), Some(1), Some(2), Some(3), Some(1), Some(1), Some(1)]);
+    }
+
+    #[test]
+    fn year_length_follows_the_step_unit() {
+        for spy in [12, 52, 365] {
+            let events = vec![
+                rule_event(spy - 1, 0),
+                rule_event(spy - 1, 0),
+                rule_event(spy, 0),
+                rule_event(2 * spy, 0),
+            ];
+            assert_eq!(numbers(events, spy), [Some(1), Some(2), Some(1), Some(1)], "{spy} steps per year");
+        }
+    }
+
+    #[test]
+    fn restorations_and_drift_are_not_numbered_and_do_not_reset() {
+        let mut events = vec![rule_event(1, 0), rule_event(2, 0), rule_event(5, 0)];
+        events[1].cause = Cause::Restore;
+        assert_eq!(numbers(events, 12), [Some(1), None, Some(2)]);
+    }
+}

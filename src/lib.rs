@@ -127,6 +127,22 @@ pub fn apply_overrides(scenario: &mut Scenario, o: &Overrides) -> Result<(), Vec
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
+/// The most events a run may be expected to simulate (about an hour at
+/// 10^8 events per second would be 3.6 × 10^11; this allows a little more).
+pub const MAX_EVENTS: f64 = 1e12;
+
+/// Whether a run of `scenario` is expected to finish: its worst-case
+/// expected number of events ([`engine::expected_events`]) must be finite
+/// and at most [`MAX_EVENTS`].
+///
+/// # Errors
+///
+/// The expected number of events, when it is too many (or infinite).
+pub fn check_workload(scenario: &Scenario) -> Result<f64, f64> {
+    let events = engine::expected_events(scenario, &Population::new(scenario));
+    if events.is_finite() && events <= MAX_EVENTS { Ok(events) } else { Err(events) }
+}
+
 /// Memory available to a new process in bytes (`MemAvailable` on Linux),
 /// or `None` where it cannot be read.
 pub fn available_memory() -> Option<u64> {

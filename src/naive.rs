@@ -73,7 +73,7 @@ impl Acc {
 fn snapshot_steps(s: &Scenario) -> Vec<u32> {
     let every = s.report.snapshot_every.max(1);
     let mut steps: Vec<u32> = (0..=s.steps).step_by(every as usize).collect();
-    if s.steps % every != 0 {
+    if !s.steps.is_multiple_of(every) {
         steps.push(s.steps);
     }
     steps

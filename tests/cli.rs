@@ -581,3 +581,17 @@ fn readme_trace_example_is_current() {
         .success()
         .stdout(block.to_owned());
 }
+
+/// `--force --no-plots` over an earlier run leaves no charts or report
+/// describing the earlier run next to the new data.
+#[test]
+fn force_without_plots_removes_earlier_pictures() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("o");
+    run_toy_with_plots(&out, &[]).success();
+    assert!(out.join("report.html").is_file() && out.join("plots").is_dir());
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    run_toy(&out, &["--force", "--seed", "7"]).success();
+    assert!(!out.join("report.html").exists() && !out.join("plots").exists());
+    assert_eq!(read(&out.join("notes.txt")), "mine", "files pointsim did not write are left alone");
+}

@@ -22,8 +22,13 @@ use pointsim::workload::reference;
 /// which are sums of many small independent counts, the Poisson variance
 /// (the count itself) in each. A true difference of 0 lands beyond 5 SE with
 /// probability 5.7e-7 (normal tails); with about 400 comparisons in this file
-/// the chance of a false alarm is below 3e-4, while a real bias of a few
-/// tenths of a point in the mean is far beyond 5 SE at these sizes.
+/// the chance of a false alarm is below 3e-4. The power is modest: with
+/// score sds of tens of points and n = 10,000 per side, 5 SE of a mean
+/// difference is several points, so this catches mechanics that are wrong
+/// (a skipped drift, a cap that never resets, a wrong tier), not biases of
+/// a fraction of a point. Event counts are treated as Poisson, which
+/// understates their spread slightly when tier feedback correlates them,
+/// making those checks a little stricter than 5 SE.
 fn within(what: &str, a: f64, se_a: f64, b: f64, se_b: f64) {
     let se = (se_a * se_a + se_b * se_b).sqrt();
     assert!(

@@ -115,6 +115,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
         diags.push(d);
     }
+    if let Err(events) = pointsim::check_workload(&scenario) {
+        let mut d = Diagnostic::error(format!(
+            "this run would simulate about {events:.1e} events, more than pointsim takes on ({:.0e})",
+            pointsim::MAX_EVENTS
+        ))
+        .with_hint("lower the rates and multipliers, `population.size` or `scenario.steps`");
+        if let (None, Some(span)) = (overrides.population, source.span_of("population.size")) {
+            d = d.with_span(span).with_label("this many subjects");
+        }
+        diags.push(d);
+    }
     if diags.has_errors() {
         return Err(Failure::BadInput(diags.render(term::color())));
     }
@@ -141,6 +152,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         wall_seconds,
         started_at,
     };
+    if args.force {
+        remove_earlier_pictures(&out).context("cannot remove earlier charts from the output folder")?;
+    }
     let files = output::standard_files(&scenario, &sim.summary, &info);
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
@@ -156,5 +170,25 @@ pub fn run(args: Args) -> Result<(), Failure> {
             writeln!(stdout, "report:  {}", report.display()).context("cannot write to stdout")?;
         }
     }
+    Ok(())
+}
+
+/// Remove the charts and report an earlier run wrote into `out`, so none of
+/// them outlives the data it was drawn from (this run draws its own, or
+/// none with `--no-plots`). Only pointsim's own file names are touched.
+fn remove_earlier_pictures(out: &Path) -> std::io::Result<()> {
+    let mut names = vec![out.join("report.html")];
+    for chart in pointsim::plot::CHART_NAMES {
+        names.push(out.join("plots").join(format!("{chart}.png")));
+        names.push(out.join("plots").join(format!("{chart}.svg")));
+    }
+    for path in names {
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    // an empty plots folder goes too; one holding the user's files stays
+    let _ = std::fs::remove_dir(out.join("plots"));
     Ok(())
 }

@@ -87,6 +87,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if !errors.is_empty() {
         return Err(Failure::BadInput(errors));
     }
+    // a trace prints every event: refuse one that could not finish (or be read)
+    let per_subject = pointsim::engine::max_events_per_subject(&scenario);
+    if !(per_subject.is_finite() && per_subject <= 1e8) {
+        return Err(Failure::BadInput(format!(
+            "error: a subject could have about {per_subject:.1e} events in this scenario, too many to trace\n\n\
+             hint: lower the rates and multipliers, or trace fewer steps with `--steps N`\n"
+        )));
+    }
 
     let seed = scenario.seed;
     let traces: Vec<_> =

@@ -79,7 +79,7 @@ impl Compiled {
         }
         let every = s.report.snapshot_every.max(1);
         let mut snapshot_steps: Vec<u32> = (0..=s.steps / every).map(|i| i * every).collect();
-        if s.steps % every != 0 {
+        if !s.steps.is_multiple_of(every) {
             snapshot_steps.push(s.steps);
         }
         Compiled {

@@ -76,13 +76,13 @@ impl Accum {
             *a += b;
         }
         for (a, b) in self.rule_points.iter_mut().zip(&other.rule_points) {
-            *a += b;
+            *a = a.saturating_add(*b);
         }
         for (a, b) in self.rule_clamped.iter_mut().zip(&other.rule_clamped) {
-            *a += b;
+            *a = a.saturating_add(*b);
         }
-        self.points_restored += other.points_restored;
-        self.points_drifted += other.points_drifted;
+        self.points_restored = self.points_restored.saturating_add(other.points_restored);
+        self.points_drifted = self.points_drifted.saturating_add(other.points_drifted);
         self
     }
 }
@@ -137,7 +137,16 @@ pub fn run(
                 for (i, slot) in chunk.iter_mut().enumerate() {
                     let subject = chunk_first + i as u64;
                     let group = population.group_of(subject);
-                    *slot = subject::simulate(&c, seed, subject, group, &mut scratch, &mut acc, &mut Ignore);
+                    *slot = subject::simulate(
+                        &c,
+                        seed,
+                        subject,
+                        group,
+                        &mut scratch,
+                        &mut acc,
+                        &mut Ignore,
+                        true,
+                    );
                 }
                 progress(chunk.len() as u64);
             }
@@ -187,7 +196,7 @@ pub fn replay<O: Observer>(
     let c = Compiled::new(scenario);
     let mut acc = Accum::new(&c, scenario.groups.len());
     let group = population.group_of(subject);
-    subject::simulate(&c, seed, subject, group, &mut Scratch::default(), &mut acc, observer)
+    subject::simulate(&c, seed, subject, group, &mut Scratch::default(), &mut acc, observer, false)
 }
 
 /// Estimated peak memory of a run in bytes on `threads` threads: the
@@ -219,13 +228,45 @@ fn score_span(c: &Compiled, groups: usize) -> u64 {
     let (lo, hi) = initial_window(c);
     let mut spread = hi.abs_diff(lo).saturating_add(1);
     for r in 0..c.n_rules {
-        // the highest per-step rate of the rule in any group and tier
-        let top = (0..groups * c.n_tiers).map(|t| c.rate[t * c.n_rules + r]).fold(0.0, f64::max);
-        let mean = top * f64::from(c.steps);
+        let mean = top_rate(c, groups, r) * f64::from(c.steps);
+        if mean <= 0.0 {
+            continue; // a rule that never fires moves nobody
+        }
         // far above any realistic count: mean + 8 sd + 20
         let events = mean + 8.0 * mean.sqrt() + 20.0;
         let points = c.points[r].unsigned_abs() as f64;
-        spread = spread.saturating_add((points * events).min(u64::MAX as f64 / 4.0) as u64);
+        // a restoration can give back as much as the negative rules took
+        let times = if c.points[r] < 0 && c.restore_after.is_some() { 2.0 } else { 1.0 };
+        spread = spread.saturating_add((times * points * events).min(u64::MAX as f64 / 4.0) as u64);
     }
     clamp.map_or(spread, |w| w.min(spread))
+}
+
+/// The highest per-step rate of rule `r` in any group and tier.
+fn top_rate(c: &Compiled, groups: usize, r: usize) -> f64 {
+    (0..groups * c.n_tiers).map(|t| c.rate[t * c.n_rules + r]).fold(0.0, f64::max)
+}
+
+/// The expected number of events of one subject at worst: the highest total
+/// rate of any group and tier for the whole run.
+pub fn max_events_per_subject(scenario: &Scenario) -> f64 {
+    let c = Compiled::new(scenario);
+    (0..scenario.groups.len() * c.n_tiers).map(|t| c.total(t * c.n_rules)).fold(0.0, f64::max)
+        * f64::from(c.steps)
+}
+
+/// The expected number of events of a run, at worst: every subject at its
+/// group's highest total rate (over tiers) for the whole run. Infinite when
+/// rates multiply beyond `f64`.
+pub fn expected_events(scenario: &Scenario, population: &Population) -> f64 {
+    let c = Compiled::new(scenario);
+    population
+        .sizes
+        .iter()
+        .enumerate()
+        .map(|(g, &size)| {
+            let top = (0..c.n_tiers).map(|k| c.total(c.table(g, k))).fold(0.0, f64::max);
+            size as f64 * top * f64::from(c.steps)
+        })
+        .sum()
 }

@@ -57,6 +57,8 @@ pub(crate) struct Scratch {
 
 /// Deltas for the snapshot histograms, coalesced within one snapshot row.
 struct Recorder {
+    /// Off when replaying one subject: nothing to count, and no histogram to grow.
+    enabled: bool,
     group: usize,
     row: usize,
     from: i64,
@@ -75,7 +77,7 @@ impl Recorder {
 
     #[inline]
     fn flush(&mut self, acc: &mut Accum, current: i64) {
-        if self.row != 0 && current != self.from {
+        if self.enabled && self.row != 0 && current != self.from {
             acc.hist.add(self.row, self.group, self.from, -1);
             acc.hist.add(self.row, self.group, current, 1);
         }
@@ -84,6 +86,11 @@ impl Recorder {
 }
 
 /// Simulate one subject from step 0 to the end and return its final score.
+///
+/// `record` is off for a replay: the snapshot histograms are not touched.
+// the hot loop's inputs are passed one by one; bundling them would cost a
+// struct per subject for no clarity gain
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn simulate<O: Observer>(
     c: &Compiled,
     seed: u64,
@@ -92,6 +99,7 @@ pub(crate) fn simulate<O: Observer>(
     scratch: &mut Scratch,
     acc: &mut Accum,
     obs: &mut O,
+    record: bool,
 ) -> i64 {
     let mut rng = Stream::new(seed, subject, Purpose::Events);
     scratch.counts.clear();
@@ -107,7 +115,7 @@ pub(crate) fn simulate<O: Observer>(
     let mut tier = if c.tier_dependent { c.tier_of(score) } else { 0 };
     let mut table = c.table(group, tier);
     let mut total = c.total(table);
-    let mut rec = Recorder { group, row: 0, from: score };
+    let mut rec = Recorder { enabled: record, group, row: 0, from: score };
 
     let mut t = 0.0f64;
     let mut pending: Option<f64> = None; // time of the next event at the current rates
@@ -157,10 +165,10 @@ pub(crate) fn simulate<O: Observer>(
             let wanted = before.saturating_add(c.points[rule]);
             score = wanted.clamp(c.min, c.max);
             acc.rule_events[rule] += 1;
-            acc.rule_points[rule] += score - before;
-            acc.rule_clamped[rule] += wanted.abs_diff(score);
+            acc.rule_points[rule] = acc.rule_points[rule].saturating_add(score - before);
+            acc.rule_clamped[rule] = acc.rule_clamped[rule].saturating_add(wanted.abs_diff(score));
             if c.points[rule] < 0 {
-                lost += before - score;
+                lost = lost.saturating_add(before - score);
                 last_negative = step;
             }
             let slot = c.cap_slot[rule];
@@ -195,11 +203,11 @@ pub(crate) fn simulate<O: Observer>(
         let step = boundary - 1;
         if let Some(after) = c.restore_after
             && lost > 0
-            && boundary == last_negative + 1 + after
+            && u64::from(boundary) == u64::from(last_negative) + 1 + u64::from(after)
         {
             let before = score;
             score = score.saturating_add(lost).clamp(c.min, c.max);
-            acc.points_restored += score - before;
+            acc.points_restored = acc.points_restored.saturating_add(score - before);
             lost = 0;
             if score != before {
                 rec.change(acc, c.first_row_after(step), before);
@@ -213,8 +221,12 @@ pub(crate) fn simulate<O: Observer>(
             && score != start
         {
             let before = score;
-            score = if score < start { (score + d).min(start) } else { (score - d).max(start) };
-            acc.points_drifted += score - before;
+            score = if score < start {
+                score.saturating_add(d).min(start)
+            } else {
+                score.saturating_sub(d).max(start)
+            };
+            acc.points_drifted = acc.points_drifted.saturating_add(score - before);
             rec.change(acc, c.first_row_after(step), before);
             dirty = true;
             obs.change(step, t, Cause::Drift, before, score);
@@ -231,7 +243,7 @@ pub(crate) fn simulate<O: Observer>(
             }
         }
         dirty = false;
-        if binding > 0 && boundary % c.steps_per_year == 0 {
+        if binding > 0 && boundary.is_multiple_of(c.steps_per_year) {
             count_year = boundary / c.steps_per_year;
             scratch.counts.iter_mut().for_each(|n| *n = 0);
             scratch.blocked.iter_mut().for_each(|b| *b = false);

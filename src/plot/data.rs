@@ -109,6 +109,12 @@ impl RunData {
         let bad = |message: &str| LoadError::Format { path: mpath.clone(), message: message.to_owned() };
         let scenario: Scenario = serde_json::from_value(manifest["resolved_scenario"].clone())
             .map_err(|e| bad(&format!("`resolved_scenario`: {e}")))?;
+        check_scenario(&scenario).map_err(|m| bad(&format!("`resolved_scenario`: {m}")))?;
+        if summary["seed"] != manifest["seed"] || summary["steps"] != manifest["resolved_scenario"]["steps"] {
+            return Err(bad(
+                "`seed` or `steps` differ from `summary.json`: the folder mixes files of different runs",
+            ));
+        }
         let text =
             |v: &serde_json::Value, key: &str| v[key].as_str().map(str::to_owned).ok_or_else(|| bad(key));
         let seed = manifest["seed"].as_u64().ok_or_else(|| bad("`seed` is missing"))?;
@@ -143,6 +149,30 @@ impl RunData {
     pub fn group_histogram<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a HistRow> + 'a {
         self.histogram.iter().filter(move |r| r.group == group)
     }
+}
+
+/// The invariants a validated scenario has, checked again because the
+/// manifest is a file anyone can edit.
+fn check_scenario(s: &Scenario) -> Result<(), String> {
+    use crate::scenario::{MaxThreshold, MinThreshold};
+    let tiers = s.tiers.len();
+    if tiers == 0 || s.tiers.windows(2).any(|w| w[0].min >= w[1].min) {
+        return Err("tiers must be non-empty and sorted by `min`".into());
+    }
+    if s.groups.is_empty() || s.steps == 0 || s.report.bin_width == 0 || s.report.snapshot_every == 0 {
+        return Err("groups, steps, `bin_width` and `snapshot_every` must not be empty or 0".into());
+    }
+    if s.rules.iter().any(|r| r.rate_by_tier.len() != tiers)
+        || s.groups.iter().any(|g| g.rate_multiplier.len() != s.rules.len())
+    {
+        return Err("a rate table does not match the tiers or rules".into());
+    }
+    let perk_bad = s.perks.iter().any(|p| matches!(p.threshold, MinThreshold::Tier(k) if k >= tiers));
+    let res_bad = s.restrictions.iter().any(|r| matches!(r.threshold, MaxThreshold::Tier(k) if k >= tiers));
+    if perk_bad || res_bad {
+        return Err("a perk or restriction names a tier that does not exist".into());
+    }
+    Ok(())
 }
 
 fn read_json(path: &Path) -> Result<serde_json::Value, LoadError> {
@@ -321,6 +351,40 @@ max_score = 95
         assert_eq!(finals.iter().map(|r| r.group.as_str()).collect::<Vec<_>>(), ["all", "a", "b"]);
         let total: u64 = data.group_histogram("all").map(|b| b.count).sum();
         assert_eq!(total, 500);
+    }
+
+    /// An edited manifest whose scenario breaks the invariants is refused, not drawn.
+    #[test]
+    fn an_edited_manifest_is_refused() {
+        let loaded = crate::scenario::parse(TEXT, "rt.toml").unwrap();
+        let sim = crate::simulate(&loaded.scenario, 3, &|_| {});
+        let info = RunInfo {
+            scenario_file: "rt.toml".into(),
+            scenario_sha256: String::new(),
+            seed: 3,
+            overrides: Overrides::default(),
+            command_line: vec![],
+            threads: 1,
+            wall_seconds: 0.0,
+            started_at: std::time::SystemTime::UNIX_EPOCH,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        write_all(dir.path(), &standard_files(&loaded.scenario, &sim.summary, &info)).unwrap();
+        let path = dir.path().join("manifest.json");
+        let original = std::fs::read_to_string(&path).unwrap();
+        assert!(RunData::load(dir.path()).is_ok());
+        let edits: [&dyn Fn(&mut serde_json::Value); 4] = [
+            &|m| m["resolved_scenario"]["tiers"] = serde_json::json!([]),
+            &|m| m["resolved_scenario"]["perks"][0]["threshold"] = serde_json::json!({"tier": 99}),
+            &|m| m["resolved_scenario"]["groups"][0]["rate_multiplier"] = serde_json::json!([1.0]),
+            &|m| m["seed"] = serde_json::json!(4),
+        ];
+        for edit in edits {
+            let mut m: serde_json::Value = serde_json::from_str(&original).unwrap();
+            edit(&mut m);
+            std::fs::write(&path, serde_json::to_string(&m).unwrap()).unwrap();
+            assert!(matches!(RunData::load(dir.path()), Err(LoadError::Format { .. })), "{m}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod charts;
 mod data;
 mod report;
 
-pub use charts::{Lorenz, PlotError, charts, lorenz};
+pub use charts::{CHART_NAMES, Lorenz, PlotError, charts, lorenz};
 pub use data::{HistRow, LoadError, RunData, StepRow};
 pub use report::report_html;
 

@@ -410,7 +410,7 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -465,10 +465,11 @@ fn find_url(text: &str) -> Option<usize> {
         let t = &text[i..];
         let starts_word = text[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
         let scheme = ["https://", "http://"].into_iter().find(|p| t.starts_with(p));
-        if let Some(p) = scheme {
-            if starts_word && t[p.len()..].chars().next().is_some_and(|c| !c.is_whitespace()) {
-                return Some(i);
-            }
+        if let Some(p) = scheme
+            && starts_word
+            && t[p.len()..].chars().next().is_some_and(|c| !c.is_whitespace())
+        {
+            return Some(i);
         }
         from = i + 4;
     }

@@ -84,6 +84,15 @@ impl Checker<'_> {
         }
     }
 
+    /// A finite number at `path` must be at most `max` (non-finite values are
+    /// reported by [`non_negative`](Self::non_negative)).
+    pub fn at_most(&mut self, path: &str, desc: &str, x: f64, max: f64, hint: &str) {
+        if self.spans.contains_key(path) && x.is_finite() && x > max {
+            let msg = format!("{desc} must be at most `{max:e}`, found `{}`", self.src(path));
+            self.error(path, msg, hint.to_owned());
+        }
+    }
+
     /// Report the second of two equal names (`seen` maps a name to its first path).
     /// `rule` says what must be unique, for the hint: `tier names`.
     pub fn unique(

@@ -11,6 +11,11 @@ use super::model::MAX_STEPS;
 use super::spec::*;
 
 const U32: i64 = u32::MAX as i64;
+/// The largest magnitude of a score or point value (2^53): far beyond any
+/// real scale, and small enough that sums over a run cannot overflow.
+const MAX_POINTS: i64 = 1 << 53;
+/// The largest rate (events per subject per year) or multiplier accepted.
+const MAX_RATE: f64 = 1e9;
 
 /// Check every value of `spec`, reporting each problem.
 pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
@@ -63,6 +68,15 @@ fn check_top(c: &mut Checker, spec: &FileSpec) {
         }
         _ => {}
     }
+    let hint = "scores and points are whole numbers of at most 2^53 = 9007199254740992 in size";
+    for key in ["score.start", "score.min", "score.max"] {
+        let x = match key {
+            "score.start" => Some(sc.start),
+            "score.min" => sc.min,
+            _ => sc.max,
+        };
+        c.int_range(key, &format!("`{key}`"), x, -MAX_POINTS, MAX_POINTS, hint);
+    }
     let hint = "`population.size` is the number of simulated subjects";
     c.int_range("population.size", "`population.size`", Some(spec.population.size), 1, i64::MAX, hint);
 }
@@ -82,6 +96,15 @@ fn check_tiers(c: &mut Checker, spec: &FileSpec) {
         if c.at(&min_path).is_none() {
             continue;
         }
+        let hint = "scores are whole numbers of at most 2^53 = 9007199254740992 in size";
+        c.int_range(
+            &min_path,
+            &format!("`min` of tier `{}`", t.name),
+            Some(t.min),
+            -MAX_POINTS,
+            MAX_POINTS,
+            hint,
+        );
         match mins.get(&t.min) {
             Some((first_path, first_name)) => {
                 let this = c.entry("tier", "tier", i, "name", &t.name);
@@ -124,6 +147,8 @@ fn check_groups(c: &mut Checker, spec: &FileSpec) {
             c.error(&share_path, msg, "a share is a fraction of the population, like `0.25`".to_owned());
         }
         let start_path = format!("{p}.start");
+        let hint = "scores are whole numbers of at most 2^53 = 9007199254740992 in size";
+        c.int_range(&start_path, &format!("`start` in {what}"), g.start, -MAX_POINTS, MAX_POINTS, hint);
         if let (Some(start), Some(_)) = (g.start, c.at(&start_path)) {
             let (lo, hi) = (spec.score.min, spec.score.max);
             if lo.is_some_and(|lo| start < lo) || hi.is_some_and(|hi| start > hi) {
@@ -145,6 +170,7 @@ fn check_groups(c: &mut Checker, spec: &FileSpec) {
             }
             let hint = "a multiplier scales the rule's rate for this group: 1 leaves it, 0 switches it off";
             c.non_negative(&mp, &format!("`rate_multiplier.{rule}` in {what}"), m, hint);
+            c.at_most(&mp, &format!("`rate_multiplier.{rule}` in {what}"), m, MAX_RATE, hint);
         }
     }
     let all_read = (0..groups.len()).all(|i| c.at(&format!("population.group[{i}].share")).is_some());
@@ -168,6 +194,16 @@ fn check_rules(c: &mut Checker, spec: &FileSpec) {
         let what = c.entry("rule", "rule", i, "id", &r.id);
         let hint = "`rate` is the expected number of events per subject per year, like `0.5`";
         c.non_negative(&format!("{p}.rate"), &format!("`rate` in {what}"), r.rate, hint);
+        c.at_most(&format!("{p}.rate"), &format!("`rate` in {what}"), r.rate, MAX_RATE, hint);
+        let hint = "points are whole numbers of at most 2^53 = 9007199254740992 in size";
+        c.int_range(
+            &format!("{p}.points"),
+            &format!("`points` in {what}"),
+            Some(r.points),
+            -MAX_POINTS,
+            MAX_POINTS,
+            hint,
+        );
         let hint = "`max_per_year` caps the events per subject per scenario year";
         let desc = format!("`max_per_year` in {what}");
         c.int_range(&format!("{p}.max_per_year"), &desc, r.max_per_year, 0, U32, hint);
@@ -179,6 +215,7 @@ fn check_rules(c: &mut Checker, spec: &FileSpec) {
             }
             let hint = "a multiplier scales the rule's rate in this tier: 1 leaves it, 0 switches it off";
             c.non_negative(&mp, &format!("`rate_by_tier.{tier}` in {what}"), m, hint);
+            c.at_most(&mp, &format!("`rate_by_tier.{tier}` in {what}"), m, MAX_RATE, hint);
         }
     }
 }
@@ -200,6 +237,16 @@ fn check_thresholds(c: &mut Checker, spec: &FileSpec) {
         let tier_read = c.at(&format!("{p}.{tier_key}")).is_some();
         let score_read = c.at(&format!("{p}.{score_key}")).is_some();
         let (or_what, example) = if side == "min" { ("higher", "1000") } else { ("lower", "599") };
+        let score = if noun == "perk" { spec.perk[i].min_score } else { spec.restriction[i].max_score };
+        let hint = "scores are whole numbers of at most 2^53 = 9007199254740992 in size";
+        c.int_range(
+            &format!("{p}.{side}_score"),
+            &format!("`{side}_score` in {what}"),
+            score,
+            -MAX_POINTS,
+            MAX_POINTS,
+            hint,
+        );
         if tier_read && score_read {
             let msg = format!("{what} has both `{tier_key}` and `{score_key}`");
             let hint = format!("keep one: `{tier_key}` (that tier or {or_what}) or `{score_key}` (a score)");
@@ -222,10 +269,17 @@ fn check_thresholds(c: &mut Checker, spec: &FileSpec) {
 
 fn check_options(c: &mut Checker, spec: &FileSpec) {
     if let Some(r) = &spec.recovery {
-        let hint = "`restore_after` is a number of whole steps, 1 or more";
-        c.int_range("recovery.restore_after", "`recovery.restore_after`", r.restore_after, 1, U32, hint);
+        let hint = format!("`restore_after` is a number of whole steps, from 1 to {MAX_STEPS}");
+        c.int_range(
+            "recovery.restore_after",
+            "`recovery.restore_after`",
+            r.restore_after,
+            1,
+            MAX_STEPS.into(),
+            &hint,
+        );
         let hint = "`drift` is how many points per step the score moves back toward `score.start`";
-        c.int_range("recovery.drift", "`recovery.drift`", r.drift, 1, i64::MAX, hint);
+        c.int_range("recovery.drift", "`recovery.drift`", r.drift, 1, MAX_POINTS, hint);
     }
     if let Some(r) = &spec.report {
         let hint = "`bin_width` is the width in points of one histogram bin";

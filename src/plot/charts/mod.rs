@@ -41,6 +41,10 @@ impl<E: std::error::Error + Send + Sync> From<plotters::drawing::DrawingAreaErro
     }
 }
 
+/// The name of every chart pointsim can draw, in drawing order.
+pub const CHART_NAMES: [&str; 5] =
+    ["score_distribution", "score_over_time", "tier_shares", "access_by_group", "inequality"];
+
 /// Draw every standard chart of a run, in a fixed order: `score_distribution`,
 /// `score_over_time`, `tier_shares`, `access_by_group`, `inequality`.
 ///

@@ -256,10 +256,10 @@ pub fn spread(positions: &[i32], gap: i32, lo: i32, hi: i32) -> Vec<i32> {
         placed[k] = placed[k].max(placed[k - 1] + gap);
     }
     // push back from the upper end if the stack overflowed
-    if let Some(last) = placed.last_mut() {
-        if *last > hi {
-            *last = hi.max(lo);
-        }
+    if let Some(last) = placed.last_mut()
+        && *last > hi
+    {
+        *last = hi.max(lo);
     }
     for k in (0..placed.len().saturating_sub(1)).rev() {
         placed[k] = placed[k].min(placed[k + 1] - gap);

@@ -6,6 +6,7 @@
 
 mod check;
 mod new;
+mod overrides;
 mod plot;
 mod progress;
 mod run;

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use anyhow::Context as _;
+use pointsim::MAX_POPULATION;
 use pointsim::output::{self, RunInfo};
 use pointsim::scenario::{self, Diagnostic, Diagnostics, Loaded};
-use pointsim::{MAX_POPULATION, Overrides};
 
 use super::progress::Progress;
 use super::{Failure, term};
@@ -32,15 +32,8 @@ pub struct Args {
     /// Replace results already in the output folder.
     #[arg(long)]
     force: bool,
-    /// Seed for this run, replacing `scenario.seed`.
-    #[arg(long, value_name = "N")]
-    seed: Option<u64>,
-    /// Number of subjects, replacing `population.size` (for quick tries).
-    #[arg(long, value_name = "N")]
-    population: Option<u64>,
-    /// Number of steps, replacing `scenario.steps` (for quick tries).
-    #[arg(long, value_name = "N")]
-    steps: Option<u32>,
+    #[command(flatten)]
+    overrides: super::overrides::OverrideArgs,
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
     #[arg(short, long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
@@ -78,7 +71,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if !args.quiet && !loaded.warnings.items().is_empty() {
         term::eprint(&loaded.warnings.render(term::color()));
     }
-    let overrides = Overrides { seed: args.seed, population: args.population, steps: args.steps };
+    let overrides = args.overrides.overrides();
     let threads = threads(args.jobs);
     let Loaded { mut scenario, source, .. } = loaded;
     pointsim::apply_overrides(&mut scenario, &overrides)

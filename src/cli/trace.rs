@@ -4,7 +4,6 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use pointsim::Overrides;
 use pointsim::population::Population;
 use pointsim::scenario::{self, Loaded};
 
@@ -37,15 +36,8 @@ pub struct Args {
     /// Subject number to trace, from 0 to the population size - 1 (repeat for several).
     #[arg(long = "subject", value_name = "ID", required = true)]
     subjects: Vec<u64>,
-    /// Seed, replacing `scenario.seed`.
-    #[arg(long, value_name = "N")]
-    seed: Option<u64>,
-    /// Number of subjects, replacing `population.size` (it sets the groups' subject ranges).
-    #[arg(long, value_name = "N")]
-    population: Option<u64>,
-    /// Number of steps, replacing `scenario.steps`.
-    #[arg(long, value_name = "N")]
-    steps: Option<u32>,
+    #[command(flatten)]
+    overrides: super::overrides::OverrideArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -66,7 +58,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         term::eprint(&loaded.warnings.render(term::color()));
     }
     let Loaded { mut scenario, .. } = loaded;
-    let overrides = Overrides { seed: args.seed, population: args.population, steps: args.steps };
+    let overrides = args.overrides.overrides();
     pointsim::apply_overrides(&mut scenario, &overrides)
         .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
 

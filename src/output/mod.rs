@@ -19,6 +19,7 @@ mod manifest;
 mod steps_csv;
 mod summary_json;
 mod terminal;
+pub mod text;
 mod write;
 
 #[cfg(test)]

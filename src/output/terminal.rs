@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::text::percent;
 use super::{has_groups, tiers_high_first};
 use crate::scenario::Scenario;
 use crate::stats::{Slice, Summary};
@@ -20,7 +21,7 @@ pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f6
     if has_groups(s) {
         cols.extend(s.groups.iter().map(|g| g.name.as_str()).zip(&last.by_group));
     }
-    let pct = |c: u64, sl: &Slice| if sl.n == 0 { "-".to_string() } else { percent(c, sl.n) };
+    let pct = |c: u64, sl: &Slice| if sl.n == 0 { "-".to_string() } else { percent(sl.share(c)) };
 
     // (label, one cell per column); an empty label with no cells is a blank line
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
@@ -114,34 +115,5 @@ mod tests {
             tier
               all       100.0%
             "#);
-    }
-}
-
-/// A share as a percentage with one decimal; a share that is not zero (or
-/// not everyone) but rounds to 0.0% (100.0%) shows as `<0.1%` (`>99.9%`),
-/// so a rare tier never reads as empty.
-fn percent(count: u64, n: u64) -> String {
-    let p = 100.0 * count as f64 / n as f64;
-    if count > 0 && p < 0.05 {
-        "<0.1%".to_owned()
-    } else if count < n && p >= 99.95 {
-        ">99.9%".to_owned()
-    } else {
-        format!("{p:.1}%")
-    }
-}
-
-#[cfg(test)]
-mod percent_tests {
-    use super::percent;
-
-    #[test]
-    fn rare_shares_do_not_read_as_empty_or_full() {
-        assert_eq!(percent(0, 1000), "0.0%");
-        assert_eq!(percent(4, 100_000), "<0.1%");
-        assert_eq!(percent(5, 10_000), "0.1%"); // 0.05% rounds up
-        assert_eq!(percent(999_999, 1_000_000), ">99.9%");
-        assert_eq!(percent(1000, 1000), "100.0%");
-        assert_eq!(percent(1, 3), "33.3%");
     }
 }

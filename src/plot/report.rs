@@ -10,6 +10,7 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use super::{Chart, RunData, StepRow};
+use crate::output::text::{percent, thousands};
 use crate::scenario::{MaxThreshold, MinThreshold, Provenance, Scenario};
 
 /// The template; its name ends in `.html.j2`, which turns on HTML auto-escaping.
@@ -390,32 +391,6 @@ fn assumptions(s: &Scenario) -> Vec<(String, Vec<String>)> {
         .filter(|(_, v): &(&str, Vec<String>)| !v.is_empty())
         .map(|(k, v)| (k.into(), v))
         .collect()
-}
-
-/// A share as a percentage with one decimal; a share that is not zero (or
-/// not one) never rounds to `0.0%` (or `100.0%`).
-fn percent(share: f64) -> String {
-    let p = 100.0 * share;
-    if p > 0.0 && p < 0.05 {
-        "<0.1%".into()
-    } else if (99.95..100.0).contains(&p) {
-        ">99.9%".into()
-    } else {
-        format!("{p:.1}%")
-    }
-}
-
-/// `100000` → `100,000`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// Split a source into text and `http(s)` URLs (a URL runs to the next

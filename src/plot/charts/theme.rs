@@ -2,6 +2,8 @@
 
 use std::sync::OnceLock;
 
+pub use crate::output::text::thousands;
+
 use plotters::style::text_anchor::Pos;
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, TextStyle, register_font};
 
@@ -144,19 +146,6 @@ pub fn subtitle(data: &RunData) -> String {
     let n = data.scenario.population;
     let noun = if n == 1 { "subject" } else { "subjects" };
     format!("{} · seed {} · {} {noun}", data.scenario.name, data.seed, thousands(n))
-}
-
-/// An integer with `,` between thousands: 100000 → "100,000".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// A signed score, with thousands separators from 10,000 on: 960 → "960",

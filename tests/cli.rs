@@ -595,3 +595,58 @@ fn force_without_plots_removes_earlier_pictures() {
     assert!(!out.join("report.html").exists() && !out.join("plots").exists());
     assert_eq!(read(&out.join("notes.txt")), "mine", "files pointsim did not write are left alone");
 }
+
+/// Disparity and mobility on a case worked out by hand: group `a` starts in
+/// tier `high`, group `b` in `low`, and nothing happens. The perk reaches all
+/// of `a` and none of `b` (ratio 0, flagged); the restriction falls on all
+/// of `b` and none of `a` (the least burdened share 0 over 1: ratio 0,
+/// flagged); everyone ends in the tier they started in.
+#[test]
+fn disparity_and_mobility_match_a_hand_worked_case() {
+    let dir = TempDir::new().unwrap();
+    let f = dir.path().join("d.toml");
+    std::fs::write(
+        &f,
+        r#"
+[scenario]
+name = "disparity"
+steps = 3
+[score]
+start = 100
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 80
+[population]
+size = 10
+[[population.group]]
+name = "a"
+share = 0.7
+[[population.group]]
+name = "b"
+share = 0.3
+start = 50
+[[perk]]
+id = "fast_lane"
+min_tier = "high"
+[[restriction]]
+id = "watch"
+max_tier = "low"
+"#,
+    )
+    .unwrap();
+    let out = dir.path().join("o");
+    pointsim().arg("run").arg(&f).arg("--out").arg(&out).args(["-q", "--no-plots"]).assert().success();
+    let v: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    assert_eq!(
+        v["disparity"]["fast_lane"],
+        serde_json::json!({"ratio": {"a": 1.0, "b": 0.0}, "flagged": ["b"]})
+    );
+    assert_eq!(v["disparity"]["watch"], serde_json::json!({"ratio": {"a": 1.0, "b": 0.0}, "flagged": ["b"]}));
+    assert_eq!(
+        v["mobility"],
+        serde_json::json!({"high": {"high": 7, "low": 0}, "low": {"high": 0, "low": 3}})
+    );
+}

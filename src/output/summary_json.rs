@@ -16,7 +16,9 @@ use crate::stats::{QUANTILES, ScoreStats, Slice, Summary};
 /// `rules.<id>{events,events_per_subject_year,points_applied,points_clamped}`,
 /// `recovery{points_restored,points_drifted}`, `coverage{rules_never_fired,
 /// tiers_never_reached, perks_never_held, restrictions_never_imposed,
-/// points_clamped}` and `assumptions` (every
+/// points_clamped}`, `disparity.<perk or restriction id>{ratio.<group>,
+/// flagged}` (four-fifths ratios), `mobility.<start tier>.<end tier>`
+/// (subject counts) and `assumptions` (every
 /// scenario item marked `assumed = true`, as `tier.<name>`, `group.<name>`,
 /// `rule.<id>`, `perk.<id>` or `restriction.<id>`).
 ///
@@ -76,8 +78,75 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary) -> Vec<u8> {
         recovery: RecoveryDoc { points_restored: sum.points_restored, points_drifted: sum.points_drifted },
         assumptions: assumptions(s),
         coverage: coverage(s, sum),
+        disparity: disparity(s, sum),
+        mobility: mobility(s, sum),
     };
     to_pretty_json(&doc)
+}
+
+/// Four-fifths ratios per perk and restriction: each group's access
+/// relative to the best-off group. For a perk, a group's share over the
+/// highest group share; for a restriction, the lowest group share over the
+/// group's share (1 = as well off as the least burdened). Groups below 0.8
+/// are listed in `flagged`. Empty groups are left out; a perk nobody holds
+/// (or a restriction nobody is under) has every ratio 1.
+fn disparity<'a>(s: &'a Scenario, sum: &Summary) -> Ordered<'a, DisparityDoc<'a>> {
+    let last = sum.final_snapshot();
+    let groups: Vec<(&str, &Slice)> = s
+        .groups
+        .iter()
+        .zip(&last.by_group)
+        .filter(|(_, sl)| sl.n > 0)
+        .map(|(g, sl)| (g.name.as_str(), sl))
+        .collect();
+    let entry = |shares: Vec<f64>, perk: bool| {
+        let (best, worst) = shares.iter().fold((0.0f64, f64::INFINITY), |(b, w), &x| (b.max(x), w.min(x)));
+        let ratios: Vec<f64> = shares
+            .iter()
+            .map(|&x| match (perk, best > 0.0, x > 0.0) {
+                (true, true, _) => x / best,
+                (false, true, true) => worst / x,
+                _ => 1.0,
+            })
+            .collect();
+        let flagged = groups.iter().zip(&ratios).filter(|(_, r)| **r < 0.8).map(|((g, _), _)| *g).collect();
+        DisparityDoc { ratio: Ordered(groups.iter().map(|(g, _)| *g).zip(ratios).collect()), flagged }
+    };
+    let mut out = vec![];
+    for (k, p) in s.perks.iter().enumerate() {
+        out.push((
+            p.id.as_str(),
+            entry(groups.iter().map(|(_, sl)| sl.share(sl.perk_count[k])).collect(), true),
+        ));
+    }
+    for (k, r) in s.restrictions.iter().enumerate() {
+        let shares = groups.iter().map(|(_, sl)| sl.share(sl.restriction_count[k])).collect();
+        out.push((r.id.as_str(), entry(shares, false)));
+    }
+    Ordered(out)
+}
+
+/// Tier mobility: subjects by tier at the start (rows) and at the end
+/// (columns), highest tiers first. Exact, because every subject of a group
+/// starts at the group's start score, hence in the same tier.
+fn mobility<'a>(s: &'a Scenario, sum: &Summary) -> Ordered<'a, Ordered<'a, u64>> {
+    let last = sum.final_snapshot();
+    let mut counts = vec![vec![0u64; s.tiers.len()]; s.tiers.len()];
+    for (g, sl) in s.groups.iter().zip(&last.by_group) {
+        let from = s.tier_of(g.start);
+        for (to, &c) in sl.tier_count.iter().enumerate() {
+            counts[from][to] += c;
+        }
+    }
+    Ordered(
+        tiers_high_first(s)
+            .map(|from| {
+                let row =
+                    tiers_high_first(s).map(|to| (s.tiers[to].name.as_str(), counts[from][to])).collect();
+                (s.tiers[from].name.as_str(), Ordered(row))
+            })
+            .collect(),
+    )
 }
 
 /// Parts of the scenario the run never exercised, and points lost to the clamp.
@@ -156,6 +225,15 @@ struct SummaryDoc<'a> {
     recovery: RecoveryDoc,
     assumptions: Vec<String>,
     coverage: CoverageDoc<'a>,
+    disparity: Ordered<'a, DisparityDoc<'a>>,
+    mobility: Ordered<'a, Ordered<'a, u64>>,
+}
+
+/// One perk's or restriction's four-fifths ratios.
+#[derive(Serialize)]
+struct DisparityDoc<'a> {
+    ratio: Ordered<'a, f64>,
+    flagged: Vec<&'a str>,
 }
 
 /// `coverage`: what the run never exercised.
@@ -426,6 +504,43 @@ mod tests {
                 "perks_never_held": [],
                 "restrictions_never_imposed": [],
                 "points_clamped": 0
+              },
+              "disparity": {
+                "fast_lane": {
+                  "ratio": {
+                    "urban": 0.6666666666666666,
+                    "rural": 1.0
+                  },
+                  "flagged": [
+                    "urban"
+                  ]
+                },
+                "no_travel": {
+                  "ratio": {
+                    "urban": 1.0,
+                    "rural": 0.6666666666666666
+                  },
+                  "flagged": [
+                    "rural"
+                  ]
+                }
+              },
+              "mobility": {
+                "A": {
+                  "A": 0,
+                  "B": 0,
+                  "C": 0
+                },
+                "B": {
+                  "A": 2,
+                  "B": 1,
+                  "C": 2
+                },
+                "C": {
+                  "A": 0,
+                  "B": 0,
+                  "C": 0
+                }
               }
             }
             "#);

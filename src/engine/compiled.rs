@@ -5,8 +5,8 @@ use crate::scenario::Scenario;
 /// Slot marker for a rule without a yearly cap.
 pub(crate) const NO_CAP: u16 = u16::MAX;
 
-/// Rates per step for every (group, tier, rule), with cumulative tables for
-/// choosing which rule fires by inversion.
+/// Rates per step for every (group, tier, rule), with their totals and alias tables for
+/// choosing which rule fires in constant time.
 #[derive(Debug, Clone)]
 pub(crate) struct Compiled {
     pub steps: u32,
@@ -23,8 +23,8 @@ pub(crate) struct Compiled {
     pub points: Vec<i64>,
     /// `[group][tier][rule]` expected events per step.
     pub rate: Vec<f64>,
-    /// `[group][tier][rule]` running sums of `rate` (the last is the total).
-    pub cum: Vec<f64>,
+    /// `[group][tier]` total rate per step (the sum of that row of `rate`).
+    pub totals: Vec<f64>,
     /// `[group][tier][rule]` Walker alias tables: column `i` keeps rule `i`
     /// with probability `alias_prob[i]`, else gives `alias[i]`.
     pub alias_prob: Vec<f64>,
@@ -34,6 +34,8 @@ pub(crate) struct Compiled {
     pub cap: Vec<u32>,
     /// Index of the rule's counter among capped rules, or `NO_CAP`.
     pub cap_slot: Vec<u16>,
+    /// The rule of each capped-rule counter (the inverse of `cap_slot`).
+    pub capped_rule: Vec<usize>,
     pub n_capped: usize,
     pub restore_after: Option<u32>,
     pub drift: Option<i64>,
@@ -47,16 +49,16 @@ impl Compiled {
         let step_years = s.step.years();
         let (n_groups, n_tiers, n_rules) = (s.groups.len(), s.tiers.len(), s.rules.len());
         let mut rate = Vec::with_capacity(n_groups * n_tiers * n_rules);
-        let mut cum = Vec::with_capacity(rate.capacity());
+        let mut totals = Vec::with_capacity(n_groups * n_tiers);
         for g in &s.groups {
             for k in 0..n_tiers {
-                let mut acc = 0.0;
+                let mut total = 0.0;
                 for (r, rule) in s.rules.iter().enumerate() {
                     let x = rule.rate * g.rate_multiplier[r] * rule.rate_by_tier[k] * step_years;
-                    acc += x;
+                    total += x;
                     rate.push(x);
-                    cum.push(acc);
                 }
+                totals.push(total);
             }
         }
         let mut alias_prob = Vec::with_capacity(rate.len());
@@ -94,10 +96,11 @@ impl Compiled {
             tier_dependent,
             points: s.rules.iter().map(|r| r.points).collect(),
             rate,
-            cum,
+            totals,
             alias_prob,
             alias,
             cap: s.rules.iter().map(|r| r.max_per_year.unwrap_or(u32::MAX)).collect(),
+            capped_rule: (0..n_rules).filter(|&r| cap_slot[r] != NO_CAP).collect(),
             cap_slot,
             n_capped,
             restore_after: s.recovery.restore_after,
@@ -107,10 +110,10 @@ impl Compiled {
         }
     }
 
-    /// Total rate per step of table `table` (0 with no rules).
+    /// Total rate per step of a group in a tier.
     #[inline]
-    pub fn total(&self, table: usize) -> f64 {
-        if self.n_rules == 0 { 0.0 } else { self.cum[table + self.n_rules - 1] }
+    pub fn total(&self, group: usize, tier: usize) -> f64 {
+        self.totals[group * self.n_tiers + tier]
     }
 
     /// Choose a rule of table `table` in proportion to its rate, from one uniform `u` in `[0, 1)`.
@@ -127,7 +130,7 @@ impl Compiled {
         self.tier_min.iter().rposition(|&m| score >= m).unwrap_or(0)
     }
 
-    /// Offset of the `(group, tier)` row in `rate` and `cum`.
+    /// Offset of the `(group, tier)` row in `rate` and the alias tables.
     #[inline]
     pub fn table(&self, group: usize, tier: usize) -> usize {
         (group * self.n_tiers + tier) * self.n_rules

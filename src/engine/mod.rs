@@ -251,8 +251,7 @@ fn top_rate(c: &Compiled, groups: usize, r: usize) -> f64 {
 /// rate of any group and tier for the whole run.
 pub fn max_events_per_subject(scenario: &Scenario) -> f64 {
     let c = Compiled::new(scenario);
-    (0..scenario.groups.len() * c.n_tiers).map(|t| c.total(t * c.n_rules)).fold(0.0, f64::max)
-        * f64::from(c.steps)
+    c.totals.iter().copied().fold(0.0, f64::max) * f64::from(c.steps)
 }
 
 /// The expected number of events of a run, at worst: every subject at its
@@ -265,7 +264,7 @@ pub fn expected_events(scenario: &Scenario, population: &Population) -> f64 {
         .iter()
         .enumerate()
         .map(|(g, &size)| {
-            let top = (0..c.n_tiers).map(|k| c.total(c.table(g, k))).fold(0.0, f64::max);
+            let top = (0..c.n_tiers).map(|k| c.total(g, k)).fold(0.0, f64::max);
             size as f64 * top * f64::from(c.steps)
         })
         .sum()

@@ -114,7 +114,7 @@ pub(crate) fn simulate<O: Observer>(
     let mut score = start;
     let mut tier = if c.tier_dependent { c.tier_of(score) } else { 0 };
     let mut table = c.table(group, tier);
-    let mut total = c.total(table);
+    let mut total = c.total(group, tier);
     let mut rec = Recorder { enabled: record, group, row: 0, from: score };
 
     let mut t = 0.0f64;
@@ -252,10 +252,9 @@ pub(crate) fn simulate<O: Observer>(
         }
         if rates_changed {
             table = c.table(group, tier);
-            total = c.total(table);
-            for (slot, &b) in scratch.blocked.iter().enumerate() {
+            total = c.total(group, tier);
+            for (&rule, &b) in c.capped_rule.iter().zip(&scratch.blocked) {
                 if b {
-                    let rule = c.cap_slot.iter().position(|&s| usize::from(s) == slot).unwrap_or(0);
                     total -= c.rate[table + rule];
                 }
             }

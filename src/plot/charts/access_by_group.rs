@@ -137,8 +137,7 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
 
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
-        let body = render::header(root, &self.title, &self.subtitle)?;
-        let (plots, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let (plots, side) = render::frame(root, &self.title, &self.subtitle)?;
         let total: usize = self.panels.iter().map(|p| p.items.len().max(1)).sum();
         let width = plots.dim_in_pixel().0 as f64;
         let mut rest = plots;

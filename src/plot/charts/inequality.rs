@@ -146,8 +146,7 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
 
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
-        let body = render::header(root, &self.title, &self.subtitle)?;
-        let (plots, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let (plots, side) = render::frame(root, &self.title, &self.subtitle)?;
         let lorenz_w = if self.rows.is_empty() { 820 } else { 600 };
         let (left, right) = plots.split_horizontally(lorenz_w);
         self.draw_lorenz(&left)?;

@@ -2,6 +2,8 @@
 //! shares: the title block, a legend column, wrapped labels and hatching.
 
 use plotters::coord::Shift;
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -58,6 +60,36 @@ pub fn header<DB: DrawingBackend>(
     let subtitle = fit(root, subtitle, &theme::text(size::SUBTITLE, MUTED), width);
     root.draw(&Text::new(subtitle, (MARGIN, 72), theme::text(size::SUBTITLE, MUTED)))?;
     Ok(root.margin(HEADER_H, MARGIN as u32 / 2, MARGIN as u32, MARGIN as u32))
+}
+
+/// Width of the legend column at the right of every chart.
+pub const LEGEND_W: u32 = 330;
+
+/// The title block, then the body split into the plot area and the legend
+/// column at its right.
+pub fn frame<DB: DrawingBackend>(
+    root: &Area<DB>,
+    title: &str,
+    subtitle: &str,
+) -> Result<(Area<DB>, Area<DB>), PlotError> {
+    let body = header(root, title, subtitle)?;
+    Ok(body.split_horizontally(body.dim_in_pixel().0.saturating_sub(LEGEND_W)))
+}
+
+/// Axes over `x` × `y` with the standard label areas, leaving `right`
+/// pixels free at the right for labels drawn outside the data.
+pub fn axes<'a, DB: DrawingBackend>(
+    plot: &'a Area<DB>,
+    x: (f64, f64),
+    y: (f64, f64),
+    right: u32,
+) -> Result<ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>, PlotError> {
+    Ok(ChartBuilder::on(plot)
+        .margin_top(12)
+        .margin_right(right)
+        .x_label_area_size(72)
+        .y_label_area_size(110)
+        .build_cartesian_2d(x.0..x.1, y.0..y.1)?)
 }
 
 /// Width in pixels of `s` drawn in `style` (a rough guess if the font cannot measure it).

@@ -124,14 +124,8 @@ fn band_colour(c: RGBColor) -> RGBColor {
 
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
-        let body = render::header(root, &self.title, &self.subtitle)?;
-        let (plot, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_top(12)
-            .margin_right(24)
-            .x_label_area_size(72)
-            .y_label_area_size(110)
-            .build_cartesian_2d(self.x.0..self.x.1, 0.0..self.y_max)?;
+        let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
+        let mut chart = render::axes(&plot, self.x, (0.0, self.y_max), 24)?;
         chart.draw_series(
             self.bands
                 .iter()

@@ -102,8 +102,7 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
 
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
-        let body = render::header(root, &self.title, &self.subtitle)?;
-        let (plot, side) = body.split_horizontally(body.dim_in_pixel().0.saturating_sub(330));
+        let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
         let label_style = theme::bold(size::BODY, MUTED);
         let label_w = self
             .thresholds
@@ -111,12 +110,7 @@ impl Figure for Fig {
             .map(|(_, l)| render::text_width(root, l, &label_style) + 20)
             .fold(LABEL_W, u32::max)
             .min(LABEL_MAX);
-        let mut chart = ChartBuilder::on(&plot)
-            .margin_top(12)
-            .margin_right(label_w)
-            .x_label_area_size(72)
-            .y_label_area_size(110)
-            .build_cartesian_2d(self.x.0..self.x.1, self.y.0..self.y.1)?;
+        let mut chart = render::axes(&plot, self.x, self.y, label_w)?;
         chart
             .configure_mesh()
             .light_line_style(TRANSPARENT)

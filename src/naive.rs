@@ -212,8 +212,9 @@ mod tests {
     use super::*;
     use crate::scenario::StepUnit;
 
-    /// Poisson inversion: mean and variance of 10^5 draws of Poisson(2.5)
-    /// within 5 standard errors (SE of the mean sqrt(2.5/n) = 0.005).
+    /// Poisson inversion: the mean of 10^5 draws of Poisson(2.5) within 5
+    /// standard errors (SE of the mean sqrt(2.5/n) = 0.005); the oracle tests
+    /// check the whole distribution against the engine.
     #[test]
     fn poisson_inversion_has_the_right_mean() {
         let mut rng = Stream::new(1, 2, Purpose::Events);

@@ -20,6 +20,15 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Run a scenario given as text (quietly, without charts) and return its summary.json.
+fn summary_of(text: &str) -> serde_json::Value {
+    let dir = TempDir::new().unwrap();
+    let (f, out) = (dir.path().join("s.toml"), dir.path().join("o"));
+    std::fs::write(&f, text).unwrap();
+    pointsim().arg("run").arg(&f).arg("--out").arg(&out).args(["-q", "--no-plots"]).assert().success();
+    serde_json::from_str(&read(&out.join("summary.json"))).unwrap()
+}
+
 /// Run the teaching toy into `out` with extra arguments, without charts
 /// (drawing them takes seconds in a debug build; the plot tests draw them).
 fn run_toy(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -420,10 +429,7 @@ fn unbounded_huge_points_are_refused_not_allocated() {
 /// counts the points the clamp removed.
 #[test]
 fn coverage_lists_what_the_run_never_exercised() {
-    let dir = TempDir::new().unwrap();
-    let f = dir.path().join("cov.toml");
-    std::fs::write(
-        &f,
+    let v = summary_of(
         r#"
 [scenario]
 name = "coverage"
@@ -461,11 +467,7 @@ min_score = 0
 id = "nobody"
 max_score = 10
 "#,
-    )
-    .unwrap();
-    let out = dir.path().join("o");
-    pointsim().arg("run").arg(&f).arg("--out").arg(&out).args(["-q", "--no-plots"]).assert().success();
-    let v: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    );
     let c = &v["coverage"];
     assert_eq!(c["rules_never_fired"], serde_json::json!(["never"]));
     assert_eq!(c["tiers_never_reached"], serde_json::json!(["unreachable", "low"]));
@@ -606,10 +608,7 @@ fn force_without_plots_removes_earlier_pictures() {
 /// flagged); everyone ends in the tier they started in.
 #[test]
 fn disparity_and_mobility_match_a_hand_worked_case() {
-    let dir = TempDir::new().unwrap();
-    let f = dir.path().join("d.toml");
-    std::fs::write(
-        &f,
+    let v = summary_of(
         r#"
 [scenario]
 name = "disparity"
@@ -638,11 +637,7 @@ min_tier = "high"
 id = "watch"
 max_tier = "low"
 "#,
-    )
-    .unwrap();
-    let out = dir.path().join("o");
-    pointsim().arg("run").arg(&f).arg("--out").arg(&out).args(["-q", "--no-plots"]).assert().success();
-    let v: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    );
     assert_eq!(
         v["disparity"]["fast_lane"],
         serde_json::json!({"ratio": {"a": 1.0, "b": 0.0}, "flagged": ["b"]})

@@ -45,6 +45,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod engine;
 #[doc(hidden)]
 pub mod naive;

@@ -1,0 +1,108 @@
+//! One run reduced to named numbers, the columns of sweep and comparison tables.
+//!
+//! Names are stable and dotted: `score.mean`, `score.p50`, `tier_share.AA`,
+//! `perk_share.<perk>`, `restriction_share.<restriction>`, and the same per
+//! group under `group.<group>.` (`group.urban.score_mean`,
+//! `group.urban.perk_share.<perk>`). Every value describes the final step.
+
+use crate::scenario::Scenario;
+use crate::stats::{QUANTILES, Slice, Summary};
+
+/// One named metric of a run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    /// Dotted name, e.g. `tier_share.AA`.
+    pub name: String,
+    /// Its value; `NaN` when undefined (the score mean of an empty group).
+    pub value: f64,
+}
+
+/// The final-step metrics of a run of `scenario` summarised as `summary`, in a
+/// fixed order: overall score statistics, shares, then each group in scenario order.
+pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
+    let last = summary.final_snapshot();
+    let mut out = Vec::new();
+    let mut push = |name: String, value: f64| out.push(Metric { name, value });
+    let score = last.overall.score.as_ref();
+    push("score.mean".into(), score.map_or(f64::NAN, |s| s.mean));
+    push("score.sd".into(), score.map_or(f64::NAN, |s| s.sd));
+    push("score.min".into(), score.map_or(f64::NAN, |s| s.min as f64));
+    push("score.max".into(), score.map_or(f64::NAN, |s| s.max as f64));
+    for (i, (q, _)) in QUANTILES.iter().enumerate() {
+        push(format!("score.{q}"), score.map_or(f64::NAN, |s| s.quantiles[i] as f64));
+    }
+    shares(scenario, &last.overall, "", &mut push);
+    for (g, slice) in scenario.groups.iter().zip(&last.by_group) {
+        let prefix = format!("group.{}.", g.name);
+        push(format!("{prefix}score_mean"), slice.score.as_ref().map_or(f64::NAN, |s| s.mean));
+        shares(scenario, slice, &prefix, &mut push);
+    }
+    out
+}
+
+/// Tier, perk and restriction shares of one slice, names prefixed by `prefix`.
+fn shares(scenario: &Scenario, slice: &Slice, prefix: &str, push: &mut impl FnMut(String, f64)) {
+    for (t, &n) in scenario.tiers.iter().zip(&slice.tier_count) {
+        push(format!("{prefix}tier_share.{}", t.name), slice.share(n));
+    }
+    for (p, &n) in scenario.perks.iter().zip(&slice.perk_count) {
+        push(format!("{prefix}perk_share.{}", p.id), slice.share(n));
+    }
+    for (r, &n) in scenario.restrictions.iter().zip(&slice.restriction_count) {
+        push(format!("{prefix}restriction_share.{}", r.id), slice.share(n));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"
+[scenario]
+name = "m"
+steps = 10
+[score]
+start = 10
+[[tier]]
+name = "high"
+min = 10
+[[tier]]
+name = "low"
+min = 0
+[population]
+size = 100
+[[population.group]]
+name = "a"
+share = 0.25
+start = 5
+[[population.group]]
+name = "b"
+share = 0.75
+[[perk]]
+id = "p"
+min_tier = "high"
+"#;
+
+    #[test]
+    fn names_and_values_follow_the_summary() {
+        // no rules: every subject keeps its group's start score, so every value is exact
+        let s = crate::scenario::parse(TEXT, "m.toml").unwrap().scenario;
+        let run = crate::simulate(&s, 1, &|_| {});
+        let m = metrics(&s, &run.summary);
+        let get = |name: &str| m.iter().find(|x| x.name == name).unwrap_or_else(|| panic!("{name}")).value;
+        assert_eq!(get("score.mean"), (25.0 * 5.0 + 75.0 * 10.0) / 100.0);
+        assert_eq!(get("score.p10"), 5.0);
+        assert_eq!(get("score.p50"), 10.0);
+        assert_eq!(get("tier_share.high"), 0.75);
+        assert_eq!(get("tier_share.low"), 0.25);
+        assert_eq!(get("perk_share.p"), 0.75);
+        assert_eq!(get("group.a.score_mean"), 5.0);
+        assert_eq!(get("group.a.perk_share.p"), 0.0);
+        assert_eq!(get("group.b.tier_share.high"), 1.0);
+        let names: Vec<&str> = m.iter().map(|x| x.name.as_str()).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "names are unique");
+    }
+}

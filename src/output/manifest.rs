@@ -227,7 +227,8 @@ mod tests {
                     "provenance": {
                       "source": "test fixture",
                       "assumed": false
-                    }
+                    },
+                    "kind": 0
                   },
                   {
                     "name": "rural",
@@ -241,7 +242,8 @@ mod tests {
                     "provenance": {
                       "source": "test fixture",
                       "assumed": true
-                    }
+                    },
+                    "kind": 0
                   },
                   {
                     "name": "migrant",
@@ -255,7 +257,8 @@ mod tests {
                     "provenance": {
                       "source": "test fixture",
                       "assumed": false
-                    }
+                    },
+                    "kind": 0
                   }
                 ],
                 "rules": [
@@ -319,6 +322,20 @@ mod tests {
                     "provenance": {
                       "source": "test fixture",
                       "assumed": true
+                    }
+                  }
+                ],
+                "kinds": [
+                  {
+                    "name": "all",
+                    "label": "all",
+                    "description": "",
+                    "share": 1.0,
+                    "count": null,
+                    "min": null,
+                    "max": null,
+                    "provenance": {
+                      "assumed": false
                     }
                   }
                 ],

@@ -16,6 +16,7 @@
 
 mod histogram_csv;
 mod manifest;
+mod mechanics_json;
 mod steps_csv;
 mod summary_json;
 mod terminal;

@@ -23,6 +23,7 @@ pub fn steps_csv(s: &Scenario, sum: &Summary) -> Vec<u8> {
     header.extend(tiers_high_first(s).map(|k| format!("tier.{}", s.tiers[k].name)));
     header.extend(s.perks.iter().map(|p| format!("perk.{}", p.id)));
     header.extend(s.restrictions.iter().map(|r| format!("restriction.{}", r.id)));
+    header.extend(s.lists.iter().map(|l| format!("list.{}", l.id)));
     w.write_record(&header).expect("writing to memory");
     let per_year = f64::from(s.step.steps_per_year());
     for snap in &sum.snapshots {
@@ -50,6 +51,12 @@ fn row(s: &Scenario, step: u32, year: f64, group: &str, slice: &Slice) -> Vec<St
     r.extend(tiers_high_first(s).map(|k| slice.tier_count[k].to_string()));
     r.extend(slice.perk_count.iter().map(|&c| csv_float(slice.share(c))));
     r.extend(slice.restriction_count.iter().map(|&c| csv_float(slice.share(c))));
+    r.extend(
+        s.lists
+            .iter()
+            .enumerate()
+            .map(|(l, _)| csv_float(slice.share(slice.list_count.get(l).copied().unwrap_or(0)))),
+    );
     r
 }
 

@@ -80,6 +80,7 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary) -> Vec<u8> {
         coverage: coverage(s, sum),
         disparity: disparity(s, sum),
         mobility: mobility(s, sum),
+        mechanics: super::mechanics_json::mechanics(s, sum),
     };
     to_pretty_json(&doc)
 }
@@ -227,6 +228,8 @@ struct SummaryDoc<'a> {
     coverage: CoverageDoc<'a>,
     disparity: Ordered<'a, DisparityDoc<'a>>,
     mobility: Ordered<'a, Ordered<'a, u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mechanics: Option<super::mechanics_json::MechanicsDoc<'a>>,
 }
 
 /// One perk's or restriction's four-fifths ratios.
@@ -270,6 +273,8 @@ struct Shares<'a> {
     tier_count: Ordered<'a, u64>,
     perk_share: Ordered<'a, f64>,
     restriction_share: Ordered<'a, f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    list_share: Option<Ordered<'a, f64>>,
 }
 
 impl<'a> Shares<'a> {
@@ -292,6 +297,15 @@ impl<'a> Shares<'a> {
                     .map(|(r, &c)| (r.id.as_str(), slice.share(c)))
                     .collect(),
             ),
+            list_share: (!s.lists.is_empty()).then(|| {
+                Ordered(
+                    s.lists
+                        .iter()
+                        .zip(&slice.list_count)
+                        .map(|(l, &c)| (l.id.as_str(), slice.share(c)))
+                        .collect(),
+                )
+            }),
         }
     }
 }

@@ -185,6 +185,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
                 who: match p.threshold {
                     MinThreshold::Tier(k) => format!("tier {} or higher", s.tiers[k].name),
                     MinThreshold::Score(x) => format!("score ≥ {x}"),
+                    MinThreshold::Never => "only through a list".to_owned(),
                 },
                 prov: p.provenance.clone(),
             })
@@ -199,6 +200,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
                 who: match r.threshold {
                     MaxThreshold::Tier(k) => format!("tier {} or lower", s.tiers[k].name),
                     MaxThreshold::Score(x) => format!("score ≤ {x}"),
+                    MaxThreshold::Never => "only through a list".to_owned(),
                 },
                 prov: r.provenance.clone(),
             })

@@ -17,6 +17,7 @@
 mod build;
 mod check;
 mod diag;
+mod mechanics;
 mod model;
 mod read;
 mod schema;
@@ -25,8 +26,10 @@ pub mod spec;
 mod suggest;
 mod tables;
 mod validate;
+mod validate_mech;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use mechanics::*;
 pub use model::*;
 pub use schema::json_schema;
 pub use source::{Loaded, ScenarioError, SourceFile, load, parse};

@@ -139,7 +139,8 @@ pub(crate) fn simulate<O: Observer>(
 
     let mut t = 0.0f64;
     let mut wait: Option<f64> = None;
-    let mut dirty = false;
+    // the end of step 0 is always a change point: score-threshold lists take their first look there
+    let mut dirty = true;
 
     let row_of = |b: u32| c.first_row_after(b.saturating_sub(1));
     let mut hist_move = |acc: &mut Accum, step: u32, from: i64, to: i64| {

@@ -296,9 +296,31 @@ pub fn replay<O: Observer>(
     observer: &mut O,
 ) -> i64 {
     let c = Compiled::new(scenario);
-    let mut acc = Accum::new(&c, scenario.groups.len());
     let group = population.group_of(subject);
-    subject::simulate(&c, seed, subject, group, &mut Scratch::default(), &mut acc, observer, false)
+    if !Mech::needed(scenario) {
+        let mut acc = Accum::new(&c, scenario.groups.len());
+        return subject::simulate(
+            &c,
+            seed,
+            subject,
+            group,
+            &mut Scratch::default(),
+            &mut acc,
+            observer,
+            false,
+        );
+    }
+    // the general path; a household member first replays its head, whose listings it may inherit
+    let m = Mech::new(scenario);
+    let mut acc =
+        Accum::with_mech(&c, scenario.groups.len(), MechTotals::new(scenario, c.snapshot_steps.len()));
+    let unit = population.unit_of(subject);
+    let mut head = Vec::new();
+    if unit.start != subject {
+        let g = population.group_of(unit.start);
+        general::simulate(&c, &m, seed, unit.start, g, &[], &mut head, &mut acc, &mut Ignore, false);
+    }
+    general::simulate(&c, &m, seed, subject, group, &head, &mut Vec::new(), &mut acc, observer, false)
 }
 
 /// Estimated peak memory of a run in bytes on `threads` threads: the

@@ -622,7 +622,7 @@ min = 0
 name = "high"
 min = 80
 [population]
-size = 10
+size = 100
 [[population.group]]
 name = "a"
 share = 0.7
@@ -645,6 +645,6 @@ max_tier = "low"
     assert_eq!(v["disparity"]["watch"], serde_json::json!({"ratio": {"a": 1.0, "b": 0.0}, "flagged": ["b"]}));
     assert_eq!(
         v["mobility"],
-        serde_json::json!({"high": {"high": 7, "low": 0}, "low": {"high": 0, "low": 3}})
+        serde_json::json!({"high": {"high": 70, "low": 0}, "low": {"high": 0, "low": 30}})
     );
 }

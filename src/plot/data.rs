@@ -54,6 +54,14 @@ pub struct StepRow {
     pub perk_share: Vec<f64>,
     /// Share under each restriction, indexed like `Scenario::restrictions`.
     pub restriction_share: Vec<f64>,
+    /// Four-fifths ratios (`disparity.<id>`): each perk, then each
+    /// restriction; on the `all` row the lowest of any group. `None` when
+    /// the file has no such column or the field is empty (an empty group).
+    pub disparity: Vec<Option<f64>>,
+    /// Share of subjects in a higher tier than they started in (`None` in older files).
+    pub tier_up: Option<f64>,
+    /// Share of subjects in a lower tier than they started in (`None` in older files).
+    pub tier_down: Option<f64>,
 }
 
 /// One bin of `histogram.csv`.
@@ -255,6 +263,15 @@ fn read_steps(path: &Path, s: &Scenario) -> Result<(Vec<StepRow>, Vec<String>), 
         .map(|r| col(&format!("restriction.{}", r.id)))
         .collect::<Result<Vec<_>, _>>()?;
     let c_hidden = col("suppressed").ok();
+    let c_disp: Vec<Option<usize>> = s
+        .perks
+        .iter()
+        .map(|p| &p.id)
+        .chain(s.restrictions.iter().map(|r| &r.id))
+        .map(|id| col(&format!("disparity.{id}")).ok())
+        .collect();
+    let (c_up, c_down) = (col("tier_up").ok(), col("tier_down").ok());
+    let optional = |rec: &csv::StringRecord, c: Option<usize>| c.map_or(Ok(None), |i| parse(rec, i, path));
     let (mut rows, mut suppressed) = (vec![], vec![]);
     for rec in rdr.records() {
         let rec = rec.map_err(err)?;
@@ -278,6 +295,9 @@ fn read_steps(path: &Path, s: &Scenario) -> Result<(Vec<StepRow>, Vec<String>), 
             tier_count: c_tier.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
             perk_share: c_perk.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
             restriction_share: c_res.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
+            disparity: c_disp.iter().map(|&c| optional(&rec, c)).collect::<Result<_, _>>()?,
+            tier_up: optional(&rec, c_up)?,
+            tier_down: optional(&rec, c_down)?,
         });
     }
     Ok((rows, suppressed))

@@ -858,3 +858,25 @@ max_tier = "low"
     assert_eq!(v["disparity"]["fast_lane"]["ratio"], serde_json::json!({"a": 1.0, "b": 1.0}));
     assert_eq!(v["mobility"]["low"], serde_json::json!({"high": 30, "low": 0}));
 }
+
+/// The README's small-cell suppression example is the real output of that command.
+#[test]
+fn readme_suppression_example_is_current() {
+    let readme = read(&repo("README.md"));
+    let cmd = "$ pointsim run scenarios/rongcheng.toml --population 100 --steps 12\n...\n";
+    let start = readme.find(cmd).expect("example in README") + cmd.len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = TempDir::new().unwrap();
+    let done = pointsim()
+        .args(["run", "scenarios/rongcheng.toml", "--population", "100", "--steps", "12", "--no-plots"])
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .current_dir(repo("."))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    assert!(block.lines().count() >= 2);
+    for line in block.lines() {
+        assert!(stdout.lines().any(|l| l == line), "README line not in the output: {line:?}\n{stdout}");
+    }
+}

@@ -123,11 +123,6 @@ impl Suppression {
         Suppression { min_cell, groups, mobility_rows }
     }
 
-    /// No suppression at all (as `--min-cell 0`).
-    pub fn off(s: &Scenario, sum: &Summary) -> Self {
-        Suppression::new(s, sum, 0)
-    }
-
     /// Whether group `g` is hidden.
     pub fn group(&self, g: usize) -> bool {
         self.groups.get(g).is_some_and(Option::is_some)

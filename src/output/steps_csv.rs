@@ -28,7 +28,9 @@ use crate::stats::{QUANTILES, Slice, Snapshot, Summary};
 /// A group hidden by small-cell suppression (threshold `min_cell`, 0 for
 /// none; see [`super::suppress`]) keeps its rows, with `suppressed` `true`
 /// and every other field after `group` empty; it takes no part in the
-/// disparity ratios of the other groups.
+/// disparity ratios of the other groups. When hidden groups start in
+/// different tiers, `tier_up` and `tier_down` of the `all` row are empty
+/// too (see [`Suppression::overall_moves`]).
 pub fn steps_csv(s: &Scenario, sum: &Summary, min_cell: u32) -> Vec<u8> {
     let sup = Suppression::new(s, sum, min_cell);
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -59,7 +61,11 @@ pub fn steps_csv(s: &Scenario, sum: &Summary, min_cell: u32) -> Vec<u8> {
         r.extend(figures(s, all));
         r.push("false".into());
         r.extend(ratios.iter().map(|per_group| worst(per_group).map_or(String::new(), csv_float)));
-        r.extend([csv_float(all.share(up)), csv_float(all.share(down))]);
+        if sup.overall_moves() {
+            r.extend([String::new(), String::new()]);
+        } else {
+            r.extend([csv_float(all.share(up)), csv_float(all.share(down))]);
+        }
         w.write_record(&r).expect("writing to memory");
         if !has_groups(s) {
             continue;
@@ -206,5 +212,23 @@ mod tests {
             2,0.16666666666666666,rural,,,,,,,,,,,,,,,,,,,,true,,,,
             2,0.16666666666666666,migrant,0,,,,,,,,,,,,,,0,0,0,0.0,0.0,false,,,0.0,0.0
             "#);
+    }
+
+    /// Hidden groups starting in different tiers: the overall moves up and
+    /// down would tell them apart, so the `all` row leaves them empty.
+    #[test]
+    fn overall_moves_are_hidden_when_hidden_groups_start_apart() {
+        let field = |s: &Scenario, min_cell: u32, col: &str| -> Vec<String> {
+            let bytes = steps_csv(s, &fixture::summary(), min_cell);
+            let mut r = csv::Reader::from_reader(bytes.as_slice());
+            let i = r.headers().unwrap().iter().position(|h| h == col).unwrap();
+            r.records().map(|x| x.unwrap()).filter(|x| &x[2] == "all").map(|x| x[i].to_owned()).collect()
+        };
+        let mut s = fixture::scenario();
+        assert_eq!(field(&s, 3, "tier_up"), ["0.0", "0.2", "0.4"], "same start tier: published");
+        s.groups[1].start = 120;
+        assert_eq!(field(&s, 3, "tier_up"), ["", "", ""]);
+        assert_eq!(field(&s, 3, "tier_down"), ["", "", ""]);
+        assert_eq!(field(&s, 0, "tier_down"), ["0.4", "0.4", "0.4"]);
     }
 }

@@ -102,7 +102,8 @@ pub struct Suppression {
     /// A row sums the groups that start in that tier. A row holding a hidden
     /// group is hidden, unless it holds every hidden group: then it only
     /// repeats what the published total already gives away (the hidden
-    /// groups combined); otherwise it would single out some of them.
+    /// groups combined); otherwise it would single out some of them. See
+    /// also [`overall_moves`](Self::overall_moves).
     pub mobility_rows: Vec<bool>,
 }
 
@@ -121,6 +122,17 @@ impl Suppression {
             .map(|t| hidden_rows.contains(&t) && hidden_rows.iter().any(|&u| u != t))
             .collect();
         Suppression { min_cell, groups, mobility_rows }
+    }
+
+    /// Whether the overall shares that moved up and down a tier are hidden.
+    ///
+    /// They are when hidden groups start in different tiers (some mobility
+    /// rows are hidden): the overall moves minus the published groups' give
+    /// the hidden groups' moves combined, and with different start tiers
+    /// that splits them apart (a group starting in the top tier cannot move
+    /// up, so the combined moves up are another group's alone).
+    pub fn overall_moves(&self) -> bool {
+        self.mobility_rows.iter().any(|&r| r)
     }
 
     /// Whether group `g` is hidden.

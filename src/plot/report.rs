@@ -117,8 +117,9 @@ struct RatioCell {
 struct MobilityTable {
     tiers: Vec<String>,
     rows: Vec<MobilityRow>,
-    up: String,
-    down: String,
+    /// Shares of everyone above and below their start tier (`None`: suppressed or not recorded).
+    up: Option<String>,
+    down: Option<String>,
 }
 
 /// Where the subjects who started in one tier ended up.
@@ -522,8 +523,8 @@ fn mobility_table(data: &RunData) -> Option<MobilityTable> {
     Some(MobilityTable {
         tiers: tiers.iter().map(|t| (*t).to_owned()).collect(),
         rows,
-        up: all.tier_up.map_or("-".into(), percent),
-        down: all.tier_down.map_or("-".into(), percent),
+        up: all.tier_up.map(percent),
+        down: all.tier_down.map(percent),
     })
 }
 

@@ -25,7 +25,11 @@
 //!
 //! Not protected: the total itself (published whatever its size), order
 //! statistics of the total (its minimum or maximum may belong to a hidden
-//! cell), and anything outside pointsim's outputs. A synthetic group's size
+//! cell), overall figures that the scenario ties to one group (the events
+//! of a rule only that group can trigger), and anything outside pointsim's
+//! outputs. Where the outputs themselves split the total by something tied
+//! to groups, the split is hidden as well: see
+//! [`Suppression::mobility_rows`] and [`Suppression::overall_moves`]. A synthetic group's size
 //! also follows from its `share` in the scenario; it is hidden all the same,
 //! so that the rule does not depend on where sizes come from.
 

@@ -16,6 +16,7 @@ fn run(text: &str) -> (tempfile::TempDir, RunData) {
         scenario_sha256: loaded.source.sha256.clone(),
         seed: 5,
         overrides: Overrides::default(),
+        min_cell: 0,
         command_line: vec!["pointsim".into()],
         threads: 1,
         wall_seconds: 0.0,

@@ -37,6 +37,11 @@ pub struct Args {
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
     #[arg(short, long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
+    /// Small-cell suppression: hide every figure of a group with fewer than K
+    /// subjects, and of any group that would let it be recovered from the
+    /// totals (0 publishes everything).
+    #[arg(long, value_name = "K", default_value_t = output::DEFAULT_MIN_CELL)]
+    min_cell: u32,
     /// Skip the charts and report.html (only the data files; faster for batches).
     #[arg(long)]
     no_plots: bool,
@@ -140,6 +145,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         scenario_sha256: source.sha256.clone(),
         seed: scenario.seed,
         overrides,
+        min_cell: args.min_cell,
         command_line: std::env::args().collect(),
         threads,
         wall_seconds,
@@ -156,8 +162,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if !args.quiet {
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();
-        write!(stdout, "{}", output::terminal_summary(&scenario, scenario.seed, &sim.summary, wall_seconds))
-            .context("cannot write to stdout")?;
+        write!(
+            stdout,
+            "{}",
+            output::terminal_summary(&scenario, scenario.seed, &sim.summary, wall_seconds, args.min_cell)
+        )
+        .context("cannot write to stdout")?;
         writeln!(stdout, "results: {}/", out.display()).context("cannot write to stdout")?;
         if let Some(report) = report {
             writeln!(stdout, "report:  {}", report.display()).context("cannot write to stdout")?;

@@ -22,6 +22,9 @@ pub struct RunInfo {
     pub seed: u64,
     /// Command-line values that replaced the file's.
     pub overrides: Overrides,
+    /// Small-cell suppression threshold (`--min-cell`; 0 for none): changes
+    /// what the outputs publish, not the simulation.
+    pub min_cell: u32,
     /// The exact argv, program name first.
     pub command_line: Vec<String>,
     /// Worker threads used (does not change any result).
@@ -35,7 +38,8 @@ pub struct RunInfo {
 /// The run manifest as pretty-printed JSON (with a trailing newline).
 ///
 /// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`, `seed`,
-/// `overrides{seed,population,steps}`, `resolved_scenario` (the validated
+/// `overrides{seed,population,steps}`, `options{min_cell}` (output options
+/// that change what is published, not the simulation), `resolved_scenario` (the validated
 /// scenario `s` after overrides, serialised in full), `command{argv,reproduce}`
 /// and `run{started_at,wall_seconds,threads}`.
 ///
@@ -56,6 +60,7 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
         scenario_sha256: &info.scenario_sha256,
         seed: info.seed,
         overrides: &info.overrides,
+        options: OptionsDoc { min_cell: info.min_cell },
         resolved_scenario: s,
         command: CommandDoc { argv: &info.command_line, reproduce: reproduce_command(info) },
         run: RunDoc {
@@ -68,8 +73,9 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
 }
 
 /// A shell command that reruns the same simulation:
-/// `pointsim run FILE --seed N [--population N] [--steps N]`, with the file
-/// name quoted for a POSIX shell when it needs it.
+/// `pointsim run FILE --seed N [--population N] [--steps N] [--min-cell K]`
+/// (`--min-cell` only when it is not the default), with the file name
+/// quoted for a POSIX shell when it needs it.
 pub fn reproduce_command(info: &RunInfo) -> String {
     let mut cmd = format!("pointsim run {} --seed {}", shell_quote(&info.scenario_file), info.seed);
     if let Some(p) = info.overrides.population {
@@ -77,6 +83,9 @@ pub fn reproduce_command(info: &RunInfo) -> String {
     }
     if let Some(n) = info.overrides.steps {
         cmd.push_str(&format!(" --steps {n}"));
+    }
+    if info.min_cell != super::DEFAULT_MIN_CELL {
+        cmd.push_str(&format!(" --min-cell {}", info.min_cell));
     }
     cmd
 }
@@ -108,9 +117,16 @@ struct ManifestDoc<'a> {
     scenario_sha256: &'a str,
     seed: u64,
     overrides: &'a Overrides,
+    options: OptionsDoc,
     resolved_scenario: &'a Scenario,
     command: CommandDoc<'a>,
     run: RunDoc,
+}
+
+/// Output options: they change what is published, not the simulation.
+#[derive(Serialize)]
+struct OptionsDoc {
+    min_cell: u32,
 }
 
 #[derive(Serialize)]
@@ -141,6 +157,7 @@ mod tests {
             scenario_sha256: "ab".repeat(32),
             seed: 42,
             overrides: Overrides { seed: Some(42), population: None, steps: Some(2) },
+            min_cell: 10,
             command_line: ["pointsim", "run", "scenarios/tiny town.toml", "--seed", "42", "--steps", "2"]
                 .map(String::from)
                 .to_vec(),
@@ -168,6 +185,9 @@ mod tests {
                 "seed": 42,
                 "population": null,
                 "steps": 2
+              },
+              "options": {
+                "min_cell": 10
               },
               "resolved_scenario": {
                 "schema_version": 1,
@@ -398,5 +418,7 @@ mod tests {
         );
         i.scenario_file = "it's here.toml".into();
         assert_eq!(reproduce_command(&i), r"pointsim run 'it'\''s here.toml' --seed 42 --population 1000");
+        i.min_cell = 0;
+        assert!(reproduce_command(&i).ends_with(" --population 1000 --min-cell 0"));
     }
 }

@@ -111,3 +111,24 @@ fn real_groups(s: &Scenario) -> Vec<&str> {
         s.groups.iter().map(|g| g.name.as_str()).collect()
     }
 }
+
+/// A caption's closing words when small-cell suppression hid groups
+/// (`""` otherwise): `"; groups a and b are suppressed (…)"`.
+fn suppressed_note(data: &RunData) -> String {
+    let names = &data.suppressed;
+    if names.is_empty() {
+        return String::new();
+    }
+    let list = match names.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => unreachable!(),
+    };
+    let k = data.min_cell.map_or(String::new(), |k| format!(" {k}"));
+    format!(
+        "; {} {list} {} not shown: small-cell suppression hides groups with fewer than{k} subjects \
+         and those that would let them be recovered from the totals",
+        if names.len() == 1 { "group" } else { "groups" },
+        if names.len() == 1 { "is" } else { "are" }
+    )
+}

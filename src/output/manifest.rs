@@ -8,7 +8,7 @@ use serde::Serialize;
 pub use crate::Overrides;
 
 use super::to_pretty_json;
-use crate::scenario::Scenario;
+use crate::scenario::{ChainFile, Scenario};
 use crate::stats::Summary;
 
 /// Facts about one invocation that the results alone do not carry.
@@ -18,6 +18,9 @@ pub struct RunInfo {
     pub scenario_file: String,
     /// SHA-256 of the scenario file's bytes, lowercase hex.
     pub scenario_sha256: String,
+    /// Every file the scenario was read from: the file itself, then, for an
+    /// overlay, the file it `extends`, and so on (`SourceFile::chain`).
+    pub scenario_chain: Vec<ChainFile>,
     /// The seed the run used (after `--seed`).
     pub seed: u64,
     /// Command-line values that replaced the file's.
@@ -34,7 +37,9 @@ pub struct RunInfo {
 
 /// The run manifest as pretty-printed JSON (with a trailing newline).
 ///
-/// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`, `seed`,
+/// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`,
+/// `scenario_chain[{file, sha256}]` (the scenario file, then the files it
+/// extends, one item when it is not an overlay), `seed`,
 /// `overrides{seed,population,steps}`, `resolved_scenario` (the validated
 /// scenario `s` after overrides, serialised in full), `command{argv,reproduce}`
 /// and `run{started_at,wall_seconds,threads}`.
@@ -54,6 +59,7 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
         pointsim_version: env!("CARGO_PKG_VERSION"),
         scenario_file: &info.scenario_file,
         scenario_sha256: &info.scenario_sha256,
+        scenario_chain: &info.scenario_chain,
         seed: info.seed,
         overrides: &info.overrides,
         resolved_scenario: s,
@@ -106,6 +112,7 @@ struct ManifestDoc<'a> {
     pointsim_version: &'static str,
     scenario_file: &'a str,
     scenario_sha256: &'a str,
+    scenario_chain: &'a [ChainFile],
     seed: u64,
     overrides: &'a Overrides,
     resolved_scenario: &'a Scenario,
@@ -139,6 +146,10 @@ mod tests {
         RunInfo {
             scenario_file: "scenarios/tiny town.toml".into(),
             scenario_sha256: "ab".repeat(32),
+            scenario_chain: vec![
+                ChainFile { file: "scenarios/tiny town.toml".into(), sha256: "ab".repeat(32) },
+                ChainFile { file: "scenarios/base.toml".into(), sha256: "cd".repeat(32) },
+            ],
             seed: 42,
             overrides: Overrides { seed: Some(42), population: None, steps: Some(2) },
             command_line: ["pointsim", "run", "scenarios/tiny town.toml", "--seed", "42", "--steps", "2"]
@@ -163,6 +174,16 @@ mod tests {
               "pointsim_version": "[version]",
               "scenario_file": "scenarios/tiny town.toml",
               "scenario_sha256": "abababababababababababababababababababababababababababababababab",
+              "scenario_chain": [
+                {
+                  "file": "scenarios/tiny town.toml",
+                  "sha256": "abababababababababababababababababababababababababababababababab"
+                },
+                {
+                  "file": "scenarios/base.toml",
+                  "sha256": "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+                }
+              ],
               "seed": 42,
               "overrides": {
                 "seed": 42,

@@ -327,6 +327,7 @@ max_score = 95
         let info = RunInfo {
             scenario_file: "rt.toml".into(),
             scenario_sha256: loaded.source.sha256.clone(),
+            scenario_chain: vec![],
             seed: 3,
             overrides: Overrides::default(),
             command_line: vec!["pointsim".into()],
@@ -361,6 +362,7 @@ max_score = 95
         let info = RunInfo {
             scenario_file: "rt.toml".into(),
             scenario_sha256: String::new(),
+            scenario_chain: vec![],
             seed: 3,
             overrides: Overrides::default(),
             command_line: vec![],

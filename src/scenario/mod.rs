@@ -18,6 +18,7 @@ mod build;
 mod check;
 mod diag;
 mod model;
+mod overlay;
 mod read;
 mod schema;
 mod source;
@@ -28,5 +29,6 @@ mod validate;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use model::*;
+pub use overlay::MAX_DEPTH as MAX_EXTENDS_DEPTH;
 pub use schema::json_schema;
-pub use source::{Loaded, ScenarioError, SourceFile, load, parse};
+pub use source::{ChainFile, Loaded, ScenarioError, SourceFile, load, parse};

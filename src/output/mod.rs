@@ -7,6 +7,7 @@
 //! | `steps.csv` | [`steps_csv`] |
 //! | `histogram.csv` | [`histogram_csv`] |
 //! | `manifest.json` | [`manifest_json`] |
+//! | `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv` (`pointsim compare`) | [`compare_json`], [`compare_csv`], [`transitions_csv`], [`access_changes_csv`] |
 //! | (stdout) | [`terminal_summary`] |
 //!
 //! Exporters only read the [`Scenario`] and the [`Summary`]; they never touch
@@ -14,6 +15,7 @@
 //! a batch merge, a web page). Every byte they return is a pure function of
 //! their arguments. See `output/README.md` for the columns of every file.
 
+mod compare;
 mod histogram_csv;
 mod manifest;
 mod steps_csv;
@@ -25,7 +27,9 @@ mod write;
 #[cfg(test)]
 mod fixture;
 
+pub use compare::{CompareInfo, access_changes_csv, compare_csv, compare_json, transitions_csv};
 pub use histogram_csv::histogram_csv;
+pub(crate) use manifest::shell_quote;
 pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command};
 pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;

@@ -127,6 +127,51 @@ fn depth_beyond_the_limit_is_an_error() {
     assert!(text.contains(&format!("goes more than {max} files deep")), "{text}");
 }
 
+fn pointsim() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::cargo_bin("pointsim").unwrap();
+    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK");
+    cmd
+}
+
+#[test]
+fn check_run_and_trace_accept_overlays() {
+    pointsim()
+        .args(["check", "tests/data/overlays/chain.toml"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("ok: tests/data/overlays/chain.toml (3 rules"));
+    pointsim()
+        .args(["trace", "tests/data/overlays/remove.toml", "--subject", "3"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("Overlay base"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    pointsim()
+        .args(["run", "tests/data/overlays/chain.toml", "-q", "--no-plots", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let chain = manifest["scenario_chain"].as_array().unwrap();
+    let files: Vec<&str> = chain.iter().map(|f| f["file"].as_str().unwrap()).collect();
+    assert_eq!(
+        files,
+        ["tests/data/overlays/chain.toml", "tests/data/overlays/patch.toml", "tests/data/overlays/base.toml"]
+    );
+    assert_eq!(chain[0]["sha256"], manifest["scenario_sha256"]);
+    // the resolved scenario is the merged one
+    assert_eq!(manifest["resolved_scenario"]["steps"], 24);
+    assert_eq!(manifest["resolved_scenario"]["name"], "Overlay patch");
+    // an error in an overlay is bad input, shown in the overlay
+    pointsim()
+        .args(["check", "tests/data/overlays/error_in_overlay.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--> tests/data/overlays/error_in_overlay.toml:6:8"));
+}
+
 macro_rules! bad {
     ($($case:ident),* $(,)?) => {
         $(

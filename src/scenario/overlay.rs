@@ -27,6 +27,7 @@ use toml::Spanned;
 use toml::de::{DeString, DeTable, DeValue};
 
 use super::diag::{Diagnostic, Diagnostics};
+use super::read::kind;
 use super::suggest;
 
 /// The most `extends` links followed from the given file.
@@ -118,11 +119,11 @@ pub(crate) fn read_chain(name: &str, text: String) -> Result<Chain, Diagnostics>
             Err(ds)
         };
         let DeValue::String(target) = ext.get_ref() else {
-            let d = Diagnostic::error(format!(
-                "expected a string for `extends`, found {}",
-                ext.get_ref().type_str()
-            ))
-            .with_hint("write the path of the base scenario in quotes, like `extends = \"base.toml\"`");
+            let d =
+                Diagnostic::error(format!("expected a string for `extends`, found {}", kind(ext.get_ref())))
+                    .with_hint(
+                        "write the path of the base scenario in quotes, like `extends = \"base.toml\"`",
+                    );
             return fail(files, d);
         };
         if files.len() > MAX_DEPTH {
@@ -177,7 +178,7 @@ fn normalize(path: &Path) -> PathBuf {
             other => out.push(other),
         }
     }
-    out.iter().collect()
+    if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
 }
 
 /// The text of the base file at `path` (named `shown`), or why it cannot be read.
@@ -389,14 +390,11 @@ fn merge_entries<'c>(
                 DeValue::Boolean(false) => {}
                 other => {
                     diags.push(
-                        Diagnostic::error(format!(
-                            "expected `true` for `remove`, found {}",
-                            other.type_str()
-                        ))
-                        .with_span(rv.span())
-                        .with_hint(format!(
-                            "write `remove = true` (and only `{ident}`) to remove {noun} `{id}`"
-                        )),
+                        Diagnostic::error(format!("expected `true` for `remove`, found {}", kind(other)))
+                            .with_span(rv.span())
+                            .with_hint(format!(
+                                "write `remove = true` (and only `{ident}`) to remove {noun} `{id}`"
+                            )),
                     );
                     continue;
                 }

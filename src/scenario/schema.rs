@@ -169,20 +169,34 @@ mod tests {
     use super::super::tables;
     use super::*;
 
-    /// Where each table's strict requirements sit in the root's `else` branch.
-    const STRICT_AT: &[(&str, &[&str])] = &[
-        ("FileSpec", &[]),
-        ("ScenarioSpec", &["scenario"]),
-        ("ScoreSpec", &["score"]),
-        ("TierSpec", &["tier", "[]"]),
-        ("PopulationSpec", &["population"]),
-        ("GroupSpec", &["population", "group", "[]"]),
-        ("RuleSpec", &["rule", "[]"]),
-        ("PerkSpec", &["perk", "[]"]),
-        ("RestrictionSpec", &["restriction", "[]"]),
-        ("RecoverySpec", &["recovery"]),
-        ("ReportSpec", &["report"]),
-    ];
+    /// The steps (property names, `[]` for array items) from the root to where
+    /// definition `name` is used, following definitions through `$ref`.
+    fn path_to(v: &Value, defs: &Value, name: &str, depth: usize) -> Option<Vec<String>> {
+        let target = format!("#/definitions/{name}");
+        let v = if depth > 0 { resolve(v, defs) } else { v };
+        for (key, p) in v.get("properties").and_then(Value::as_object)? {
+            let refers = |x: &Value| {
+                x.get("$ref").is_some_and(|r| *r == target)
+                    || x.get("allOf")
+                        .and_then(|a| a.get(0))
+                        .and_then(|a| a.get("$ref"))
+                        .is_some_and(|r| *r == target)
+            };
+            let (here, step): (&Value, Vec<String>) = match p.get("items") {
+                Some(items) => (items, vec![key.clone(), "[]".to_owned()]),
+                None => (p, vec![key.clone()]),
+            };
+            if refers(here) {
+                return Some(step);
+            }
+            if depth < 4
+                && let Some(rest) = path_to(here, defs, name, depth + 1)
+            {
+                return Some(step.into_iter().chain(rest).collect());
+            }
+        }
+        None
+    }
 
     /// The keys the reader accepts for each table are exactly the schema's
     /// properties (besides `extends` and `remove`, which the overlay stage
@@ -202,10 +216,15 @@ mod tests {
             let reader: BTreeSet<&str> = keys.iter().map(|k| k.name).collect();
             assert_eq!(reader, props, "reader keys and schema properties differ for {name}");
             assert!(def.get("required").is_none(), "{name}: required keys only in the `else` branch");
-            let path = STRICT_AT.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("{name}")).1;
+            let path = if *name == "FileSpec" {
+                vec![]
+            } else {
+                path_to(&schema, &schema["definitions"], name, 0)
+                    .unwrap_or_else(|| panic!("{name} is not used"))
+            };
             let mut strict = &schema["else"];
-            for step in path {
-                strict = if *step == "[]" { &strict["items"] } else { &strict["properties"][step] };
+            for step in &path {
+                strict = if step == "[]" { &strict["items"] } else { &strict["properties"][step.as_str()] };
             }
             let required: BTreeSet<&str> = strict["required"]
                 .as_array()

@@ -14,6 +14,7 @@ fn run(text: &str) -> (tempfile::TempDir, RunData) {
     let info = RunInfo {
         scenario_file: "t.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
+        scenario_chain: vec![],
         seed: 5,
         overrides: Overrides::default(),
         min_cell: 0,

@@ -303,7 +303,7 @@ fn new_writes_a_starter_that_checks_and_runs() {
 
 #[test]
 fn help_shows_examples() {
-    for cmd in ["run", "check", "schema", "new", "plot"] {
+    for cmd in ["run", "check", "schema", "new", "plot", "compare"] {
         pointsim().args([cmd, "--help"]).assert().success().stdout(predicate::str::contains("Example"));
     }
 }
@@ -330,7 +330,11 @@ fn examples_run() {
     let examples = exe.parent().unwrap().parent().unwrap().join("examples");
     let mut ran = 0;
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap() {
-        let name = entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue; // examples/overlays/ holds scenario files, not programs
+        }
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let bin = examples.join(&name);
         if !bin.is_file() {
             // `cargo test` builds examples; a filtered run (`--test cli`) may not have

@@ -75,6 +75,7 @@ fn run(text: &str, seed: u64, started: u64) -> RunData {
     let info = RunInfo {
         scenario_file: "scenarios/hostile <x>.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
+        scenario_chain: vec![],
         seed,
         overrides: Overrides::default(),
         min_cell: 0,

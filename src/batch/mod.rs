@@ -3,5 +3,7 @@
 //! Sweeps and comparisons both reduce a run to named numbers ([`metrics`]) and
 //! summarise replicates with a mean and a confidence interval ([`interval`]).
 
+pub mod compare;
 pub mod interval;
 pub mod metrics;
+pub mod seeds;

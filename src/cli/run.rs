@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context as _;
 use pointsim::MAX_POPULATION;
 use pointsim::output::{self, RunInfo};
-use pointsim::scenario::{self, Diagnostic, Diagnostics, Loaded};
+use pointsim::scenario::{self, Diagnostic, Loaded};
 
 use super::progress::Progress;
 use super::{Failure, term};
@@ -83,7 +83,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
 
     // refuse what cannot run before anything is written
-    let mut diags = Diagnostics::new(&source.name, &source.text);
+    let mut diags = source.diagnostics();
     let size_span = source.span_of("population.size");
     if scenario.population > MAX_POPULATION {
         let mut d = Diagnostic::error(format!(
@@ -143,6 +143,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let info = RunInfo {
         scenario_file: source.name.clone(),
         scenario_sha256: source.sha256.clone(),
+        scenario_chain: source.chain.clone(),
         seed: scenario.seed,
         overrides,
         min_cell: args.min_cell,

@@ -8,7 +8,7 @@ use serde::Serialize;
 pub use crate::Overrides;
 
 use super::to_pretty_json;
-use crate::scenario::Scenario;
+use crate::scenario::{ChainFile, Scenario};
 use crate::stats::Summary;
 
 /// Facts about one invocation that the results alone do not carry.
@@ -18,6 +18,9 @@ pub struct RunInfo {
     pub scenario_file: String,
     /// SHA-256 of the scenario file's bytes, lowercase hex.
     pub scenario_sha256: String,
+    /// Every file the scenario was read from: the file itself, then, for an
+    /// overlay, the file it `extends`, and so on (`SourceFile::chain`).
+    pub scenario_chain: Vec<ChainFile>,
     /// The seed the run used (after `--seed`).
     pub seed: u64,
     /// Command-line values that replaced the file's.
@@ -37,7 +40,9 @@ pub struct RunInfo {
 
 /// The run manifest as pretty-printed JSON (with a trailing newline).
 ///
-/// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`, `seed`,
+/// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`,
+/// `scenario_chain[{file, sha256}]` (the scenario file, then the files it
+/// extends, one item when it is not an overlay), `seed`,
 /// `overrides{seed,population,steps}`, `options{min_cell}` (output options
 /// that change what is published, not the simulation), `resolved_scenario` (the validated
 /// scenario `s` after overrides, serialised in full), `command{argv,reproduce}`
@@ -58,6 +63,7 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
         pointsim_version: env!("CARGO_PKG_VERSION"),
         scenario_file: &info.scenario_file,
         scenario_sha256: &info.scenario_sha256,
+        scenario_chain: &info.scenario_chain,
         seed: info.seed,
         overrides: &info.overrides,
         options: OptionsDoc { min_cell: info.min_cell },
@@ -101,7 +107,7 @@ fn rfc3339(t: SystemTime) -> Option<String> {
 }
 
 /// Quote a word for a POSIX shell, leaving plain words as they are.
-fn shell_quote(word: &str) -> String {
+pub(crate) fn shell_quote(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()
@@ -115,6 +121,7 @@ struct ManifestDoc<'a> {
     pointsim_version: &'static str,
     scenario_file: &'a str,
     scenario_sha256: &'a str,
+    scenario_chain: &'a [ChainFile],
     seed: u64,
     overrides: &'a Overrides,
     options: OptionsDoc,
@@ -155,6 +162,10 @@ mod tests {
         RunInfo {
             scenario_file: "scenarios/tiny town.toml".into(),
             scenario_sha256: "ab".repeat(32),
+            scenario_chain: vec![
+                ChainFile { file: "scenarios/tiny town.toml".into(), sha256: "ab".repeat(32) },
+                ChainFile { file: "scenarios/base.toml".into(), sha256: "cd".repeat(32) },
+            ],
             seed: 42,
             overrides: Overrides { seed: Some(42), population: None, steps: Some(2) },
             min_cell: 10,
@@ -180,6 +191,16 @@ mod tests {
               "pointsim_version": "[version]",
               "scenario_file": "scenarios/tiny town.toml",
               "scenario_sha256": "abababababababababababababababababababababababababababababababab",
+              "scenario_chain": [
+                {
+                  "file": "scenarios/tiny town.toml",
+                  "sha256": "abababababababababababababababababababababababababababababababab"
+                },
+                {
+                  "file": "scenarios/base.toml",
+                  "sha256": "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+                }
+              ],
               "seed": 42,
               "overrides": {
                 "seed": 42,

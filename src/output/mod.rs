@@ -7,6 +7,7 @@
 //! | `steps.csv` | [`steps_csv`] |
 //! | `histogram.csv` | [`histogram_csv`] |
 //! | `manifest.json` | [`manifest_json`] |
+//! | `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv` (`pointsim compare`) | [`compare_json`], [`compare_csv`], [`transitions_csv`], [`access_changes_csv`] |
 //! | (stdout) | [`terminal_summary`] |
 //!
 //! Every group breakdown goes through small-cell suppression
@@ -19,6 +20,7 @@
 //! a batch merge, a web page). Every byte they return is a pure function of
 //! their arguments. See `output/README.md` for the columns of every file.
 
+mod compare;
 pub mod fairness;
 mod histogram_csv;
 mod manifest;
@@ -33,7 +35,9 @@ mod write;
 #[cfg(test)]
 mod fixture;
 
+pub use compare::{CompareInfo, access_changes_csv, compare_csv, compare_json, transitions_csv};
 pub use histogram_csv::histogram_csv;
+pub(crate) use manifest::shell_quote;
 pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command};
 pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;

@@ -386,6 +386,7 @@ max_score = 95
         let info = RunInfo {
             scenario_file: "rt.toml".into(),
             scenario_sha256: loaded.source.sha256.clone(),
+            scenario_chain: vec![],
             seed: 3,
             overrides: Overrides::default(),
             min_cell: 0,
@@ -421,6 +422,7 @@ max_score = 95
         let info = RunInfo {
             scenario_file: "rt.toml".into(),
             scenario_sha256: String::new(),
+            scenario_chain: vec![],
             seed: 3,
             overrides: Overrides::default(),
             min_cell: 0,

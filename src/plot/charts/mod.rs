@@ -8,6 +8,7 @@
 //! the same SVG bytes.
 
 mod access_by_group;
+mod compare_distribution;
 mod gini;
 mod inequality;
 mod render;
@@ -19,6 +20,7 @@ mod tier_shares;
 use super::{Chart, RunData};
 use crate::scenario::Scenario;
 
+pub use compare_distribution::chart as compare_chart;
 pub use gini::{Lorenz, lorenz};
 
 /// Why a chart could not be drawn.

@@ -239,3 +239,13 @@ fn the_general_engine_gives_the_same_results_on_one_and_two_threads() {
     assert!(m.listings[0..].iter().sum::<u64>() > 0, "the scenario lists someone");
     assert!(m.appeals_filed[0] > 0 && m.points_expired > 0, "appeals and expiry are exercised");
 }
+
+/// The README's worked example checks and runs, and lists someone.
+#[test]
+fn the_readme_example_runs() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/scenarios/debt_blacklist.toml");
+    let s = pointsim::scenario::load(std::path::Path::new(path)).expect("valid example").scenario;
+    let (run, m) = mech(&s, s.seed);
+    assert!(run.summary.final_snapshot().overall.list_count[0] > 0);
+    assert!(m.inherited_listings.iter().sum::<u64>() > 0);
+}

@@ -81,6 +81,7 @@ fn good_file_builds_the_expected_scenario() {
                 description: "more books".into(),
                 threshold: MinThreshold::Tier(2),
                 provenance: prov(None, false),
+                applies_to: vec![],
             },
             Perk {
                 id: "fast_lane".into(),
@@ -88,6 +89,7 @@ fn good_file_builds_the_expected_scenario() {
                 description: String::new(),
                 threshold: MinThreshold::Score(120),
                 provenance: prov(None, true),
+                applies_to: vec![],
             },
         ],
         restrictions: vec![
@@ -97,6 +99,7 @@ fn good_file_builds_the_expected_scenario() {
                 description: String::new(),
                 threshold: MaxThreshold::Tier(0),
                 provenance: prov(Some("rulebook art. 9"), false),
+                applies_to: vec![],
             },
             Restriction {
                 id: "no_loans".into(),
@@ -104,6 +107,7 @@ fn good_file_builds_the_expected_scenario() {
                 description: String::new(),
                 threshold: MaxThreshold::Score(50),
                 provenance: prov(None, false),
+                applies_to: vec![],
             },
         ],
         recovery: Recovery { restore_after: Some(12), drift: Some(1), repair_max_per_year: None },

@@ -249,3 +249,41 @@ fn the_readme_example_runs() {
     assert!(run.summary.final_snapshot().overall.list_count[0] > 0);
     assert!(m.inherited_listings.iter().sum::<u64>() > 0);
 }
+
+#[test]
+fn perks_and_restrictions_apply_only_to_their_kinds() {
+    let s = scenario(
+        r#"
+[scenario]
+name = "kinds"
+steps = 3
+[score]
+start = 100
+[population]
+size = 100
+[[kind]]
+name = "citizen"
+share = 0.75
+[[kind]]
+name = "company"
+share = 0.25
+[[perk]]
+id = "library"
+min_score = 0
+applies_to = ["citizen"]
+[[restriction]]
+id = "no_bonds"
+max_score = 1000
+applies_to = ["company"]
+"#,
+    );
+    let run = pointsim::simulate(&s, 1, &|_| {});
+    let last = run.summary.final_snapshot();
+    // groups are the kinds here (a kind without groups is one group of its name)
+    assert_eq!((last.by_group[0].n, last.by_group[1].n), (75, 25));
+    assert_eq!(last.by_group[0].perk_count, [75]);
+    assert_eq!(last.by_group[1].perk_count, [0]);
+    assert_eq!(last.by_group[0].restriction_count, [0]);
+    assert_eq!(last.by_group[1].restriction_count, [25]);
+    assert_eq!(last.overall.perk_count, [75]);
+}

@@ -474,14 +474,14 @@ pub(crate) fn simulate<O: Observer>(
             let row = row_of(b);
             let g = c_groups(acc);
             for p in 0..perks_n {
-                let adj = i64::from(m.holds(p, score, &on)) - i64::from(score >= m.perk_min[p]);
+                let adj = i64::from(m.holds(p, kind, score, &on)) - i64::from(score >= m.perk_min[p]);
                 if adj != perk_adj[p] {
                     acc.mech.perk_adjust[(row * g + group) * perks_n + p] += adj - perk_adj[p];
                     perk_adj[p] = adj;
                 }
             }
             for r in 0..restr_n {
-                let adj = i64::from(m.under(r, score, &on)) - i64::from(score <= m.restriction_max[r]);
+                let adj = i64::from(m.under(r, kind, score, &on)) - i64::from(score <= m.restriction_max[r]);
                 if adj != restr_adj[r] {
                     acc.mech.restriction_adjust[(row * g + group) * restr_n + r] += adj - restr_adj[r];
                     restr_adj[r] = adj;
@@ -570,7 +570,6 @@ fn compute_rates(
     counts: &[u32],
     rates: &mut [f64],
 ) -> f64 {
-    let _ = kind;
     let table = c.table(group, tier);
     let mut total = 0.0;
     for r in 0..c.n_rules {
@@ -579,7 +578,7 @@ fn compute_rates(
             if !m.bands[r].is_empty() {
                 x *= m.bands[r].iter().rev().find(|b| score >= b.min).map_or(1.0, |b| b.multiplier);
             }
-            if m.requires_perk[r].is_some_and(|p| !m.holds(p, score, on)) {
+            if m.requires_perk[r].is_some_and(|p| !m.holds(p, kind, score, on)) {
                 x = 0.0;
             }
             if m.requires_list[r].is_some_and(|l| !on[l]) {

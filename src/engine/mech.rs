@@ -42,6 +42,10 @@ pub(crate) struct Mech {
     pub perk_min: Vec<i64>,
     /// Per restriction: highest score it applies at (`i64::MIN`: only lists).
     pub restriction_max: Vec<i64>,
+    /// Per perk: the kinds it applies to (empty: every kind).
+    pub perk_kinds: Vec<Vec<bool>>,
+    /// Per restriction: the kinds it applies to (empty: every kind).
+    pub restriction_kinds: Vec<Vec<bool>>,
 }
 
 impl Mech {
@@ -76,6 +80,8 @@ impl Mech {
             clears,
             perk_min: s.perks.iter().map(|p| s.perk_min_score(p)).collect(),
             restriction_max: s.restrictions.iter().map(|r| s.restriction_max_score(r)).collect(),
+            perk_kinds: s.perks.iter().map(|p| p.applies_to.clone()).collect(),
+            restriction_kinds: s.restrictions.iter().map(|r| r.applies_to.clone()).collect(),
         }
     }
 
@@ -84,6 +90,8 @@ impl Mech {
         !s.lists.is_empty()
             || s.households.is_some()
             || s.recovery.repair_max_per_year.is_some()
+            || s.perks.iter().any(|p| !p.applies_to.is_empty())
+            || s.restrictions.iter().any(|r| !r.applies_to.is_empty())
             || s.kinds.iter().any(|k| k.min.is_some() || k.max.is_some())
             || s.rules.iter().any(|r| {
                 let m = &r.more;
@@ -96,8 +104,11 @@ impl Mech {
             })
     }
 
-    /// Whether perk `p` is held at `score` with the active lists `on`.
-    pub fn holds(&self, p: usize, score: i64, on: &[bool]) -> bool {
+    /// Whether perk `p` is held by a subject of kind `kind` at `score` with the active lists `on`.
+    pub fn holds(&self, p: usize, kind: usize, score: i64, on: &[bool]) -> bool {
+        if !self.perk_kinds[p].get(kind).copied().unwrap_or(true) {
+            return false;
+        }
         let mut held = score >= self.perk_min[p];
         for (l, list) in self.lists.iter().enumerate() {
             if !on[l] {
@@ -112,8 +123,11 @@ impl Mech {
         held
     }
 
-    /// Whether restriction `r` applies at `score` with the active lists `on`.
-    pub fn under(&self, r: usize, score: i64, on: &[bool]) -> bool {
+    /// Whether restriction `r` applies to a subject of kind `kind` at `score` with the active lists `on`.
+    pub fn under(&self, r: usize, kind: usize, score: i64, on: &[bool]) -> bool {
+        if !self.restriction_kinds[r].get(kind).copied().unwrap_or(true) {
+            return false;
+        }
         score <= self.restriction_max[r]
             || self.lists.iter().zip(on).any(|(list, &a)| a && list.imposes.contains(&r))
     }

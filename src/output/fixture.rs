@@ -64,6 +64,7 @@ pub fn scenario() -> Scenario {
             description: String::new(),
             threshold: MinThreshold::Tier(2),
             provenance: prov(false),
+            applies_to: vec![],
         }],
         restrictions: vec![Restriction {
             id: "no_travel".into(),
@@ -71,6 +72,7 @@ pub fn scenario() -> Scenario {
             description: String::new(),
             threshold: MaxThreshold::Tier(0),
             provenance: prov(true),
+            applies_to: vec![],
         }],
         recovery: Recovery { restore_after: Some(2), drift: None, repair_max_per_year: None },
         report: Report { bin_width: 10, snapshot_every: 1 },

@@ -139,6 +139,7 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
                 (None, None) => MinThreshold::Never,
             },
             provenance: prov(&p.source, p.assumed),
+            applies_to: kind_flags(&p.applies_to),
         })
         .collect();
     let restrictions = spec
@@ -154,6 +155,7 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
                 (None, None) => MaxThreshold::Never,
             },
             provenance: prov(&r.source, r.assumed),
+            applies_to: kind_flags(&r.applies_to),
         })
         .collect();
     let s = &spec.scenario;

@@ -177,6 +177,10 @@ pub struct Perk {
     pub threshold: MinThreshold,
     /// Where it comes from.
     pub provenance: Provenance,
+    /// Whether it applies to each kind, indexed like [`Scenario::kinds`]
+    /// (empty: every kind); other kinds never hold it, whatever their score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<bool>,
 }
 
 /// Something imposed on subjects at or below a threshold.
@@ -192,6 +196,10 @@ pub struct Restriction {
     pub threshold: MaxThreshold,
     /// Where it comes from.
     pub provenance: Provenance,
+    /// Whether it applies to each kind, indexed like [`Scenario::kinds`]
+    /// (empty: every kind); other kinds never hold it, whatever their score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<bool>,
 }
 
 /// How lost points come back (`[recovery]`); both mechanisms are optional.

@@ -259,6 +259,9 @@ pub struct PerkSpec {
     /// Granted to subjects with at least this score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_score: Option<i64>,
+    /// Kinds of subject it applies to (default: every kind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<String>,
     /// Citation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -286,6 +289,9 @@ pub struct RestrictionSpec {
     /// Imposed on subjects with at most this score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_score: Option<i64>,
+    /// Kinds of subject it applies to (default: every kind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<String>,
     /// Citation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,

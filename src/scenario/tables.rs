@@ -123,6 +123,7 @@ pub(crate) const PERK: &[Key] = &[
     opt("description"),
     opt("min_tier"),
     opt("min_score"),
+    opt("applies_to"),
     opt("source"),
     opt("assumed"),
 ];
@@ -133,6 +134,7 @@ pub(crate) const RESTRICTION: &[Key] = &[
     opt("description"),
     opt("max_tier"),
     opt("max_score"),
+    opt("applies_to"),
     opt("source"),
     opt("assumed"),
 ];
@@ -330,6 +332,7 @@ fn read_perk(r: &mut Reader, t: &Table) -> PerkSpec {
         description: r.opt(t, "description"),
         min_tier: r.opt(t, "min_tier"),
         min_score: r.opt(t, "min_score"),
+        applies_to: r.opt(t, "applies_to").unwrap_or_default(),
         source: r.opt(t, "source"),
         assumed: r.opt(t, "assumed"),
     }
@@ -343,6 +346,7 @@ fn read_restriction(r: &mut Reader, t: &Table) -> RestrictionSpec {
         description: r.opt(t, "description"),
         max_tier: r.opt(t, "max_tier"),
         max_score: r.opt(t, "max_score"),
+        applies_to: r.opt(t, "applies_to").unwrap_or_default(),
         source: r.opt(t, "source"),
         assumed: r.opt(t, "assumed"),
     }

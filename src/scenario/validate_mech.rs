@@ -200,6 +200,22 @@ fn check_rule_abilities(c: &mut Checker, spec: &FileSpec) {
     let kinds = kind_names(spec);
     let perks: Vec<&str> = spec.perk.iter().map(|p| p.id.as_str()).collect();
     let lists: Vec<&str> = spec.list.iter().map(|l| l.id.as_str()).collect();
+    for (i, x) in spec.perk.iter().enumerate() {
+        let what = c.entry("perk", "perk", i, "id", &x.id);
+        refs(
+            c,
+            &format!("perk[{i}].applies_to"),
+            &format!("`applies_to` in {what}"),
+            &x.applies_to,
+            "kind",
+            &kinds,
+        );
+    }
+    for (i, x) in spec.restriction.iter().enumerate() {
+        let what = c.entry("restriction", "restriction", i, "id", &x.id);
+        let path = format!("restriction[{i}].applies_to");
+        refs(c, &path, &format!("`applies_to` in {what}"), &x.applies_to, "kind", &kinds);
+    }
     for (i, r) in spec.rule.iter().enumerate() {
         let p = format!("rule[{i}]");
         let what = c.entry("rule", "rule", i, "id", &r.id);

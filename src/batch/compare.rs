@@ -402,6 +402,29 @@ min_tier = "high"
     }
 
     #[test]
+    fn different_tiers_and_items_are_compared_by_name() {
+        let s = parse(TEXT);
+        let text = TEXT
+            .replace("name = \"high\"\nmin = 105", "name = \"top\"\nmin = 105")
+            .replace("min_tier = \"high\"", "min_tier = \"top\"")
+            + "[[restriction]]\nid = \"r\"\nmax_score = 95\n";
+        let other = parse(&text);
+        let c = compare(&s, &other, 1, 2, &|_| {}).unwrap();
+        assert!(!c.same_tiers());
+        assert_eq!(c.moved(0), None, "no up or down between different tiers");
+        let get = |name: &str| c.metrics.iter().find(|m| m.name == name).unwrap();
+        assert!(get("tier_share.high").reform.mean.is_nan() && get("tier_share.high").diff.n == 0);
+        assert!(get("tier_share.top").base.mean.is_nan());
+        // the same events and the same cut-off: `high` in the base is `top` in the reform
+        assert_eq!(get("tier_share.high").base_values, get("tier_share.top").reform_values);
+        let kinds: Vec<(&str, &str)> = c.holdings.iter().map(|h| (h.kind, h.id.as_str())).collect();
+        assert_eq!(kinds, [("perk", "p"), ("restriction", "r")]);
+        let r = c.holdings[1].by_group[0];
+        assert_eq!((r.both, r.lost), (0, 0), "the base has no restriction `r`");
+        assert_eq!(r.n, 600);
+    }
+
+    #[test]
     fn group_sizes_must_match() {
         let s = parse(TEXT);
         let other = parse(&TEXT.replace("size = 300", "size = 301"));

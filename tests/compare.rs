@@ -162,10 +162,17 @@ fn raising_a_positive_rule_moves_nobody_down() {
 #[test]
 fn results_do_not_depend_on_threads() {
     let dir = setup(&[("raise.toml", "extends = \"base.toml\"\n[[rule]]\nid = \"down\"\nrate = 1.0\n")]);
-    compare(dir.path(), "raise.toml", &["-r", "2", "-j", "1"]).success();
+    let with_plots = |jobs: &str| {
+        pointsim()
+            .current_dir(dir.path())
+            .args(["compare", "base.toml", "raise.toml", "--out", "out", "-q", "-r", "2", "-j", jobs])
+            .assert()
+            .success();
+    };
+    with_plots("1");
     std::fs::rename(dir.path().join("out"), dir.path().join("one")).unwrap();
-    compare(dir.path(), "raise.toml", &["-r", "2", "-j", "2"]).success();
-    for f in ["compare.csv", "transitions.csv", "access_changes.csv"] {
+    with_plots("2");
+    for f in ["compare.csv", "transitions.csv", "access_changes.csv", "plots/compare_distribution.svg"] {
         assert_eq!(read(&dir.path().join("one").join(f)), read(&dir.path().join("out").join(f)), "{f}");
     }
     let strip = |mut v: serde_json::Value| {

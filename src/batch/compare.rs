@@ -10,6 +10,8 @@
 //! the base against in the reform) are therefore meaningful, and the paired
 //! differences of a metric have far less noise than two independent runs.
 
+use std::collections::BTreeMap;
+
 use crate::batch::interval::{Interval, interval};
 use crate::batch::metrics::metrics;
 use crate::batch::seeds::replicate_seed;
@@ -174,11 +176,15 @@ pub fn comparable(base: &Scenario, reform: &Scenario) -> Result<(), String> {
 ///
 /// What differs, when the scenarios are not [`comparable`].
 ///
+/// Runs on the current rayon pool: replicates side by side for populations
+/// up to [`PARALLEL_REPLICATES_BELOW`], one after the other above.
+///
 /// # Reproducibility
 ///
 /// A pure function of the two scenarios, `seed`, `replicates` and the
 /// pointsim version, whatever the number of threads: replicate `r` uses
-/// `replicate_seed(seed, r)` for both scenarios.
+/// `replicate_seed(seed, r)` for both scenarios, and replicates are
+/// combined in order.
 pub fn compare(
     base: &Scenario,
     reform: &Scenario,
@@ -187,6 +193,20 @@ pub fn compare(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Comparison, String> {
     comparable(base, reform)?;
+    let parallel = base.population <= PARALLEL_REPLICATES_BELOW;
+    Ok(run(base, reform, seed, replicates, parallel, progress))
+}
+
+/// [`compare`] of comparable scenarios, replicates side by side or not.
+fn run(
+    base: &Scenario,
+    reform: &Scenario,
+    seed: u64,
+    replicates: u32,
+    parallel: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Comparison {
+    use rayon::prelude::*;
     let population = Population::new(base);
     // a scenario without groups has one implicit group `all`, which would only repeat everyone
     let has_groups = !(base.groups.len() == 1 && base.groups[0].name == "all");
@@ -196,28 +216,35 @@ pub fn compare(
         groups.extend(base.groups.iter().map(|g| g.name.clone()));
         group_sizes.extend(&population.sizes);
     }
-    let ng = groups.len();
     let items = holding_items(base, reform);
-    let mut transitions = vec![vec![vec![0u64; reform.tiers.len()]; base.tiers.len()]; ng];
-    let mut score_change = vec![[0u64; 3]; ng];
-    let mut holdings = vec![vec![Holding::default(); ng]; items.len()];
-    let mut bins: std::collections::BTreeMap<i64, [u64; 2]> = Default::default();
     let width = i64::from(base.report.bin_width.max(1));
-    let mut seeds = Vec::new();
+    let ctx =
+        Ctx { base, reform, population: &population, has_groups, groups: groups.len(), items: &items, width };
+    let seeds: Vec<u64> = (0..replicates).map(|r| replicate_seed(seed, u64::from(r))).collect();
+    // Small populations fill one engine chunk or a few, which leaves cores
+    // idle: run their replicates side by side. Each replicate's result is a
+    // pure function of its seed, and they are combined in replicate order,
+    // so the outcome is the same either way.
+    let reps: Vec<Replicate> = if parallel {
+        seeds.par_iter().map(|&s| ctx.replicate(s, progress)).collect()
+    } else {
+        seeds.iter().map(|&s| ctx.replicate(s, progress)).collect()
+    };
+
+    let mut transitions = vec![vec![vec![0u64; reform.tiers.len()]; base.tiers.len()]; groups.len()];
+    let mut score_change = vec![[0u64; 3]; groups.len()];
+    let mut holdings = vec![vec![Holding::default(); groups.len()]; items.len()];
+    let mut bins: BTreeMap<i64, [u64; 2]> = BTreeMap::new();
     let mut names: Vec<String> = Vec::new();
     let mut values: Vec<[Vec<f64>; 2]> = Vec::new();
-    for r in 0..replicates {
-        let s = replicate_seed(seed, u64::from(r));
-        seeds.push(s);
-        let a = crate::simulate(base, s, progress);
-        let b = crate::simulate(reform, s, progress);
-        for (side, (scenario, run)) in [(base, &a), (reform, &b)].into_iter().enumerate() {
-            for m in metrics(scenario, &run.summary) {
+    for (r, rep) in reps.into_iter().enumerate() {
+        for (side, ms) in rep.metrics.into_iter().enumerate() {
+            for m in ms {
                 let k = match names.iter().position(|n| *n == m.name) {
                     Some(k) => k,
                     None => {
-                        names.push(m.name.clone());
-                        values.push([vec![f64::NAN; r as usize], vec![f64::NAN; r as usize]]);
+                        names.push(m.name);
+                        values.push([vec![f64::NAN; r], vec![f64::NAN; r]]);
                         names.len() - 1
                     }
                 };
@@ -227,33 +254,27 @@ pub fn compare(
         // metrics one side lacks are undefined there in this replicate
         for v in &mut values {
             for side in v.iter_mut() {
-                side.resize(r as usize + 1, f64::NAN);
+                side.resize(r + 1, f64::NAN);
             }
         }
-        for (i, (&x, &y)) in a.output.final_scores.iter().zip(&b.output.final_scores).enumerate() {
-            let g = if has_groups { population.group_of(i as u64) + 1 } else { 0 };
-            let (ti, tj) = (base.tier_of(x), reform.tier_of(y));
-            let change = usize::from(y >= x) + usize::from(y > x);
-            let both: &[usize] = if g == 0 { &[0] } else { &[0, g] };
-            for &gg in both {
-                transitions[gg][ti][tj] += 1;
-                score_change[gg][change] += 1;
-            }
-            for (k, item) in items.iter().enumerate() {
-                let (hx, hy) = (item.held(base, x, true), item.held(reform, y, false));
-                for &gg in both {
-                    let h = &mut holdings[k][gg];
-                    h.n += 1;
-                    match (hx, hy) {
-                        (true, true) => h.both += 1,
-                        (true, false) => h.lost += 1,
-                        (false, true) => h.gained += 1,
-                        (false, false) => {}
-                    }
-                }
-            }
-            bins.entry(x.div_euclid(width)).or_default()[0] += 1;
-            bins.entry(y.div_euclid(width)).or_default()[1] += 1;
+        for (total, part) in
+            transitions.iter_mut().flatten().flatten().zip(rep.transitions.iter().flatten().flatten())
+        {
+            *total += part;
+        }
+        for (total, part) in score_change.iter_mut().flatten().zip(rep.score_change.iter().flatten()) {
+            *total += part;
+        }
+        for (total, part) in holdings.iter_mut().flatten().zip(rep.holdings.iter().flatten()) {
+            total.both += part.both;
+            total.lost += part.lost;
+            total.gained += part.gained;
+            total.n += part.n;
+        }
+        for (k, [x, y]) in rep.bins {
+            let cell = bins.entry(k).or_default();
+            cell[0] += x;
+            cell[1] += y;
         }
     }
     let metrics = names
@@ -279,7 +300,7 @@ pub fn compare(
         }
         _ => Distribution { bin_width: width as u32, lo: 0, base: vec![], reform: vec![] },
     };
-    Ok(Comparison {
+    Comparison {
         seed,
         seeds,
         groups,
@@ -295,7 +316,74 @@ pub fn compare(
             .map(|(item, by_group)| HoldingChange { kind: item.kind, id: item.id, by_group })
             .collect(),
         distribution,
-    })
+    }
+}
+
+/// Populations up to this size run their replicates in parallel (and each
+/// run on its own); larger ones run replicates one after the other, each
+/// run parallel inside, so memory stays that of one pair of runs.
+pub const PARALLEL_REPLICATES_BELOW: u64 = 100_000;
+
+/// What every replicate needs.
+struct Ctx<'a> {
+    base: &'a Scenario,
+    reform: &'a Scenario,
+    population: &'a Population,
+    has_groups: bool,
+    groups: usize,
+    items: &'a [Item],
+    width: i64,
+}
+
+/// One replicate's counts, combined later in replicate order.
+struct Replicate {
+    metrics: [Vec<crate::batch::metrics::Metric>; 2],
+    transitions: Vec<Vec<Vec<u64>>>,
+    score_change: Vec<[u64; 3]>,
+    holdings: Vec<Vec<Holding>>,
+    bins: BTreeMap<i64, [u64; 2]>,
+}
+
+impl Ctx<'_> {
+    /// Run both scenarios with seed `s` and compare them subject by subject.
+    fn replicate(&self, s: u64, progress: &(dyn Fn(u64) + Sync)) -> Replicate {
+        let (base, reform) = (self.base, self.reform);
+        let a = crate::simulate(base, s, progress);
+        let b = crate::simulate(reform, s, progress);
+        let mut rep = Replicate {
+            metrics: [metrics(base, &a.summary), metrics(reform, &b.summary)],
+            transitions: vec![vec![vec![0; reform.tiers.len()]; base.tiers.len()]; self.groups],
+            score_change: vec![[0; 3]; self.groups],
+            holdings: vec![vec![Holding::default(); self.groups]; self.items.len()],
+            bins: BTreeMap::new(),
+        };
+        for (i, (&x, &y)) in a.output.final_scores.iter().zip(&b.output.final_scores).enumerate() {
+            let g = if self.has_groups { self.population.group_of(i as u64) + 1 } else { 0 };
+            let counted: &[usize] = if g == 0 { &[0] } else { &[0, g] };
+            let (ti, tj) = (base.tier_of(x), reform.tier_of(y));
+            let change = usize::from(y >= x) + usize::from(y > x);
+            for &gg in counted {
+                rep.transitions[gg][ti][tj] += 1;
+                rep.score_change[gg][change] += 1;
+            }
+            for (k, item) in self.items.iter().enumerate() {
+                let (hx, hy) = (item.held(base, x, true), item.held(reform, y, false));
+                for &gg in counted {
+                    let h = &mut rep.holdings[k][gg];
+                    h.n += 1;
+                    match (hx, hy) {
+                        (true, true) => h.both += 1,
+                        (true, false) => h.lost += 1,
+                        (false, true) => h.gained += 1,
+                        (false, false) => {}
+                    }
+                }
+            }
+            rep.bins.entry(x.div_euclid(self.width)).or_default()[0] += 1;
+            rep.bins.entry(y.div_euclid(self.width)).or_default()[1] += 1;
+        }
+        rep
+    }
 }
 
 /// A perk or restriction to follow, with its position in each scenario.
@@ -399,6 +487,40 @@ min_tier = "high"
         assert_eq!(c.holdings[0].by_group[0].gained + c.holdings[0].by_group[0].lost, 0);
         assert_eq!(c.distribution.base, c.distribution.reform);
         assert_eq!(c.distribution.base.iter().sum::<u64>(), 900);
+    }
+
+    #[test]
+    fn different_tiers_and_items_are_compared_by_name() {
+        let s = parse(TEXT);
+        let text = TEXT
+            .replace("name = \"high\"\nmin = 105", "name = \"top\"\nmin = 105")
+            .replace("min_tier = \"high\"", "min_tier = \"top\"")
+            + "[[restriction]]\nid = \"r\"\nmax_score = 95\n";
+        let other = parse(&text);
+        let c = compare(&s, &other, 1, 2, &|_| {}).unwrap();
+        assert!(!c.same_tiers());
+        assert_eq!(c.moved(0), None, "no up or down between different tiers");
+        let get = |name: &str| c.metrics.iter().find(|m| m.name == name).unwrap();
+        assert!(get("tier_share.high").reform.mean.is_nan() && get("tier_share.high").diff.n == 0);
+        assert!(get("tier_share.top").base.mean.is_nan());
+        // the same events and the same cut-off: `high` in the base is `top` in the reform
+        assert_eq!(get("tier_share.high").base_values, get("tier_share.top").reform_values);
+        let kinds: Vec<(&str, &str)> = c.holdings.iter().map(|h| (h.kind, h.id.as_str())).collect();
+        assert_eq!(kinds, [("perk", "p"), ("restriction", "r")]);
+        let r = c.holdings[1].by_group[0];
+        assert_eq!((r.both, r.lost), (0, 0), "the base has no restriction `r`");
+        assert_eq!(r.n, 600);
+    }
+
+    #[test]
+    fn replicates_side_by_side_or_in_turn_give_the_same_result() {
+        let s = parse(TEXT);
+        let other = parse(&TEXT.replace("points = 5\nrate = 1.0", "points = 7\nrate = 1.0"));
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let together = pool.install(|| run(&s, &other, 4, 5, true, &|_| {}));
+        let in_turn = run(&s, &other, 4, 5, false, &|_| {});
+        assert_eq!(together, in_turn);
+        assert!(together.metrics[0].diff.mean > 0.0, "the change shows");
     }
 
     #[test]

@@ -188,12 +188,16 @@ fn terminal(c: &Comparison, info: &CompareInfo) -> String {
         c.replicates(),
         c.seed
     );
-    s.push_str(&format!("{:<34} {:>10} {:>10} {:>10}  {}\n", "metric", "base", "reform", "change", "95% CI"));
     // everyone's mean score and shares; a share that is zero in both is left out
     let headline =
         |name: &str| name == "score.mean" || !(name.starts_with("group.") || name.starts_with("score."));
-    let shown =
-        c.metrics.iter().filter(|m| headline(&m.name) && (m.base.mean != 0.0 || m.reform.mean != 0.0));
+    let shown: Vec<_> = c
+        .metrics
+        .iter()
+        .filter(|m| headline(&m.name) && (m.base.mean != 0.0 || m.reform.mean != 0.0))
+        .collect();
+    let w = shown.iter().map(|m| m.name.chars().count()).max().unwrap_or(6).max(6);
+    s.push_str(&format!("{:<w$} {:>10} {:>10} {:>10}  {}\n", "metric", "base", "reform", "change", "95% CI"));
     for m in shown {
         let is_share = m.name.contains("share");
         let v = |x: f64| {
@@ -222,7 +226,7 @@ fn terminal(c: &Comparison, info: &CompareInfo) -> String {
             format!("[{}, {}]", d(m.diff.lo), d(m.diff.hi))
         };
         s.push_str(&format!(
-            "{:<34} {:>10} {:>10} {:>10}  {ci}\n",
+            "{:<w$} {:>10} {:>10} {:>10}  {ci}\n",
             m.name,
             v(m.base.mean),
             v(m.reform.mean),

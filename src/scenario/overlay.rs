@@ -11,7 +11,8 @@
 //! - arrays of tables merge entry by entry, by identity ([`IDENTITY`]): an
 //!   entry whose `id` (or `name`) is in the base patches that entry key by
 //!   key, a new one is appended, and `remove = true` with only the identity
-//!   key removes the base entry;
+//!   key removes the base entry (an array whose entries have no identity,
+//!   such as a rule's score bands, is replaced whole);
 //! - any other value (numbers, strings, plain arrays) replaces the base's.
 //!
 //! The merged document then goes through the ordinary reader and checks, so
@@ -34,7 +35,9 @@ use super::suggest;
 pub const MAX_DEPTH: usize = 8;
 
 /// The arrays of tables an overlay may change: dotted path, the key that
-/// identifies an entry, and the noun messages use for an entry.
+/// identifies an entry (empty: the overlay's array replaces the base's
+/// whole, for lists such as score bands whose entries have no name), and
+/// the noun messages use for an entry.
 pub(crate) const IDENTITY: &[(&str, &str, &str)] = &[
     ("tier", "name", "tier"),
     ("population.group", "name", "group"),
@@ -43,6 +46,7 @@ pub(crate) const IDENTITY: &[(&str, &str, &str)] = &[
     ("perk", "id", "perk"),
     ("restriction", "id", "restriction"),
     ("list", "id", "list"),
+    ("rule.rate_by_score", "", "band"),
 ];
 
 /// One file of a chain.
@@ -109,6 +113,9 @@ pub(crate) fn read_chain(name: &str, text: String) -> Result<Chain, Diagnostics>
     let mut seen = vec![identity(Path::new(name))];
     loop {
         let cur = files.last().expect("a chain has a file");
+        if !cur.text.contains("extends") {
+            break; // the common case, without parsing the file a second time
+        }
         let (doc, _) = DeTable::parse_recoverable(&cur.text);
         let Some(ext) = doc.get_ref().get("extends") else { break };
         let offset: usize = files[..files.len() - 1].iter().map(|f| f.text.len() + 1).sum();
@@ -316,6 +323,10 @@ fn merge_entries<'c>(
         );
         return;
     };
+    if ident.is_empty() {
+        let items = DeValue::Array(items.into_iter().collect());
+        return replace(base, k, Spanned::new(span, items));
+    }
     let mut entries: Vec<Spanned<DeValue<'c>>> = match base.get(k.get_ref().as_ref()).map(Spanned::get_ref) {
         Some(DeValue::Array(a)) => a.iter().cloned().collect(),
         _ => Vec::new(),
@@ -425,6 +436,23 @@ mod tests {
         );
         assert_eq!(normalize(Path::new("../x.toml")), PathBuf::from("../x.toml"));
         assert_eq!(normalize(Path::new("./x.toml")), PathBuf::from("x.toml"));
+    }
+
+    #[test]
+    fn arrays_without_identity_are_replaced_whole_and_unknown_ones_reported() {
+        let base_text = "[[rule]]\nid = \"p\"\nrate_by_score = [{ min = 0, multiplier = 2.0 }, { min = 9, multiplier = 3.0 }]\n";
+        let over_text =
+            "[[rule]]\nid = \"p\"\nrate_by_score = [{ min = 5, multiplier = 1.5 }]\n[[rules]]\nid = \"q\"\n";
+        let mut base = DeTable::parse(base_text).unwrap().into_inner();
+        let over = DeTable::parse(over_text).unwrap().into_inner();
+        let mut diags = Diagnostics::new("x", over_text);
+        merge(&mut base, over, "", &mut diags);
+        let rule = base.get("rule").unwrap().get_ref().as_array().unwrap()[0].get_ref().as_table().unwrap();
+        let bands = rule.get("rate_by_score").unwrap().get_ref().as_array().unwrap();
+        assert_eq!(bands.len(), 1, "the overlay's bands replace the base's");
+        assert_eq!(diags.error_count(), 1);
+        assert!(diags.items()[0].message.contains("`[[rules]]`"), "{diags}");
+        assert!(base.get("rules").is_none());
     }
 
     #[test]

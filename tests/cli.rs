@@ -763,6 +763,8 @@ fn a_tiny_group_is_suppressed_in_every_output() {
     assert_eq!(manifest["options"]["min_cell"], 10);
     assert!(read(&out.join("plots/access_by_group.svg")).contains("tiny (suppressed, no bar)"));
     assert!(read(&out.join("plots/inequality.svg")).contains("tiny: suppressed"));
+    // one published group leaves nothing to compare over time
+    assert!(!out.join("plots/disparity_over_time.svg").exists());
     let report = read(&out.join("report.html"));
     assert!(report.contains("Suppressed cells."), "the report explains the suppression");
     assert!(

@@ -46,16 +46,16 @@ impl Kind {
 /// A rule's abilities beyond points and a rate.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct RuleMore {
-    /// Whether the rule applies to each kind, indexed like [`Scenario::kinds`]
+    /// Whether the rule applies to each kind, indexed like [`Scenario::kinds`](super::Scenario::kinds)
     /// (empty means every kind).
     pub applies_to: Vec<bool>,
     /// Record category.
     pub category: Option<String>,
     /// Submitting agency.
     pub agency: Option<String>,
-    /// Index into [`Scenario::perks`]: only holders have events.
+    /// Index into [`Scenario::perks`](super::Scenario::perks): only holders have events.
     pub requires_perk: Option<usize>,
-    /// Index into [`Scenario::lists`]: only listed subjects have events.
+    /// Index into [`Scenario::lists`](super::Scenario::lists): only listed subjects have events.
     pub requires_list: Option<usize>,
     /// Score bands sorted by `min`, each with its rate multiplier.
     pub rate_by_score: Vec<Band>,

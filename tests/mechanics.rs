@@ -287,3 +287,75 @@ applies_to = ["company"]
     assert_eq!(last.by_group[1].restriction_count, [25]);
     assert_eq!(last.overall.perk_count, [75]);
 }
+
+/// Small-cell suppression covers the mechanics' kind and group breakdowns:
+/// a small kind is hidden with a complement, and a kind that would give a
+/// hidden group away by subtraction is hidden too.
+#[test]
+fn small_kinds_and_groups_are_suppressed_in_the_mechanics() {
+    let text = r#"
+[scenario]
+name = "small cells"
+steps = 10
+[score]
+start = 100
+[population]
+size = 1000
+[[population.group]]
+name = "urban"
+kind = "citizen"
+share = 0.99
+[[population.group]]
+name = "rural"
+kind = "citizen"
+share = 0.01
+[[kind]]
+name = "citizen"
+share = 0.8
+[[kind]]
+name = "company"
+share = 0.2
+[[rule]]
+id = "fine"
+points = -10
+rate = 1
+[[list]]
+id = "low"
+enter_below = 95
+"#;
+    let s = scenario(text);
+    let run = pointsim::simulate(&s, 1, &|_| {});
+    let sizes = &run.summary.group_sizes;
+    assert_eq!(sizes.len(), 3, "urban, rural and the company kind's own group");
+    assert!(sizes[1] > 0 && sizes[1] < 10, "rural is a small cell: {sizes:?}");
+    let json = |min_cell| -> serde_json::Value {
+        serde_json::from_slice(&pointsim::output::summary_json(&s, 1, &run.summary, min_cell)).unwrap()
+    };
+    let v = json(10);
+    let m = &v["mechanics"];
+    // rural (primary) pulls in the smallest other group (company, complementary);
+    // citizen holds hidden rural next to published urban: hidden; company is then
+    // the only other kind and goes too
+    assert_eq!(
+        v["suppression"]["groups"],
+        serde_json::json!({"rural": "primary", "company": "complementary"})
+    );
+    assert_eq!(
+        v["suppression"]["kinds"],
+        serde_json::json!({"citizen": "complementary", "company": "complementary"})
+    );
+    for kind in ["citizen", "company"] {
+        assert_eq!(m["by_kind"][kind]["suppressed"], true);
+        assert!(m["by_kind"][kind]["size"].is_null() && m["by_kind"][kind]["list_share"]["low"].is_null());
+    }
+    let low = &m["lists"]["low"]["by_group"];
+    assert_eq!(low["rural"]["suppressed"], true);
+    assert!(low["rural"]["listed_at_end"].is_null() && low["rural"]["share_at_end"].is_null());
+    assert_eq!(low["urban"]["suppressed"], false);
+    assert!(low["urban"]["listed_at_end"].as_u64().is_some());
+    // --min-cell 0 publishes everything, and no `kinds` key is written
+    let v = json(0);
+    assert!(v["suppression"].get("kinds").is_none());
+    assert_eq!(v["mechanics"]["by_kind"]["company"]["size"], sizes[2]);
+    assert_eq!(v["mechanics"]["lists"]["low"]["by_group"]["rural"]["suppressed"], false);
+}

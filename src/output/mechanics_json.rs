@@ -2,16 +2,20 @@
 //! listed, for how long, wrongly, by inheritance), appeals, record categories
 //! and agencies, expiry and repair, and the time to recover after a first
 //! negative record. Present only when the scenario uses those mechanics.
+//!
+//! Small-cell suppression applies to the kind and group breakdowns: a hidden
+//! kind or group keeps its keys, with `suppressed: true` and `null` figures.
 
 use serde::Serialize;
 
 use super::Ordered;
+use super::suppress::Suppression;
 use crate::engine::MechTotals;
 use crate::scenario::{Color, Scenario};
 use crate::stats::{Slice, Summary};
 
 /// The `mechanics` document, or `None` when the scenario uses none of them.
-pub(crate) fn mechanics<'a>(s: &'a Scenario, sum: &Summary) -> Option<MechanicsDoc<'a>> {
+pub(crate) fn mechanics<'a>(s: &'a Scenario, sum: &Summary, sup: &Suppression) -> Option<MechanicsDoc<'a>> {
     let categories = totals_by(s, sum, |r| r.more.category.as_deref());
     let agencies = totals_by(s, sum, |r| r.more.agency.as_deref());
     let kinds_declared = !(s.kinds.len() == 1 && s.kinds[0].name == "all");
@@ -26,7 +30,7 @@ pub(crate) fn mechanics<'a>(s: &'a Scenario, sum: &Summary) -> Option<MechanicsD
         .map(|(k, kind)| {
             let members: Vec<&Slice> =
                 s.groups.iter().zip(&last.by_group).filter(|(g, _)| g.kind == k).map(|(_, sl)| sl).collect();
-            (kind.name.as_str(), kind_doc(s, &members))
+            (kind.name.as_str(), kind_doc(s, &members, sup.kind(k)))
         })
         .collect();
     let m = sum.mech.as_ref();
@@ -38,7 +42,7 @@ pub(crate) fn mechanics<'a>(s: &'a Scenario, sum: &Summary) -> Option<MechanicsD
             s.lists
                 .iter()
                 .enumerate()
-                .map(|(l, list)| (list.id.as_str(), list_doc(s, sum, m, l, list.color)))
+                .map(|(l, list)| (list.id.as_str(), list_doc(s, sum, m, l, list.color, sup)))
                 .collect(),
         ),
         appeals: Ordered(
@@ -87,15 +91,28 @@ fn totals_by<'a>(
     Ordered(out)
 }
 
-fn kind_doc<'a>(s: &'a Scenario, members: &[&Slice]) -> KindDoc<'a> {
+fn kind_doc<'a>(s: &'a Scenario, members: &[&Slice], hidden: bool) -> KindDoc<'a> {
+    if hidden {
+        let none = |ids: Vec<&'a str>| Ordered(ids.into_iter().map(|id| (id, None)).collect());
+        return KindDoc {
+            suppressed: true,
+            size: None,
+            score_mean: None,
+            tier_share: none(s.tiers.iter().rev().map(|t| t.name.as_str()).collect()),
+            perk_share: none(s.perks.iter().map(|p| p.id.as_str()).collect()),
+            restriction_share: none(s.restrictions.iter().map(|r| r.id.as_str()).collect()),
+            list_share: none(s.lists.iter().map(|l| l.id.as_str()).collect()),
+        };
+    }
     let n: u64 = members.iter().map(|sl| sl.n).sum();
     let total: f64 = members.iter().filter_map(|sl| sl.score.as_ref().map(|st| st.mean * sl.n as f64)).sum();
-    let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
+    let share = |c: u64| Some(if n == 0 { 0.0 } else { c as f64 / n as f64 });
     let sum_of = |f: &dyn Fn(&Slice) -> &Vec<u64>, i: usize| {
         members.iter().map(|sl| f(sl).get(i).copied().unwrap_or(0)).sum::<u64>()
     };
     KindDoc {
-        size: n,
+        suppressed: false,
+        size: Some(n),
         score_mean: (n > 0).then(|| total / n as f64),
         tier_share: Ordered(
             s.tiers
@@ -135,6 +152,7 @@ fn list_doc<'a>(
     m: Option<&MechTotals>,
     l: usize,
     color: Color,
+    sup: &Suppression,
 ) -> ListDoc<'a> {
     let last = sum.final_snapshot();
     let n_lists = s.lists.len();
@@ -151,12 +169,14 @@ fn list_doc<'a>(
             let sl = &last.by_group[g];
             let listed = sl.list_count.get(l).copied().unwrap_or(0);
             let ever_g = cell(m.map(|m| &m.ever_listed), g);
+            let shown = !sup.group(g);
             (
                 grp.name.as_str(),
                 GroupListDoc {
-                    listed_at_end: listed,
-                    share_at_end: frac(listed, sl.n),
-                    ever_listed_share: frac(ever_g, sl.n),
+                    suppressed: !shown,
+                    listed_at_end: shown.then_some(listed),
+                    share_at_end: shown.then(|| frac(listed, sl.n)),
+                    ever_listed_share: shown.then(|| frac(ever_g, sl.n)),
                 },
             )
         })
@@ -230,12 +250,13 @@ pub(crate) struct MechanicsDoc<'a> {
 
 #[derive(Serialize)]
 struct KindDoc<'a> {
-    size: u64,
+    size: Option<u64>,
     score_mean: Option<f64>,
-    tier_share: Ordered<'a, f64>,
-    perk_share: Ordered<'a, f64>,
-    restriction_share: Ordered<'a, f64>,
-    list_share: Ordered<'a, f64>,
+    tier_share: Ordered<'a, Option<f64>>,
+    perk_share: Ordered<'a, Option<f64>>,
+    restriction_share: Ordered<'a, Option<f64>>,
+    list_share: Ordered<'a, Option<f64>>,
+    suppressed: bool,
 }
 
 #[derive(Serialize)]
@@ -261,9 +282,10 @@ struct ListDoc<'a> {
 
 #[derive(Serialize)]
 struct GroupListDoc {
-    listed_at_end: u64,
-    share_at_end: f64,
-    ever_listed_share: f64,
+    listed_at_end: Option<u64>,
+    share_at_end: Option<f64>,
+    ever_listed_share: Option<f64>,
+    suppressed: bool,
 }
 
 #[derive(Serialize)]

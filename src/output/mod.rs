@@ -97,6 +97,13 @@ fn tiers_high_first(s: &Scenario) -> impl Iterator<Item = usize> + '_ {
 /// (tiers in rank order, groups and rules in file order).
 struct Ordered<'a, V>(Vec<(&'a str, V)>);
 
+impl<V> Ordered<'_, V> {
+    /// Whether it has no entries.
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
 impl<V: Serialize> Serialize for Ordered<'_, V> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
         let mut map = ser.serialize_map(Some(self.0.len()))?;

@@ -105,7 +105,7 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary, min_cell: u32) -> Ve
         disparity: disparity(s, sum, &sup),
         mobility: mobility(s, sum, &sup),
         suppression: suppression(s, &sup),
-        mechanics: super::mechanics_json::mechanics(s, sum),
+        mechanics: super::mechanics_json::mechanics(s, sum, &sup),
     };
     to_pretty_json(&doc)
 }
@@ -202,6 +202,9 @@ fn suppression<'a>(s: &'a Scenario, sup: &Suppression) -> SuppressionDoc<'a> {
             .filter(|&t| sup.mobility_rows[t])
             .map(|t| s.tiers[t].name.as_str())
             .collect(),
+        kinds: Ordered(
+            s.kinds.iter().zip(&sup.kinds).filter_map(|(k, r)| r.map(|r| (k.name.as_str(), r))).collect(),
+        ),
     }
 }
 
@@ -302,6 +305,9 @@ struct SuppressionDoc<'a> {
     rule: String,
     groups: Ordered<'a, Reason>,
     mobility_rows: Vec<&'a str>,
+    /// Hidden subject kinds (in `mechanics.by_kind`); absent when none is hidden.
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    kinds: Ordered<'a, Reason>,
 }
 
 /// `coverage`: what the run never exercised.

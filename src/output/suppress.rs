@@ -68,8 +68,13 @@ pub const DEFAULT_MIN_CELL: u32 = 10;
 /// assert_eq!(hidden, [None, Some(Reason::Primary), Some(Reason::Complementary), None]);
 /// ```
 pub fn suppress(sizes: &[u64], min_cell: u64) -> Vec<Option<Reason>> {
-    let mut hidden: Vec<Option<Reason>> =
-        sizes.iter().map(|&n| (n > 0 && n < min_cell).then_some(Reason::Primary)).collect();
+    let hidden = sizes.iter().map(|&n| (n > 0 && n < min_cell).then_some(Reason::Primary)).collect();
+    complete(sizes, hidden, min_cell)
+}
+
+/// Add complementary cells to `hidden` (one entry per cell of `sizes`) until
+/// the hidden cells together are not recoverable as one small cell.
+fn complete(sizes: &[u64], mut hidden: Vec<Option<Reason>>, min_cell: u64) -> Vec<Option<Reason>> {
     loop {
         let (cells, subjects) = sizes
             .iter()
@@ -109,6 +114,16 @@ pub struct Suppression {
     /// groups combined); otherwise it would single out some of them. See
     /// also [`overall_moves`](Self::overall_moves).
     pub mobility_rows: Vec<bool>,
+    /// Per subject kind (indexed like `Scenario::kinds`): hidden, and why.
+    /// Nothing is hidden when the scenario declares no kinds.
+    ///
+    /// A kind's figures sum its groups, so a kind that holds a hidden group
+    /// next to published ones would give that group away by subtraction: it
+    /// is hidden (`complementary`) unless its hidden groups are at least two
+    /// and hold `min_cell` subjects together. Kinds with fewer than
+    /// `min_cell` subjects are hidden (`primary`), and complementary kinds
+    /// are added as for groups.
+    pub kinds: Vec<Option<Reason>>,
 }
 
 impl Suppression {
@@ -125,7 +140,13 @@ impl Suppression {
         let mobility_rows = (0..s.tiers.len())
             .map(|t| hidden_rows.contains(&t) && hidden_rows.iter().any(|&u| u != t))
             .collect();
-        Suppression { min_cell, groups, mobility_rows }
+        let kinds = kinds(s, sum, &groups, u64::from(min_cell));
+        Suppression { min_cell, groups, mobility_rows, kinds }
+    }
+
+    /// Whether kind `k` is hidden.
+    pub fn kind(&self, k: usize) -> bool {
+        self.kinds.get(k).is_some_and(Option::is_some)
     }
 
     /// Whether the overall shares that moved up and down a tier are hidden.
@@ -148,6 +169,38 @@ impl Suppression {
     pub fn any(&self) -> bool {
         self.groups.iter().any(Option::is_some)
     }
+}
+
+/// The hidden kinds (see [`Suppression::kinds`]).
+fn kinds(s: &Scenario, sum: &Summary, groups: &[Option<Reason>], min_cell: u64) -> Vec<Option<Reason>> {
+    let declared = !(s.kinds.len() == 1 && s.kinds[0].name == "all");
+    if !declared || min_cell <= 1 {
+        return vec![None; s.kinds.len()];
+    }
+    let size = |g: usize| sum.group_sizes.get(g).copied().unwrap_or(0);
+    let sizes: Vec<u64> = (0..s.kinds.len())
+        .map(|k| (0..s.groups.len()).filter(|&g| s.groups[g].kind == k).map(size).sum())
+        .collect();
+    let hidden = (0..s.kinds.len())
+        .map(|k| {
+            if sizes[k] > 0 && sizes[k] < min_cell {
+                return Some(Reason::Primary);
+            }
+            let members = (0..s.groups.len()).filter(|&g| s.groups[g].kind == k && size(g) > 0);
+            let (mut cells, mut subjects, mut published) = (0, 0, 0);
+            for g in members {
+                if groups[g].is_some() {
+                    cells += 1;
+                    subjects += size(g);
+                } else {
+                    published += 1;
+                }
+            }
+            let gives_away = cells > 0 && published > 0 && (cells < 2 || subjects < min_cell);
+            gives_away.then_some(Reason::Complementary)
+        })
+        .collect();
+    complete(&sizes, hidden, min_cell)
 }
 
 #[cfg(test)]

@@ -13,6 +13,7 @@ mod progress;
 mod run;
 mod schema;
 mod term;
+mod test;
 mod trace;
 
 use std::process::ExitCode;
@@ -42,6 +43,7 @@ enum Command {
     New(new::Args),
     Plot(plot::Args),
     Trace(trace::Args),
+    Test(test::Args),
 }
 
 /// A failed command: what to print and which exit code to use.
@@ -70,6 +72,7 @@ pub fn main() -> ExitCode {
         Command::New(a) => new::run(a),
         Command::Plot(a) => plot::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Test(a) => test::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

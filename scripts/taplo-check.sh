@@ -8,7 +8,7 @@
 #   1. Installs @taplo/cli (exact version below) with npm into target/taplo/
 #      (git-ignored, like all of target/). Reused when already there, so a
 #      second run is fast; `cargo clean` removes it.
-#   2. Runs `taplo check` on every scenarios/*.toml and examples/overlays/*.toml
+#   2. Runs `taplo check` on every scenarios/*.toml, scenarios/overlays/*.toml and examples/overlays/*.toml
 #      (through its `#:schema` directive, which must resolve to the
 #      repository's schema) and on src/cli/starter.toml (no directive: given
 #      `--schema file://.../scenario.schema.json` explicitly). Overlay files
@@ -92,7 +92,7 @@ check() { # label taplo-args...
 }
 shopt -s nullglob
 with_directive=()
-for f in scenarios/*.toml examples/overlays/*.toml src/cli/starter.toml; do
+for f in scenarios/*.toml scenarios/overlays/*.toml examples/overlays/*.toml src/cli/starter.toml; do
     directive=$(sed -n 's/^#:schema[[:space:]]*//p' "$f" | head -n 1)
     if [[ -z "$directive" ]]; then
         check "$f (--schema)" --schema "file://$schema" "$f"

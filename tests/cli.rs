@@ -244,12 +244,14 @@ fn memory_need_beyond_the_machine_is_refused() {
 
 #[test]
 fn check_accepts_every_reference_scenario() {
-    let files: Vec<PathBuf> = std::fs::read_dir(repo("scenarios"))
-        .unwrap()
+    // the reference scenarios and the overlays on them (variants, reforms)
+    let files: Vec<PathBuf> = ["scenarios", "scenarios/overlays"]
+        .into_iter()
+        .flat_map(|d| std::fs::read_dir(repo(d)).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
-    assert!(files.len() >= 3);
+    assert!(files.len() >= 10);
     pointsim()
         .arg("check")
         .args(&files)

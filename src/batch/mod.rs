@@ -5,3 +5,4 @@
 
 pub mod interval;
 pub mod metrics;
+pub mod path;

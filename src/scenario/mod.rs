@@ -22,7 +22,7 @@ mod read;
 mod schema;
 mod source;
 pub mod spec;
-mod suggest;
+pub(crate) mod suggest;
 mod tables;
 mod validate;
 

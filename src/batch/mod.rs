@@ -6,3 +6,6 @@
 pub mod interval;
 pub mod metrics;
 pub mod path;
+pub mod plan;
+pub mod sample;
+pub mod seeds;

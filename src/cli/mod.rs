@@ -5,12 +5,16 @@
 //! stdout (e.g. piping into `head`) ends the program quietly with 0.
 
 mod check;
+mod merge;
 mod new;
 mod overrides;
 mod plot;
 mod progress;
 mod run;
 mod schema;
+mod sweep;
+mod sweep_dir;
+mod sweep_plan;
 mod term;
 mod trace;
 
@@ -40,6 +44,8 @@ enum Command {
     New(new::Args),
     Plot(plot::Args),
     Trace(trace::Args),
+    Sweep(sweep::Args),
+    Merge(merge::Args),
 }
 
 /// A failed command: what to print and which exit code to use.
@@ -67,6 +73,8 @@ pub fn main() -> ExitCode {
         Command::New(a) => new::run(a),
         Command::Plot(a) => plot::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Merge(a) => merge::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -102,6 +102,14 @@ fn sweep_writes_sorted_rows_and_any_row_reruns_alone() {
         f["perk_share"]["deposit_free_services"].as_f64().unwrap()
     );
     assert_eq!(summary["population"], 500);
+
+    // a chart per metric of interest and parameter, with a line per value of the other one
+    let svg =
+        std::fs::read_to_string(out.join("plots/tier_share.AA--rule.volunteer_service.points.svg")).unwrap();
+    assert!(svg.contains("tier_share.AA by rule.volunteer_service.points"));
+    assert!(svg.contains("population.size = 300") && svg.contains("population.size = 500"));
+    let png = std::fs::read(out.join("plots/score.mean--population.size.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
 }
 
 #[test]
@@ -164,6 +172,14 @@ fn output_does_not_depend_on_threads_and_shards_merge_to_the_same_bytes() {
     let merged = tmp.path().join("merged");
     pointsim().arg("merge").args(&shards).arg("--out").arg(&merged).arg("-q").assert().success();
     same_tables(&one, &merged);
+    for f in [
+        "plots/score.mean--population.size.svg",
+        "plots/perk_share.deposit_free_services--population.size.png",
+    ] {
+        let (a, b, c) = (one.join(f), two.join(f), merged.join(f));
+        assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "{f} differs with threads");
+        assert!(std::fs::read(&a).unwrap() == std::fs::read(&c).unwrap(), "{f} differs after merge");
+    }
     for c in ["c0000", "c0003"] {
         let f = format!("cells/{c}.toml");
         assert_eq!(std::fs::read(one.join(&f)).unwrap(), std::fs::read(merged.join(&f)).unwrap());
@@ -231,7 +247,13 @@ fn a_killed_sweep_resumes_to_the_same_bytes() {
     // resuming with a changed plan is refused
     std::fs::write(&p, std::fs::read_to_string(&p).unwrap().replace("[20000]", "[20001]")).unwrap();
     sweep(&p, &killed, &["--resume"]).code(2).stderr(predicate::str::contains("the plan file changed"));
-    sweep(&p, &killed, &["--force"]).success();
+    assert!(killed.join("plots/score.mean--rule.volunteer_service.points.svg").exists());
+    sweep(&p, &killed, &["--force", "--no-plots"]).success();
+    assert!(
+        !killed.join("plots/score.mean--rule.volunteer_service.points.svg").exists(),
+        "--force --no-plots leaves no old charts"
+    );
+    assert!(killed.join("runs.csv").exists());
 }
 
 #[test]
@@ -280,4 +302,24 @@ fn bad_plans_exit_2_with_positions() {
         .code(2)
         .stderr(predicate::str::contains("p.toml:3:1"))
         .stderr(predicate::str::contains("did you mean `rule.volunteer_service.points`?"));
+}
+
+#[test]
+fn the_shipped_plans_are_valid() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
+    let plans: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    assert!(plans.len() >= 2);
+    for p in plans {
+        pointsim()
+            .arg("sweep")
+            .arg(&p)
+            .arg("--dry-run")
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("invalid").not());
+    }
 }

@@ -14,6 +14,7 @@ pub mod manifest;
 pub mod metrics;
 pub mod path;
 pub mod plan;
+pub mod plots;
 pub mod sample;
 pub mod seeds;
 pub mod sweep;

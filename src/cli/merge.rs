@@ -27,6 +27,9 @@ pub struct Args {
     /// Output folder [default: output/<plan file stem>].
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Skip the charts (plots/<metric>.png|svg; only the tables).
+    #[arg(long)]
+    pub no_plots: bool,
     /// Replace an earlier sweep in the output folder.
     #[arg(long)]
     force: bool,
@@ -132,7 +135,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .with_context(|| format!("cannot write cells to `{}`", out.display()))?;
     output::write_all(&out, &[(SWEEP_JSON, merged.to_json()), (JOURNAL, journal::lines(&records))])
         .with_context(|| format!("cannot write to `{}`", out.display()))?;
-    sweep_dir::write_tables(&out, &merged, &records)?;
+    sweep_dir::write_tables(&out, &merged, &records, !args.no_plots)?;
     if !args.quiet {
         println!("{} runs from {} folders merged", records.len(), args.dirs.len());
         println!("results: {}/", out.display());

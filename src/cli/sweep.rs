@@ -27,9 +27,9 @@ use super::{Failure, sweep_dir, term};
 /// Finished runs are kept as they end: an interrupted sweep continues with --resume.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
-    pointsim sweep examples/sweeps/toy_volunteering.toml --dry-run\n  \
-    pointsim sweep examples/sweeps/toy_volunteering.toml --out /tmp/sweep\n  \
-    pointsim sweep examples/sweeps/toy_volunteering.toml --out /tmp/sweep --resume\n  \
+    pointsim sweep scenarios/sweeps/toy_volunteering.toml --dry-run\n  \
+    pointsim sweep scenarios/sweeps/toy_volunteering.toml --out /tmp/sweep\n  \
+    pointsim sweep scenarios/sweeps/toy_volunteering.toml --out /tmp/sweep --resume\n  \
     pointsim sweep PLAN --shard 0/4 --out shard0 ... then: pointsim merge shard0 shard1 shard2 shard3 --out all")]
 pub struct Args {
     /// Sweep plan file (TOML).
@@ -53,6 +53,9 @@ pub struct Args {
     /// (cell × replicates + replicate) leaves remainder I when divided by N.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<Shard>,
+    /// Skip the charts (plots/<metric>.png|svg; only the tables).
+    #[arg(long)]
+    pub no_plots: bool,
     /// Give every cell its own replicate seeds instead of common random numbers.
     #[arg(long)]
     pub independent_seeds: bool,
@@ -114,7 +117,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let records: Vec<Record> =
         records.into_iter().filter(|r| mine.contains(&(r.cell, r.replicate))).collect();
     if m.shard.is_none() {
-        sweep_dir::write_tables(&out, m, &records)?;
+        sweep_dir::write_tables(&out, m, &records, !args.no_plots)?;
     }
     if !args.quiet {
         let secs = clock.elapsed().as_secs_f64();

@@ -8,6 +8,8 @@ use pointsim::batch::manifest::{Manifest, SWEEP_JSON};
 use pointsim::batch::tables;
 use pointsim::output;
 
+use rayon::prelude::*;
+
 use super::Failure;
 
 /// Files a sweep writes at the top of its folder (besides `cells/` and `plots/`).
@@ -91,21 +93,43 @@ fn clear(out: &Path) -> std::io::Result<()> {
             _ => {}
         }
     }
-    if let Ok(entries) = std::fs::read_dir(out.join("cells")) {
-        for e in entries.flatten() {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with('c') && name.ends_with(".toml") {
-                std::fs::remove_file(e.path())?;
+    for (dir, ext) in [("cells", ".toml"), ("plots", ".svg"), ("plots", ".png")] {
+        if let Ok(entries) = std::fs::read_dir(out.join(dir)) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if (dir == "plots" || name.starts_with('c')) && name.ends_with(ext) {
+                    std::fs::remove_file(e.path())?;
+                }
             }
         }
     }
     Ok(())
 }
 
-/// Write `runs.*` and `cells.*` of the finished sweep `m` from `records`.
-pub fn write_tables(out: &Path, m: &Manifest, records: &[Record]) -> Result<(), Failure> {
+/// Write `runs.*` and `cells.*` of the finished sweep `m` from `records`,
+/// then (with `plots`) `plots/*.png|svg`.
+pub fn write_tables(out: &Path, m: &Manifest, records: &[Record], plots: bool) -> Result<(), Failure> {
     let files = tables::table_files(m, records).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
     output::write_all(out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    if plots {
+        let cells = tables::cells_table(m, records).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+        let figures = pointsim::batch::plots::figures(m, &cells);
+        let drawn: Vec<(String, Vec<u8>)> = figures
+            .par_iter()
+            .map(|(stem, fig)| {
+                pointsim::plot::sweep_chart(fig).map(|(svg, png)| {
+                    [(format!("plots/{stem}.svg"), svg.into_bytes()), (format!("plots/{stem}.png"), png)]
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .context("cannot draw the sweep charts")?
+            .into_iter()
+            .flatten()
+            .collect();
+        let files: Vec<(&str, Vec<u8>)> = drawn.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        output::write_all(out, &files)
+            .with_context(|| format!("cannot write charts to `{}`", out.display()))?;
+    }
     Ok(())
 }
 

@@ -50,7 +50,7 @@ pub fn describe(sweep: &Sweep, threads: usize) -> String {
     let secs = events / (EVENTS_PER_SECOND * threads.max(1) as f64);
     let _ = writeln!(
         s,
-        "time        about {} on {threads} threads (estimate: at most {events:.1e} events at {EVENTS_PER_SECOND:.0e} events/s per thread)",
+        "time        {} on {threads} threads (estimate: at most {events:.1e} events at {EVENTS_PER_SECOND:.0e} events/s per thread)",
         duration(secs)
     );
     let invalid: Vec<_> = m.cells.iter().filter_map(|c| c.error.as_ref().map(|e| (&c.id, e))).collect();
@@ -90,10 +90,10 @@ fn duration(secs: f64) -> String {
     if secs < 0.1 {
         "under 0.1 s".to_owned()
     } else if secs < 60.0 {
-        format!("{secs:.1} s")
+        format!("about {secs:.1} s")
     } else if secs < 3600.0 {
-        format!("{:.1} min", secs / 60.0)
+        format!("about {:.1} min", secs / 60.0)
     } else {
-        format!("{:.1} h", secs / 3600.0)
+        format!("about {:.1} h", secs / 3600.0)
     }
 }

@@ -9,7 +9,9 @@ mod charts;
 mod data;
 mod report;
 
-pub use charts::{CHART_NAMES, Lorenz, PlotError, charts, lorenz};
+pub use charts::{
+    CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, lorenz, sweep_chart,
+};
 pub use data::{HistRow, LoadError, RunData, StepRow};
 pub use report::report_html;
 

@@ -13,6 +13,7 @@ mod inequality;
 mod render;
 mod score_distribution;
 mod score_over_time;
+mod sweep;
 mod theme;
 mod tier_shares;
 
@@ -20,6 +21,7 @@ use super::{Chart, RunData};
 use crate::scenario::Scenario;
 
 pub use gini::{Lorenz, lorenz};
+pub use sweep::{SweepFigure, SweepLine, SweepPoint, sweep_chart};
 
 /// Why a chart could not be drawn.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

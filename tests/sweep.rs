@@ -323,3 +323,40 @@ fn the_shipped_plans_are_valid() {
             .stdout(predicate::str::contains("invalid").not());
     }
 }
+
+#[test]
+fn an_overlay_base_is_swept_as_the_scenario_it_stands_for() {
+    let tmp = TempDir::new().unwrap();
+    let reform = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/overlays/teaching_toy_reform.toml");
+    // the reform's own value: the cell is the reform itself
+    let p = tmp.path().join("p.toml");
+    std::fs::write(
+        &p,
+        format!(
+            "base = {:?}\nreplicates = 2\n[vary]\n\"rule.traffic_ticket.points\" = [-3]\n",
+            reform.display()
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("out");
+    sweep(&p, &out, &["--no-plots"]).success();
+    let cell = std::fs::read_to_string(out.join("cells/c0000.toml")).unwrap();
+    assert!(!cell.contains("extends"), "a cell file stands alone");
+    assert!(!cell.contains("warning_interview"), "the overlay's removal is applied");
+    let runs = csv(&out.join("runs.csv"));
+    let col = |name: &str| runs[0].iter().position(|h| h == name).unwrap();
+    let row = &runs[2];
+    let rerun = tmp.path().join("rerun");
+    pointsim()
+        .arg("run")
+        .arg(&reform)
+        .args(["--seed", &row[2], "--no-plots", "-q", "--out"])
+        .arg(&rerun)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(rerun.join("summary.json")).unwrap()).unwrap();
+    let f = &summary["final"];
+    assert_eq!(row[col("score.mean")].parse::<f64>().unwrap(), f["score"]["mean"].as_f64().unwrap());
+    assert_eq!(row[col("tier_share.AA")].parse::<f64>().unwrap(), f["tier_share"]["AA"].as_f64().unwrap());
+}

@@ -73,7 +73,7 @@ pub struct Manifest {
     pub plan_sha256: String,
     /// The base scenario file.
     pub base_file: String,
-    /// SHA-256 of the base scenario text.
+    /// SHA-256 of the base scenario text (for an overlay, of its chain's texts joined).
     pub base_sha256: String,
     /// `grid`, `zip` or `sample`.
     pub mode: String,

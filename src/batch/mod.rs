@@ -8,6 +8,8 @@
 //! in a [`journal`] as it finishes, and builds its [`tables`] from the journal
 //! and the [`manifest`] (`sweep.json`) alone.
 
+pub mod compare;
+pub mod flatten;
 pub mod interval;
 pub mod journal;
 pub mod manifest;

@@ -434,6 +434,43 @@ min_tier = "A"
     }
 
     #[test]
+    fn reaches_kinds_lists_households_and_expiry() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/scenarios/debt_blacklist.toml"
+        ))
+        .unwrap();
+        let base: Table = text.parse().unwrap();
+        let set = |path: &str, v: Value| {
+            let mut d = base.clone();
+            apply(&mut d, &ParamPath::parse(path).unwrap(), v).map(|()| d)
+        };
+        let d = set("list.debtors.duration", Value::Integer(100)).unwrap();
+        assert_eq!(d["list"][0]["duration"].as_integer(), Some(100));
+        let d = set("list.debtors.inherit_probability", Value::Float(0.25)).unwrap();
+        assert_eq!(d["list"][0]["inherit_probability"].as_float(), Some(0.25));
+        let d = set("kind.company.share", Value::Float(0.3)).unwrap();
+        assert_eq!(d["kind"][1]["share"].as_float(), Some(0.3));
+        let d = set("rule.court_debt.error_rate", Value::Float(0.2)).unwrap();
+        assert_eq!(d["rule"][0]["error_rate"].as_float(), Some(0.2));
+        let d = set("recovery.expire_after.judicial", Value::Integer(90)).unwrap();
+        assert_eq!(d["recovery"]["expire_after"]["judicial"].as_integer(), Some(90));
+        let d = set("population.households.sizes", Value::Array(vec![Value::Float(0.5), Value::Float(0.5)]))
+            .unwrap();
+        assert_eq!(d["population"]["households"]["sizes"].as_array().map(Vec::len), Some(2));
+        // every one of them still reads (a kind's share must add up: set both)
+        let mut d = set("kind.company.share", Value::Float(0.3)).unwrap();
+        apply(&mut d, &ParamPath::parse("kind.citizen.share").unwrap(), Value::Float(0.7)).unwrap();
+        apply(&mut d, &ParamPath::parse("list.debtors.duration").unwrap(), Value::Integer(100)).unwrap();
+        crate::scenario::parse(&toml::to_string(&d).unwrap(), "x.toml").unwrap();
+        // typos are caught with the nearest entry or key
+        let hint = |p: &str| set(p, Value::Integer(1)).unwrap_err().hint.unwrap_or_default();
+        assert_eq!(hint("list.debtor.duration"), "did you mean `list.debtors.duration`?");
+        assert_eq!(hint("list.debtors.durration"), "did you mean `list.debtors.duration`?");
+        assert_eq!(hint("kind.compnay.start"), "did you mean `kind.company.start`?");
+    }
+
+    #[test]
     fn an_error_leaves_the_document_unchanged() {
         let mut d = doc();
         let p = ParamPath::parse("recovery.nope").unwrap();

@@ -81,7 +81,10 @@ pub struct Plan {
     pub base_file: PathBuf,
     /// The base scenario, validated.
     pub base: Loaded,
-    /// The base scenario as a TOML document, which cells change.
+    /// SHA-256 of the base scenario file; for an overlay, of the texts of
+    /// its whole chain of files as [`crate::scenario::SourceFile::text`] joins them.
+    pub base_sha256: String,
+    /// The base scenario as one TOML document (an overlay's chain merged), which cells change.
     pub base_doc: toml::Table,
     /// Seeds per cell.
     pub replicates: u32,
@@ -359,9 +362,9 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
         return Err(PlanError::Plan(r.diags));
     }
     let loaded = scenario::load(&base_file).map_err(|e| PlanError::Base(e.diagnostics().clone()))?;
-    let base_doc: toml::Table = loaded.source.text.parse().map_err(|e: toml::de::Error| {
+    let base_doc = super::flatten::document(&loaded).map_err(|e| {
         let mut d = Diagnostics::new(base_file.display().to_string(), "");
-        d.push(Diagnostic::error(format!("cannot read the base scenario as a TOML document: {e}")));
+        d.push(Diagnostic::error(format!("cannot read the base scenario: {e}")));
         PlanError::Base(d)
     })?;
     for v in &vary {
@@ -378,6 +381,11 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
         text: text.to_owned(),
         sha256: sha256_hex(text.as_bytes()),
         base_file,
+        base_sha256: if loaded.source.chain.len() > 1 {
+            sha256_hex(loaded.source.text.as_bytes())
+        } else {
+            loaded.source.sha256.clone()
+        },
         seed: seed.unwrap_or(loaded.scenario.seed),
         base: loaded,
         base_doc,

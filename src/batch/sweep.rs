@@ -11,6 +11,24 @@ use super::plan::{Mode, Plan};
 use super::seeds::replicate_seed;
 use crate::scenario::{self, Scenario};
 
+/// The seed of replicate `r` of cell `cell` in a sweep whose plan seed is `plan_seed`.
+///
+/// With common random numbers (`independent == false`, the default) the cell
+/// does not enter: every cell runs replicate `r` with
+/// [`replicate_seed`]`(plan_seed, r)`, the seed `pointsim compare` gives its
+/// replicate `r`, so subjects draw from the same streams in every cell and
+/// differences between cells are the parameters' doing, not noise. With
+/// independent seeds, cell `c` first gets its own batch seed
+/// `replicate_seed(plan_seed, c)` and its replicate `r` then runs with
+/// `replicate_seed(replicate_seed(plan_seed, c), r)`.
+///
+/// Every seed is at most 2^63 − 1, a valid `scenario.seed`, so any run can be
+/// repeated with `pointsim run cells/<id>.toml --seed S`.
+pub fn run_seed(plan_seed: u64, cell: usize, r: u32, independent: bool) -> u64 {
+    let batch = if independent { replicate_seed(plan_seed, cell as u64) } else { plan_seed };
+    replicate_seed(batch, u64::from(r))
+}
+
 /// A checked plan with every cell's scenario made and validated.
 #[derive(Debug)]
 pub struct Sweep {
@@ -87,11 +105,11 @@ impl Sweep {
             .collect();
         let manifest = Manifest {
             pointsim_version: env!("CARGO_PKG_VERSION").to_owned(),
-            sweep_hash: sweep_hash(&plan.sha256, &plan.base.source.sha256, independent_seeds),
+            sweep_hash: sweep_hash(&plan.sha256, &plan.base_sha256, independent_seeds),
             plan_file: plan.file.clone(),
             plan_sha256: plan.sha256.clone(),
             base_file: plan.base_file.display().to_string(),
-            base_sha256: plan.base.source.sha256.clone(),
+            base_sha256: plan.base_sha256.clone(),
             mode: match plan.mode {
                 Mode::Grid => "grid",
                 Mode::Zip => "zip",
@@ -137,9 +155,9 @@ impl Sweep {
         self.cells[c].scenario.as_ref().map_err(String::as_str)
     }
 
-    /// The seed of replicate `r` of cell `c` ([`replicate_seed`]).
+    /// The seed of replicate `r` of cell `c` ([`run_seed`]).
     pub fn seed(&self, c: usize, r: u32) -> u64 {
-        replicate_seed(self.plan.seed, c as u64, u64::from(r), self.manifest.independent_seeds)
+        run_seed(self.plan.seed, c, r, self.manifest.independent_seeds)
     }
 
     /// Run replicate `r` of cell `c` on the current rayon pool.
@@ -204,4 +222,24 @@ fn check(text: &str, name: &str, threads: usize, available: Option<u64>) -> Resu
         return Err(format!("too large: needs about {:.1} GiB of memory", need as f64 / (1u64 << 30) as f64));
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicate_seeds_are_those_of_compare_unless_independent() {
+        for r in 0..5 {
+            // common random numbers: the seed `pointsim compare` gives replicate r, in every cell
+            assert_eq!(run_seed(42, 0, r, false), replicate_seed(42, u64::from(r)));
+            assert_eq!(run_seed(42, 0, r, false), run_seed(42, 9, r, false));
+        }
+        let mut all: Vec<u64> = (0..50).flat_map(|c| (0..20).map(move |r| run_seed(1, c, r, true))).collect();
+        assert!(all.iter().all(|&s| s <= i64::MAX as u64), "valid scenario seeds");
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), 1000, "independent seeds differ between cells");
+        assert_ne!(run_seed(1, 3, 2, true), run_seed(1, 3, 2, false));
+    }
 }

@@ -5,6 +5,7 @@
 //! stdout (e.g. piping into `head`) ends the program quietly with 0.
 
 mod check;
+mod compare;
 mod merge;
 mod new;
 mod overrides;
@@ -40,6 +41,7 @@ struct Cli {
 enum Command {
     Run(run::Args),
     Check(check::Args),
+    Compare(compare::Args),
     Schema(schema::Args),
     New(new::Args),
     Plot(plot::Args),
@@ -69,6 +71,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Schema(a) => schema::run(a),
         Command::New(a) => new::run(a),
         Command::Plot(a) => plot::run(a),

@@ -7,19 +7,29 @@
 //! | `steps.csv` | [`steps_csv`] |
 //! | `histogram.csv` | [`histogram_csv`] |
 //! | `manifest.json` | [`manifest_json`] |
+//! | `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv` (`pointsim compare`) | [`compare_json`], [`compare_csv`], [`transitions_csv`], [`access_changes_csv`] |
 //! | (stdout) | [`terminal_summary`] |
+//!
+//! Every group breakdown goes through small-cell suppression
+//! ([`suppress`]): a group with fewer than `min_cell` subjects, and any
+//! group hidden to protect it, is published with empty values and a flag.
+//! Four-fifths ratios and tier mobility are defined once, in [`fairness`].
 //!
 //! Exporters only read the [`Scenario`] and the [`Summary`]; they never touch
 //! the file system, so they are easy to test and to reuse (`-` for stdout,
 //! a batch merge, a web page). Every byte they return is a pure function of
 //! their arguments. See `output/README.md` for the columns of every file.
 
+mod compare;
+pub mod fairness;
 mod histogram_csv;
 mod manifest;
+mod mechanics_json;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod steps_csv;
 mod summary_json;
+pub mod suppress;
 pub mod table;
 mod terminal;
 pub mod text;
@@ -28,10 +38,13 @@ mod write;
 #[cfg(test)]
 mod fixture;
 
+pub use compare::{CompareInfo, access_changes_csv, compare_csv, compare_json, transitions_csv};
 pub use histogram_csv::histogram_csv;
+pub(crate) use manifest::shell_quote;
 pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command};
 pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
+pub use suppress::DEFAULT_MIN_CELL;
 pub use terminal::terminal_summary;
 pub use write::{OutDirError, prepare_out_dir, write_all, write_all_unsynced};
 
@@ -50,12 +63,13 @@ pub const HISTOGRAM_CSV: &str = "histogram.csv";
 pub const MANIFEST_JSON: &str = "manifest.json";
 
 /// Every standard output file of a run as `(file name, bytes)`, ready for
-/// [`write_all`]: `summary.json`, `steps.csv`, `histogram.csv`, `manifest.json`.
+/// [`write_all`]: `summary.json`, `steps.csv`, `histogram.csv`, `manifest.json`,
+/// with the small-cell suppression of `info.min_cell`.
 pub fn standard_files(s: &Scenario, sum: &Summary, info: &RunInfo) -> Vec<(&'static str, Vec<u8>)> {
     vec![
-        (SUMMARY_JSON, summary_json(s, info.seed, sum)),
-        (STEPS_CSV, steps_csv(s, sum)),
-        (HISTOGRAM_CSV, histogram_csv(s, sum)),
+        (SUMMARY_JSON, summary_json(s, info.seed, sum, info.min_cell)),
+        (STEPS_CSV, steps_csv(s, sum, info.min_cell)),
+        (HISTOGRAM_CSV, histogram_csv(s, sum, info.min_cell)),
         (MANIFEST_JSON, manifest_json(s, sum, info)),
     ]
 }

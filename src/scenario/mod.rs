@@ -17,7 +17,9 @@
 mod build;
 mod check;
 mod diag;
+mod mechanics;
 mod model;
+mod overlay;
 pub(crate) mod read;
 mod schema;
 pub(crate) mod source;
@@ -25,8 +27,11 @@ pub mod spec;
 pub(crate) mod suggest;
 mod tables;
 mod validate;
+mod validate_mech;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use mechanics::*;
 pub use model::*;
+pub use overlay::MAX_DEPTH as MAX_EXTENDS_DEPTH;
 pub use schema::json_schema;
-pub use source::{Loaded, ScenarioError, SourceFile, load, parse};
+pub use source::{ChainFile, Loaded, ScenarioError, SourceFile, load, parse};

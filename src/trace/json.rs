@@ -89,6 +89,9 @@ fn subject<'a>(s: &'a Scenario, t: &Trace) -> SubjectDoc<'a> {
                 Cause::Rule(r) => ("rule", Some(s.rules[r].id.as_str())),
                 Cause::Restore => ("restore", None),
                 Cause::Drift => ("drift", None),
+                Cause::Expire(r) => ("expire", Some(s.rules[r].id.as_str())),
+                Cause::Appeal(r) => ("appeal", Some(s.rules[r].id.as_str())),
+                Cause::Listing(l) => ("listing", Some(s.lists[l].id.as_str())),
             };
             EventDoc {
                 step: e.step,

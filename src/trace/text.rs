@@ -81,6 +81,29 @@ fn event(s: &Scenario, e: &Event, start: i64) -> String {
         Cause::Drift => {
             format!("{} drift toward {start}, score {} → {}", signed(e.points()), e.before, e.after)
         }
+        Cause::Expire(r) => format!(
+            "{} back: a `{}` record expired, score {} → {}",
+            signed(e.points()),
+            s.rules[r].id,
+            e.before,
+            e.after
+        ),
+        Cause::Appeal(r) => format!(
+            "{} back: an appeal against a wrongful `{}` record was won, score {} → {}",
+            signed(e.points()),
+            s.rules[r].id,
+            e.before,
+            e.after
+        ),
+        Cause::Listing(l) => {
+            format!(
+                "{} on entering list `{}`, score {} → {}",
+                signed(e.points()),
+                s.lists[l].id,
+                e.before,
+                e.after
+            )
+        }
     }
 }
 

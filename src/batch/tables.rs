@@ -56,6 +56,38 @@ fn rep<T: Clone>(n: usize, v: Vec<T>) -> Vec<T> {
     v.into_iter().flat_map(|x| std::iter::repeat_n(x, n)).collect()
 }
 
+/// Every run's record in run-number order, with its metrics in manifest order.
+struct Rows<'a> {
+    records: Vec<&'a Record>,
+    /// `values[run][metric]`, looked up once (each record keeps its metrics by name).
+    values: Vec<Vec<Option<f64>>>,
+}
+
+/// The records of every run, or how many are missing.
+fn rows<'a>(m: &Manifest, records: &'a [Record]) -> Result<Rows<'a>, String> {
+    let grid = index(m, records);
+    let absent = grid.iter().filter(|r| r.is_none()).count();
+    if absent > 0 {
+        return Err(format!("{absent} of {} runs have no result yet", grid.len()));
+    }
+    let records: Vec<&Record> = grid.into_iter().flatten().collect();
+    let column: std::collections::HashMap<&str, usize> =
+        m.metrics.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let values = records
+        .iter()
+        .map(|r| {
+            let mut v = vec![None; m.metrics.len()];
+            for (name, x) in &r.metrics {
+                if let Some(&i) = column.get(name.as_str()) {
+                    v[i] = *x;
+                }
+            }
+            v
+        })
+        .collect();
+    Ok(Rows { records, values })
+}
+
 /// `runs.*`: one row per cell × replicate: `cell`, `replicate`, `seed`, `status`,
 /// `param.<path>`..., then every metric (empty for a failed run).
 ///
@@ -63,26 +95,21 @@ fn rep<T: Clone>(n: usize, v: Vec<T>) -> Vec<T> {
 ///
 /// A run has no record (see [`missing`]).
 pub fn runs_table(m: &Manifest, records: &[Record]) -> Result<Table, String> {
-    let grid = index(m, records);
-    let absent = grid.iter().filter(|r| r.is_none()).count();
-    if absent > 0 {
-        return Err(format!("{absent} of {} runs have no result yet", grid.len()));
-    }
-    let rows: Vec<&Record> = grid.into_iter().flatten().collect();
-    let reps = m.replicates as usize;
+    Ok(runs_of(m, &rows(m, records)?))
+}
+
+fn runs_of(m: &Manifest, rows: &Rows) -> Table {
+    let recs = &rows.records;
     let mut t = Table::default();
-    t.push("cell", ColumnData::Utf8(rows.iter().map(|r| Some(m.cells[r.cell].id.clone())).collect()));
-    t.push("replicate", ColumnData::I64(rows.iter().map(|r| Some(i64::from(r.replicate))).collect()));
-    t.push("seed", ColumnData::I64(rows.iter().map(|r| i64::try_from(r.seed).ok()).collect()));
-    t.push("status", ColumnData::Utf8(rows.iter().map(|r| Some(r.status.clone())).collect()));
-    param_columns(m, &mut t, reps);
-    for name in &m.metrics {
-        t.push(
-            name.clone(),
-            ColumnData::F64(rows.iter().map(|r| r.metrics.get(name).copied().flatten()).collect()),
-        );
+    t.push("cell", ColumnData::Utf8(recs.iter().map(|r| Some(m.cells[r.cell].id.clone())).collect()));
+    t.push("replicate", ColumnData::I64(recs.iter().map(|r| Some(i64::from(r.replicate))).collect()));
+    t.push("seed", ColumnData::I64(recs.iter().map(|r| i64::try_from(r.seed).ok()).collect()));
+    t.push("status", ColumnData::Utf8(recs.iter().map(|r| Some(r.status.clone())).collect()));
+    param_columns(m, &mut t, m.replicates as usize);
+    for (i, name) in m.metrics.iter().enumerate() {
+        t.push(name.clone(), ColumnData::F64(rows.values.iter().map(|v| v[i]).collect()));
     }
-    Ok(t)
+    t
 }
 
 /// `cells.*`: one row per cell: `cell`, `param.<path>`..., `runs_ok`, and for
@@ -93,22 +120,24 @@ pub fn runs_table(m: &Manifest, records: &[Record]) -> Result<Table, String> {
 ///
 /// As [`runs_table`].
 pub fn cells_table(m: &Manifest, records: &[Record]) -> Result<Table, String> {
-    runs_table(m, records)?;
-    let grid = index(m, records);
+    Ok(cells_of(m, &rows(m, records)?))
+}
+
+fn cells_of(m: &Manifest, rows: &Rows) -> Table {
     let reps = m.replicates as usize;
-    let ok: Vec<Vec<&Record>> = (0..m.cells.len())
-        .map(|c| grid[c * reps..(c + 1) * reps].iter().flatten().copied().filter(|r| r.is_ok()).collect())
+    // the successful runs of each cell, by run number
+    let ok: Vec<Vec<usize>> = (0..m.cells.len())
+        .map(|c| (c * reps..(c + 1) * reps).filter(|&i| rows.records[i].is_ok()).collect())
         .collect();
     let mut t = Table::default();
     t.push("cell", ColumnData::Utf8(m.cells.iter().map(|c| Some(c.id.clone())).collect()));
     param_columns(m, &mut t, 1);
     t.push("runs_ok", ColumnData::I64(ok.iter().map(|v| Some(v.len() as i64)).collect()));
-    for name in &m.metrics {
+    for (k, name) in m.metrics.iter().enumerate() {
         let iv: Vec<_> = ok
             .iter()
             .map(|runs| {
-                let values: Vec<f64> =
-                    runs.iter().map(|r| r.metrics.get(name).copied().flatten().unwrap_or(f64::NAN)).collect();
+                let values: Vec<f64> = runs.iter().map(|&i| rows.values[i][k].unwrap_or(f64::NAN)).collect();
                 interval(&values, 0.95)
             })
             .collect();
@@ -118,7 +147,34 @@ pub fn cells_table(m: &Manifest, records: &[Record]) -> Result<Table, String> {
         t.push(format!("{name}.ci_lo"), ColumnData::F64(iv.iter().map(|i| finite(i.lo)).collect()));
         t.push(format!("{name}.ci_hi"), ColumnData::F64(iv.iter().map(|i| finite(i.hi)).collect()));
     }
-    Ok(t)
+    t
+}
+
+/// `runs.*` and `cells.*` as tables ([`runs_table`], [`cells_table`]), reading the records once.
+///
+/// # Errors
+///
+/// As [`runs_table`].
+pub fn tables(m: &Manifest, records: &[Record]) -> Result<(Table, Table), String> {
+    let rows = rows(m, records)?;
+    Ok((runs_of(m, &rows), cells_of(m, &rows)))
+}
+
+/// The files of the tables `runs` and `cells` ([`tables`]): `runs.csv`,
+/// `cells.csv` and (with the `parquet` feature) `runs.parquet`, `cells.parquet`.
+///
+/// # Errors
+///
+/// A Parquet encoding error.
+pub fn files(runs: &Table, cells: &Table) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    let mut files = vec![("runs.csv", table_csv(runs)), ("cells.csv", table_csv(cells))];
+    #[cfg(feature = "parquet")]
+    {
+        use crate::output::parquet::table_parquet;
+        files.push(("runs.parquet", table_parquet(runs)?));
+        files.push(("cells.parquet", table_parquet(cells)?));
+    }
+    Ok(files)
 }
 
 /// `runs.csv`, `cells.csv` and (with the `parquet` feature) `runs.parquet`, `cells.parquet`.
@@ -127,14 +183,6 @@ pub fn cells_table(m: &Manifest, records: &[Record]) -> Result<Table, String> {
 ///
 /// As [`runs_table`], or a Parquet encoding error.
 pub fn table_files(m: &Manifest, records: &[Record]) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
-    let runs = runs_table(m, records)?;
-    let cells = cells_table(m, records)?;
-    let mut files = vec![("runs.csv", table_csv(&runs)), ("cells.csv", table_csv(&cells))];
-    #[cfg(feature = "parquet")]
-    {
-        use crate::output::parquet::table_parquet;
-        files.push(("runs.parquet", table_parquet(&runs)?));
-        files.push(("cells.parquet", table_parquet(&cells)?));
-    }
-    Ok(files)
+    let (runs, cells) = tables(m, records)?;
+    files(&runs, &cells)
 }

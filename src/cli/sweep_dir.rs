@@ -109,10 +109,10 @@ fn clear(out: &Path) -> std::io::Result<()> {
 /// Write `runs.*` and `cells.*` of the finished sweep `m` from `records`,
 /// then (with `plots`) `plots/*.png|svg`.
 pub fn write_tables(out: &Path, m: &Manifest, records: &[Record], plots: bool) -> Result<(), Failure> {
-    let files = tables::table_files(m, records).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+    let (runs, cells) = tables::tables(m, records).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+    let files = tables::files(&runs, &cells).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
     output::write_all(out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
     if plots {
-        let cells = tables::cells_table(m, records).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
         let figures = pointsim::batch::plots::figures(m, &cells);
         let drawn: Vec<(String, Vec<u8>)> = figures
             .par_iter()

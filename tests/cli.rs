@@ -532,7 +532,7 @@ fn trace_json_parses_and_lists_events_in_time_order() {
             assert!(at >= last, "events out of order: {e}");
             last = at;
             let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
-            assert_eq!(keys.len(), 7, "{e}");
+            assert_eq!(keys.len(), 8, "{e}");
         }
         assert_eq!(subject["final"]["score"], events.last().unwrap()["score_after"]);
     }

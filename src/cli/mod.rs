@@ -17,6 +17,7 @@ mod sweep;
 mod sweep_dir;
 mod sweep_plan;
 mod term;
+mod test;
 mod trace;
 
 use std::process::ExitCode;
@@ -48,6 +49,7 @@ enum Command {
     Trace(trace::Args),
     Sweep(sweep::Args),
     Merge(merge::Args),
+    Test(test::Args),
 }
 
 /// A failed command: what to print and which exit code to use.
@@ -78,6 +80,7 @@ pub fn main() -> ExitCode {
         Command::Trace(a) => trace::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Test(a) => test::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -18,7 +18,8 @@ use super::Accum;
 use super::compiled::Compiled;
 use super::mech::Mech;
 use super::rng::{Purpose, Stream};
-use super::subject::{Cause, Observer};
+use super::source::Source;
+use super::subject::{Cause, Observer, Skip};
 use crate::scenario::Entry;
 
 /// A listing of a household head that members may inherit: list, first and
@@ -47,6 +48,8 @@ pub enum ListReason {
     Cleared(usize),
     /// A successful appeal against the record (rule index) that caused it.
     Appeal(usize),
+    /// The household head left the list, ending an inherited listing.
+    HeadLeft,
 }
 
 /// A listing held by the subject itself.
@@ -77,15 +80,16 @@ enum Pending {
     Clear { list: usize, rule: usize },
 }
 
-/// Simulate one subject; returns its final score. `inherit` holds the
-/// household head's listings this subject may inherit (empty for heads and
-/// single subjects); `episodes` receives this subject's own inheritable listings.
+/// Simulate one subject with events from `src`; returns its final score.
+/// `inherit` holds the household head's listings this subject may inherit
+/// (empty for heads and single subjects); `episodes` receives this subject's
+/// own inheritable listings.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn simulate<O: Observer>(
+pub(crate) fn simulate<S: Source, O: Observer>(
     c: &Compiled,
     m: &Mech,
-    seed: u64,
-    subject: u64,
+    src: &mut S,
+    (seed, subject): (u64, u64),
     group: usize,
     inherit: &[Episode],
     episodes: &mut Vec<Episode>,
@@ -93,8 +97,6 @@ pub(crate) fn simulate<O: Observer>(
     obs: &mut O,
     record: bool,
 ) -> i64 {
-    let mut rng = Stream::new(seed, subject, Purpose::Events);
-    let mut rec_rng = Stream::new(seed, subject, Purpose::Records);
     let n_rules = c.n_rules;
     let n_lists = m.lists.len();
     let kind = m.kind[group];
@@ -192,15 +194,20 @@ pub(crate) fn simulate<O: Observer>(
 
         let te = match wait {
             Some(te) => te,
-            None if total > 0.0 => t + rng.exp1() / total,
-            None => f64::INFINITY,
+            None => src.next_time(t, total),
         };
         if te < tc {
             t = te;
             wait = None;
             let step = (t as u32).min(horizon - 1);
-            let rule = pick(&rates, total, rng.uniform());
-            let wrongful = m.error_rate[rule] > 0.0 && rec_rng.uniform() < m.error_rate[rule];
+            let rule = src.rule(&rates, total);
+            if S::SCRIPTED
+                && let Some(why) = ruled_out(m, rule, kind, score, &on, counts[rule], c.cap[rule])
+            {
+                obs.skipped(step, rule, why);
+                continue;
+            }
+            let wrongful = src.wrongful(m.error_rate[rule]);
             let before = score;
             let mut points = c.points[rule];
             if m.repair[rule] && points > 0 {
@@ -230,10 +237,10 @@ pub(crate) fn simulate<O: Observer>(
             if wrongful {
                 acc.mech.wrongful[rule] += 1;
                 if let Some(a) = m.appeal[rule]
-                    && rec_rng.uniform() < a.rate
+                    && let Some(wins) = src.appeal(a)
                 {
                     acc.mech.appeals_filed[rule] += 1;
-                    appeal_wins = rec_rng.uniform() < a.success;
+                    appeal_wins = wins;
                     appeal_at = Some(step + 1 + a.delay);
                 }
             }
@@ -439,6 +446,9 @@ pub(crate) fn simulate<O: Observer>(
                 acc.mech.inherited_listings[group * n_lists + l] += 1;
                 obs.listed(step, l, true, ListReason::Inherited);
             }
+            if !inh && inherited.iter().any(|e| e.list == l && e.to == b) {
+                obs.listed(step, l, false, ListReason::HeadLeft);
+            }
             if now_on != on[l] {
                 if record {
                     let cell = (row_of(b) * c_groups(acc) + group) * n_lists + l;
@@ -594,20 +604,21 @@ fn compute_rates(
     total
 }
 
-/// The rule with cumulative rate above `u * total` (inversion).
-fn pick(rates: &[f64], total: f64, u: f64) -> usize {
-    let target = u * total;
-    let mut acc = 0.0;
-    let mut last = 0;
-    for (r, &x) in rates.iter().enumerate() {
-        if x <= 0.0 {
-            continue;
-        }
-        acc += x;
-        last = r;
-        if target < acc {
-            return r;
-        }
+/// Why a scripted event of `rule` cannot happen in the subject's state, if it cannot.
+fn ruled_out(
+    m: &Mech,
+    rule: usize,
+    kind: usize,
+    score: i64,
+    on: &[bool],
+    count: u32,
+    cap: u32,
+) -> Option<Skip> {
+    if let Some(p) = m.requires_perk[rule].filter(|&p| !m.holds(p, kind, score, on)) {
+        return Some(Skip::NoPerk(p));
     }
-    last
+    if let Some(l) = m.requires_list[rule].filter(|&l| !on[l]) {
+        return Some(Skip::NotListed(l));
+    }
+    (count >= cap).then_some(Skip::Cap)
 }

@@ -268,3 +268,38 @@ impl MechTotals {
         self.restriction_adjust[(row * groups + group) * restrictions + r]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The engine's precomputed checks and the scenario's own (which traces
+    /// and rule tests use) agree on every kind, list combination and score.
+    #[test]
+    fn holdings_agree_with_the_scenario() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/scenarios/debt_blacklist.toml"
+        ))
+        .unwrap();
+        let extra = "\n[[list]]\nid = \"honour\"\ncolor = \"red\"\nenter_at_least = 1100\ngrants = [\"fast_track\"]\n\
+                     [[perk]]\nid = \"fast_track\"\nmin_score = 1050\napplies_to = [\"company\"]\n";
+        let s = crate::scenario::parse(&(text + extra), "t.toml").unwrap().scenario;
+        assert!(s.lists.len() >= 2 && s.kinds.len() >= 2, "the example should exercise lists and kinds");
+        let m = Mech::new(&s);
+        let n = s.lists.len();
+        for kind in 0..s.kinds.len() {
+            for mask in 0..(1u32 << n) {
+                let on: Vec<bool> = (0..n).map(|l| mask >> l & 1 == 1).collect();
+                for score in (0..=1300).step_by(10) {
+                    for p in 0..s.perks.len() {
+                        assert_eq!(m.holds(p, kind, score, &on), s.holds_perk(p, kind, score, &on));
+                    }
+                    for r in 0..s.restrictions.len() {
+                        assert_eq!(m.under(r, kind, score, &on), s.under_restriction(r, kind, score, &on));
+                    }
+                }
+            }
+        }
+    }
+}

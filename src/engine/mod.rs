@@ -10,6 +10,7 @@ mod compiled;
 mod general;
 mod mech;
 pub mod rng;
+mod source;
 mod subject;
 mod ziggurat;
 
@@ -17,10 +18,11 @@ use rayon::prelude::*;
 
 pub use general::ListReason;
 pub use mech::MechTotals;
-pub use subject::{Cause, Ignore, Observer};
+use source::{Random, Script};
+pub use subject::{Cause, Ignore, Observer, Skip};
 
 use crate::population::Population;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScriptedEvent};
 use crate::stats::{RuleTotals, RunTotals, SnapshotHistograms};
 use compiled::Compiled;
 use mech::Mech;
@@ -215,8 +217,8 @@ fn run_general(
                     out[(s - first) as usize] = general::simulate(
                         c,
                         &m,
-                        seed,
-                        s,
+                        &mut Random::new(seed, s),
+                        (seed, s),
                         group,
                         inherit,
                         &mut episodes,
@@ -318,9 +320,51 @@ pub fn replay<O: Observer>(
     let mut head = Vec::new();
     if unit.start != subject {
         let g = population.group_of(unit.start);
-        general::simulate(&c, &m, seed, unit.start, g, &[], &mut head, &mut acc, &mut Ignore, false);
+        let mut src = Random::new(seed, unit.start);
+        general::simulate(
+            &c,
+            &m,
+            &mut src,
+            (seed, unit.start),
+            g,
+            &[],
+            &mut head,
+            &mut acc,
+            &mut Ignore,
+            false,
+        );
     }
-    general::simulate(&c, &m, seed, subject, group, &head, &mut Vec::new(), &mut acc, observer, false)
+    let mut src = Random::new(seed, subject);
+    general::simulate(
+        &c,
+        &m,
+        &mut src,
+        (seed, subject),
+        group,
+        &head,
+        &mut Vec::new(),
+        &mut acc,
+        observer,
+        false,
+    )
+}
+
+/// Run one subject of group `group` through the full mechanics with only the
+/// scripted `events` (sorted by step), as a rule test does: no randomness,
+/// no household. Returns the final score; `observer` sees every change,
+/// listing, appeal and skipped event.
+pub fn script<O: Observer>(
+    scenario: &Scenario,
+    group: usize,
+    events: &[ScriptedEvent],
+    observer: &mut O,
+) -> i64 {
+    let c = Compiled::new(scenario);
+    let m = Mech::new(scenario);
+    let mut acc =
+        Accum::with_mech(&c, scenario.groups.len(), MechTotals::new(scenario, c.snapshot_steps.len()));
+    let mut src = Script::new(events);
+    general::simulate(&c, &m, &mut src, (0, 0), group, &[], &mut Vec::new(), &mut acc, observer, false)
 }
 
 /// Estimated peak memory of a run in bytes on `threads` threads: the

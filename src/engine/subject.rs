@@ -65,6 +65,24 @@ pub trait Observer {
     fn listed(&mut self, step: u32, list: usize, on: bool, why: super::general::ListReason) {
         let _ = (step, list, on, why);
     }
+
+    /// A scripted event of rule `rule` in step `step` could not happen, for
+    /// `why` (rule tests only). Ignored unless overridden.
+    #[inline]
+    fn skipped(&mut self, step: u32, rule: usize, why: Skip) {
+        let _ = (step, rule, why);
+    }
+}
+
+/// Why a scripted event could not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// The rule needs this perk (index), which the subject does not hold.
+    NoPerk(usize),
+    /// The rule needs this list (index), which the subject is not on.
+    NotListed(usize),
+    /// The rule's yearly cap was reached.
+    Cap,
 }
 
 /// An observer that ignores everything (the full run uses it).

@@ -177,6 +177,18 @@ impl Diagnostics {
             return String::new();
         }
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let mut out = self.render_items(color);
+        let level = if self.has_errors() { Level::ERROR } else { Level::WARNING };
+        out.push_str(&renderer.render(&[Group::with_title(level.primary_title(self.summary()))]));
+        out.push('\n');
+        out
+    }
+
+    /// Render every item like [`render`](Self::render), without the summary
+    /// line (for problems that are not about loading the file, such as a
+    /// failed rule test).
+    pub fn render_items(&self, color: bool) -> String {
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let mut out = String::new();
         for d in &self.items {
             out.push_str(&renderer.render(&self.report(d)));
@@ -187,9 +199,6 @@ impl Diagnostics {
             }
             out.push_str("\n\n");
         }
-        let level = if self.has_errors() { Level::ERROR } else { Level::WARNING };
-        out.push_str(&renderer.render(&[Group::with_title(level.primary_title(self.summary()))]));
-        out.push('\n');
         out
     }
 

@@ -299,6 +299,37 @@ impl Scenario {
         }
     }
 
+    /// Whether perk `p` is held by a subject of kind `kind` at `score` while
+    /// on the lists marked in `on` (indexed like [`lists`](Self::lists)): the
+    /// kind must be one the perk applies to; a blacklist that revokes it wins
+    /// over the score and over a redlist that grants it.
+    pub fn holds_perk(&self, p: usize, kind: usize, score: i64, on: &[bool]) -> bool {
+        let perk = &self.perks[p];
+        if !perk.applies_to.get(kind).copied().unwrap_or(true) {
+            return false;
+        }
+        let mut held = score >= self.perk_min_score(perk);
+        for (list, _) in self.lists.iter().zip(on).filter(|(_, on)| **on) {
+            match list.color {
+                super::Color::Black if list.revokes.contains(&p) => return false,
+                super::Color::Red if list.grants.contains(&p) => held = true,
+                _ => {}
+            }
+        }
+        held
+    }
+
+    /// Whether restriction `r` is in force on a subject of kind `kind` at
+    /// `score` while on the lists marked in `on`: by the score, or imposed by a list.
+    pub fn under_restriction(&self, r: usize, kind: usize, score: i64, on: &[bool]) -> bool {
+        let restriction = &self.restrictions[r];
+        if !restriction.applies_to.get(kind).copied().unwrap_or(true) {
+            return false;
+        }
+        score <= self.restriction_max_score(restriction)
+            || self.lists.iter().zip(on).any(|(list, &a)| a && list.imposes.contains(&r))
+    }
+
     /// The highest score that still carries a restriction.
     pub fn restriction_max_score(&self, r: &Restriction) -> i64 {
         match r.threshold {

@@ -46,6 +46,7 @@ pub(crate) const IDENTITY: &[(&str, &str, &str)] = &[
     ("perk", "id", "perk"),
     ("restriction", "id", "restriction"),
     ("list", "id", "list"),
+    ("test", "name", "test"),
     ("rule.rate_by_score", "", "band"),
 ];
 

@@ -364,7 +364,7 @@ fn example(expected: &str, key: &str) -> String {
 /// How the top-level key `name` is written: `[[rule]]`, `[scenario]` or `schema_version`.
 fn root_form(name: &str) -> String {
     match name {
-        "tier" | "rule" | "perk" | "restriction" => format!("`[[{name}]]`"),
+        "tier" | "rule" | "perk" | "restriction" | "kind" | "list" | "test" => format!("`[[{name}]]`"),
         "schema_version" => format!("`{name}`"),
         _ => format!("`[{name}]`"),
     }

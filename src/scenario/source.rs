@@ -9,6 +9,7 @@ use super::check::Checker;
 use super::diag::{Diagnostic, Diagnostics, line_of};
 use super::model::Scenario;
 use super::read::{Reader, Spans};
+use super::rule_tests::{self, RuleTest};
 use super::{build, overlay, tables, validate};
 
 /// The text of a scenario file, with what is needed to point into it.
@@ -68,6 +69,8 @@ pub struct Loaded {
     pub source: SourceFile,
     /// Warnings (never errors): parts of the scenario that can never matter.
     pub warnings: Diagnostics,
+    /// The file's rule tests (`[[test]]`), checked; spans point into [`source`](Self::source).
+    pub tests: Vec<RuleTest>,
 }
 
 /// Why a scenario could not be loaded.
@@ -207,6 +210,11 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
         return Err(diags);
     }
     let scenario = build::build(&spec);
+    let tests = rule_tests::check(&mut c, &spec.test, &scenario);
+    if c.diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
     build::warn(&mut c, &spec, &scenario);
     let mut warnings = chain.diagnostics();
     diags.sort();
@@ -215,7 +223,40 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
     let chain = files.into_iter().map(|f| ChainFile { file: f.name, sha256: f.sha256 }).collect::<Vec<_>>();
     let source =
         SourceFile { name: name.to_owned(), text, sha256: chain[0].sha256.clone(), chain, ranges, spans };
-    Ok(Loaded { scenario, source, warnings })
+    Ok(Loaded { scenario, source, warnings, tests })
+}
+
+/// Parse a file of rule tests (only `[[test]]` tables) for the scenario `sc`,
+/// e.g. `tests/rongcheng.toml` beside `rongcheng.toml`. Every problem is
+/// reported at once; spans point into `text`.
+///
+/// # Errors
+///
+/// Every problem found, when there is at least one error.
+pub fn parse_tests(text: &str, name: &str, sc: &Scenario) -> Result<Vec<RuleTest>, Diagnostics> {
+    let mut diags = Diagnostics::new(name, text);
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    for e in &errors {
+        diags.push(syntax_error(e, text));
+    }
+    let doc = doc.into_inner();
+    let mut r = Reader { text, diags, spans: Spans::new(), quiet_missing: !errors.is_empty() };
+    let root = super::read::Table::root(&doc, 0..0);
+    r.unknown_keys(&root, &[super::read::opt("test")]);
+    let specs = tables::read_tests(&mut r, &root);
+    let Reader { mut diags, spans, .. } = r;
+    if specs.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::error("the file has no `[[test]]` tables")
+                .with_hint("a file of rule tests holds only `[[test]]` tables, each with `[[test.expect]]`"),
+        );
+    }
+    #[allow(clippy::single_range_in_vec_init)] // one file: its whole text
+    let ranges = vec![0..text.len()];
+    let mut c = Checker { spans: &spans, text, files: &ranges, diags: &mut diags };
+    let tests = rule_tests::check(&mut c, &specs, sc);
+    diags.sort();
+    if diags.has_errors() { Err(diags) } else { Ok(tests) }
 }
 
 /// A TOML syntax error as a diagnostic.

@@ -50,6 +50,10 @@ pub struct FileSpec {
     /// Reporting options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<ReportSpec>,
+    /// Rule tests: one subject, scripted events, the expected state at given
+    /// steps. `pointsim test` runs them; `pointsim run` ignores them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test: Vec<TestSpec>,
 }
 
 /// `[scenario]`: name, length and seed of the simulation.
@@ -489,4 +493,87 @@ pub struct ListSpec {
     /// The parameters are assumptions.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assumed: Option<bool>,
+}
+
+/// `[[test]]`: a rule test. One subject of the given kind and group lives
+/// through the scenario with only the scripted events (no randomness: no
+/// other rule fires, no record is wrongful unless scripted, no household);
+/// at each `[[test.expect]]` step its state must be as written.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestSpec {
+    /// What the test checks, unique in the file, e.g. `an unpaid judgment lists the debtor`.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Free text: the policy text the test checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The subject's kind (default: the kind of `group`, or the first kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The subject's group (default: the first group of its kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The events that happen, in any order; events of the same step happen in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<TestEventSpec>,
+    /// The expected state at the end of given steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<ExpectSpec>,
+}
+
+/// One scripted event of a rule test.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestEventSpec {
+    /// The step it happens in (0-based, below `scenario.steps`).
+    #[schemars(range(min = 0))]
+    pub step: i64,
+    /// The rule that records it.
+    pub rule: String,
+    /// How many such events in that step (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub count: Option<i64>,
+    /// The record is wrongful: the subject did nothing (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrongful: Option<bool>,
+    /// A wrongful record's appeal: `won` or `lost`, decided after the rule's `appeal_delay`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<AppealOutcomeSpec>,
+}
+
+/// How a scripted appeal ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AppealOutcomeSpec {
+    /// The record is reversed, with the listings it caused.
+    Won,
+    /// The record stands.
+    Lost,
+}
+
+/// `[[test.expect]]`: the subject's state at the end of a step. Each key is
+/// optional; `perks`, `restrictions` and `lists` are the exact sets held.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    /// The step at whose end the state is checked (0-based, below `scenario.steps`).
+    #[schemars(range(min = 0))]
+    pub step: i64,
+    /// The score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    /// The tier's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// Every perk held, and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perks: Option<Vec<String>>,
+    /// Every restriction the subject is under, and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restrictions: Option<Vec<String>>,
+    /// Every list the subject is on (its own or inherited listings), and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<Vec<String>>,
 }

@@ -23,6 +23,7 @@ pub(crate) const ROOT: &[Key] = &[
     opt("list"),
     opt("recovery"),
     opt("report"),
+    opt("test"),
 ];
 /// `[scenario]`.
 pub(crate) const SCENARIO: &[Key] = &[
@@ -141,6 +142,26 @@ pub(crate) const RESTRICTION: &[Key] = &[
 /// `[recovery]`.
 pub(crate) const RECOVERY: &[Key] =
     &[opt("restore_after"), opt("drift"), opt("expire_after"), opt("repair_max_per_year")];
+/// `[[test]]`.
+pub(crate) const TEST: &[Key] = &[
+    req("name", "name = \"an unpaid judgment lists the debtor\""),
+    opt("description"),
+    opt("kind"),
+    opt("group"),
+    opt("events"),
+    opt("expect"),
+];
+/// One of a test's `events`.
+pub(crate) const TEST_EVENT: &[Key] = &[
+    req("step", "step = 3"),
+    req("rule", "rule = \"volunteering\""),
+    opt("count"),
+    opt("wrongful"),
+    opt("appeal"),
+];
+/// `[[test.expect]]`.
+pub(crate) const EXPECT: &[Key] =
+    &[req("step", "step = 3"), opt("score"), opt("tier"), opt("perks"), opt("restrictions"), opt("lists")];
 /// `[report]`.
 pub(crate) const REPORT: &[Key] = &[opt("bin_width"), opt("snapshot_every")];
 
@@ -162,6 +183,9 @@ pub(crate) const ALL: &[(&str, &[Key])] = &[
     ("HouseholdsSpec", HOUSEHOLDS),
     ("ListSpec", LIST),
     ("ReportSpec", REPORT),
+    ("TestSpec", TEST),
+    ("TestEventSpec", TEST_EVENT),
+    ("ExpectSpec", EXPECT),
 ];
 
 /// The key named `name` in `keys` (a constant above).
@@ -203,7 +227,71 @@ pub(crate) fn read_file(r: &mut Reader, doc: &DeTable, whole: Range<usize>) -> F
         r.unknown_keys(&t, REPORT);
         ReportSpec { bin_width: r.opt(&t, "bin_width"), snapshot_every: r.opt(&t, "snapshot_every") }
     });
+    spec.test = read_tests(r, &root);
     spec
+}
+
+/// The `[[test]]` entries of `root` (a scenario or a file of tests).
+pub(crate) fn read_tests(r: &mut Reader, root: &Table) -> Vec<TestSpec> {
+    r.array(root, "test", "test", "name").iter().map(|t| read_test(r, t)).collect()
+}
+
+fn read_test(r: &mut Reader, t: &Table) -> TestSpec {
+    r.unknown_keys(t, TEST);
+    let events = r
+        .array(t, "events", "event", "rule")
+        .iter()
+        .map(|e| {
+            r.unknown_keys(e, TEST_EVENT);
+            TestEventSpec {
+                step: r.req(e, key(TEST_EVENT, "step")).unwrap_or_default(),
+                rule: r.req(e, key(TEST_EVENT, "rule")).unwrap_or_default(),
+                count: r.opt(e, "count"),
+                wrongful: r.opt(e, "wrongful"),
+                appeal: read_appeal(r, e),
+            }
+        })
+        .collect();
+    let expect = r
+        .array(t, "expect", "expectation", "")
+        .iter()
+        .map(|e| {
+            r.unknown_keys(e, EXPECT);
+            ExpectSpec {
+                step: r.req(e, key(EXPECT, "step")).unwrap_or_default(),
+                score: r.opt(e, "score"),
+                tier: r.opt(e, "tier"),
+                perks: r.opt(e, "perks"),
+                restrictions: r.opt(e, "restrictions"),
+                lists: r.opt(e, "lists"),
+            }
+        })
+        .collect();
+    TestSpec {
+        name: r.req(t, key(TEST, "name")).unwrap_or_default(),
+        description: r.opt(t, "description"),
+        kind: r.opt(t, "kind"),
+        group: r.opt(t, "group"),
+        events,
+        expect,
+    }
+}
+
+/// `appeal = "won" | "lost"`.
+fn read_appeal(r: &mut Reader, t: &Table) -> Option<AppealOutcomeSpec> {
+    let word: String = r.opt(t, "appeal")?;
+    match word.as_str() {
+        "won" => Some(AppealOutcomeSpec::Won),
+        "lost" => Some(AppealOutcomeSpec::Lost),
+        _ => {
+            let span = r.spans.remove(&t.key_path("appeal")).unwrap_or(t.header.clone());
+            let hint = "`appeal` is `won` (the record is reversed) or `lost`".to_owned();
+            r.push(
+                Diagnostic::error(format!("unknown appeal outcome `{word}`")).with_span(span).with_hint(hint),
+            );
+            None
+        }
+    }
 }
 
 fn read_scenario(r: &mut Reader, t: &Table) -> ScenarioSpec {

@@ -1,9 +1,23 @@
-//! Batch work over many runs: the flat metrics of one run, and intervals over replicates.
+//! Batch work over many runs: sweeps (plans, cells, replicates, shards), the
+//! flat metrics of one run, and intervals over replicates.
 //!
 //! Sweeps and comparisons both reduce a run to named numbers ([`metrics`]) and
 //! summarise replicates with a mean and a confidence interval ([`interval`]).
+//! A sweep reads a [`plan`], makes each cell's scenario by setting values at
+//! dotted [`path`]s, runs every cell × replicate ([`sweep`]), records each run
+//! in a [`journal`] as it finishes, and builds its [`tables`] from the journal
+//! and the [`manifest`] (`sweep.json`) alone.
 
 pub mod compare;
+pub mod flatten;
 pub mod interval;
+pub mod journal;
+pub mod manifest;
 pub mod metrics;
+pub mod path;
+pub mod plan;
+pub mod plots;
+pub mod sample;
 pub mod seeds;
+pub mod sweep;
+pub mod tables;

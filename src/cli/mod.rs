@@ -6,12 +6,16 @@
 
 mod check;
 mod compare;
+mod merge;
 mod new;
 mod overrides;
 mod plot;
 mod progress;
 mod run;
 mod schema;
+mod sweep;
+mod sweep_dir;
+mod sweep_plan;
 mod term;
 mod test;
 mod trace;
@@ -43,6 +47,8 @@ enum Command {
     New(new::Args),
     Plot(plot::Args),
     Trace(trace::Args),
+    Sweep(sweep::Args),
+    Merge(merge::Args),
     Test(test::Args),
 }
 
@@ -72,6 +78,8 @@ pub fn main() -> ExitCode {
         Command::New(a) => new::run(a),
         Command::Plot(a) => plot::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Merge(a) => merge::run(a),
         Command::Test(a) => test::run(a),
     };
     match result {

@@ -25,9 +25,12 @@ pub mod fairness;
 mod histogram_csv;
 mod manifest;
 mod mechanics_json;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod steps_csv;
 mod summary_json;
 pub mod suppress;
+pub mod table;
 mod terminal;
 pub mod text;
 mod write;
@@ -43,7 +46,7 @@ pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
 pub use suppress::DEFAULT_MIN_CELL;
 pub use terminal::terminal_summary;
-pub use write::{OutDirError, prepare_out_dir, write_all};
+pub use write::{OutDirError, prepare_out_dir, write_all, write_all_unsynced};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -79,7 +82,7 @@ pub fn standard_files(s: &Scenario, sum: &Summary, info: &RunInfo) -> Vec<(&'sta
 /// by default) would otherwise type a share column as integer when its
 /// first values are whole, and then fail on `0.25`. Shortest round-trip
 /// digits otherwise, as Rust's `Display` writes them.
-fn csv_float(x: f64) -> String {
+pub(crate) fn csv_float(x: f64) -> String {
     let text = x.to_string();
     if x.is_finite() && !text.contains(['.', 'e']) { text + ".0" } else { text }
 }

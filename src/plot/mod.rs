@@ -10,7 +10,10 @@ mod compare_report;
 mod data;
 mod report;
 
-pub use charts::{CHART_NAMES, Lorenz, PlotError, charts, compare_chart, lorenz};
+pub use charts::{
+    CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, compare_chart, lorenz,
+    sweep_chart,
+};
 pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
 pub use report::report_html;

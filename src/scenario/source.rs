@@ -260,7 +260,7 @@ pub fn parse_tests(text: &str, name: &str, sc: &Scenario) -> Result<Vec<RuleTest
 }
 
 /// A TOML syntax error as a diagnostic.
-fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
+pub(crate) fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     let span = e.span().map(|s| if s.end > text.len() { text.len()..text.len() } else { s });
     let msg = e.message().lines().next().unwrap_or("").trim_end_matches('.');
     let mut hint = "each line is `key = value` or a `[table]` header; text goes in double quotes \

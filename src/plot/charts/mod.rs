@@ -15,6 +15,7 @@ mod inequality;
 mod render;
 mod score_distribution;
 mod score_over_time;
+mod sweep;
 mod theme;
 mod tier_shares;
 
@@ -23,6 +24,7 @@ use crate::scenario::Scenario;
 
 pub use compare_distribution::chart as compare_chart;
 pub use gini::{Lorenz, lorenz};
+pub use sweep::{SweepFigure, SweepLine, SweepPoint, sweep_chart};
 
 /// Why a chart could not be drawn.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

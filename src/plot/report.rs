@@ -5,6 +5,8 @@
 //! Every piece of scenario text reaches the page through the template's HTML
 //! escaping; only the charts' SVG (pointsim's own output) is inserted as is.
 
+mod mechanics;
+
 use minijinja::Environment;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
@@ -69,6 +71,7 @@ struct Context {
     suppression: Option<SuppressionNote>,
     disparity: Option<DisparityTable>,
     mobility: Option<MobilityTable>,
+    mechanics: Option<mechanics::Mechanics>,
     rules: Vec<RuleRow>,
     tiers: Vec<TierRow>,
     perks: Vec<ThresholdRow>,
@@ -251,6 +254,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
         suppression: suppression_note(data),
         disparity: disparity_table(data),
         mobility: mobility_table(data),
+        mechanics: Some(mechanics::mechanics(data)).filter(mechanics::Mechanics::any),
         rules: s.rules.iter().map(|r| rule_row(s, r)).collect(),
         tiers: tier_rows(s),
         perks: s
@@ -414,6 +418,7 @@ fn headline(s: &Scenario, cols: &[(String, Option<&StepRow>)]) -> Vec<Section> {
     if !s.restrictions.is_empty() {
         sections.push(Section { title: "Under restriction", rows: restrictions });
     }
+    sections.extend(mechanics::on_list_section(s, cols));
     sections
 }
 

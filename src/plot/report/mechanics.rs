@@ -38,21 +38,24 @@ impl Mechanics {
     }
 }
 
-/// One column per list, one row per measure.
+/// One row per list, one column per measure.
 #[derive(Serialize)]
 struct ListTable {
-    columns: Vec<ListColumn>,
-    rows: Vec<(String, Vec<String>)>,
+    rows: Vec<ListRow>,
     /// Points added or removed on listing, when any (signed, formatted).
     points_on_listing: Option<String>,
 }
 
-/// A list's heading: label, id and colour.
+/// One list: label, id, colour and its figures, formatted, in the order of
+/// the table's columns (on it at the end, ever listed, listings, wrongful
+/// listings, inherited listings, wrongly listed at the end, time listed
+/// mean, median and 90th percentile).
 #[derive(Serialize)]
-struct ListColumn {
+struct ListRow {
     label: String,
     id: String,
     color: &'static str,
+    cells: Vec<String>,
 }
 
 /// Per rule with wrongful records: how many, appeals filed and won.
@@ -113,11 +116,11 @@ pub(super) fn mechanics(data: &RunData) -> Mechanics {
     let m = &data.summary["mechanics"];
     let unit = format!("{}s", s.step.as_str());
     Mechanics {
-        lists: list_table(s, m, &unit),
+        lists: list_table(s, m),
         appeals: appeal_table(s, m),
         kinds: kind_table(data, m),
-        categories: events(&m["by_category"]),
-        agencies: events(&m["by_agency"]),
+        categories: events(s, &m["by_category"], |r| r.more.category.as_deref()),
+        agencies: events(s, &m["by_agency"], |r| r.more.agency.as_deref()),
         recovery: recovery(m),
         unit,
     }
@@ -151,50 +154,43 @@ fn count_share(c: &Value, of: &Value) -> String {
     }
 }
 
-fn list_table(s: &Scenario, m: &Value, unit: &str) -> Option<ListTable> {
+fn list_table(s: &Scenario, m: &Value) -> Option<ListTable> {
     let lists = m["lists"].as_object()?;
     let present: Vec<_> = s.lists.iter().filter(|l| lists.contains_key(&l.id)).collect();
     if present.is_empty() {
         return None;
     }
-    let get = |id: &str| &m["lists"][id];
-    let row = |label: &str, f: &dyn Fn(&Value) -> String| -> (String, Vec<String>) {
-        (label.to_owned(), present.iter().map(|l| f(get(&l.id))).collect())
+    let time = |v: &Value, key: &str| {
+        let x = &v["steps_listed"][key];
+        if key == "mean" { x.as_f64().map_or("-".into(), |t| format!("{t:.1}")) } else { count(x) }
     };
-    let time = |key: &'static str, mean: bool| {
-        move |v: &Value| {
-            let x = &v["steps_listed"][key];
-            if mean { x.as_f64().map_or("-".into(), |t| format!("{t:.1}")) } else { count(x) }
-        }
-    };
-    let rows = vec![
-        row("On the list at the end", &|v| count_share(&v["listed_at_end"], &v["share_at_end"])),
-        row("Ever listed", &|v| count_share(&v["ever_listed"], &v["ever_listed_share"])),
-        row("Listings", &|v| count(&v["listings"])),
-        row("Listings caused by a wrongful record", &|v| count(&v["wrongful_listings"])),
-        row("Listings inherited in a household", &|v| count(&v["inherited_listings"])),
-        row("Wrongly listed at the end", &|v| count(&v["wrongly_listed_at_end"])),
-        row(&format!("Time listed, mean ({unit})"), &time("mean", true)),
-        row(&format!("Time listed, median ({unit})"), &time("p50", false)),
-        row(&format!("Time listed, 90th percentile ({unit})"), &time("p90", false)),
-        row(&format!("Time listed, longest ({unit})"), &time("max", false)),
-    ];
-    let on_listing = m["points_on_listing"].as_i64().unwrap_or(0);
-    Some(ListTable {
-        columns: present
-            .iter()
-            .map(|l| ListColumn {
+    let rows = present
+        .iter()
+        .map(|l| {
+            let v = &m["lists"][&l.id];
+            ListRow {
                 label: l.label.clone(),
                 id: l.id.clone(),
                 color: match l.color {
                     Color::Black => "blacklist",
                     Color::Red => "redlist",
                 },
-            })
-            .collect(),
-        rows,
-        points_on_listing: (on_listing != 0).then(|| signed(on_listing)),
-    })
+                cells: vec![
+                    count_share(&v["listed_at_end"], &v["share_at_end"]),
+                    count_share(&v["ever_listed"], &v["ever_listed_share"]),
+                    count(&v["listings"]),
+                    count(&v["wrongful_listings"]),
+                    count(&v["inherited_listings"]),
+                    count(&v["wrongly_listed_at_end"]),
+                    time(v, "mean"),
+                    time(v, "p50"),
+                    time(v, "p90"),
+                ],
+            }
+        })
+        .collect();
+    let on_listing = m["points_on_listing"].as_i64().unwrap_or(0);
+    Some(ListTable { rows, points_on_listing: (on_listing != 0).then(|| signed(on_listing)) })
 }
 
 fn appeal_table(s: &Scenario, m: &Value) -> Option<AppealTable> {
@@ -308,17 +304,29 @@ fn kind_table(data: &RunData, m: &Value) -> Option<KindTable> {
     })
 }
 
-/// `by_category` or `by_agency`, in file order.
-fn events(v: &Value) -> Vec<EventsRow> {
-    v.as_object().map_or(vec![], |o| {
-        o.iter()
-            .map(|(name, e)| EventsRow {
-                name: name.clone(),
+/// `by_category` or `by_agency`, in the order the rules first name them.
+fn events<'a>(
+    s: &'a Scenario,
+    v: &Value,
+    key: impl Fn(&'a crate::scenario::Rule) -> Option<&'a str>,
+) -> Vec<EventsRow> {
+    let mut names: Vec<&str> = vec![];
+    for name in s.rules.iter().filter_map(key) {
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let e = v.get(name)?;
+            Some(EventsRow {
+                name: name.to_owned(),
                 events: count(&e["events"]),
                 points: e["points_applied"].as_i64().map_or("-".into(), signed),
             })
-            .collect()
-    })
+        })
+        .collect()
 }
 
 fn recovery(m: &Value) -> Option<Recovery> {

@@ -1,4 +1,4 @@
-//! The standard charts: every chart exists, PNGs decode at 1600×900 and are
+//! The standard charts: every chart exists (`list_shares` only with lists), PNGs decode at 1600×900 and are
 //! not blank, SVGs parse and carry their labels, output is byte-identical
 //! across renders, and odd runs (one tier, no perks, an empty group, one
 //! score, one snapshot, negative or very wide scores, non-ASCII names) do not panic.
@@ -8,6 +8,11 @@ use pointsim::plot::{Chart, RunData, charts};
 
 /// Run `text` with seed 5 into a temporary folder and read it back.
 fn run(text: &str) -> (tempfile::TempDir, RunData) {
+    run_min_cell(text, 0)
+}
+
+/// [`run`] with small-cell suppression at `min_cell`.
+fn run_min_cell(text: &str, min_cell: u32) -> (tempfile::TempDir, RunData) {
     let loaded = pointsim::scenario::parse(text, "t.toml").unwrap_or_else(|e| panic!("{e:?}"));
     let s = loaded.scenario;
     let sim = pointsim::simulate(&s, 5, &|_| {});
@@ -17,7 +22,7 @@ fn run(text: &str) -> (tempfile::TempDir, RunData) {
         scenario_chain: vec![],
         seed: 5,
         overrides: Overrides::default(),
-        min_cell: 0,
+        min_cell,
         command_line: vec!["pointsim".into()],
         threads: 1,
         wall_seconds: 0.0,
@@ -176,12 +181,15 @@ fn legends_list_tiers_highest_first() {
 
 #[test]
 fn rendering_twice_gives_identical_bytes() {
-    let (_dir, data) = run(TOWN);
-    let a = charts(&data).unwrap();
-    let b = charts(&data).unwrap();
-    for (x, y) in a.iter().zip(&b) {
-        assert!(x.svg == y.svg, "{}: SVG differs between renders", x.name);
-        assert!(x.png == y.png, "{}: PNG differs between renders", x.name);
+    for text in [TOWN, LISTS] {
+        let (_dir, data) = run(text);
+        let a = charts(&data).unwrap();
+        let b = charts(&data).unwrap();
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert!(x.svg == y.svg, "{}: SVG differs between renders", x.name);
+            assert!(x.png == y.png, "{}: PNG differs between renders", x.name);
+        }
     }
 }
 
@@ -352,4 +360,141 @@ fn no_rows_at_all_skips_rather_than_panics() {
     data.histogram.clear();
     let cs = charts(&data).unwrap();
     assert!(cs.is_empty(), "{:?}", names(&cs));
+}
+
+/// Two kinds, three groups (town 270, village 180, company 150), a
+/// blacklist entered on a fine and a redlist entered by score.
+const LISTS: &str = r#"
+[scenario]
+name = "Listed town"
+steps = 24
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 100
+[population]
+size = 600
+[[kind]]
+name = "citizen"
+share = 0.75
+[[kind]]
+name = "company"
+share = 0.25
+[[population.group]]
+name = "town"
+kind = "citizen"
+share = 0.6
+[[population.group]]
+name = "village"
+kind = "citizen"
+share = 0.4
+[[rule]]
+id = "fine"
+points = -20
+rate = 0.5
+[[rule]]
+id = "help"
+points = 5
+rate = 1.0
+[[perk]]
+id = "bus"
+min_tier = "high"
+[[restriction]]
+id = "no_loans"
+[[list]]
+id = "debtors"
+label = "Debtors"
+enter_on = "fine"
+duration = 6
+imposes = ["no_loans"]
+[[list]]
+id = "honour"
+color = "red"
+enter_at_least = 120
+"#;
+
+#[test]
+fn list_shares_shows_each_list_for_everyone_and_each_group() {
+    let (_dir, data) = run(LISTS);
+    let cs = charts(&data).unwrap();
+    check_images(&cs);
+    dump(&data, &cs);
+    assert_eq!(names(&cs).last(), Some(&"list_shares"), "drawn last, after the six others");
+    assert_eq!(cs.len(), 7);
+    let c = get(&cs, "list_shares");
+    let texts = svg_texts(&c.svg);
+    let final_share = |l: usize| data.final_rows()[0].list_share[l];
+    let want = [
+        "Share on each list over time".to_owned(),
+        "Listed town · seed 5 · 600 subjects".to_owned(),
+        "everyone".into(),
+        "town".into(),
+        "village".into(),
+        "company".into(),
+        "months since start".into(),
+        "share on the list (%)".into(),
+        "blacklist".into(),
+        "redlist".into(),
+        // the legend gives each list's final share of everyone
+        format!("{}%", trim(final_share(0) * 100.0)),
+        "Debtors".into(),
+        "honour".into(),
+    ];
+    for w in &want {
+        assert!(texts.iter().any(|t| t.contains(w.as_str())), "no `{w}` in {texts:?}");
+    }
+    assert!(c.caption.contains("blacklists are solid lines, redlists dashed"), "{}", c.caption);
+    assert!(!c.caption.contains("not shown"), "nothing is suppressed: {}", c.caption);
+}
+
+/// A share in percent as the chart's legend writes it (about three significant digits).
+fn trim(p: f64) -> String {
+    let decimals = if p >= 10.0 { 1 } else { (1 - p.abs().log10().floor() as i32).clamp(1, 4) as usize };
+    let s = format!("{p:.decimals$}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[test]
+fn list_shares_leaves_hidden_groups_out_and_says_so() {
+    // at --min-cell 200, village (180) and company (150) are hidden
+    let (_dir, data) = run_min_cell(LISTS, 200);
+    let cs = charts(&data).unwrap();
+    check_images(&cs);
+    let c = get(&cs, "list_shares");
+    let texts = svg_texts(&c.svg);
+    assert!(texts.iter().any(|t| t == "town"), "{texts:?}");
+    assert!(!texts.iter().any(|t| t == "village" || t == "company"), "{texts:?}");
+    assert!(c.caption.contains("groups village and company are not shown"), "{}", c.caption);
+}
+
+#[test]
+fn without_lists_or_list_columns_there_is_no_list_chart() {
+    // TOWN has no lists: the six charts of every_chart_is_drawn_with_its_labels
+    let (_dir, data) = run(TOWN);
+    assert!(!names(&charts(&data).unwrap()).contains(&"list_shares"));
+    // a folder written before steps.csv had `list.<id>` columns still reads, without the chart
+    let (dir, _) = run(LISTS);
+    let path = dir.path().join("steps.csv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+    let keep: Vec<usize> = (0..header.len()).filter(|&i| !header[i].starts_with("list.")).collect();
+    assert!(keep.len() == header.len() - 2, "two list columns in {header:?}");
+    let stripped: String = text
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            keep.iter().map(|&i| f[i]).collect::<Vec<_>>().join(",") + "\n"
+        })
+        .collect();
+    std::fs::write(&path, stripped).unwrap();
+    let old = RunData::load(dir.path()).unwrap();
+    assert!(old.steps.iter().all(|r| r.list_share.is_empty()));
+    let cs = charts(&old).unwrap();
+    assert_eq!(cs.len(), 6, "{:?}", names(&cs));
 }

@@ -1,5 +1,6 @@
 //! `report.html` from a real (tiny) run: escaping of hostile scenario text,
-//! no external resources, required contents, byte-identical output.
+//! no external resources, required contents, byte-identical output, and the
+//! mechanics sections (lists, appeals, kinds, records, recovery).
 
 use std::time::{Duration, SystemTime};
 
@@ -69,6 +70,11 @@ max_score = 95
 
 /// Run `text` and read the output folder back, as `pointsim plot DIR` would.
 fn run(text: &str, seed: u64, started: u64) -> RunData {
+    run_min_cell(text, seed, started, 0)
+}
+
+/// [`run`] with small-cell suppression at `min_cell`.
+fn run_min_cell(text: &str, seed: u64, started: u64, min_cell: u32) -> RunData {
     let loaded = pointsim::scenario::parse(text, "hostile.toml").expect("valid scenario");
     let s = loaded.scenario;
     let sim = pointsim::simulate(&s, seed, &|_| {});
@@ -78,7 +84,7 @@ fn run(text: &str, seed: u64, started: u64) -> RunData {
         scenario_chain: vec![],
         seed,
         overrides: Overrides::default(),
-        min_cell: 0,
+        min_cell,
         command_line: vec!["pointsim".into(), "run".into(), "scenarios/hostile <x>.toml".into()],
         threads: 1,
         wall_seconds: started as f64 / 7.0,
@@ -355,4 +361,260 @@ rate = 1.0
     );
     assert!(html.contains("The scenario lists no sources."));
     assert!(html.contains(">everyone</th></tr>"), "one column when there are no groups");
+}
+
+/// Two kinds (citizens in two groups, companies), a blacklist entered on a
+/// fine with wrongful records and appeals, a redlist entered by score,
+/// record categories and agencies. Sizes: town 270, village 180, company 150.
+const LISTS: &str = r#"
+[scenario]
+name = "Listed town"
+steps = 24
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 100
+[population]
+size = 600
+[[kind]]
+name = "citizen"
+share = 0.75
+[[kind]]
+name = "company"
+share = 0.25
+[[population.group]]
+name = "town"
+kind = "citizen"
+share = 0.6
+[[population.group]]
+name = "village"
+kind = "citizen"
+share = 0.4
+[[rule]]
+id = "fine"
+label = "Traffic fine"
+points = -20
+rate = 0.5
+category = "administrative"
+agency = "police"
+error_rate = 0.2
+appeal_rate = 0.5
+appeal_success = 0.5
+appeal_delay = 2
+[[rule]]
+id = "help"
+points = 5
+rate = 1.0
+category = "voluntary"
+agency = "civil_affairs"
+[[perk]]
+id = "bus"
+min_tier = "high"
+[[restriction]]
+id = "no_loans"
+[[list]]
+id = "debtors"
+label = "Debtors"
+enter_on = "fine"
+duration = 6
+imposes = ["no_loans"]
+[[list]]
+id = "honour"
+color = "red"
+enter_at_least = 120
+"#;
+
+/// The HTML of one `<section id="...">`, or `None`.
+fn section<'a>(html: &'a str, id: &str) -> Option<&'a str> {
+    let at = html.find(&format!("<section id=\"{id}\">"))?;
+    Some(&html[at..at + html[at..].find("</section>").unwrap()])
+}
+
+/// The `<td>` texts of the table row whose header cell starts with `label`.
+fn row_cells(html: &str, label: &str) -> Vec<String> {
+    let start = html
+        .match_indices("<th scope=\"row\"")
+        .map(|(i, _)| i)
+        .find(|&i| html[i..].split_once('>').is_some_and(|(_, rest)| rest.starts_with(label)))
+        .unwrap_or_else(|| panic!("no row `{label}`"));
+    let row = &html[start..start + html[start..].find("</tr>").unwrap()];
+    row.split("<td").skip(1).map(|c| decode(&c[c.find('>').unwrap() + 1..c.find("</td>").unwrap()])).collect()
+}
+
+fn pct(x: f64) -> String {
+    pointsim::output::text::percent(x)
+}
+
+fn n(x: u64) -> String {
+    pointsim::output::text::thousands(x)
+}
+
+#[test]
+fn mechanics_sections_show_the_runs_figures() {
+    let data = run(LISTS, 3, 0);
+    let html = report_html(&data, &[]);
+    let m = &data.summary["mechanics"];
+    let list = |id: &str, key: &str| m["lists"][id][key].clone();
+    let u = |v: serde_json::Value| v.as_u64().unwrap();
+    let f = |v: serde_json::Value| v.as_f64().unwrap();
+
+    // headline: the share on each list at the end, everyone then each group
+    let results = section(&html, "results").expect("results");
+    let finals = data.final_rows();
+    let on_debtors = row_cells(results, "Debtors");
+    let want: Vec<String> = finals.iter().map(|r| pct(r.list_share[0])).collect();
+    assert_eq!(on_debtors, want);
+    assert_eq!(on_debtors[0], pct(data.summary["final"]["list_share"]["debtors"].as_f64().unwrap()));
+    assert_eq!(on_debtors.len(), 4, "everyone, town, village, company");
+    assert!(f(list("debtors", "share_at_end")) > 0.0, "the scenario lists someone");
+
+    // lists table: one row per list, in file order, with colours
+    let lists = section(&html, "lists").expect("a lists section");
+    assert!(lists.find(">Debtors").unwrap() < lists.find(">honour<").unwrap());
+    assert!(lists.contains("blacklist") && lists.contains("redlist"));
+    for id in ["debtors", "honour"] {
+        let label = if id == "debtors" { "Debtors" } else { "honour" };
+        let l = &m["lists"][id];
+        let v = |key: &str| u(l[key].clone());
+        let time = &l["steps_listed"];
+        assert_eq!(
+            row_cells(lists, label),
+            [
+                format!("{} ({})", n(v("listed_at_end")), pct(f(l["share_at_end"].clone()))),
+                format!("{} ({})", n(v("ever_listed")), pct(f(l["ever_listed_share"].clone()))),
+                n(v("listings")),
+                n(v("wrongful_listings")),
+                n(v("inherited_listings")),
+                n(v("wrongly_listed_at_end")),
+                format!("{:.1}", time["mean"].as_f64().unwrap()),
+                time["p50"].to_string(),
+                time["p90"].to_string(),
+            ],
+            "{id}"
+        );
+    }
+    assert!(u(list("debtors", "wrongful_listings")) > 0, "some listings are wrongful");
+    assert!(lists.contains("Time listed (months)"));
+
+    // appeals: per rule with wrongful records, filed as a share of wrongful, won of filed
+    let appeals = section(&html, "appeals").expect("an appeals section");
+    let a = &m["appeals"]["fine"];
+    let (w, filed, won) =
+        (u(a["wrongful_records"].clone()), u(a["appeals_filed"].clone()), u(a["appeals_won"].clone()));
+    assert!(w > 0 && filed > 0);
+    assert_eq!(
+        row_cells(appeals, "Traffic fine"),
+        [
+            n(w),
+            format!("{} ({})", n(filed), pct(filed as f64 / w as f64)),
+            format!("{} ({})", n(won), pct(won as f64 / filed as f64))
+        ]
+    );
+
+    // by kind: one column per kind, shares from mechanics.by_kind
+    let kinds = section(&html, "kinds").expect("a kinds section");
+    assert!(kinds.contains(">citizen</th><th scope=\"col\" class=\"num\">company</th>"));
+    let k = &m["by_kind"];
+    assert_eq!(
+        row_cells(kinds, "Subjects"),
+        [n(u(k["citizen"]["size"].clone())), n(u(k["company"]["size"].clone()))]
+    );
+    assert_eq!(
+        row_cells(kinds, "Debtors"),
+        [
+            pct(f(k["citizen"]["list_share"]["debtors"].clone())),
+            pct(f(k["company"]["list_share"]["debtors"].clone()))
+        ]
+    );
+    assert!(!kinds.contains("Suppressed kinds"), "nothing hidden at --min-cell 0");
+
+    // records by category and by agency
+    let records = section(&html, "records").expect("a records section");
+    for (key, name) in
+        [("by_category", "administrative"), ("by_category", "voluntary"), ("by_agency", "police")]
+    {
+        let e = &m[key][name];
+        let points = e["points_applied"].as_i64().unwrap();
+        let signed = if points < 0 {
+            format!("-{}", n(points.unsigned_abs()))
+        } else {
+            format!("+{}", n(points as u64))
+        };
+        let start = records.find(&format!(">{name}</th>")).unwrap_or_else(|| panic!("no `{name}`"));
+        let row = &records[start..start + records[start..].find("</tr>").unwrap()];
+        assert!(row.contains(&format!(">{}</td>", n(u(e["events"].clone())))), "{row}");
+        assert!(row.contains(&format!(">{signed}</td>")), "{row}");
+    }
+
+    // recovery after a first negative record
+    let recovery = section(&html, "recovery").expect("a recovery section");
+    let r = &m["recovery_time"];
+    assert!(recovery.contains(&format!(
+        "{} subjects had at least one negative record",
+        n(u(r["subjects_with_negative_record"].clone()))
+    )));
+    assert!(recovery.contains(&format!(
+        "{} of them ({})",
+        n(u(r["recovered"].clone())),
+        pct(f(r["recovered_share"].clone()))
+    )));
+    assert!(recovery.contains(&format!("a median of {} months", r["steps_to_recover"]["p50"])));
+    assert!(recovery.contains(&format!("90th percentile {}", r["steps_to_recover"]["p90"])));
+
+    // every element id appears once (sections are not repeated)
+    let mut ids: Vec<&str> = html.split(" id=\"").skip(1).map(|t| &t[..t.find('"').unwrap()]).collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "an id is repeated");
+
+    // categories and agencies in the order the rules name them
+    assert!(records.find(">administrative<").unwrap() < records.find(">voluntary<").unwrap());
+    assert!(records.find(">police<").unwrap() < records.find(">civil_affairs<").unwrap());
+
+    // each section is in the table of contents
+    for id in ["lists", "appeals", "kinds", "records", "recovery"] {
+        assert!(html.contains(&format!("<li><a href=\"#{id}\">")), "{id} in the contents");
+    }
+}
+
+#[test]
+fn without_mechanics_there_are_no_mechanics_sections() {
+    let html = report_html(&run(HOSTILE, 7, 0), &[]);
+    for id in ["lists", "appeals", "kinds", "records", "recovery"] {
+        assert!(section(&html, id).is_none(), "{id}");
+        assert!(!html.contains(&format!("href=\"#{id}\"")), "{id}");
+    }
+    assert!(!html.contains("On list"));
+}
+
+#[test]
+fn hidden_groups_and_kinds_stay_hidden_in_the_mechanics() {
+    // town 270, village 180, company 150 at --min-cell 200: village and company
+    // are hidden (primary); kind company too (primary), and kind citizen
+    // because it holds hidden village next to published town (complementary)
+    let data = run_min_cell(LISTS, 3, 0, 200);
+    let html = report_html(&data, &[]);
+    let results = section(&html, "results").unwrap();
+    let cells = row_cells(results, "Debtors");
+    assert_eq!(cells[2..], ["suppressed", "suppressed"]);
+    assert!(cells[1].ends_with('%'), "town is published: {cells:?}");
+    let kinds = section(&html, "kinds").unwrap();
+    assert_eq!(row_cells(kinds, "Subjects"), ["suppressed", "suppressed"]);
+    assert_eq!(row_cells(kinds, "Debtors"), ["suppressed", "suppressed"]);
+    let note = &kinds[kinds.find("Suppressed kinds").expect("a note on hidden kinds")..];
+    assert!(note.contains("<code>company</code>: fewer than 200 subjects"), "{note}");
+    assert!(
+        note.contains("<code>citizen</code>: hidden so that no hidden kind or group can be worked out"),
+        "{note}"
+    );
+    // no hidden figure leaks through the lists table either: it shows totals only
+    let lists = section(&html, "lists").unwrap();
+    assert!(!lists.contains("village") && !lists.contains("company"));
 }

@@ -13,8 +13,9 @@ use crate::stats::{Slice, Summary};
 ///
 /// A header (scenario name, population, steps and unit, seed, elapsed time),
 /// then one table whose columns are everyone (`all`) and each group:
-/// subjects, mean score, tier shares (highest tier first), perk access and
-/// restrictions, as percentages with one decimal. An empty group shows `-`,
+/// subjects, mean score, tier shares (highest tier first), perk access,
+/// restrictions and the share on each list (`on list`, when the scenario
+/// has lists), as percentages with one decimal. An empty group shows `-`,
 /// and a group hidden by small-cell suppression (threshold `min_cell`, 0 for
 /// none; see [`super::suppress`]) shows `hidden`, with a note under the table.
 /// No colour; wide characters in names may misalign columns.
@@ -63,6 +64,16 @@ pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f6
         for (k, r) in s.restrictions.iter().enumerate() {
             let cells = cols.iter().map(|(_, sl)| pct(&|sl| sl.restriction_count[k], *sl)).collect();
             rows.push((format!("  {}", r.id), cells));
+        }
+    }
+    if !s.lists.is_empty() {
+        rows.push(("on list".into(), vec![]));
+        for (k, l) in s.lists.iter().enumerate() {
+            let cells = cols
+                .iter()
+                .map(|(_, sl)| pct(&|sl| sl.list_count.get(k).copied().unwrap_or(0), *sl))
+                .collect();
+            rows.push((format!("  {}", l.id), cells));
         }
     }
 
@@ -124,6 +135,92 @@ mod tests {
               fast_lane  40.0%  33.3%  50.0%        -
             restriction
               no_travel  40.0%  33.3%  50.0%        -
+            "#);
+    }
+
+    /// The fixture with a blacklist and a redlist, 2 of the 5 subjects on
+    /// the first (one urban, one rural) and 1 urban subject on the second.
+    fn with_lists() -> (Scenario, Summary) {
+        use crate::scenario::{Color, Entry, List, Provenance};
+        let list = |id: &str, color, entry| List {
+            id: id.into(),
+            label: id.into(),
+            description: String::new(),
+            color,
+            entry,
+            duration: None,
+            clear_on: None,
+            clear_after_clean: None,
+            revokes: vec![],
+            imposes: vec![],
+            grants: vec![],
+            points: 0,
+            inherit: None,
+            applies_to: vec![],
+            provenance: Provenance::default(),
+        };
+        let mut s = fixture::scenario();
+        s.lists = vec![
+            list("debtors", Color::Black, Entry::Below(100)),
+            list("honest", Color::Red, Entry::AtLeast(110)),
+        ];
+        let mut sum = fixture::summary();
+        for snap in &mut sum.snapshots {
+            snap.overall.list_count = vec![2, 1];
+            for (sl, counts) in snap.by_group.iter_mut().zip([vec![1, 1], vec![1, 0], vec![0, 0]]) {
+                sl.list_count = counts;
+            }
+        }
+        (s, sum)
+    }
+
+    #[test]
+    fn lists_have_a_row_each() {
+        let (s, sum) = with_lists();
+        insta::assert_snapshot!(terminal_summary(&s, 42, &sum, 1.234, 0), @r#"
+            Tiny town
+            5 subjects, 2 months, seed 42, finished in 1.23 s
+
+                           all  urban  rural  migrant
+            subjects         5      3      2        0
+            mean score   104.0  105.0  102.5        -
+            tier
+              A          40.0%  33.3%  50.0%        -
+              B          20.0%  33.3%   0.0%        -
+              C          40.0%  33.3%  50.0%        -
+            perk access
+              fast_lane  40.0%  33.3%  50.0%        -
+            restriction
+              no_travel  40.0%  33.3%  50.0%        -
+            on list
+              debtors    40.0%  33.3%  50.0%        -
+              honest     20.0%  33.3%   0.0%        -
+            "#);
+    }
+
+    #[test]
+    fn hidden_groups_hide_their_list_shares() {
+        let (s, sum) = with_lists();
+        insta::assert_snapshot!(terminal_summary(&s, 42, &sum, 1.234, 3), @r#"
+            Tiny town
+            5 subjects, 2 months, seed 42, finished in 1.23 s
+
+                           all   urban   rural  migrant
+            subjects         5  hidden  hidden        0
+            mean score   104.0  hidden  hidden        -
+            tier
+              A          40.0%  hidden  hidden        -
+              B          20.0%  hidden  hidden        -
+              C          40.0%  hidden  hidden        -
+            perk access
+              fast_lane  40.0%  hidden  hidden        -
+            restriction
+              no_travel  40.0%  hidden  hidden        -
+            on list
+              debtors    40.0%  hidden  hidden        -
+              honest     20.0%  hidden  hidden        -
+
+            hidden: groups with fewer than 3 subjects, and groups hidden so that they cannot be recovered from the totals (--min-cell; see summary.json `suppression`)
             "#);
     }
 

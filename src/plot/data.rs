@@ -54,6 +54,9 @@ pub struct StepRow {
     pub perk_share: Vec<f64>,
     /// Share under each restriction, indexed like `Scenario::restrictions`.
     pub restriction_share: Vec<f64>,
+    /// Share on each list (`list.<id>`), indexed like `Scenario::lists`;
+    /// empty when the file has no such columns (written before lists).
+    pub list_share: Vec<f64>,
     /// Four-fifths ratios (`disparity.<id>`): each perk, then each
     /// restriction; on the `all` row the lowest of any group. `None` when
     /// the file has no such column or the field is empty (an empty group).
@@ -262,6 +265,13 @@ fn read_steps(path: &Path, s: &Scenario) -> Result<(Vec<StepRow>, Vec<String>), 
         .iter()
         .map(|r| col(&format!("restriction.{}", r.id)))
         .collect::<Result<Vec<_>, _>>()?;
+    // all `list.<id>` columns or none (older files)
+    let c_list: Vec<usize> = s
+        .lists
+        .iter()
+        .map(|l| col(&format!("list.{}", l.id)).ok())
+        .collect::<Option<_>>()
+        .unwrap_or_default();
     let c_hidden = col("suppressed").ok();
     let c_disp: Vec<Option<usize>> = s
         .perks
@@ -295,6 +305,7 @@ fn read_steps(path: &Path, s: &Scenario) -> Result<(Vec<StepRow>, Vec<String>), 
             tier_count: c_tier.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
             perk_share: c_perk.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
             restriction_share: c_res.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
+            list_share: c_list.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
             disparity: c_disp.iter().map(|&c| optional(&rec, c)).collect::<Result<_, _>>()?,
             tier_up: optional(&rec, c_up)?,
             tier_down: optional(&rec, c_down)?,

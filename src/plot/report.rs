@@ -5,6 +5,8 @@
 //! Every piece of scenario text reaches the page through the template's HTML
 //! escaping; only the charts' SVG (pointsim's own output) is inserted as is.
 
+mod mechanics;
+
 use minijinja::Environment;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
@@ -22,11 +24,17 @@ const TEMPLATE_NAME: &str = "report.html.j2";
 ///
 /// The page holds the scenario's name, description and sources; a statement
 /// that the population is synthetic; the final tier shares, perk access and
-/// restrictions for everyone and each group (groups hidden by small-cell
-/// suppression marked so, with a note saying why); the four-fifths
+/// restrictions, and the share on each list, for everyone and each group
+/// (groups hidden by small-cell suppression marked so, with a note saying
+/// why); with lists, a table with a column per list (colour, on it at the end and ever,
+/// listings, wrongful and inherited listings, wrongly listed at the end,
+/// time listed in the step unit); with wrongful records, the appeals filed
+/// and won per rule; with declared kinds, the same figures per kind (hidden
+/// kinds marked, with the reason from `suppression.kinds`); the four-fifths
 /// disparity ratios of each perk and restriction per group (with at least
 /// two groups), flagged below 0.8; the tier mobility matrix (start tier to
-/// end tier); tables of the rules, tiers,
+/// end tier); the time to recover after a first negative record; events and
+/// points by record category and agency; tables of the rules, tiers,
 /// perks, restrictions and groups with their sources (or an "assumed"
 /// badge); every chart in `charts`, in order, as a figure with its caption;
 /// and what reproduces the run (command, seed, version, scenario hash).
@@ -69,6 +77,7 @@ struct Context {
     suppression: Option<SuppressionNote>,
     disparity: Option<DisparityTable>,
     mobility: Option<MobilityTable>,
+    mechanics: Option<mechanics::Mechanics>,
     rules: Vec<RuleRow>,
     tiers: Vec<TierRow>,
     perks: Vec<ThresholdRow>,
@@ -251,6 +260,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
         suppression: suppression_note(data),
         disparity: disparity_table(data),
         mobility: mobility_table(data),
+        mechanics: Some(mechanics::mechanics(data)).filter(mechanics::Mechanics::any),
         rules: s.rules.iter().map(|r| rule_row(s, r)).collect(),
         tiers: tier_rows(s),
         perks: s
@@ -414,6 +424,7 @@ fn headline(s: &Scenario, cols: &[(String, Option<&StepRow>)]) -> Vec<Section> {
     if !s.restrictions.is_empty() {
         sections.push(Section { title: "Under restriction", rows: restrictions });
     }
+    sections.extend(mechanics::on_list_section(s, cols));
     sections
 }
 

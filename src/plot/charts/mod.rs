@@ -1,4 +1,4 @@
-//! The six standard charts of a run, drawn from its saved files.
+//! The standard charts of a run, drawn from its saved files.
 //!
 //! Each chart is drawn once per backend from the same code (see
 //! [`render::Figure`]), so the PNG (1600×900) and the SVG have the same
@@ -12,6 +12,7 @@ mod compare_distribution;
 mod disparity_over_time;
 mod gini;
 mod inequality;
+mod list_shares;
 mod render;
 mod score_distribution;
 mod score_over_time;
@@ -47,22 +48,24 @@ impl<E: std::error::Error + Send + Sync> From<plotters::drawing::DrawingAreaErro
 }
 
 /// The name of every chart pointsim can draw, in drawing order.
-pub const CHART_NAMES: [&str; 6] = [
+pub const CHART_NAMES: [&str; 7] = [
     "score_distribution",
     "score_over_time",
     "tier_shares",
     "access_by_group",
     "inequality",
     "disparity_over_time",
+    "list_shares",
 ];
 
 /// Draw every standard chart of a run, in a fixed order: `score_distribution`,
 /// `score_over_time`, `tier_shares`, `access_by_group`, `inequality`,
-/// `disparity_over_time`.
+/// `disparity_over_time`, `list_shares`.
 ///
 /// A chart with nothing to show is left out rather than drawn empty (for
 /// example `access_by_group` when the scenario has no perks and no
-/// restrictions, or `disparity_over_time` without two published groups).
+/// restrictions, `disparity_over_time` without two published groups, or
+/// `list_shares` when the scenario has no lists).
 /// The same `data` always gives the same SVG and PNG bytes.
 ///
 /// # Errors
@@ -88,6 +91,7 @@ pub fn charts(data: &RunData) -> Result<Vec<Chart>, PlotError> {
         access_by_group::chart(data)?,
         inequality::chart(data)?,
         disparity_over_time::chart(data)?,
+        list_shares::chart(data)?,
     ];
     Ok(all.into_iter().flatten().collect())
 }

@@ -45,6 +45,14 @@ pub struct Args {
     /// Skip the charts and report.html (only the data files; faster for batches).
     #[arg(long)]
     no_plots: bool,
+    /// Also write ledger.parquet: every score change and listing of every
+    /// subject, replayed from the seed (see --trace-sample for large runs).
+    #[arg(long)]
+    ledger: bool,
+    /// Write ledger.parquet for a systematic sample of K subjects only
+    /// (subjects ⌊i·N/K⌋; implies --ledger).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
+    trace_sample: Option<u64>,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -124,6 +132,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
         diags.push(d);
     }
+    let ledger = args.ledger || args.trace_sample.is_some();
+    if ledger {
+        check_ledger(&scenario, args.trace_sample, &mut diags);
+    }
     if diags.has_errors() {
         return Err(Failure::BadInput(diags.render(term::color())));
     }
@@ -155,7 +167,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if args.force {
         remove_earlier_pictures(&out).context("cannot remove earlier charts from the output folder")?;
     }
-    let files = output::standard_files(&scenario, &sim.summary, &info);
+    let mut files = output::standard_files(&scenario, &sim.summary, &info);
+    if ledger {
+        files.push((LEDGER, pool.install(|| ledger_bytes(&scenario, &sim.population, args.trace_sample))?));
+    } else if args.force {
+        remove_if_there(&out.join(LEDGER))
+            .context("cannot remove an earlier ledger from the output folder")?;
+    }
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     // charts and report are drawn from the files just written, exactly as `pointsim plot` does
@@ -175,6 +193,71 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The ledger's file name.
+const LEDGER: &str = "ledger.parquet";
+
+/// Refuse a ledger that would be too large to build, before anything runs.
+fn check_ledger(
+    scenario: &pointsim::scenario::Scenario,
+    sample: Option<u64>,
+    diags: &mut scenario::Diagnostics,
+) {
+    #[cfg(feature = "parquet")]
+    {
+        let population = pointsim::population::Population::new(scenario);
+        let share = sample.map_or(1.0, |k| (k as f64 / scenario.population.max(1) as f64).min(1.0));
+        let rows = pointsim::engine::expected_events(scenario, &population) * share;
+        if rows > output::ledger::MAX_LEDGER_ROWS {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the ledger would hold about {rows:.1e} rows, more than pointsim writes ({:.0e})",
+                    output::ledger::MAX_LEDGER_ROWS
+                ))
+                .with_hint("write a sample of subjects with `--trace-sample K`, e.g. `--trace-sample 10000`"),
+            );
+        }
+    }
+    #[cfg(not(feature = "parquet"))]
+    {
+        let _ = (scenario, sample);
+        diags.push(
+            Diagnostic::error("this pointsim was built without Parquet support, so it cannot write a ledger")
+                .with_hint("build with the default features (`cargo build --release`)"),
+        );
+    }
+}
+
+/// ledger.parquet for the run (every subject, or the sample).
+#[cfg(feature = "parquet")]
+fn ledger_bytes(
+    scenario: &pointsim::scenario::Scenario,
+    population: &pointsim::population::Population,
+    sample: Option<u64>,
+) -> Result<Vec<u8>, Failure> {
+    use pointsim::output::ledger;
+    let subjects = ledger::ledger_subjects(scenario.population, sample);
+    let traces = ledger::ledger_traces(scenario, population, scenario.seed, &subjects);
+    let table = ledger::ledger_table(scenario, &traces);
+    pointsim::output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn ledger_bytes(
+    _: &pointsim::scenario::Scenario,
+    _: &pointsim::population::Population,
+    _: Option<u64>,
+) -> Result<Vec<u8>, Failure> {
+    unreachable!("refused by check_ledger")
+}
+
+/// Remove `path` if it exists.
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
 }
 
 /// Remove the charts and report an earlier run wrote into `out`, so none of

@@ -52,6 +52,31 @@ pub enum ListReason {
     HeadLeft,
 }
 
+impl ListReason {
+    /// The reason as one word for files: `rule`, `score`, `inherited`,
+    /// `served`, `clean`, `cleared`, `appeal` or `head_left`.
+    pub fn word(self) -> &'static str {
+        match self {
+            ListReason::Rule(_) => "rule",
+            ListReason::Score => "score",
+            ListReason::Inherited => "inherited",
+            ListReason::Served => "served",
+            ListReason::Clean => "clean",
+            ListReason::Cleared(_) => "cleared",
+            ListReason::Appeal(_) => "appeal",
+            ListReason::HeadLeft => "head_left",
+        }
+    }
+
+    /// The rule (index) behind it, for `Rule`, `Cleared` and `Appeal`.
+    pub fn rule(self) -> Option<usize> {
+        match self {
+            ListReason::Rule(r) | ListReason::Cleared(r) | ListReason::Appeal(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
 /// A listing held by the subject itself.
 #[derive(Debug, Clone, Copy)]
 struct Own {

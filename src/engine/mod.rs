@@ -71,9 +71,14 @@ impl Accum {
     }
 
     fn with_mech(c: &Compiled, groups: usize, mech: MechTotals) -> Self {
+        Self::with_rows(c, c.snapshot_steps.len(), groups, mech)
+    }
+
+    /// An accumulator whose histogram has `rows` snapshot rows.
+    fn with_rows(c: &Compiled, rows: usize, groups: usize, mech: MechTotals) -> Self {
         let (lo, hi) = initial_window(c);
         Accum {
-            hist: SnapshotHistograms::new(c.snapshot_steps.len(), groups, lo, hi),
+            hist: SnapshotHistograms::new(rows, groups, lo, hi),
             rule_events: vec![0; c.n_rules],
             rule_points: vec![0; c.n_rules],
             rule_clamped: vec![0; c.n_rules],
@@ -81,6 +86,12 @@ impl Accum {
             points_drifted: 0,
             mech,
         }
+    }
+
+    /// An accumulator for runs that record nothing (`record == false`): no
+    /// snapshot histogram is allocated.
+    fn scratch(c: &Compiled, groups: usize, mech: MechTotals) -> Self {
+        Self::with_rows(c, 0, groups, mech)
     }
 
     fn merge(mut self, other: Accum) -> Accum {
@@ -297,56 +308,81 @@ pub fn replay<O: Observer>(
     subject: u64,
     observer: &mut O,
 ) -> i64 {
-    let c = Compiled::new(scenario);
-    let group = population.group_of(subject);
-    if !Mech::needed(scenario) {
-        let mut acc = Accum::new(&c, scenario.groups.len());
-        return subject::simulate(
-            &c,
-            seed,
-            subject,
+    Replayer::new(scenario).replay(population, seed, subject, observer)
+}
+
+/// Replays many subjects of one scenario: [`replay`] with the scenario
+/// compiled once (a ledger of every subject replays them all).
+pub struct Replayer<'a> {
+    scenario: &'a Scenario,
+    c: Compiled,
+    m: Option<Mech>,
+}
+
+impl<'a> Replayer<'a> {
+    /// Compile `scenario` for replays.
+    pub fn new(scenario: &'a Scenario) -> Self {
+        let m = Mech::needed(scenario).then(|| Mech::new(scenario));
+        Replayer { scenario, c: Compiled::new(scenario), m }
+    }
+
+    /// Exactly [`replay`].
+    pub fn replay<O: Observer>(
+        &self,
+        population: &Population,
+        seed: u64,
+        subject: u64,
+        observer: &mut O,
+    ) -> i64 {
+        let (scenario, c) = (self.scenario, &self.c);
+        let group = population.group_of(subject);
+        // nothing is recorded: no snapshot rows to allocate
+        let mut acc = Accum::scratch(c, scenario.groups.len(), MechTotals::new(scenario, 0));
+        let Some(m) = &self.m else {
+            return subject::simulate(
+                c,
+                seed,
+                subject,
+                group,
+                &mut Scratch::default(),
+                &mut acc,
+                observer,
+                false,
+            );
+        };
+        // the general path; a household member first replays its head, whose listings it may inherit
+        let unit = population.unit_of(subject);
+        let mut head = Vec::new();
+        if unit.start != subject {
+            let g = population.group_of(unit.start);
+            let mut src = Random::new(seed, unit.start);
+            general::simulate(
+                c,
+                m,
+                &mut src,
+                (seed, unit.start),
+                g,
+                &[],
+                &mut head,
+                &mut acc,
+                &mut Ignore,
+                false,
+            );
+        }
+        let mut src = Random::new(seed, subject);
+        general::simulate(
+            c,
+            m,
+            &mut src,
+            (seed, subject),
             group,
-            &mut Scratch::default(),
+            &head,
+            &mut Vec::new(),
             &mut acc,
             observer,
             false,
-        );
+        )
     }
-    // the general path; a household member first replays its head, whose listings it may inherit
-    let m = Mech::new(scenario);
-    let mut acc =
-        Accum::with_mech(&c, scenario.groups.len(), MechTotals::new(scenario, c.snapshot_steps.len()));
-    let unit = population.unit_of(subject);
-    let mut head = Vec::new();
-    if unit.start != subject {
-        let g = population.group_of(unit.start);
-        let mut src = Random::new(seed, unit.start);
-        general::simulate(
-            &c,
-            &m,
-            &mut src,
-            (seed, unit.start),
-            g,
-            &[],
-            &mut head,
-            &mut acc,
-            &mut Ignore,
-            false,
-        );
-    }
-    let mut src = Random::new(seed, subject);
-    general::simulate(
-        &c,
-        &m,
-        &mut src,
-        (seed, subject),
-        group,
-        &head,
-        &mut Vec::new(),
-        &mut acc,
-        observer,
-        false,
-    )
 }
 
 /// Run one subject of group `group` through the full mechanics with only the
@@ -361,8 +397,7 @@ pub fn script<O: Observer>(
 ) -> i64 {
     let c = Compiled::new(scenario);
     let m = Mech::new(scenario);
-    let mut acc =
-        Accum::with_mech(&c, scenario.groups.len(), MechTotals::new(scenario, c.snapshot_steps.len()));
+    let mut acc = Accum::scratch(&c, scenario.groups.len(), MechTotals::new(scenario, 0));
     let mut src = Script::new(events);
     general::simulate(&c, &m, &mut src, (0, 0), group, &[], &mut Vec::new(), &mut acc, observer, false)
 }

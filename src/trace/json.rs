@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::{Note, Status, Trace};
-use crate::engine::{Cause, ListReason};
+use crate::engine::Cause;
 use crate::scenario::Scenario;
 
 /// Traces of one scenario and seed as one pretty-printed JSON document (with a
@@ -157,7 +157,7 @@ fn subject<'a>(s: &'a Scenario, t: &Trace) -> SubjectDoc<'a> {
             .iter()
             .filter_map(|n| match n.note {
                 Note::Listed { list, on, why } => {
-                    let (reason, rule) = reason(why);
+                    let (reason, rule) = (why.word(), why.rule());
                     let rule = rule.map(|r| s.rules[r].id.as_str());
                     Some(ListingDoc { step: n.step, list: &s.lists[list].id, on, reason, rule })
                 }
@@ -182,19 +182,5 @@ fn status<'a>(s: &'a Scenario, st: &Status) -> StatusDoc<'a> {
         perks: st.perks.iter().map(|&p| s.perks[p].id.as_str()).collect(),
         restrictions: st.restrictions.iter().map(|&r| s.restrictions[r].id.as_str()).collect(),
         lists: st.lists.iter().map(|&l| s.lists[l].id.as_str()).collect(),
-    }
-}
-
-/// A listing reason's word, and its rule if it has one.
-fn reason(why: ListReason) -> (&'static str, Option<usize>) {
-    match why {
-        ListReason::Rule(r) => ("rule", Some(r)),
-        ListReason::Score => ("score", None),
-        ListReason::Inherited => ("inherited", None),
-        ListReason::Served => ("served", None),
-        ListReason::Clean => ("clean", None),
-        ListReason::Cleared(r) => ("cleared", Some(r)),
-        ListReason::Appeal(r) => ("appeal", Some(r)),
-        ListReason::HeadLeft => ("head_left", None),
     }
 }

@@ -192,11 +192,37 @@ impl Trace {
 /// score are exactly those of that subject in `pointsim run` with the same
 /// scenario, population size and seed.
 pub fn trace(scenario: &Scenario, population: &Population, seed: u64, subject: u64) -> Trace {
-    assert!(subject < population.len(), "subject {subject} is outside a population of {}", population.len());
-    let group = population.group_of(subject);
-    let mut log = Log::default();
-    engine::replay(scenario, population, seed, subject, &mut log);
-    log.into_trace(scenario, group, subject, seed)
+    Tracer::new(scenario).trace(population, seed, subject)
+}
+
+/// Traces many subjects of one scenario, compiling it once ([`trace`] for each).
+pub struct Tracer<'a> {
+    scenario: &'a Scenario,
+    replayer: engine::Replayer<'a>,
+}
+
+impl<'a> Tracer<'a> {
+    /// Prepare `scenario` for traces.
+    pub fn new(scenario: &'a Scenario) -> Self {
+        Tracer { scenario, replayer: engine::Replayer::new(scenario) }
+    }
+
+    /// Exactly [`trace`].
+    ///
+    /// # Panics
+    ///
+    /// When `subject` is not below `population.len()`.
+    pub fn trace(&self, population: &Population, seed: u64, subject: u64) -> Trace {
+        assert!(
+            subject < population.len(),
+            "subject {subject} is outside a population of {}",
+            population.len()
+        );
+        let group = population.group_of(subject);
+        let mut log = Log::default();
+        self.replayer.replay(population, seed, subject, &mut log);
+        log.into_trace(self.scenario, group, subject, seed)
+    }
 }
 
 /// The history of one subject of `group` under `scenario` with only the

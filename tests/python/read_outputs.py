@@ -93,5 +93,30 @@ for row in per_group.iter_rows(named=True):
     assert row["count"] == size, row
     assert size == 0 or abs(row["share"] - 1.0) < 1e-9, row
 
+# ledger.parquet (run --ledger / --trace-sample): pandas (pyarrow) and polars
+# read the same typed rows, and every subject's rows chain up
+ledger_rows = 0
+if (out / "ledger.parquet").exists():
+    led_pd = pd.read_parquet(out / "ledger.parquet")
+    led_pl = pl.read_parquet(out / "ledger.parquet")
+    assert list(led_pd.columns) == led_pl.columns
+    for col in ["subject", "step", "points", "score_before", "score_after"]:
+        assert pd.api.types.is_integer_dtype(led_pd[col]), f"pandas reads ledger {col} as {led_pd[col].dtype}"
+        assert led_pl[col].dtype.is_integer(), f"polars reads ledger {col} as {led_pl[col].dtype}"
+    assert pd.api.types.is_float_dtype(led_pd["time"]) and pd.api.types.is_bool_dtype(led_pd["wrongful"])
+    pl_led = led_pl.to_dict(as_series=False)
+    for col in led_pd.columns:
+        assert plain(led_pd[col].tolist()) == plain(pl_led[col]), f"pandas and polars read ledger {col} differently"
+    causes = {"rule", "restore", "drift", "expire", "appeal", "listing", "listed", "delisted"}
+    assert set(led_pd["cause"]) <= causes, set(led_pd["cause"]) - causes
+    assert (led_pd["points"] == led_pd["score_after"] - led_pd["score_before"]).all()
+    assert led_pd.loc[led_pd["cause"].isin(["listed", "delisted", "listing"]), "list"].notna().all()
+    assert set(led_pd["group"]) <= set(groups), "ledger groups are the scenario's"
+    for subject, rows in led_pd.groupby("subject", sort=False):
+        assert (rows["time"].diff().dropna() >= 0).all(), f"subject {subject}: rows out of time order"
+        assert (rows["score_before"].iloc[1:].to_numpy() == rows["score_after"].iloc[:-1].to_numpy()).all(), subject
+    ledger_rows = len(led_pd)
+
 print(f"pandas {pd.__version__} and polars {pl.__version__} read {out} consistently "
-      f"({len(steps_pd)} step rows, {len(hist)} histogram bins, {len(hidden)} groups suppressed)")
+      f"({len(steps_pd)} step rows, {len(hist)} histogram bins, {len(hidden)} groups suppressed, "
+      f"{ledger_rows} ledger rows)")

@@ -360,10 +360,10 @@ do_sweep_test() {
 }
 
 case ${1:-} in
-up) trap do_down EXIT; do_up; trap - EXIT ;; # a failed 'up' stops what it started
+up) need_root; trap do_down EXIT; do_up; trap - EXIT ;; # a failed 'up' stops what it started
 wait) shift; (($#)) || die "usage: $0 wait JOBID..."; do_wait "$@" ;;
 down) do_down ;;
-smoke) do_smoke ;;
+smoke) need_root; do_smoke ;;
 sweep-test) do_sweep_test ;;
-*) die "usage: $0 up | wait JOBID... | down | smoke | sweep-test" ;;
+*) log "usage: $0 up | wait JOBID... | down | smoke | sweep-test"; exit 2 ;;
 esac

@@ -8,13 +8,16 @@
 #   1. Installs @taplo/cli (exact version below) with npm into target/taplo/
 #      (git-ignored, like all of target/). Reused when already there, so a
 #      second run is fast; `cargo clean` removes it.
-#   2. Runs `taplo check` on every scenarios/*.toml (through its
-#      `#:schema ../scenario.schema.json` directive, which must resolve to the
+#   2. Runs `taplo check` on every scenarios/*.toml, scenarios/overlays/*.toml and examples/overlays/*.toml
+#      (through its `#:schema` directive, which must resolve to the
 #      repository's schema) and on src/cli/starter.toml (no directive: given
-#      `--schema file://.../scenario.schema.json` explicitly).
-#   3. Proves the check is real: two deliberately bad files written to a temp
-#      dir (one through a `#:schema` directive, one through `--schema`) must be
-#      rejected by schema validation with the expected message.
+#      `--schema file://.../scenario.schema.json` explicitly). Overlay files
+#      pass because the schema asks for required keys only in a file without
+#      `extends`.
+#   3. Proves the check is real: three deliberately bad files written to a temp
+#      dir (two through a `#:schema` directive, one through `--schema`) must be
+#      rejected by schema validation with the expected message; one of them
+#      lacks `[score]` and has no `extends`, so the overlay exception is tested.
 #   Exits non-zero on any failure and says what failed.
 #
 # Taplo never touches the network here: schema catalogs are off (no
@@ -89,7 +92,7 @@ check() { # label taplo-args...
 }
 shopt -s nullglob
 with_directive=()
-for f in scenarios/*.toml src/cli/starter.toml; do
+for f in scenarios/*.toml scenarios/overlays/*.toml examples/overlays/*.toml src/cli/starter.toml; do
     directive=$(sed -n 's/^#:schema[[:space:]]*//p' "$f" | head -n 1)
     if [[ -z "$directive" ]]; then
         check "$f (--schema)" --schema "file://$schema" "$f"
@@ -131,6 +134,11 @@ pionts = 3
 rate = 1.0
 EOF
 } >"$tmp/bad_key.toml"
+# a complete scenario (no `extends`) still needs its tables: overlays are the only exception
+{
+    echo "#:schema $schema"
+    printf '[scenario]\nname = "bad"\nsteps = 1\n\n[population]\nsize = 1\n'
+} >"$tmp/no_score.toml"
 # a string where a rate is due, found through --schema (the starter's way)
 sed 's/^rate = 1\.0 /rate = "high" /' src/cli/starter.toml >"$tmp/bad_rate.toml"
 grep -q '^rate = "high"' "$tmp/bad_rate.toml" || fail "could not make the bad-rate file from src/cli/starter.toml"
@@ -151,6 +159,7 @@ expect_rejected() { # file expected-message taplo-args...
     fi
 }
 expect_rejected "$tmp/bad_key.toml" "'pionts' was unexpected" "$tmp/bad_key.toml"
+expect_rejected "$tmp/no_score.toml" '"score" is a required property' "$tmp/no_score.toml"
 expect_rejected "$tmp/bad_rate.toml" '"high" is not of type "number"' \
     --schema "file://$schema" "$tmp/bad_rate.toml"
 

@@ -113,6 +113,7 @@ pub fn run(scenario: &Scenario, population: &Population, seed: u64) -> RunOutput
             rules: acc.rules,
             points_restored: acc.restored,
             points_drifted: acc.drifted,
+            mech: None,
         },
         final_scores,
     }

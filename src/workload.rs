@@ -104,6 +104,7 @@ pub fn reference(subjects: u64, rules: usize, step: StepUnit, steps: u32) -> Sce
                 max_per_year: None,
                 rate_by_tier: if neg { NEGATIVE_BY_TIER.to_vec() } else { POSITIVE_BY_TIER.to_vec() },
                 provenance: assumed(),
+                more: Default::default(),
             }
         })
         .collect();
@@ -116,6 +117,7 @@ pub fn reference(subjects: u64, rules: usize, step: StepUnit, steps: u32) -> Sce
             start: 1000,
             rate_multiplier: (0..rules.len()).map(|i| if is_negative(i) { neg } else { pos }).collect(),
             provenance: assumed(),
+            kind: 0,
         })
         .collect();
     Scenario {
@@ -137,6 +139,9 @@ pub fn reference(subjects: u64, rules: usize, step: StepUnit, steps: u32) -> Sce
         perks: vec![],
         restrictions: vec![],
         recovery: Recovery::default(),
+        kinds: vec![crate::scenario::Kind::everyone()],
+        lists: vec![],
+        households: None,
         report: Report::default(),
     }
 }

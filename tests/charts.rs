@@ -14,8 +14,10 @@ fn run(text: &str) -> (tempfile::TempDir, RunData) {
     let info = RunInfo {
         scenario_file: "t.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
+        scenario_chain: vec![],
         seed: 5,
         overrides: Overrides::default(),
+        min_cell: 0,
         command_line: vec!["pointsim".into()],
         threads: 1,
         wall_seconds: 0.0,
@@ -118,7 +120,14 @@ fn every_chart_is_drawn_with_its_labels() {
     let cs = charts(&data).unwrap();
     assert_eq!(
         names(&cs),
-        ["score_distribution", "score_over_time", "tier_shares", "access_by_group", "inequality"]
+        [
+            "score_distribution",
+            "score_over_time",
+            "tier_shares",
+            "access_by_group",
+            "inequality",
+            "disparity_over_time"
+        ]
     );
     check_images(&cs);
     let has = |name: &str, want: &[&str]| {
@@ -147,6 +156,10 @@ fn every_chart_is_drawn_with_its_labels() {
         &[sub, "perks", "restrictions", "Free bus pass", "No bank loans", "north", "south"],
     );
     has("inequality", &[sub, "Gini", "north", "south", "four-fifths", "perfect equality"]);
+    has(
+        "disparity_over_time",
+        &[sub, "perk: Free bus pass", "restriction: No bank loans", "months since start", "four-fifths"],
+    );
 }
 
 #[test]
@@ -329,7 +342,7 @@ fn one_snapshot_only() {
     data.steps.retain(|r| r.step == last);
     let cs = charts(&data).unwrap();
     check_images(&cs);
-    assert_eq!(cs.len(), 5);
+    assert_eq!(cs.len(), 6);
 }
 
 #[test]

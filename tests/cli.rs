@@ -244,12 +244,14 @@ fn memory_need_beyond_the_machine_is_refused() {
 
 #[test]
 fn check_accepts_every_reference_scenario() {
-    let files: Vec<PathBuf> = std::fs::read_dir(repo("scenarios"))
-        .unwrap()
+    // the reference scenarios and the overlays on them (variants, reforms)
+    let files: Vec<PathBuf> = ["scenarios", "scenarios/overlays"]
+        .into_iter()
+        .flat_map(|d| std::fs::read_dir(repo(d)).unwrap())
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
-    assert!(files.len() >= 3);
+    assert!(files.len() >= 10);
     pointsim()
         .arg("check")
         .args(&files)
@@ -303,7 +305,7 @@ fn new_writes_a_starter_that_checks_and_runs() {
 
 #[test]
 fn help_shows_examples() {
-    for cmd in ["run", "check", "schema", "new", "plot"] {
+    for cmd in ["run", "check", "schema", "new", "plot", "compare"] {
         pointsim().args([cmd, "--help"]).assert().success().stdout(predicate::str::contains("Example"));
     }
 }
@@ -330,7 +332,11 @@ fn examples_run() {
     let examples = exe.parent().unwrap().parent().unwrap().join("examples");
     let mut ran = 0;
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap() {
-        let name = entry.unwrap().path().file_stem().unwrap().to_string_lossy().into_owned();
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue; // examples/overlays/ holds scenario files, not programs
+        }
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let bin = examples.join(&name);
         if !bin.is_file() {
             // `cargo test` builds examples; a filtered run (`--test cli`) may not have
@@ -528,7 +534,7 @@ fn trace_json_parses_and_lists_events_in_time_order() {
             assert!(at >= last, "events out of order: {e}");
             last = at;
             let keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
-            assert_eq!(keys.len(), 7, "{e}");
+            assert_eq!(keys.len(), 8, "{e}");
         }
         assert_eq!(subject["final"]["score"], events.last().unwrap()["score_after"]);
     }
@@ -622,7 +628,7 @@ min = 0
 name = "high"
 min = 80
 [population]
-size = 10
+size = 100
 [[population.group]]
 name = "a"
 share = 0.7
@@ -645,6 +651,240 @@ max_tier = "low"
     assert_eq!(v["disparity"]["watch"], serde_json::json!({"ratio": {"a": 1.0, "b": 0.0}, "flagged": ["b"]}));
     assert_eq!(
         v["mobility"],
-        serde_json::json!({"high": {"high": 7, "low": 0}, "low": {"high": 0, "low": 3}})
+        serde_json::json!({"high": {"high": 70, "low": 0}, "low": {"high": 0, "low": 30}})
     );
+}
+
+/// Three groups of 945, 50 and 5 subjects (0.5% of 1000), with a perk and a
+/// restriction, and nothing else but drift of chance.
+const TINY_GROUP: &str = r#"
+[scenario]
+name = "tiny group"
+steps = 6
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 105
+[population]
+size = 1000
+[[population.group]]
+name = "big"
+share = 0.945
+[[population.group]]
+name = "mid"
+share = 0.05
+[[population.group]]
+name = "tiny"
+share = 0.005
+[[rule]]
+id = "up"
+points = 5
+rate = 2.0
+[[rule]]
+id = "down"
+points = -5
+rate = 1.0
+[[perk]]
+id = "fast_lane"
+min_tier = "high"
+[[restriction]]
+id = "watch"
+max_score = 95
+"#;
+
+/// Run `text` into a fresh folder with extra arguments; returns the folder
+/// (kept alive by the `TempDir`) and stdout.
+fn run_text(text: &str, extra: &[&str]) -> (TempDir, PathBuf, String) {
+    let dir = TempDir::new().unwrap();
+    let (f, out) = (dir.path().join("s.toml"), dir.path().join("o"));
+    std::fs::write(&f, text).unwrap();
+    let done = pointsim().arg("run").arg(&f).arg("--out").arg(&out).args(extra).assert().success();
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    (dir, out, stdout)
+}
+
+/// Records of a CSV file as maps from column to field.
+fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    let header = r.headers().unwrap().clone();
+    r.records()
+        .map(|rec| header.iter().zip(rec.unwrap().iter()).map(|(h, v)| (h.into(), v.into())).collect())
+        .collect()
+}
+
+/// The default `--min-cell 10` hides `tiny` (5 subjects) everywhere, and
+/// `mid` with it (else everyone minus `big` would be `tiny`); `big` and
+/// everyone stay published; `pointsim plot` redraws the same pictures.
+#[test]
+fn a_tiny_group_is_suppressed_in_every_output() {
+    let (_dir, out, stdout) = run_text(TINY_GROUP, &[]);
+    // summary.json: keys kept, values null, flags and reasons
+    let v: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let groups = &v["final"]["by_group"];
+    for g in ["mid", "tiny"] {
+        assert_eq!(groups[g]["suppressed"], true, "{g}");
+        assert!(groups[g]["size"].is_null() && groups[g]["score_mean"].is_null(), "{g}");
+        assert!(groups[g]["tier_share"].as_object().unwrap().values().all(serde_json::Value::is_null));
+        assert!(v["disparity"]["fast_lane"]["ratio"][g].is_null(), "{g}");
+    }
+    assert_eq!(groups["big"]["suppressed"], false);
+    assert_eq!(groups["big"]["size"], 945);
+    assert_eq!(v["population"], 1000);
+    assert_eq!(v["suppression"]["min_cell"], 10);
+    assert_eq!(v["suppression"]["groups"], serde_json::json!({"mid": "complementary", "tiny": "primary"}));
+    // steps.csv: rows kept, every field after `group` empty but the flag
+    let steps = csv_rows(&out.join("steps.csv"));
+    assert_eq!(steps.len(), 7 * 4);
+    for row in &steps {
+        let hidden = row["group"] == "mid" || row["group"] == "tiny";
+        assert_eq!(row["suppressed"], hidden.to_string());
+        for (col, field) in row {
+            if hidden && col != "step" && col != "year" && col != "group" && col != "suppressed" {
+                assert!(field.is_empty(), "{}.{col} = {field}", row["group"]);
+            }
+        }
+        if row["group"] == "big" {
+            assert_eq!(row["n"], "945");
+        }
+    }
+    // histogram.csv: bins kept, counts hidden
+    let bins = csv_rows(&out.join("histogram.csv"));
+    assert!(bins.iter().any(|b| b["group"] == "tiny"));
+    for b in bins.iter().filter(|b| b["group"] == "tiny" || b["group"] == "mid") {
+        assert!(b["count"].is_empty() && b["share"].is_empty() && b["suppressed"] == "true", "{b:?}");
+    }
+    // terminal, manifest, charts and report say so
+    assert!(stdout.contains("hidden") && stdout.contains("--min-cell"), "{stdout}");
+    let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["options"]["min_cell"], 10);
+    assert!(read(&out.join("plots/access_by_group.svg")).contains("tiny (suppressed, no bar)"));
+    assert!(read(&out.join("plots/inequality.svg")).contains("tiny: suppressed"));
+    // one published group leaves nothing to compare over time
+    assert!(!out.join("plots/disparity_over_time.svg").exists());
+    let report = read(&out.join("report.html"));
+    assert!(report.contains("Suppressed cells."), "the report explains the suppression");
+    assert!(
+        report.contains("(here: <code>tiny</code>)") && report.contains("so <code>mid</code> is hidden too")
+    );
+    assert!(report.contains(r#"<td class="num hidden">suppressed</td>"#));
+    // plot re-renders the same from the suppressed files
+    let svg = read(&out.join("plots/inequality.svg"));
+    std::fs::remove_file(out.join("report.html")).unwrap();
+    pointsim().arg("plot").arg(&out).arg("-q").assert().success();
+    assert_eq!(read(&out.join("report.html")), report);
+    assert_eq!(read(&out.join("plots/inequality.svg")), svg);
+}
+
+/// `--min-cell 0` publishes every group, and the manifest's command reproduces that.
+#[test]
+fn min_cell_0_publishes_everything() {
+    let (_dir, out, _) = run_text(TINY_GROUP, &["--min-cell", "0", "-q", "--no-plots"]);
+    let v: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    assert_eq!(v["final"]["by_group"]["tiny"]["size"], 5);
+    assert_eq!(v["final"]["by_group"]["tiny"]["suppressed"], false);
+    assert_eq!(v["suppression"]["groups"], serde_json::json!({}));
+    assert!(
+        csv_rows(&out.join("steps.csv")).iter().all(|r| r["suppressed"] == "false" && !r["n"].is_empty())
+    );
+    let manifest: serde_json::Value = serde_json::from_str(&read(&out.join("manifest.json"))).unwrap();
+    assert_eq!(manifest["options"]["min_cell"], 0);
+    assert!(manifest["command"]["reproduce"].as_str().unwrap().ends_with("--min-cell 0"));
+}
+
+/// Disparity and mobility per step, worked by hand: group `a` (70) starts
+/// high, `b` (30) low, and a rule at 10,000 events a year for 3 days lifts
+/// everyone by far more than the gap (a subject escapes it with probability
+/// e^-82, never in practice), so at every later step all of `b` is above its
+/// start tier and all of `a` holds the perk.
+#[test]
+fn steps_csv_has_disparity_and_mobility_per_step() {
+    let text = r#"
+[scenario]
+name = "moves"
+steps = 3
+step = "day"
+[score]
+start = 100
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 80
+[population]
+size = 100
+[[population.group]]
+name = "a"
+share = 0.7
+[[population.group]]
+name = "b"
+share = 0.3
+start = 50
+[[rule]]
+id = "lift"
+points = 50
+rate = 10000
+[[perk]]
+id = "fast_lane"
+min_tier = "high"
+[[restriction]]
+id = "watch"
+max_tier = "low"
+"#;
+    let (_dir, out, _) = run_text(text, &["-q", "--no-plots"]);
+    let rows = csv_rows(&out.join("steps.csv"));
+    let at =
+        |step: &str, group: &str| rows.iter().find(|r| r["step"] == step && r["group"] == group).unwrap();
+    // at the start: b has no perk and is under watch, so its ratios are 0 and the worst is 0
+    for (col, a, b, all) in
+        [("disparity.fast_lane", "1.0", "0.0", "0.0"), ("disparity.watch", "1.0", "0.0", "0.0")]
+    {
+        assert_eq!((at("0", "a")[col].as_str(), at("0", "b")[col].as_str()), (a, b), "{col}");
+        assert_eq!(at("0", "all")[col], all, "{col}");
+    }
+    assert_eq!(at("0", "all")["tier_up"], "0.0");
+    // at the end: everyone is high, nobody is watched
+    let end = |g: &str, col: &str| at("3", g)[col].clone();
+    assert_eq!(
+        (end("a", "disparity.fast_lane"), end("b", "disparity.fast_lane")),
+        ("1.0".into(), "1.0".into())
+    );
+    assert_eq!(end("all", "disparity.watch"), "1.0");
+    assert_eq!(
+        (end("a", "tier_up"), end("b", "tier_up"), end("all", "tier_up")),
+        ("0.0".into(), "1.0".into(), "0.3".into())
+    );
+    assert_eq!(end("all", "tier_down"), "0.0");
+    // summary.json agrees (one definition for both)
+    let v: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    assert_eq!(v["disparity"]["fast_lane"]["ratio"], serde_json::json!({"a": 1.0, "b": 1.0}));
+    assert_eq!(v["mobility"]["low"], serde_json::json!({"high": 30, "low": 0}));
+}
+
+/// The README's small-cell suppression example is the real output of that command.
+#[test]
+fn readme_suppression_example_is_current() {
+    let readme = read(&repo("README.md"));
+    let cmd = "$ pointsim run scenarios/rongcheng.toml --population 100 --steps 12\n...\n";
+    let start = readme.find(cmd).expect("example in README") + cmd.len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = TempDir::new().unwrap();
+    let done = pointsim()
+        .args(["run", "scenarios/rongcheng.toml", "--population", "100", "--steps", "12", "--no-plots"])
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .current_dir(repo("."))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    assert!(block.lines().count() >= 2);
+    for line in block.lines() {
+        assert!(stdout.lines().any(|l| l == line), "README line not in the output: {line:?}\n{stdout}");
+    }
 }

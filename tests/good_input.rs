@@ -38,6 +38,7 @@ fn good_file_builds_the_expected_scenario() {
                 start: 100,
                 rate_multiplier: vec![1.5, 1.0],
                 provenance: prov(Some("census"), false),
+                kind: 0,
             },
             Group {
                 name: "retired".into(),
@@ -46,6 +47,7 @@ fn good_file_builds_the_expected_scenario() {
                 start: 120,
                 rate_multiplier: vec![1.0, 1.0],
                 provenance: prov(None, true),
+                kind: 0,
             },
         ],
         rules: vec![
@@ -58,6 +60,7 @@ fn good_file_builds_the_expected_scenario() {
                 max_per_year: Some(10),
                 rate_by_tier: vec![0.5, 1.0, 2.0],
                 provenance: prov(Some("rulebook art. 3"), false),
+                more: Default::default(),
             },
             Rule {
                 id: "jaywalking".into(),
@@ -68,6 +71,7 @@ fn good_file_builds_the_expected_scenario() {
                 max_per_year: None,
                 rate_by_tier: vec![1.0, 1.0, 1.0],
                 provenance: prov(None, false),
+                more: Default::default(),
             },
         ],
         perks: vec![
@@ -77,6 +81,7 @@ fn good_file_builds_the_expected_scenario() {
                 description: "more books".into(),
                 threshold: MinThreshold::Tier(2),
                 provenance: prov(None, false),
+                applies_to: vec![],
             },
             Perk {
                 id: "fast_lane".into(),
@@ -84,6 +89,7 @@ fn good_file_builds_the_expected_scenario() {
                 description: String::new(),
                 threshold: MinThreshold::Score(120),
                 provenance: prov(None, true),
+                applies_to: vec![],
             },
         ],
         restrictions: vec![
@@ -93,6 +99,7 @@ fn good_file_builds_the_expected_scenario() {
                 description: String::new(),
                 threshold: MaxThreshold::Tier(0),
                 provenance: prov(Some("rulebook art. 9"), false),
+                applies_to: vec![],
             },
             Restriction {
                 id: "no_loans".into(),
@@ -100,10 +107,14 @@ fn good_file_builds_the_expected_scenario() {
                 description: String::new(),
                 threshold: MaxThreshold::Score(50),
                 provenance: prov(None, false),
+                applies_to: vec![],
             },
         ],
-        recovery: Recovery { restore_after: Some(12), drift: Some(1) },
+        recovery: Recovery { restore_after: Some(12), drift: Some(1), repair_max_per_year: None },
         report: Report { bin_width: 5, snapshot_every: 2 },
+        kinds: vec![pointsim::scenario::Kind::everyone()],
+        lists: vec![],
+        households: None,
     };
     assert_eq!(loaded.scenario, expected);
 }

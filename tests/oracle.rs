@@ -44,10 +44,19 @@ fn summary(s: &Scenario, pop: &Population, out: &RunOutput) -> Summary {
 }
 
 /// Run both, compare the mean score at every snapshot, every final tier
-/// share and the events of every rule.
+/// share and the events of every rule; then the same with the engine's
+/// general path (the one lists, appeals and households use), forced by
+/// giving the one kind its own clamp equal to the file's.
 fn compare(name: &str, s: &Scenario, seed: u64) {
+    compare_with(name, s, s, seed);
+    let mut general = s.clone();
+    general.kinds[0].min = Some(s.score.min.unwrap_or(-(1 << 53)));
+    compare_with(&format!("{name} (general engine)"), s, &general, seed);
+}
+
+fn compare_with(name: &str, s: &Scenario, engine_scenario: &Scenario, seed: u64) {
     let pop = Population::new(s);
-    let e = engine::run(s, &pop, seed, &|_| {});
+    let e = engine::run(engine_scenario, &pop, seed, &|_| {});
     let o = naive::run(s, &pop, seed);
     let (se, so) = (summary(s, &pop, &e), summary(s, &pop, &o));
     let n = s.population as f64;
@@ -94,7 +103,7 @@ fn restore_and_drift() {
     let mut s = reference(10_000, 6, StepUnit::Week, 78);
     s.score.min = Some(800);
     s.score.max = Some(1200);
-    s.recovery = Recovery { restore_after: Some(10), drift: Some(1) };
+    s.recovery = Recovery { restore_after: Some(10), drift: Some(1), repair_max_per_year: None };
     s.report.snapshot_every = 3;
     compare("restore_and_drift", &s, 2);
 }
@@ -112,7 +121,7 @@ fn several_events_per_step() {
     s.score.max = Some(1060);
     s.rules[0].max_per_year = Some(3);
     s.rules[7].max_per_year = Some(2);
-    s.recovery = Recovery { restore_after: Some(3), drift: Some(5) };
+    s.recovery = Recovery { restore_after: Some(3), drift: Some(5), repair_max_per_year: None };
     compare("several_events_per_step", &s, 3);
 }
 
@@ -134,7 +143,7 @@ fn drift_applies_after_restoration_exactly() {
     s.rules[3].rate = 1000.0;
     s.rules[3].points = -10;
     s.rules[3].max_per_year = Some(1);
-    s.recovery = Recovery { restore_after: Some(5), drift: Some(5) };
+    s.recovery = Recovery { restore_after: Some(5), drift: Some(5), repair_max_per_year: None };
     let pop = Population::new(&s);
     let o = naive::run(&s, &pop, 1);
     assert!(o.final_scores.iter().all(|&x| x == 1000), "naive {:?}", &o.final_scores[..5]);

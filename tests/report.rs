@@ -75,8 +75,10 @@ fn run(text: &str, seed: u64, started: u64) -> RunData {
     let info = RunInfo {
         scenario_file: "scenarios/hostile <x>.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
+        scenario_chain: vec![],
         seed,
         overrides: Overrides::default(),
+        min_cell: 0,
         command_line: vec!["pointsim".into(), "run".into(), "scenarios/hostile <x>.toml".into()],
         threads: 1,
         wall_seconds: started as f64 / 7.0,

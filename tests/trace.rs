@@ -101,7 +101,7 @@ fn json_of_a_history_worked_out_by_hand() {
     assert_eq!(doc["scenario"], "Trace by hand");
     assert_eq!(
         subject["final"],
-        serde_json::json!({"score": 1000, "tier": "A", "perks": ["deposit_free"], "restrictions": []})
+        serde_json::json!({"score": 1000, "tier": "A", "perks": ["deposit_free"], "restrictions": [], "lists": []})
     );
     let events: Vec<(u64, &str, i64, i64)> = subject["events"]
         .as_array()

@@ -40,6 +40,25 @@ pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
     out
 }
 
+/// The names [`metrics`] gives for a run of `scenario`, in the same order,
+/// known before running it (a sweep's columns are fixed before its runs).
+pub fn metric_names(scenario: &Scenario) -> Vec<String> {
+    let mut out: Vec<String> = ["mean", "sd", "min", "max"].iter().map(|s| format!("score.{s}")).collect();
+    out.extend(QUANTILES.iter().map(|(q, _)| format!("score.{q}")));
+    let share_names = |prefix: &str, out: &mut Vec<String>| {
+        out.extend(scenario.tiers.iter().map(|t| format!("{prefix}tier_share.{}", t.name)));
+        out.extend(scenario.perks.iter().map(|p| format!("{prefix}perk_share.{}", p.id)));
+        out.extend(scenario.restrictions.iter().map(|r| format!("{prefix}restriction_share.{}", r.id)));
+    };
+    share_names("", &mut out);
+    for g in &scenario.groups {
+        let prefix = format!("group.{}.", g.name);
+        out.push(format!("{prefix}score_mean"));
+        share_names(&prefix, &mut out);
+    }
+    out
+}
+
 /// Tier, perk and restriction shares of one slice, names prefixed by `prefix`.
 fn shares(scenario: &Scenario, slice: &Slice, prefix: &str, push: &mut impl FnMut(String, f64)) {
     for (t, &n) in scenario.tiers.iter().zip(&slice.tier_count) {
@@ -104,5 +123,6 @@ min_tier = "high"
         unique.sort_unstable();
         unique.dedup();
         assert_eq!(unique.len(), names.len(), "names are unique");
+        assert_eq!(metric_names(&s), names, "names known before the run are the run's");
     }
 }

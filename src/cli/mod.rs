@@ -5,13 +5,19 @@
 //! stdout (e.g. piping into `head`) ends the program quietly with 0.
 
 mod check;
+mod compare;
+mod merge;
 mod new;
 mod overrides;
 mod plot;
 mod progress;
 mod run;
 mod schema;
+mod sweep;
+mod sweep_dir;
+mod sweep_plan;
 mod term;
+mod test;
 mod trace;
 
 use std::process::ExitCode;
@@ -36,10 +42,14 @@ struct Cli {
 enum Command {
     Run(run::Args),
     Check(check::Args),
+    Compare(compare::Args),
     Schema(schema::Args),
     New(new::Args),
     Plot(plot::Args),
     Trace(trace::Args),
+    Sweep(sweep::Args),
+    Merge(merge::Args),
+    Test(test::Args),
 }
 
 /// A failed command: what to print and which exit code to use.
@@ -63,10 +73,14 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::run(a),
+        Command::Compare(a) => compare::run(a),
         Command::Schema(a) => schema::run(a),
         Command::New(a) => new::run(a),
         Command::Plot(a) => plot::run(a),
         Command::Trace(a) => trace::run(a),
+        Command::Sweep(a) => sweep::run(a),
+        Command::Merge(a) => merge::run(a),
+        Command::Test(a) => test::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,4 @@
-//! A progress bar over subjects, shown only on a terminal and only once a run has taken a second.
+//! A progress bar over subjects (or a sweep's runs), shown only on a terminal and only once the work has taken a second.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,16 +17,28 @@ pub struct Progress {
 impl Progress {
     /// A bar for `total` subjects; hidden when `quiet` or stderr is not a terminal.
     pub fn new(total: u64, quiet: bool) -> Self {
+        let style = ProgressStyle::with_template(
+            "{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {rate}  eta {eta}",
+        )
+        .expect("the template is valid")
+        .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+            let _ = write!(w, "{:.1} M/s", state.per_sec() / 1e6);
+        });
+        Self::styled(total, quiet, style)
+    }
+
+    /// A bar for `total` runs of a sweep; hidden when `quiet` or stderr is not a terminal.
+    pub fn runs(total: u64, quiet: bool) -> Self {
+        let style = ProgressStyle::with_template(
+            "{spinner} sweeping {bar:30} {pos}/{len} runs  {per_sec}  eta {eta}",
+        )
+        .expect("the template is valid");
+        Self::styled(total, quiet, style)
+    }
+
+    fn styled(total: u64, quiet: bool, style: ProgressStyle) -> Self {
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} simulating {bar:30} {human_pos}/{human_len} subjects  {rate}  eta {eta}",
-            )
-            .expect("the template is valid")
-            .with_key("rate", |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let _ = write!(w, "{:.1} M/s", state.per_sec() / 1e6);
-            }),
-        );
+        bar.set_style(style);
         Progress {
             bar,
             start: Instant::now(),

@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context as _;
 use pointsim::MAX_POPULATION;
 use pointsim::output::{self, RunInfo};
-use pointsim::scenario::{self, Diagnostic, Diagnostics, Loaded};
+use pointsim::scenario::{self, Diagnostic, Loaded};
 
 use super::progress::Progress;
 use super::{Failure, term};
@@ -37,6 +37,11 @@ pub struct Args {
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
     #[arg(short, long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
+    /// Small-cell suppression: hide every figure of a group with fewer than K
+    /// subjects, and of any group that would let it be recovered from the
+    /// totals (0 publishes everything).
+    #[arg(long, value_name = "K", default_value_t = output::DEFAULT_MIN_CELL)]
+    min_cell: u32,
     /// Skip the charts and report.html (only the data files; faster for batches).
     #[arg(long)]
     no_plots: bool,
@@ -78,7 +83,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
 
     // refuse what cannot run before anything is written
-    let mut diags = Diagnostics::new(&source.name, &source.text);
+    let mut diags = source.diagnostics();
     let size_span = source.span_of("population.size");
     if scenario.population > MAX_POPULATION {
         let mut d = Diagnostic::error(format!(
@@ -138,8 +143,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let info = RunInfo {
         scenario_file: source.name.clone(),
         scenario_sha256: source.sha256.clone(),
+        scenario_chain: source.chain.clone(),
         seed: scenario.seed,
         overrides,
+        min_cell: args.min_cell,
         command_line: std::env::args().collect(),
         threads,
         wall_seconds,
@@ -156,8 +163,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if !args.quiet {
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();
-        write!(stdout, "{}", output::terminal_summary(&scenario, scenario.seed, &sim.summary, wall_seconds))
-            .context("cannot write to stdout")?;
+        write!(
+            stdout,
+            "{}",
+            output::terminal_summary(&scenario, scenario.seed, &sim.summary, wall_seconds, args.min_cell)
+        )
+        .context("cannot write to stdout")?;
         writeln!(stdout, "results: {}/", out.display()).context("cannot write to stdout")?;
         if let Some(report) = report {
             writeln!(stdout, "report:  {}", report.display()).context("cannot write to stdout")?;

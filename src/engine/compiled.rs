@@ -54,7 +54,8 @@ impl Compiled {
             for k in 0..n_tiers {
                 let mut total = 0.0;
                 for (r, rule) in s.rules.iter().enumerate() {
-                    let x = rule.rate * g.rate_multiplier[r] * rule.rate_by_tier[k] * step_years;
+                    let applies = if rule.more.applies(g.kind) { 1.0 } else { 0.0 };
+                    let x = rule.rate * g.rate_multiplier[r] * rule.rate_by_tier[k] * step_years * applies;
                     total += x;
                     rate.push(x);
                 }

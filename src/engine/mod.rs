@@ -7,18 +7,25 @@
 //! the same totals in any order and on any number of threads.
 
 mod compiled;
+mod general;
+mod mech;
 pub mod rng;
+mod source;
 mod subject;
 mod ziggurat;
 
 use rayon::prelude::*;
 
-pub use subject::{Cause, Ignore, Observer};
+pub use general::ListReason;
+pub use mech::MechTotals;
+use source::{Random, Script};
+pub use subject::{Cause, Ignore, Observer, Skip};
 
 use crate::population::Population;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScriptedEvent};
 use crate::stats::{RuleTotals, RunTotals, SnapshotHistograms};
 use compiled::Compiled;
+use mech::Mech;
 use subject::Scratch;
 
 /// Subjects between two progress reports.
@@ -55,10 +62,15 @@ pub(crate) struct Accum {
     pub rule_clamped: Vec<u64>,
     pub points_restored: i64,
     pub points_drifted: i64,
+    pub mech: MechTotals,
 }
 
 impl Accum {
     fn new(c: &Compiled, groups: usize) -> Self {
+        Self::with_mech(c, groups, MechTotals::default())
+    }
+
+    fn with_mech(c: &Compiled, groups: usize, mech: MechTotals) -> Self {
         let (lo, hi) = initial_window(c);
         Accum {
             hist: SnapshotHistograms::new(c.snapshot_steps.len(), groups, lo, hi),
@@ -67,6 +79,7 @@ impl Accum {
             rule_clamped: vec![0; c.n_rules],
             points_restored: 0,
             points_drifted: 0,
+            mech,
         }
     }
 
@@ -83,6 +96,7 @@ impl Accum {
         }
         self.points_restored = self.points_restored.saturating_add(other.points_restored);
         self.points_drifted = self.points_drifted.saturating_add(other.points_drifted);
+        self.mech.merge(&other.mech);
         self
     }
 }
@@ -119,40 +133,12 @@ pub fn run(
     let c = Compiled::new(scenario);
     let groups = scenario.groups.len();
     let mut final_scores = vec![0i64; population.len() as usize];
-    // A few contiguous blocks per thread, each with one accumulator: enough
-    // blocks for work stealing to balance groups with different rates, few
-    // enough that allocating and merging partial histograms stays cheap.
-    let chunks = final_scores.len().div_ceil(CHUNK).max(1);
-    let blocks = (BLOCKS_PER_THREAD * rayon::current_num_threads()).clamp(1, chunks);
-    let block_len = chunks.div_ceil(blocks) * CHUNK;
-    let acc = final_scores
-        .par_chunks_mut(block_len)
-        .enumerate()
-        .map(|(block, out)| {
-            let mut acc = Accum::new(&c, groups);
-            let mut scratch = Scratch::default();
-            let first = (block * block_len) as u64;
-            for (k, chunk) in out.chunks_mut(CHUNK).enumerate() {
-                let chunk_first = first + (k * CHUNK) as u64;
-                for (i, slot) in chunk.iter_mut().enumerate() {
-                    let subject = chunk_first + i as u64;
-                    let group = population.group_of(subject);
-                    *slot = subject::simulate(
-                        &c,
-                        seed,
-                        subject,
-                        group,
-                        &mut scratch,
-                        &mut acc,
-                        &mut Ignore,
-                        true,
-                    );
-                }
-                progress(chunk.len() as u64);
-            }
-            acc
-        })
-        .reduce(|| Accum::new(&c, groups), Accum::merge);
+    let general = Mech::needed(scenario);
+    let acc = if general {
+        run_general(scenario, &c, population, seed, progress, &mut final_scores)
+    } else {
+        run_fast(&c, groups, population, seed, progress, &mut final_scores)
+    };
     let mut hist = acc.hist;
     for (g, &size) in population.sizes.iter().enumerate() {
         // every subject starts at its group's start score; the engine recorded only changes
@@ -167,6 +153,11 @@ pub fn run(
             points_clamped: acc.rule_clamped[r],
         })
         .collect();
+    let mech = general.then(|| {
+        let mut m = acc.mech;
+        m.cumulate();
+        m
+    });
     RunOutput {
         totals: RunTotals {
             snapshot_steps: c.snapshot_steps.clone(),
@@ -174,9 +165,122 @@ pub fn run(
             rules,
             points_restored: acc.points_restored,
             points_drifted: acc.points_drifted,
+            mech,
         },
         final_scores,
     }
+}
+
+/// The general engine over households (or single subjects): blocks of whole
+/// units, so a household's members are simulated together, head first.
+fn run_general(
+    scenario: &Scenario,
+    c: &Compiled,
+    population: &Population,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+    final_scores: &mut [i64],
+) -> Accum {
+    let m = Mech::new(scenario);
+    let groups = scenario.groups.len();
+    let n = final_scores.len() as u64;
+    let blocks = (BLOCKS_PER_THREAD * rayon::current_num_threads()).max(1) as u64;
+    let target = n.div_ceil(blocks).max(CHUNK as u64);
+    // block starts, moved forward to the next unit start so no household is split
+    let mut starts: Vec<u64> = (0..n).step_by(target as usize).map(|s| population.unit_of(s).start).collect();
+    starts.dedup();
+    let mut slices = Vec::with_capacity(starts.len());
+    let mut rest = final_scores;
+    for w in starts.windows(2) {
+        let (head, tail) = rest.split_at_mut((w[1] - w[0]) as usize);
+        slices.push((w[0], head));
+        rest = tail;
+    }
+    if let Some(&last) = starts.last() {
+        slices.push((last, rest));
+    }
+    slices
+        .into_par_iter()
+        .map(|(first, out)| {
+            let mut acc = Accum::with_mech(c, groups, MechTotals::new(scenario, c.snapshot_steps.len()));
+            let mut episodes = Vec::new();
+            let mut head_episodes = Vec::new();
+            let end = first + out.len() as u64;
+            let mut subject = first;
+            let mut done = 0u64;
+            while subject < end {
+                let unit = population.unit_of(subject);
+                for s in unit.clone() {
+                    let group = population.group_of(s);
+                    let inherit: &[general::Episode] = if s == unit.start { &[] } else { &head_episodes };
+                    episodes.clear();
+                    out[(s - first) as usize] = general::simulate(
+                        c,
+                        &m,
+                        &mut Random::new(seed, s),
+                        (seed, s),
+                        group,
+                        inherit,
+                        &mut episodes,
+                        &mut acc,
+                        &mut Ignore,
+                        true,
+                    );
+                    if s == unit.start {
+                        std::mem::swap(&mut head_episodes, &mut episodes);
+                    }
+                }
+                done += unit.end - unit.start;
+                subject = unit.end;
+                if done >= CHUNK as u64 {
+                    progress(done);
+                    done = 0;
+                }
+            }
+            progress(done);
+            acc
+        })
+        .reduce(
+            || Accum::with_mech(c, groups, MechTotals::new(scenario, c.snapshot_steps.len())),
+            Accum::merge,
+        )
+}
+
+/// The fast engine: subjects independent, rates from precomputed tables.
+fn run_fast(
+    c: &Compiled,
+    groups: usize,
+    population: &Population,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+    final_scores: &mut [i64],
+) -> Accum {
+    // A few contiguous blocks per thread, each with one accumulator: enough
+    // blocks for work stealing to balance groups with different rates, few
+    // enough that allocating and merging partial histograms stays cheap.
+    let chunks = final_scores.len().div_ceil(CHUNK).max(1);
+    let blocks = (BLOCKS_PER_THREAD * rayon::current_num_threads()).clamp(1, chunks);
+    let block_len = chunks.div_ceil(blocks) * CHUNK;
+    final_scores
+        .par_chunks_mut(block_len)
+        .enumerate()
+        .map(|(block, out)| {
+            let mut acc = Accum::new(c, groups);
+            let mut scratch = Scratch::default();
+            let first = (block * block_len) as u64;
+            for (k, chunk) in out.chunks_mut(CHUNK).enumerate() {
+                let chunk_first = first + (k * CHUNK) as u64;
+                for (i, slot) in chunk.iter_mut().enumerate() {
+                    let subject = chunk_first + i as u64;
+                    let group = population.group_of(subject);
+                    *slot =
+                        subject::simulate(c, seed, subject, group, &mut scratch, &mut acc, &mut Ignore, true);
+                }
+                progress(chunk.len() as u64);
+            }
+            acc
+        })
+        .reduce(|| Accum::new(c, groups), Accum::merge)
 }
 
 /// Replay one subject alone, reporting every score change to `observer`,
@@ -194,9 +298,73 @@ pub fn replay<O: Observer>(
     observer: &mut O,
 ) -> i64 {
     let c = Compiled::new(scenario);
-    let mut acc = Accum::new(&c, scenario.groups.len());
     let group = population.group_of(subject);
-    subject::simulate(&c, seed, subject, group, &mut Scratch::default(), &mut acc, observer, false)
+    if !Mech::needed(scenario) {
+        let mut acc = Accum::new(&c, scenario.groups.len());
+        return subject::simulate(
+            &c,
+            seed,
+            subject,
+            group,
+            &mut Scratch::default(),
+            &mut acc,
+            observer,
+            false,
+        );
+    }
+    // the general path; a household member first replays its head, whose listings it may inherit
+    let m = Mech::new(scenario);
+    let mut acc =
+        Accum::with_mech(&c, scenario.groups.len(), MechTotals::new(scenario, c.snapshot_steps.len()));
+    let unit = population.unit_of(subject);
+    let mut head = Vec::new();
+    if unit.start != subject {
+        let g = population.group_of(unit.start);
+        let mut src = Random::new(seed, unit.start);
+        general::simulate(
+            &c,
+            &m,
+            &mut src,
+            (seed, unit.start),
+            g,
+            &[],
+            &mut head,
+            &mut acc,
+            &mut Ignore,
+            false,
+        );
+    }
+    let mut src = Random::new(seed, subject);
+    general::simulate(
+        &c,
+        &m,
+        &mut src,
+        (seed, subject),
+        group,
+        &head,
+        &mut Vec::new(),
+        &mut acc,
+        observer,
+        false,
+    )
+}
+
+/// Run one subject of group `group` through the full mechanics with only the
+/// scripted `events` (sorted by step), as a rule test does: no randomness,
+/// no household. Returns the final score; `observer` sees every change,
+/// listing, appeal and skipped event.
+pub fn script<O: Observer>(
+    scenario: &Scenario,
+    group: usize,
+    events: &[ScriptedEvent],
+    observer: &mut O,
+) -> i64 {
+    let c = Compiled::new(scenario);
+    let m = Mech::new(scenario);
+    let mut acc =
+        Accum::with_mech(&c, scenario.groups.len(), MechTotals::new(scenario, c.snapshot_steps.len()));
+    let mut src = Script::new(events);
+    general::simulate(&c, &m, &mut src, (0, 0), group, &[], &mut Vec::new(), &mut acc, observer, false)
 }
 
 /// Estimated peak memory of a run in bytes on `threads` threads: the

@@ -16,6 +16,10 @@ use rand::TryRng;
 pub enum Purpose {
     /// Event times and which rule fires.
     Events = 1,
+    /// Whether a record is wrongful, and how its appeal goes.
+    Records = 2,
+    /// Whether a household member inherits the head's listings.
+    Inherit = 3,
 }
 
 /// The SplitMix64 / MurmurHash3 finaliser: a bijection on `u64` with full avalanche.

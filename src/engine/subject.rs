@@ -24,6 +24,12 @@ pub enum Cause {
     Restore,
     /// Drift toward the start score.
     Drift,
+    /// A negative record of the rule with this index expired: its points are given back.
+    Expire(usize),
+    /// A won appeal against a record of the rule with this index reversed its points.
+    Appeal(usize),
+    /// Points on entering the list with this index.
+    Listing(usize),
 }
 
 /// Receives every score change of a subject, in time order.
@@ -38,6 +44,45 @@ pub trait Observer {
     fn unchanged(&mut self, step: u32, time: f64, rule: usize, score: i64) {
         let _ = (step, time, rule, score);
     }
+
+    /// The event of rule `rule` during step `step` was recorded on a subject
+    /// who did nothing (a wrongful record). Ignored unless overridden.
+    #[inline]
+    fn wrongful(&mut self, step: u32, rule: usize) {
+        let _ = (step, rule);
+    }
+
+    /// An appeal against a wrongful record of rule `rule` was decided at the end
+    /// of step `step`. Ignored unless overridden.
+    #[inline]
+    fn appeal(&mut self, step: u32, rule: usize, won: bool) {
+        let _ = (step, rule, won);
+    }
+
+    /// The subject went on (`on`) or off list `list` at the end of step `step`.
+    /// Ignored unless overridden.
+    #[inline]
+    fn listed(&mut self, step: u32, list: usize, on: bool, why: super::general::ListReason) {
+        let _ = (step, list, on, why);
+    }
+
+    /// A scripted event of rule `rule` in step `step` could not happen, for
+    /// `why` (rule tests only). Ignored unless overridden.
+    #[inline]
+    fn skipped(&mut self, step: u32, rule: usize, why: Skip) {
+        let _ = (step, rule, why);
+    }
+}
+
+/// Why a scripted event could not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// The rule needs this perk (index), which the subject does not hold.
+    NoPerk(usize),
+    /// The rule needs this list (index), which the subject is not on.
+    NotListed(usize),
+    /// The rule's yearly cap was reached.
+    Cap,
 }
 
 /// An observer that ignores everything (the full run uses it).

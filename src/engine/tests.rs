@@ -117,6 +117,7 @@ fn tier_share_matches_its_exact_probability() {
         description: String::new(),
         threshold: MinThreshold::Tier(1),
         provenance: Provenance::default(),
+        applies_to: vec![],
     });
     let pop = Population::new(&s);
     let out = run(&s, &pop, 3, &|_| {});

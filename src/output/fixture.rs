@@ -23,6 +23,7 @@ fn group(name: &str, share: f64, assumed: bool) -> Group {
         start: 100,
         rate_multiplier: vec![1.0, 1.0],
         provenance: prov(assumed),
+        kind: 0,
     }
 }
 
@@ -36,6 +37,7 @@ fn rule(id: &str, points: i64, rate: f64, assumed: bool) -> Rule {
         max_per_year: None,
         rate_by_tier: vec![1.0; 3],
         provenance: prov(assumed),
+        more: Default::default(),
     }
 }
 
@@ -62,6 +64,7 @@ pub fn scenario() -> Scenario {
             description: String::new(),
             threshold: MinThreshold::Tier(2),
             provenance: prov(false),
+            applies_to: vec![],
         }],
         restrictions: vec![Restriction {
             id: "no_travel".into(),
@@ -69,9 +72,13 @@ pub fn scenario() -> Scenario {
             description: String::new(),
             threshold: MaxThreshold::Tier(0),
             provenance: prov(true),
+            applies_to: vec![],
         }],
-        recovery: Recovery { restore_after: Some(2), drift: None },
+        recovery: Recovery { restore_after: Some(2), drift: None, repair_max_per_year: None },
         report: Report { bin_width: 10, snapshot_every: 1 },
+        kinds: vec![crate::scenario::Kind::everyone()],
+        lists: vec![],
+        households: None,
     }
 }
 
@@ -109,6 +116,7 @@ pub fn summary() -> Summary {
         ],
         points_restored: 5,
         points_drifted: 0,
+        mech: None,
     };
     summarise(&s, &[3, 2, 0], &totals)
 }
@@ -127,8 +135,14 @@ pub fn ungrouped() -> (Scenario, Summary) {
     hist.add(1, 0, 100, -1);
     hist.add(1, 0, 87, 1);
     hist.cumulate();
-    let totals =
-        RunTotals { snapshot_steps: vec![0, 2], hist, rules: vec![], points_restored: 0, points_drifted: 0 };
+    let totals = RunTotals {
+        snapshot_steps: vec![0, 2],
+        hist,
+        rules: vec![],
+        points_restored: 0,
+        points_drifted: 0,
+        mech: None,
+    };
     let sum = summarise(&s, &[2], &totals);
     (s, sum)
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 pub use crate::Overrides;
 
 use super::to_pretty_json;
-use crate::scenario::Scenario;
+use crate::scenario::{ChainFile, Scenario};
 use crate::stats::Summary;
 
 /// Facts about one invocation that the results alone do not carry.
@@ -18,10 +18,16 @@ pub struct RunInfo {
     pub scenario_file: String,
     /// SHA-256 of the scenario file's bytes, lowercase hex.
     pub scenario_sha256: String,
+    /// Every file the scenario was read from: the file itself, then, for an
+    /// overlay, the file it `extends`, and so on (`SourceFile::chain`).
+    pub scenario_chain: Vec<ChainFile>,
     /// The seed the run used (after `--seed`).
     pub seed: u64,
     /// Command-line values that replaced the file's.
     pub overrides: Overrides,
+    /// Small-cell suppression threshold (`--min-cell`; 0 for none): changes
+    /// what the outputs publish, not the simulation.
+    pub min_cell: u32,
     /// The exact argv, program name first.
     pub command_line: Vec<String>,
     /// Worker threads used (does not change any result).
@@ -34,8 +40,11 @@ pub struct RunInfo {
 
 /// The run manifest as pretty-printed JSON (with a trailing newline).
 ///
-/// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`, `seed`,
-/// `overrides{seed,population,steps}`, `resolved_scenario` (the validated
+/// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`,
+/// `scenario_chain[{file, sha256}]` (the scenario file, then the files it
+/// extends, one item when it is not an overlay), `seed`,
+/// `overrides{seed,population,steps}`, `options{min_cell}` (output options
+/// that change what is published, not the simulation), `resolved_scenario` (the validated
 /// scenario `s` after overrides, serialised in full), `command{argv,reproduce}`
 /// and `run{started_at,wall_seconds,threads}`.
 ///
@@ -54,8 +63,10 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
         pointsim_version: env!("CARGO_PKG_VERSION"),
         scenario_file: &info.scenario_file,
         scenario_sha256: &info.scenario_sha256,
+        scenario_chain: &info.scenario_chain,
         seed: info.seed,
         overrides: &info.overrides,
+        options: OptionsDoc { min_cell: info.min_cell },
         resolved_scenario: s,
         command: CommandDoc { argv: &info.command_line, reproduce: reproduce_command(info) },
         run: RunDoc {
@@ -68,8 +79,9 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
 }
 
 /// A shell command that reruns the same simulation:
-/// `pointsim run FILE --seed N [--population N] [--steps N]`, with the file
-/// name quoted for a POSIX shell when it needs it.
+/// `pointsim run FILE --seed N [--population N] [--steps N] [--min-cell K]`
+/// (`--min-cell` only when it is not the default), with the file name
+/// quoted for a POSIX shell when it needs it.
 pub fn reproduce_command(info: &RunInfo) -> String {
     let mut cmd = format!("pointsim run {} --seed {}", shell_quote(&info.scenario_file), info.seed);
     if let Some(p) = info.overrides.population {
@@ -77,6 +89,9 @@ pub fn reproduce_command(info: &RunInfo) -> String {
     }
     if let Some(n) = info.overrides.steps {
         cmd.push_str(&format!(" --steps {n}"));
+    }
+    if info.min_cell != super::DEFAULT_MIN_CELL {
+        cmd.push_str(&format!(" --min-cell {}", info.min_cell));
     }
     cmd
 }
@@ -92,7 +107,7 @@ fn rfc3339(t: SystemTime) -> Option<String> {
 }
 
 /// Quote a word for a POSIX shell, leaving plain words as they are.
-fn shell_quote(word: &str) -> String {
+pub(crate) fn shell_quote(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()
@@ -106,11 +121,19 @@ struct ManifestDoc<'a> {
     pointsim_version: &'static str,
     scenario_file: &'a str,
     scenario_sha256: &'a str,
+    scenario_chain: &'a [ChainFile],
     seed: u64,
     overrides: &'a Overrides,
+    options: OptionsDoc,
     resolved_scenario: &'a Scenario,
     command: CommandDoc<'a>,
     run: RunDoc,
+}
+
+/// Output options: they change what is published, not the simulation.
+#[derive(Serialize)]
+struct OptionsDoc {
+    min_cell: u32,
 }
 
 #[derive(Serialize)]
@@ -139,8 +162,13 @@ mod tests {
         RunInfo {
             scenario_file: "scenarios/tiny town.toml".into(),
             scenario_sha256: "ab".repeat(32),
+            scenario_chain: vec![
+                ChainFile { file: "scenarios/tiny town.toml".into(), sha256: "ab".repeat(32) },
+                ChainFile { file: "scenarios/base.toml".into(), sha256: "cd".repeat(32) },
+            ],
             seed: 42,
             overrides: Overrides { seed: Some(42), population: None, steps: Some(2) },
+            min_cell: 10,
             command_line: ["pointsim", "run", "scenarios/tiny town.toml", "--seed", "42", "--steps", "2"]
                 .map(String::from)
                 .to_vec(),
@@ -163,11 +191,24 @@ mod tests {
               "pointsim_version": "[version]",
               "scenario_file": "scenarios/tiny town.toml",
               "scenario_sha256": "abababababababababababababababababababababababababababababababab",
+              "scenario_chain": [
+                {
+                  "file": "scenarios/tiny town.toml",
+                  "sha256": "abababababababababababababababababababababababababababababababab"
+                },
+                {
+                  "file": "scenarios/base.toml",
+                  "sha256": "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+                }
+              ],
               "seed": 42,
               "overrides": {
                 "seed": 42,
                 "population": null,
                 "steps": 2
+              },
+              "options": {
+                "min_cell": 10
               },
               "resolved_scenario": {
                 "schema_version": 1,
@@ -227,7 +268,8 @@ mod tests {
                     "provenance": {
                       "source": "test fixture",
                       "assumed": false
-                    }
+                    },
+                    "kind": 0
                   },
                   {
                     "name": "rural",
@@ -241,7 +283,8 @@ mod tests {
                     "provenance": {
                       "source": "test fixture",
                       "assumed": true
-                    }
+                    },
+                    "kind": 0
                   },
                   {
                     "name": "migrant",
@@ -255,7 +298,8 @@ mod tests {
                     "provenance": {
                       "source": "test fixture",
                       "assumed": false
-                    }
+                    },
+                    "kind": 0
                   }
                 ],
                 "rules": [
@@ -322,6 +366,20 @@ mod tests {
                     }
                   }
                 ],
+                "kinds": [
+                  {
+                    "name": "all",
+                    "label": "all",
+                    "description": "",
+                    "share": 1.0,
+                    "count": null,
+                    "min": null,
+                    "max": null,
+                    "provenance": {
+                      "assumed": false
+                    }
+                  }
+                ],
                 "recovery": {
                   "restore_after": 2,
                   "drift": null
@@ -381,5 +439,7 @@ mod tests {
         );
         i.scenario_file = "it's here.toml".into();
         assert_eq!(reproduce_command(&i), r"pointsim run 'it'\''s here.toml' --seed 42 --population 1000");
+        i.min_cell = 0;
+        assert!(reproduce_command(&i).ends_with(" --population 1000 --min-cell 0"));
     }
 }

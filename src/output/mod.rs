@@ -7,17 +7,30 @@
 //! | `steps.csv` | [`steps_csv`] |
 //! | `histogram.csv` | [`histogram_csv`] |
 //! | `manifest.json` | [`manifest_json`] |
+//! | `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv` (`pointsim compare`) | [`compare_json`], [`compare_csv`], [`transitions_csv`], [`access_changes_csv`] |
 //! | (stdout) | [`terminal_summary`] |
+//!
+//! Every group breakdown goes through small-cell suppression
+//! ([`suppress`]): a group with fewer than `min_cell` subjects, and any
+//! group hidden to protect it, is published with empty values and a flag.
+//! Four-fifths ratios and tier mobility are defined once, in [`fairness`].
 //!
 //! Exporters only read the [`Scenario`] and the [`Summary`]; they never touch
 //! the file system, so they are easy to test and to reuse (`-` for stdout,
 //! a batch merge, a web page). Every byte they return is a pure function of
 //! their arguments. See `output/README.md` for the columns of every file.
 
+mod compare;
+pub mod fairness;
 mod histogram_csv;
 mod manifest;
+mod mechanics_json;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod steps_csv;
 mod summary_json;
+pub mod suppress;
+pub mod table;
 mod terminal;
 pub mod text;
 mod write;
@@ -25,12 +38,15 @@ mod write;
 #[cfg(test)]
 mod fixture;
 
+pub use compare::{CompareInfo, access_changes_csv, compare_csv, compare_json, transitions_csv};
 pub use histogram_csv::histogram_csv;
+pub(crate) use manifest::shell_quote;
 pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command};
 pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
+pub use suppress::DEFAULT_MIN_CELL;
 pub use terminal::terminal_summary;
-pub use write::{OutDirError, prepare_out_dir, write_all};
+pub use write::{OutDirError, prepare_out_dir, write_all, write_all_unsynced};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -47,12 +63,13 @@ pub const HISTOGRAM_CSV: &str = "histogram.csv";
 pub const MANIFEST_JSON: &str = "manifest.json";
 
 /// Every standard output file of a run as `(file name, bytes)`, ready for
-/// [`write_all`]: `summary.json`, `steps.csv`, `histogram.csv`, `manifest.json`.
+/// [`write_all`]: `summary.json`, `steps.csv`, `histogram.csv`, `manifest.json`,
+/// with the small-cell suppression of `info.min_cell`.
 pub fn standard_files(s: &Scenario, sum: &Summary, info: &RunInfo) -> Vec<(&'static str, Vec<u8>)> {
     vec![
-        (SUMMARY_JSON, summary_json(s, info.seed, sum)),
-        (STEPS_CSV, steps_csv(s, sum)),
-        (HISTOGRAM_CSV, histogram_csv(s, sum)),
+        (SUMMARY_JSON, summary_json(s, info.seed, sum, info.min_cell)),
+        (STEPS_CSV, steps_csv(s, sum, info.min_cell)),
+        (HISTOGRAM_CSV, histogram_csv(s, sum, info.min_cell)),
         (MANIFEST_JSON, manifest_json(s, sum, info)),
     ]
 }
@@ -65,7 +82,7 @@ pub fn standard_files(s: &Scenario, sum: &Summary, info: &RunInfo) -> Vec<(&'sta
 /// by default) would otherwise type a share column as integer when its
 /// first values are whole, and then fail on `0.25`. Shortest round-trip
 /// digits otherwise, as Rust's `Display` writes them.
-fn csv_float(x: f64) -> String {
+pub(crate) fn csv_float(x: f64) -> String {
     let text = x.to_string();
     if x.is_finite() && !text.contains(['.', 'e']) { text + ".0" } else { text }
 }
@@ -82,6 +99,13 @@ fn tiers_high_first(s: &Scenario) -> impl Iterator<Item = usize> + '_ {
 /// A JSON object whose keys keep the order they were pushed in
 /// (tiers in rank order, groups and rules in file order).
 struct Ordered<'a, V>(Vec<(&'a str, V)>);
+
+impl<V> Ordered<'_, V> {
+    /// Whether it has no entries.
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 impl<V: Serialize> Serialize for Ordered<'_, V> {
     fn serialize<S: Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::fairness::{FOUR_FIFTHS, four_fifths, start_tiers};
+use super::suppress::{Reason, Suppression};
 use super::{Ordered, tiers_high_first, to_pretty_json};
 use crate::scenario::{Provenance, Scenario};
 use crate::stats::{QUANTILES, ScoreStats, Slice, Summary};
@@ -12,20 +14,30 @@ use crate::stats::{QUANTILES, ScoreStats, Slice, Summary};
 /// `final.score{mean,sd,min,max,quantiles}`, `final.tier_share`,
 /// `final.perk_share`, `final.by_group.<name>{size,score_mean,tier_share,perk_share}`.
 /// Additions: `pointsim_version`, `step` (the step unit), `final.tier_count`,
-/// `final.restriction_share`, `by_group.<name>.{score,tier_count,restriction_share}`,
-/// `rules.<id>{events,events_per_subject_year,points_applied,points_clamped}`,
+/// `final.restriction_share`, `by_group.<name>.{score,tier_count,restriction_share,
+/// suppressed}`, `rules.<id>{events,events_per_subject_year,points_applied,points_clamped}`,
 /// `recovery{points_restored,points_drifted}`, `coverage{rules_never_fired,
 /// tiers_never_reached, perks_never_held, restrictions_never_imposed,
 /// points_clamped}`, `disparity.<perk or restriction id>{ratio.<group>,
 /// flagged}` (four-fifths ratios), `mobility.<start tier>.<end tier>`
-/// (subject counts) and `assumptions` (every
+/// (subject counts), `assumptions` (every
 /// scenario item marked `assumed = true`, as `tier.<name>`, `group.<name>`,
-/// `rule.<id>`, `perk.<id>` or `restriction.<id>`).
+/// `rule.<id>`, `perk.<id>` or `restriction.<id>`) and `suppression{min_cell,
+/// rule, groups.<name>, mobility_rows}` (small-cell suppression).
 ///
 /// Tier maps list the highest tier first; groups, rules, perks and
 /// restrictions keep file order. Shares are fractions in `[0, 1]`; an empty
 /// group has `score_mean: null`, `score: null` and shares of 0.
-pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary) -> Vec<u8> {
+///
+/// A group hidden by small-cell suppression (see [`super::suppress`], with
+/// threshold `min_cell`; 0 hides nothing) keeps every key, with
+/// `suppressed: true` and every figure `null` (size, scores, counts, shares,
+/// its disparity ratios); it is left out of the disparity comparison, and
+/// `suppression.groups.<name>` says why it is hidden (`primary` or
+/// `complementary`). Mobility rows that would single out hidden groups have
+/// `null` counts and are listed in `suppression.mobility_rows`.
+pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary, min_cell: u32) -> Vec<u8> {
+    let sup = Suppression::new(s, sum, min_cell);
     let last = sum.final_snapshot();
     let population: u64 = sum.group_sizes.iter().sum();
     // events / (population × steps / steps_per_year), ordered to keep round numbers round
@@ -36,14 +48,26 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary) -> Vec<u8> {
         .iter()
         .zip(&last.by_group)
         .zip(&sum.group_sizes)
-        .map(|((g, slice), &size)| {
-            let doc = GroupDoc {
-                size,
-                score_mean: slice.score.as_ref().map(|st| st.mean),
-                score: slice.score.as_ref().map(score_doc),
-                shares: Shares::new(s, slice),
+        .enumerate()
+        .map(|(g, ((group, slice), &size))| {
+            let doc = if sup.group(g) {
+                GroupDoc {
+                    size: None,
+                    score_mean: None,
+                    score: None,
+                    shares: Shares::hidden(s),
+                    suppressed: true,
+                }
+            } else {
+                GroupDoc {
+                    size: Some(size),
+                    score_mean: slice.score.as_ref().map(|st| st.mean),
+                    score: slice.score.as_ref().map(score_doc),
+                    shares: Shares::new(s, slice),
+                    suppressed: false,
+                }
             };
-            (g.name.as_str(), doc)
+            (group.name.as_str(), doc)
         })
         .collect();
     let rules = s
@@ -78,75 +102,110 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary) -> Vec<u8> {
         recovery: RecoveryDoc { points_restored: sum.points_restored, points_drifted: sum.points_drifted },
         assumptions: assumptions(s),
         coverage: coverage(s, sum),
-        disparity: disparity(s, sum),
-        mobility: mobility(s, sum),
+        disparity: disparity(s, sum, &sup),
+        mobility: mobility(s, sum, &sup),
+        suppression: suppression(s, &sup),
+        mechanics: super::mechanics_json::mechanics(s, sum, &sup),
     };
     to_pretty_json(&doc)
 }
 
-/// Four-fifths ratios per perk and restriction: each group's access
-/// relative to the best-off group. For a perk, a group's share over the
-/// highest group share; for a restriction, the lowest group share over the
-/// group's share (1 = as well off as the least burdened). Groups below 0.8
-/// are listed in `flagged`. Empty groups are left out; a perk nobody holds
-/// (or a restriction nobody is under) has every ratio 1.
-fn disparity<'a>(s: &'a Scenario, sum: &Summary) -> Ordered<'a, DisparityDoc<'a>> {
+/// Four-fifths ratios per perk and restriction at the end (see
+/// [`four_fifths`] for the convention), with the groups below 0.8 listed in
+/// `flagged`. Empty groups are left out; suppressed groups have a `null`
+/// ratio and take no part in the comparison.
+fn disparity<'a>(s: &'a Scenario, sum: &Summary, sup: &Suppression) -> Ordered<'a, DisparityDoc<'a>> {
     let last = sum.final_snapshot();
-    let groups: Vec<(&str, &Slice)> = s
+    let groups: Vec<(&str, Option<&Slice>)> = s
         .groups
         .iter()
         .zip(&last.by_group)
-        .filter(|(_, sl)| sl.n > 0)
-        .map(|(g, sl)| (g.name.as_str(), sl))
+        .enumerate()
+        .filter(|(g, (_, sl))| sl.n > 0 || sup.group(*g))
+        .map(|(g, (group, sl))| (group.name.as_str(), (!sup.group(g)).then_some(sl)))
         .collect();
-    let entry = |shares: Vec<f64>, perk: bool| {
-        let (best, worst) = shares.iter().fold((0.0f64, f64::INFINITY), |(b, w), &x| (b.max(x), w.min(x)));
-        let ratios: Vec<f64> = shares
+    let entry = |count: &dyn Fn(&Slice) -> u64, restriction: bool| {
+        let shares: Vec<Option<f64>> =
+            groups.iter().map(|(_, sl)| sl.map(|sl| sl.share(count(sl)))).collect();
+        let ratios = four_fifths(&shares, restriction);
+        let flagged = groups
             .iter()
-            .map(|&x| match (perk, best > 0.0, x > 0.0) {
-                (true, true, _) => x / best,
-                (false, true, true) => worst / x,
-                _ => 1.0,
-            })
+            .zip(&ratios)
+            .filter(|(_, r)| r.is_some_and(|r| r < FOUR_FIFTHS))
+            .map(|((g, _), _)| *g)
             .collect();
-        let flagged = groups.iter().zip(&ratios).filter(|(_, r)| **r < 0.8).map(|((g, _), _)| *g).collect();
         DisparityDoc { ratio: Ordered(groups.iter().map(|(g, _)| *g).zip(ratios).collect()), flagged }
     };
     let mut out = vec![];
     for (k, p) in s.perks.iter().enumerate() {
-        out.push((
-            p.id.as_str(),
-            entry(groups.iter().map(|(_, sl)| sl.share(sl.perk_count[k])).collect(), true),
-        ));
+        out.push((p.id.as_str(), entry(&|sl: &Slice| sl.perk_count[k], false)));
     }
     for (k, r) in s.restrictions.iter().enumerate() {
-        let shares = groups.iter().map(|(_, sl)| sl.share(sl.restriction_count[k])).collect();
-        out.push((r.id.as_str(), entry(shares, false)));
+        out.push((r.id.as_str(), entry(&|sl: &Slice| sl.restriction_count[k], true)));
     }
     Ordered(out)
 }
 
 /// Tier mobility: subjects by tier at the start (rows) and at the end
 /// (columns), highest tiers first. Exact, because every subject of a group
-/// starts at the group's start score, hence in the same tier.
-fn mobility<'a>(s: &'a Scenario, sum: &Summary) -> Ordered<'a, Ordered<'a, u64>> {
-    let last = sum.final_snapshot();
-    let mut counts = vec![vec![0u64; s.tiers.len()]; s.tiers.len()];
-    for (g, sl) in s.groups.iter().zip(&last.by_group) {
-        let from = s.tier_of(g.start);
-        for (to, &c) in sl.tier_count.iter().enumerate() {
-            counts[from][to] += c;
-        }
-    }
+/// starts at the group's start score, hence in the same tier. A row hidden
+/// by suppression has `null` counts.
+fn mobility<'a>(s: &'a Scenario, sum: &Summary, sup: &Suppression) -> Ordered<'a, Ordered<'a, Option<u64>>> {
+    let counts = mobility_counts(s, sum);
     Ordered(
         tiers_high_first(s)
             .map(|from| {
-                let row =
-                    tiers_high_first(s).map(|to| (s.tiers[to].name.as_str(), counts[from][to])).collect();
+                let row = tiers_high_first(s)
+                    .map(|to| {
+                        (s.tiers[to].name.as_str(), (!sup.mobility_rows[from]).then_some(counts[from][to]))
+                    })
+                    .collect();
                 (s.tiers[from].name.as_str(), Ordered(row))
             })
             .collect(),
     )
+}
+
+/// Final subjects by `[start tier][end tier]`, tiers indexed like `Scenario::tiers`.
+pub(super) fn mobility_counts(s: &Scenario, sum: &Summary) -> Vec<Vec<u64>> {
+    let last = sum.final_snapshot();
+    let mut counts = vec![vec![0u64; s.tiers.len()]; s.tiers.len()];
+    for (from, sl) in start_tiers(s).into_iter().zip(&last.by_group) {
+        for (to, &c) in sl.tier_count.iter().enumerate() {
+            counts[from][to] += c;
+        }
+    }
+    counts
+}
+
+/// `suppression`: the threshold, the rule in words, and what it hid.
+fn suppression<'a>(s: &'a Scenario, sup: &Suppression) -> SuppressionDoc<'a> {
+    let rule = if sup.min_cell <= 1 {
+        "off: every group is published".to_owned()
+    } else {
+        format!(
+            "a group with 1 to {} subjects is hidden (primary); then, while the hidden groups are a single \
+             group or hold fewer than {} subjects together, the smallest published non-empty group is \
+             hidden too (complementary), so that subtracting the published groups from the published \
+             total recovers no hidden group on its own; a hidden group keeps its keys with null values",
+            sup.min_cell - 1,
+            sup.min_cell
+        )
+    };
+    SuppressionDoc {
+        min_cell: sup.min_cell,
+        rule,
+        groups: Ordered(
+            s.groups.iter().zip(&sup.groups).filter_map(|(g, r)| r.map(|r| (g.name.as_str(), r))).collect(),
+        ),
+        mobility_rows: tiers_high_first(s)
+            .filter(|&t| sup.mobility_rows[t])
+            .map(|t| s.tiers[t].name.as_str())
+            .collect(),
+        kinds: Ordered(
+            s.kinds.iter().zip(&sup.kinds).filter_map(|(k, r)| r.map(|r| (k.name.as_str(), r))).collect(),
+        ),
+    }
 }
 
 /// Parts of the scenario the run never exercised, and points lost to the clamp.
@@ -226,14 +285,29 @@ struct SummaryDoc<'a> {
     assumptions: Vec<String>,
     coverage: CoverageDoc<'a>,
     disparity: Ordered<'a, DisparityDoc<'a>>,
-    mobility: Ordered<'a, Ordered<'a, u64>>,
+    mobility: Ordered<'a, Ordered<'a, Option<u64>>>,
+    suppression: SuppressionDoc<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mechanics: Option<super::mechanics_json::MechanicsDoc<'a>>,
 }
 
 /// One perk's or restriction's four-fifths ratios.
 #[derive(Serialize)]
 struct DisparityDoc<'a> {
-    ratio: Ordered<'a, f64>,
+    ratio: Ordered<'a, Option<f64>>,
     flagged: Vec<&'a str>,
+}
+
+/// `suppression`: what small-cell suppression hid, and why.
+#[derive(Serialize)]
+struct SuppressionDoc<'a> {
+    min_cell: u32,
+    rule: String,
+    groups: Ordered<'a, Reason>,
+    mobility_rows: Vec<&'a str>,
+    /// Hidden subject kinds (in `mechanics.by_kind`); absent when none is hidden.
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    kinds: Ordered<'a, Reason>,
 }
 
 /// `coverage`: what the run never exercised.
@@ -256,42 +330,73 @@ struct FinalDoc<'a> {
 
 #[derive(Serialize)]
 struct GroupDoc<'a> {
-    size: u64,
+    size: Option<u64>,
     score_mean: Option<f64>,
     score: Option<ScoreDoc>,
     #[serde(flatten)]
     shares: Shares<'a>,
+    suppressed: bool,
 }
 
-/// Tier, perk and restriction figures of one slice.
+/// Tier, perk and restriction figures of one slice (`None`: suppressed).
 #[derive(Serialize)]
 struct Shares<'a> {
-    tier_share: Ordered<'a, f64>,
-    tier_count: Ordered<'a, u64>,
-    perk_share: Ordered<'a, f64>,
-    restriction_share: Ordered<'a, f64>,
+    tier_share: Ordered<'a, Option<f64>>,
+    tier_count: Ordered<'a, Option<u64>>,
+    perk_share: Ordered<'a, Option<f64>>,
+    restriction_share: Ordered<'a, Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    list_share: Option<Ordered<'a, Option<f64>>>,
 }
 
 impl<'a> Shares<'a> {
     fn new(s: &'a Scenario, slice: &Slice) -> Self {
-        let tiers = || tiers_high_first(s).map(|k| (s.tiers[k].name.as_str(), slice.tier_count[k]));
+        Self::build(s, Some(slice))
+    }
+
+    /// Every key of a slice, every value `null`.
+    fn hidden(s: &'a Scenario) -> Self {
+        Self::build(s, None)
+    }
+
+    fn build(s: &'a Scenario, slice: Option<&Slice>) -> Self {
+        let share = |c: &dyn Fn(&Slice) -> u64| slice.map(|sl| sl.share(c(sl)));
         Shares {
-            tier_share: Ordered(tiers().map(|(name, c)| (name, slice.share(c))).collect()),
-            tier_count: Ordered(tiers().collect()),
+            tier_share: Ordered(
+                tiers_high_first(s)
+                    .map(|k| (s.tiers[k].name.as_str(), share(&|sl| sl.tier_count[k])))
+                    .collect(),
+            ),
+            tier_count: Ordered(
+                tiers_high_first(s)
+                    .map(|k| (s.tiers[k].name.as_str(), slice.map(|sl| sl.tier_count[k])))
+                    .collect(),
+            ),
             perk_share: Ordered(
                 s.perks
                     .iter()
-                    .zip(&slice.perk_count)
-                    .map(|(p, &c)| (p.id.as_str(), slice.share(c)))
+                    .enumerate()
+                    .map(|(k, p)| (p.id.as_str(), share(&|sl| sl.perk_count[k])))
                     .collect(),
             ),
             restriction_share: Ordered(
                 s.restrictions
                     .iter()
-                    .zip(&slice.restriction_count)
-                    .map(|(r, &c)| (r.id.as_str(), slice.share(c)))
+                    .enumerate()
+                    .map(|(k, r)| (r.id.as_str(), share(&|sl| sl.restriction_count[k])))
                     .collect(),
             ),
+            list_share: (!s.lists.is_empty()).then(|| {
+                Ordered(
+                    s.lists
+                        .iter()
+                        .enumerate()
+                        .map(|(k, l)| {
+                            (l.id.as_str(), share(&|sl| sl.list_count.get(k).copied().unwrap_or(0)))
+                        })
+                        .collect(),
+                )
+            }),
         }
     }
 }
@@ -327,12 +432,12 @@ mod tests {
     use crate::output::fixture;
 
     fn parsed() -> Value {
-        serde_json::from_slice(&summary_json(&fixture::scenario(), 42, &fixture::summary())).unwrap()
+        serde_json::from_slice(&summary_json(&fixture::scenario(), 42, &fixture::summary(), 0)).unwrap()
     }
 
     #[test]
     fn snapshot() {
-        let text = String::from_utf8(summary_json(&fixture::scenario(), 42, &fixture::summary())).unwrap();
+        let text = String::from_utf8(summary_json(&fixture::scenario(), 42, &fixture::summary(), 0)).unwrap();
         let text = text.replace(env!("CARGO_PKG_VERSION"), "[version]");
         insta::assert_snapshot!(text, @r#"
             {
@@ -412,7 +517,8 @@ mod tests {
                     },
                     "restriction_share": {
                       "no_travel": 0.3333333333333333
-                    }
+                    },
+                    "suppressed": false
                   },
                   "rural": {
                     "size": 2,
@@ -449,7 +555,8 @@ mod tests {
                     },
                     "restriction_share": {
                       "no_travel": 0.5
-                    }
+                    },
+                    "suppressed": false
                   },
                   "migrant": {
                     "size": 0,
@@ -470,7 +577,8 @@ mod tests {
                     },
                     "restriction_share": {
                       "no_travel": 0.0
-                    }
+                    },
+                    "suppressed": false
                   }
                 }
               },
@@ -541,6 +649,12 @@ mod tests {
                   "B": 0,
                   "C": 0
                 }
+              },
+              "suppression": {
+                "min_cell": 0,
+                "rule": "off: every group is published",
+                "groups": {},
+                "mobility_rows": []
               }
             }
             "#);
@@ -608,5 +722,58 @@ mod tests {
         let v = parsed();
         let a: Vec<&str> = v["assumptions"].as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect();
         assert_eq!(a, ["tier.A", "group.rural", "rule.volunteer", "restriction.no_travel"]);
+    }
+
+    /// `min_cell` 3 hides `rural` (2 subjects, primary) and `urban`
+    /// (complementary: otherwise the total minus `urban` gives `rural`
+    /// back); the empty `migrant` stays.
+    #[test]
+    fn suppressed_groups_keep_their_keys_with_null_values() {
+        let v: Value =
+            serde_json::from_slice(&summary_json(&fixture::scenario(), 42, &fixture::summary(), 3)).unwrap();
+        let groups = &v["final"]["by_group"];
+        for name in ["urban", "rural"] {
+            let g = &groups[name];
+            assert_eq!(g["suppressed"], true, "{name}");
+            for key in ["size", "score_mean", "score"] {
+                assert!(g[key].is_null(), "{name}.{key}");
+            }
+            for key in ["tier_share", "tier_count", "perk_share", "restriction_share"] {
+                let m = g[key].as_object().unwrap();
+                assert!(!m.is_empty() && m.values().all(Value::is_null), "{name}.{key}");
+            }
+        }
+        assert_eq!(groups["migrant"]["suppressed"], false);
+        assert_eq!(groups["migrant"]["size"], 0);
+        // the total stays published
+        assert_eq!(v["population"], 5);
+        assert_eq!(v["final"]["tier_count"]["A"], 2);
+        let sup = &v["suppression"];
+        assert_eq!(sup["min_cell"], 3);
+        assert_eq!(sup["groups"], serde_json::json!({"urban": "complementary", "rural": "primary"}));
+        assert!(sup["rule"].as_str().unwrap().contains("1 to 2 subjects"));
+        // hidden groups take no part in disparity; the empty group is left out as before
+        assert_eq!(
+            v["disparity"]["fast_lane"],
+            serde_json::json!({"ratio": {"urban": null, "rural": null}, "flagged": []})
+        );
+        // both hidden groups start in tier B: its row gives away only their sum, which the total does too
+        assert_eq!(sup["mobility_rows"], serde_json::json!([]));
+        assert_eq!(v["mobility"]["B"], serde_json::json!({"A": 2, "B": 1, "C": 2}));
+    }
+
+    /// Hidden groups that start in different tiers would each be singled out
+    /// by their mobility row: those rows are hidden too.
+    #[test]
+    fn mobility_rows_that_single_out_a_hidden_group_are_hidden() {
+        let mut s = fixture::scenario();
+        s.groups[1].start = 120; // rural starts in tier A, urban in B
+        let v: Value = serde_json::from_slice(&summary_json(&s, 42, &fixture::summary(), 3)).unwrap();
+        assert_eq!(v["suppression"]["mobility_rows"], serde_json::json!(["A", "B"]));
+        assert_eq!(v["mobility"]["A"], serde_json::json!({"A": null, "B": null, "C": null}));
+        assert_eq!(v["mobility"]["C"], serde_json::json!({"A": 0, "B": 0, "C": 0}));
+        let open: Value = serde_json::from_slice(&summary_json(&s, 42, &fixture::summary(), 0)).unwrap();
+        assert_eq!(open["mobility"]["A"], serde_json::json!({"A": 1, "B": 0, "C": 1}));
+        assert_eq!(open["suppression"]["groups"], serde_json::json!({}));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::suppress::Suppression;
 use super::text::percent;
 use super::{has_groups, tiers_high_first};
 use crate::scenario::Scenario;
@@ -13,38 +14,54 @@ use crate::stats::{Slice, Summary};
 /// A header (scenario name, population, steps and unit, seed, elapsed time),
 /// then one table whose columns are everyone (`all`) and each group:
 /// subjects, mean score, tier shares (highest tier first), perk access and
-/// restrictions, as percentages with one decimal. An empty group shows `-`.
+/// restrictions, as percentages with one decimal. An empty group shows `-`,
+/// and a group hidden by small-cell suppression (threshold `min_cell`, 0 for
+/// none; see [`super::suppress`]) shows `hidden`, with a note under the table.
 /// No colour; wide characters in names may misalign columns.
-pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f64) -> String {
+pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f64, min_cell: u32) -> String {
+    let sup = Suppression::new(s, sum, min_cell);
     let last = sum.final_snapshot();
-    let mut cols: Vec<(&str, &Slice)> = vec![("all", &last.overall)];
+    // (name, slice); `None` for a hidden group
+    let mut cols: Vec<(&str, Option<&Slice>)> = vec![("all", Some(&last.overall))];
     if has_groups(s) {
-        cols.extend(s.groups.iter().map(|g| g.name.as_str()).zip(&last.by_group));
+        cols.extend(
+            s.groups
+                .iter()
+                .zip(&last.by_group)
+                .enumerate()
+                .map(|(g, (x, sl))| (x.name.as_str(), (!sup.group(g)).then_some(sl))),
+        );
     }
-    let pct = |c: u64, sl: &Slice| if sl.n == 0 { "-".to_string() } else { percent(sl.share(c)) };
+    let cell = |sl: Option<&Slice>, f: &dyn Fn(&Slice) -> String| match sl {
+        None => "hidden".to_string(),
+        Some(sl) if sl.n == 0 => "-".to_string(),
+        Some(sl) => f(sl),
+    };
+    let pct = |c: &dyn Fn(&Slice) -> u64, sl: Option<&Slice>| cell(sl, &|sl| percent(sl.share(c(sl))));
 
     // (label, one cell per column); an empty label with no cells is a blank line
     let mut rows: Vec<(String, Vec<String>)> = Vec::new();
     rows.push((String::new(), cols.iter().map(|(name, _)| name.to_string()).collect()));
-    rows.push(("subjects".into(), cols.iter().map(|(_, sl)| sl.n.to_string()).collect()));
+    let subjects = |sl: Option<&Slice>| sl.map_or("hidden".to_string(), |sl| sl.n.to_string());
+    rows.push(("subjects".into(), cols.iter().map(|(_, sl)| subjects(*sl)).collect()));
     let mean = |sl: &Slice| sl.score.as_ref().map_or("-".to_string(), |st| format!("{:.1}", st.mean));
-    rows.push(("mean score".into(), cols.iter().map(|(_, sl)| mean(sl)).collect()));
+    rows.push(("mean score".into(), cols.iter().map(|(_, sl)| cell(*sl, &mean)).collect()));
     rows.push(("tier".into(), vec![]));
     for k in tiers_high_first(s) {
-        let cells = cols.iter().map(|(_, sl)| pct(sl.tier_count[k], sl)).collect();
+        let cells = cols.iter().map(|(_, sl)| pct(&|sl| sl.tier_count[k], *sl)).collect();
         rows.push((format!("  {}", s.tiers[k].name), cells));
     }
     if !s.perks.is_empty() {
         rows.push(("perk access".into(), vec![]));
         for (k, p) in s.perks.iter().enumerate() {
-            let cells = cols.iter().map(|(_, sl)| pct(sl.perk_count[k], sl)).collect();
+            let cells = cols.iter().map(|(_, sl)| pct(&|sl| sl.perk_count[k], *sl)).collect();
             rows.push((format!("  {}", p.id), cells));
         }
     }
     if !s.restrictions.is_empty() {
         rows.push(("restriction".into(), vec![]));
         for (k, r) in s.restrictions.iter().enumerate() {
-            let cells = cols.iter().map(|(_, sl)| pct(sl.restriction_count[k], sl)).collect();
+            let cells = cols.iter().map(|(_, sl)| pct(&|sl| sl.restriction_count[k], *sl)).collect();
             rows.push((format!("  {}", r.id), cells));
         }
     }
@@ -73,6 +90,14 @@ pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f6
         }
         let _ = writeln!(out, "{}", line.trim_end());
     }
+    if sup.any() {
+        let _ = writeln!(
+            out,
+            "\nhidden: groups with fewer than {} subjects, and groups hidden so that they cannot be \
+             recovered from the totals (--min-cell; see summary.json `suppression`)",
+            sup.min_cell
+        );
+    }
     out
 }
 
@@ -83,7 +108,7 @@ mod tests {
 
     #[test]
     fn snapshot() {
-        let text = terminal_summary(&fixture::scenario(), 42, &fixture::summary(), 1.234);
+        let text = terminal_summary(&fixture::scenario(), 42, &fixture::summary(), 1.234, 0);
         insta::assert_snapshot!(text, @r#"
             Tiny town
             5 subjects, 2 months, seed 42, finished in 1.23 s
@@ -105,7 +130,7 @@ mod tests {
     #[test]
     fn without_groups_one_column() {
         let (s, sum) = fixture::ungrouped();
-        insta::assert_snapshot!(terminal_summary(&s, 0, &sum, 0.0), @r#"
+        insta::assert_snapshot!(terminal_summary(&s, 0, &sum, 0.0, 0), @r#"
             Tiny town
             2 subjects, 2 months, seed 0, finished in 0.00 s
 
@@ -114,6 +139,29 @@ mod tests {
             mean score    93.5
             tier
               all       100.0%
+            "#);
+    }
+
+    #[test]
+    fn hidden_groups_say_so() {
+        let text = terminal_summary(&fixture::scenario(), 42, &fixture::summary(), 1.234, 3);
+        insta::assert_snapshot!(text, @r#"
+            Tiny town
+            5 subjects, 2 months, seed 42, finished in 1.23 s
+
+                           all   urban   rural  migrant
+            subjects         5  hidden  hidden        0
+            mean score   104.0  hidden  hidden        -
+            tier
+              A          40.0%  hidden  hidden        -
+              B          20.0%  hidden  hidden        -
+              C          40.0%  hidden  hidden        -
+            perk access
+              fast_lane  40.0%  hidden  hidden        -
+            restriction
+              no_travel  40.0%  hidden  hidden        -
+
+            hidden: groups with fewer than 3 subjects, and groups hidden so that they cannot be recovered from the totals (--min-cell; see summary.json `suppression`)
             "#);
     }
 }

@@ -91,6 +91,22 @@ pub fn prepare_out_dir(dir: &Path, force: bool) -> Result<(), OutDirError> {
 /// written; otherwise the first I/O error. Files written before the error
 /// stay (each is complete).
 pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+    write_files(dir, files, true)
+}
+
+/// As [`write_all`] (temporary file, then rename: never a part of a file
+/// under its name), but without syncing to disk: for many small files that
+/// can be made again, such as a sweep's `cells/*.toml`, where a sync per
+/// file would cost more than writing them.
+///
+/// # Errors
+///
+/// As [`write_all`].
+pub fn write_all_unsynced(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+    write_files(dir, files, false)
+}
+
+fn write_files(dir: &Path, files: &[(&str, Vec<u8>)], sync: bool) -> io::Result<()> {
     for (name, _) in files {
         check_name(name)?;
     }
@@ -100,7 +116,9 @@ pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
         std::fs::create_dir_all(parent)?;
         let mut tmp = tempfile::Builder::new().prefix(".pointsim-").suffix(".tmp").tempfile_in(parent)?;
         tmp.write_all(bytes)?;
-        tmp.as_file().sync_all()?;
+        if sync {
+            tmp.as_file().sync_all()?;
+        }
         // tempfile creates files readable by their owner only
         #[cfg(unix)]
         {
@@ -108,7 +126,9 @@ pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
             tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
         tmp.persist(&target)?;
-        sync_dir(parent)?;
+        if sync {
+            sync_dir(parent)?;
+        }
     }
     Ok(())
 }

@@ -54,6 +54,14 @@ pub struct StepRow {
     pub perk_share: Vec<f64>,
     /// Share under each restriction, indexed like `Scenario::restrictions`.
     pub restriction_share: Vec<f64>,
+    /// Four-fifths ratios (`disparity.<id>`): each perk, then each
+    /// restriction; on the `all` row the lowest of any group. `None` when
+    /// the file has no such column or the field is empty (an empty group).
+    pub disparity: Vec<Option<f64>>,
+    /// Share of subjects in a higher tier than they started in (`None` in older files).
+    pub tier_up: Option<f64>,
+    /// Share of subjects in a lower tier than they started in (`None` in older files).
+    pub tier_down: Option<f64>,
 }
 
 /// One bin of `histogram.csv`.
@@ -90,10 +98,16 @@ pub struct RunData {
     pub reproduce: String,
     /// `summary.json` as written.
     pub summary: serde_json::Value,
-    /// `steps.csv`, in file order (by step, then `all`, then each group).
+    /// `steps.csv`, in file order (by step, then `all`, then each group),
+    /// without the rows of suppressed groups (see `suppressed`).
     pub steps: Vec<StepRow>,
-    /// `histogram.csv`, in file order.
+    /// `histogram.csv`, in file order, without the bins of suppressed groups.
     pub histogram: Vec<HistRow>,
+    /// Groups hidden by small-cell suppression, in file order: `steps` and
+    /// `histogram` hold none of their figures (the files hold none either).
+    pub suppressed: Vec<String>,
+    /// The suppression threshold the run used (`--min-cell`), if it recorded one.
+    pub min_cell: Option<u32>,
 }
 
 impl RunData {
@@ -118,8 +132,11 @@ impl RunData {
         let text =
             |v: &serde_json::Value, key: &str| v[key].as_str().map(str::to_owned).ok_or_else(|| bad(key));
         let seed = manifest["seed"].as_u64().ok_or_else(|| bad("`seed` is missing"))?;
-        let steps = read_steps(&dir.join("steps.csv"), &scenario)?;
-        let histogram = read_histogram(&dir.join("histogram.csv"))?;
+        let (steps, mut suppressed) = read_steps(&dir.join("steps.csv"), &scenario)?;
+        let histogram = read_histogram(&dir.join("histogram.csv"), &mut suppressed)?;
+        let suppressed =
+            scenario.groups.iter().filter(|g| suppressed.contains(&g.name)).map(|g| g.name.clone()).collect();
+        let min_cell = manifest["options"]["min_cell"].as_u64().and_then(|k| u32::try_from(k).ok());
         Ok(RunData {
             dir: dir.to_owned(),
             seed,
@@ -131,7 +148,14 @@ impl RunData {
             summary,
             steps,
             histogram,
+            suppressed,
+            min_cell,
         })
+    }
+
+    /// Whether a group's figures are hidden by small-cell suppression.
+    pub fn is_suppressed(&self, group: &str) -> bool {
+        self.suppressed.iter().any(|g| g == group)
     }
 
     /// Rows of one group (`all` for everyone), in step order.
@@ -217,7 +241,13 @@ fn required<T: std::str::FromStr>(rec: &csv::StringRecord, i: usize, path: &Path
     })
 }
 
-fn read_steps(path: &Path, s: &Scenario) -> Result<Vec<StepRow>, LoadError> {
+/// Whether a row is flagged `suppressed` (files from before suppression have no such column).
+fn hidden(rec: &csv::StringRecord, col: Option<usize>) -> bool {
+    col.and_then(|i| rec.get(i)) == Some("true")
+}
+
+/// The rows of `steps.csv` that are published, and the groups of those that are not.
+fn read_steps(path: &Path, s: &Scenario) -> Result<(Vec<StepRow>, Vec<String>), LoadError> {
     let mut rdr = csv_reader(path)?;
     let err = |e: csv::Error| LoadError::Format { path: path.to_owned(), message: e.to_string() };
     let h = rdr.headers().map_err(err)?.clone();
@@ -232,9 +262,26 @@ fn read_steps(path: &Path, s: &Scenario) -> Result<Vec<StepRow>, LoadError> {
         .iter()
         .map(|r| col(&format!("restriction.{}", r.id)))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut rows = vec![];
+    let c_hidden = col("suppressed").ok();
+    let c_disp: Vec<Option<usize>> = s
+        .perks
+        .iter()
+        .map(|p| &p.id)
+        .chain(s.restrictions.iter().map(|r| &r.id))
+        .map(|id| col(&format!("disparity.{id}")).ok())
+        .collect();
+    let (c_up, c_down) = (col("tier_up").ok(), col("tier_down").ok());
+    let optional = |rec: &csv::StringRecord, c: Option<usize>| c.map_or(Ok(None), |i| parse(rec, i, path));
+    let (mut rows, mut suppressed) = (vec![], vec![]);
     for rec in rdr.records() {
         let rec = rec.map_err(err)?;
+        if hidden(&rec, c_hidden) {
+            let group = rec.get(c_group).unwrap_or("").to_owned();
+            if !suppressed.contains(&group) {
+                suppressed.push(group);
+            }
+            continue;
+        }
         rows.push(StepRow {
             step: required(&rec, c_step, path)?,
             year: required(&rec, c_year, path)?,
@@ -248,21 +295,33 @@ fn read_steps(path: &Path, s: &Scenario) -> Result<Vec<StepRow>, LoadError> {
             tier_count: c_tier.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
             perk_share: c_perk.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
             restriction_share: c_res.iter().map(|&i| required(&rec, i, path)).collect::<Result<_, _>>()?,
+            disparity: c_disp.iter().map(|&c| optional(&rec, c)).collect::<Result<_, _>>()?,
+            tier_up: optional(&rec, c_up)?,
+            tier_down: optional(&rec, c_down)?,
         });
     }
-    Ok(rows)
+    Ok((rows, suppressed))
 }
 
-fn read_histogram(path: &Path) -> Result<Vec<HistRow>, LoadError> {
+/// The published bins of `histogram.csv`; groups whose bins are suppressed are added to `suppressed`.
+fn read_histogram(path: &Path, suppressed: &mut Vec<String>) -> Result<Vec<HistRow>, LoadError> {
     let mut rdr = csv_reader(path)?;
     let err = |e: csv::Error| LoadError::Format { path: path.to_owned(), message: e.to_string() };
     let h = rdr.headers().map_err(err)?.clone();
     let col = |name: &str| column(&h, name, path);
     let (g, lo, hi, count, share) =
         (col("group")?, col("bin_lo")?, col("bin_hi")?, col("count")?, col("share")?);
+    let c_hidden = col("suppressed").ok();
     let mut rows = vec![];
     for rec in rdr.records() {
         let rec = rec.map_err(err)?;
+        if hidden(&rec, c_hidden) {
+            let group = rec.get(g).unwrap_or("").to_owned();
+            if !suppressed.contains(&group) {
+                suppressed.push(group);
+            }
+            continue;
+        }
         rows.push(HistRow {
             group: rec.get(g).unwrap_or("").to_owned(),
             bin_lo: required(&rec, lo, path)?,
@@ -327,8 +386,10 @@ max_score = 95
         let info = RunInfo {
             scenario_file: "rt.toml".into(),
             scenario_sha256: loaded.source.sha256.clone(),
+            scenario_chain: vec![],
             seed: 3,
             overrides: Overrides::default(),
+            min_cell: 0,
             command_line: vec!["pointsim".into()],
             threads: 1,
             wall_seconds: 0.0,
@@ -361,8 +422,10 @@ max_score = 95
         let info = RunInfo {
             scenario_file: "rt.toml".into(),
             scenario_sha256: String::new(),
+            scenario_chain: vec![],
             seed: 3,
             overrides: Overrides::default(),
+            min_cell: 0,
             command_line: vec![],
             threads: 1,
             wall_seconds: 0.0,

@@ -6,10 +6,15 @@
 //! bytes, and the caller writes them (atomically) with `output::write_all`.
 
 mod charts;
+mod compare_report;
 mod data;
 mod report;
 
-pub use charts::{CHART_NAMES, Lorenz, PlotError, charts, lorenz};
+pub use charts::{
+    CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, compare_chart, lorenz,
+    sweep_chart,
+};
+pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
 pub use report::report_html;
 

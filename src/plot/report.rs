@@ -10,6 +10,7 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use super::{Chart, RunData, StepRow};
+use crate::output::fairness::FOUR_FIFTHS;
 use crate::output::text::{percent, thousands};
 use crate::scenario::{MaxThreshold, MinThreshold, Provenance, Scenario};
 
@@ -21,7 +22,11 @@ const TEMPLATE_NAME: &str = "report.html.j2";
 ///
 /// The page holds the scenario's name, description and sources; a statement
 /// that the population is synthetic; the final tier shares, perk access and
-/// restrictions for everyone and each group; tables of the rules, tiers,
+/// restrictions for everyone and each group (groups hidden by small-cell
+/// suppression marked so, with a note saying why); the four-fifths
+/// disparity ratios of each perk and restriction per group (with at least
+/// two groups), flagged below 0.8; the tier mobility matrix (start tier to
+/// end tier); tables of the rules, tiers,
 /// perks, restrictions and groups with their sources (or an "assumed"
 /// badge); every chart in `charts`, in order, as a figure with its caption;
 /// and what reproduces the run (command, seed, version, scenario hash).
@@ -61,6 +66,9 @@ struct Context {
     subjects: Vec<String>,
     means: Vec<String>,
     headline: Vec<Section>,
+    suppression: Option<SuppressionNote>,
+    disparity: Option<DisparityTable>,
+    mobility: Option<MobilityTable>,
     rules: Vec<RuleRow>,
     tiers: Vec<TierRow>,
     perks: Vec<ThresholdRow>,
@@ -69,6 +77,58 @@ struct Context {
     assumptions: Vec<(String, Vec<String>)>,
     charts: Vec<ChartItem>,
     reproduce: Reproduce,
+}
+
+/// What small-cell suppression hid, for the note under the results.
+#[derive(Serialize)]
+struct SuppressionNote {
+    min_cell: String,
+    primary: Vec<String>,
+    complementary: Vec<String>,
+    mobility_rows: Vec<String>,
+}
+
+/// Four-fifths ratios: one row per perk and restriction, one cell per group.
+#[derive(Serialize)]
+struct DisparityTable {
+    groups: Vec<String>,
+    rows: Vec<DisparityRow>,
+    flagged: usize,
+}
+
+/// One perk or restriction of the disparity table.
+#[derive(Serialize)]
+struct DisparityRow {
+    kind: &'static str,
+    label: String,
+    id: String,
+    cells: Vec<RatioCell>,
+}
+
+/// One ratio, formatted, and whether it is below 0.8.
+#[derive(Serialize)]
+struct RatioCell {
+    text: String,
+    flagged: bool,
+}
+
+/// The tier mobility matrix: start tier (rows) to end tier (columns), highest first.
+#[derive(Serialize)]
+struct MobilityTable {
+    tiers: Vec<String>,
+    rows: Vec<MobilityRow>,
+    /// Shares of everyone above and below their start tier (`None`: suppressed or not recorded).
+    up: Option<String>,
+    down: Option<String>,
+}
+
+/// Where the subjects who started in one tier ended up.
+#[derive(Serialize)]
+struct MobilityRow {
+    tier: String,
+    total: String,
+    /// `count (row %)` per end tier; `stay` marks the diagonal.
+    cells: Vec<(String, bool)>,
 }
 
 /// A run of source text, or an `http(s)` URL to link.
@@ -161,18 +221,36 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
     let s = &data.scenario;
     let finals = data.final_rows();
     let size = |g: &str| finals.iter().find(|r| r.group == g).map(|r| r.n);
+    // everyone, then each group of the scenario's own; `None`: suppressed
+    let mut cols: Vec<(String, Option<&StepRow>)> =
+        finals.iter().filter(|r| r.group == "all").map(|r| ("everyone".to_owned(), Some(*r))).collect();
+    if has_groups(s) {
+        for g in &s.groups {
+            if data.is_suppressed(&g.name) {
+                cols.push((g.name.clone(), None));
+            } else if let Some(r) = finals.iter().find(|r| r.group == g.name) {
+                cols.push((g.name.clone(), Some(*r)));
+            }
+        }
+    }
     Context {
         name: s.name.clone(),
         description: s.description.clone(),
         sources: s.sources.iter().map(|t| segments(t)).collect(),
         facts: facts(data, size("all")),
-        columns: finals
+        columns: cols.iter().map(|(name, _)| name.clone()).collect(),
+        subjects: cols.iter().map(|(_, r)| r.map_or(SUPPRESSED.into(), |r| thousands(r.n))).collect(),
+        means: cols
             .iter()
-            .map(|r| if r.group == "all" { "everyone".into() } else { r.group.clone() })
+            .map(|(_, r)| match r {
+                None => SUPPRESSED.into(),
+                Some(r) => r.mean.map_or("-".into(), |m| format!("{m:.1}")),
+            })
             .collect(),
-        subjects: finals.iter().map(|r| thousands(r.n)).collect(),
-        means: finals.iter().map(|r| r.mean.map_or("-".into(), |m| format!("{m:.1}"))).collect(),
-        headline: headline(s, &finals),
+        headline: headline(s, &cols),
+        suppression: suppression_note(data),
+        disparity: disparity_table(data),
+        mobility: mobility_table(data),
         rules: s.rules.iter().map(|r| rule_row(s, r)).collect(),
         tiers: tier_rows(s),
         perks: s
@@ -185,6 +263,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
                 who: match p.threshold {
                     MinThreshold::Tier(k) => format!("tier {} or higher", s.tiers[k].name),
                     MinThreshold::Score(x) => format!("score ≥ {x}"),
+                    MinThreshold::Never => "only through a list".to_owned(),
                 },
                 prov: p.provenance.clone(),
             })
@@ -199,6 +278,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
                 who: match r.threshold {
                     MaxThreshold::Tier(k) => format!("tier {} or lower", s.tiers[k].name),
                     MaxThreshold::Score(x) => format!("score ≤ {x}"),
+                    MaxThreshold::Never => "only through a list".to_owned(),
                 },
                 prov: r.provenance.clone(),
             })
@@ -210,7 +290,11 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
                     name: g.name.clone(),
                     description: g.description.clone(),
                     share: percent(g.share),
-                    size: size(&g.name).map_or("-".into(), thousands),
+                    size: if data.is_suppressed(&g.name) {
+                        SUPPRESSED.into()
+                    } else {
+                        size(&g.name).map_or("-".into(), thousands)
+                    },
                     multipliers: g
                         .rate_multiplier
                         .iter()
@@ -283,15 +367,24 @@ fn facts(data: &RunData, population: Option<u64>) -> Vec<(String, String)> {
     facts
 }
 
-/// Tier shares, perk access and restrictions at the end, one cell per column.
-fn headline(s: &Scenario, finals: &[&StepRow]) -> Vec<Section> {
-    let cell = |share: f64, r: &StepRow| if r.n == 0 { "-".to_string() } else { percent(share) };
+/// Tier shares, perk access and restrictions at the end, one cell per
+/// column (`None`: a suppressed group).
+fn headline(s: &Scenario, cols: &[(String, Option<&StepRow>)]) -> Vec<Section> {
+    let cells = |f: &dyn Fn(&StepRow) -> f64| -> Vec<String> {
+        cols.iter()
+            .map(|(_, r)| match r {
+                None => SUPPRESSED.to_string(),
+                Some(r) if r.n == 0 => "-".to_string(),
+                Some(r) => percent(f(r)),
+            })
+            .collect()
+    };
     let tiers = (0..s.tiers.len())
         .rev()
         .map(|k| HeadRow {
             label: s.tiers[k].label.clone(),
             id: s.tiers[k].name.clone(),
-            cells: finals.iter().map(|r| cell(r.tier_count[k] as f64 / r.n.max(1) as f64, r)).collect(),
+            cells: cells(&|r| r.tier_count[k] as f64 / r.n.max(1) as f64),
         })
         .collect();
     let perks = s
@@ -301,7 +394,7 @@ fn headline(s: &Scenario, finals: &[&StepRow]) -> Vec<Section> {
         .map(|(k, p)| HeadRow {
             label: p.label.clone(),
             id: p.id.clone(),
-            cells: finals.iter().map(|r| cell(r.perk_share[k], r)).collect(),
+            cells: cells(&|r| r.perk_share[k]),
         })
         .collect();
     let restrictions = s
@@ -311,7 +404,7 @@ fn headline(s: &Scenario, finals: &[&StepRow]) -> Vec<Section> {
         .map(|(k, x)| HeadRow {
             label: x.label.clone(),
             id: x.id.clone(),
-            cells: finals.iter().map(|r| cell(r.restriction_share[k], r)).collect(),
+            cells: cells(&|r| r.restriction_share[k]),
         })
         .collect();
     let mut sections = vec![Section { title: "Tier", rows: tiers }];
@@ -322,6 +415,119 @@ fn headline(s: &Scenario, finals: &[&StepRow]) -> Vec<Section> {
         sections.push(Section { title: "Under restriction", rows: restrictions });
     }
     sections
+}
+
+/// The text of a suppressed cell.
+const SUPPRESSED: &str = "suppressed";
+
+/// Which groups and mobility rows suppression hid and why, from
+/// `summary.json` (`None` when nothing is hidden).
+fn suppression_note(data: &RunData) -> Option<SuppressionNote> {
+    let sup = &data.summary["suppression"];
+    let groups = sup["groups"].as_object()?;
+    if groups.is_empty() {
+        return None;
+    }
+    let with = |reason: &str| -> Vec<String> {
+        data.scenario
+            .groups
+            .iter()
+            .filter(|g| groups.get(&g.name).and_then(|r| r.as_str()) == Some(reason))
+            .map(|g| g.name.clone())
+            .collect()
+    };
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().map_or(vec![], |a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+    };
+    Some(SuppressionNote {
+        min_cell: sup["min_cell"].as_u64().map_or("?".into(), |k| k.to_string()),
+        primary: with("primary"),
+        complementary: with("complementary"),
+        mobility_rows: names(&sup["mobility_rows"]),
+    })
+}
+
+/// The four-fifths table from `summary.json`'s `disparity`: the scenario's
+/// own groups as columns (empty groups `-`, suppressed ones so marked).
+/// `None` without at least two groups or without perks and restrictions.
+fn disparity_table(data: &RunData) -> Option<DisparityTable> {
+    let s = &data.scenario;
+    if !has_groups(s) || s.groups.len() < 2 || (s.perks.is_empty() && s.restrictions.is_empty()) {
+        return None;
+    }
+    let items = s
+        .perks
+        .iter()
+        .map(|p| ("perk", &p.label, &p.id))
+        .chain(s.restrictions.iter().map(|r| ("restriction", &r.label, &r.id)));
+    let mut flagged = 0;
+    let rows = items
+        .map(|(kind, label, id)| {
+            let ratio = &data.summary["disparity"][id]["ratio"];
+            let cells = s
+                .groups
+                .iter()
+                .map(|g| {
+                    if data.is_suppressed(&g.name) {
+                        return RatioCell { text: SUPPRESSED.into(), flagged: false };
+                    }
+                    match ratio[&g.name].as_f64() {
+                        Some(r) => {
+                            let below = r < FOUR_FIFTHS;
+                            flagged += usize::from(below);
+                            RatioCell { text: format!("{r:.2}"), flagged: below }
+                        }
+                        None => RatioCell { text: "-".into(), flagged: false },
+                    }
+                })
+                .collect();
+            DisparityRow { kind, label: label.clone(), id: id.clone(), cells }
+        })
+        .collect();
+    Some(DisparityTable { groups: s.groups.iter().map(|g| g.name.clone()).collect(), rows, flagged })
+}
+
+/// The mobility matrix from `summary.json`'s `mobility`, with the rows of
+/// tiers nobody started in left out, and the overall shares that moved up
+/// and down from the final `all` row of `steps.csv`.
+fn mobility_table(data: &RunData) -> Option<MobilityTable> {
+    let s = &data.scenario;
+    let m = data.summary["mobility"].as_object()?;
+    if s.tiers.len() < 2 {
+        return None;
+    }
+    let tiers: Vec<&str> = s.tiers.iter().rev().map(|t| t.name.as_str()).collect();
+    let rows: Vec<MobilityRow> = tiers
+        .iter()
+        .filter_map(|from| {
+            let row = &m.get(*from)?;
+            let counts: Vec<Option<u64>> = tiers.iter().map(|to| row[*to].as_u64()).collect();
+            if counts.iter().all(Option::is_none) {
+                let cells = tiers.iter().map(|to| (SUPPRESSED.to_owned(), to == from)).collect();
+                return Some(MobilityRow { tier: (*from).to_owned(), total: SUPPRESSED.into(), cells });
+            }
+            let total: u64 = counts.iter().flatten().sum();
+            if total == 0 {
+                return None;
+            }
+            let cells = counts
+                .iter()
+                .zip(&tiers)
+                .map(|(c, to)| {
+                    let c = c.unwrap_or(0);
+                    (format!("{} ({})", thousands(c), percent(c as f64 / total as f64)), to == from)
+                })
+                .collect();
+            Some(MobilityRow { tier: (*from).to_owned(), total: thousands(total), cells })
+        })
+        .collect();
+    let all = data.final_rows().into_iter().find(|r| r.group == "all")?;
+    Some(MobilityTable {
+        tiers: tiers.iter().map(|t| (*t).to_owned()).collect(),
+        rows,
+        up: all.tier_up.map(percent),
+        down: all.tier_down.map(percent),
+    })
 }
 
 /// A rule with its points signed and any per-tier rate multipliers spelled out.

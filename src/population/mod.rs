@@ -10,6 +10,9 @@ use crate::scenario::Scenario;
 /// Group sizes and the subject ranges they occupy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Population {
+    /// With households: the first subject of every unit (a household, or a
+    /// subject living alone), ascending, starting at 0. `None` without households.
+    pub units: Option<Vec<u64>>,
     /// Subjects per group, indexed like `Scenario::groups`.
     pub sizes: Vec<u64>,
     /// `offsets[g]..offsets[g + 1]` are the subjects of group `g`.
@@ -24,14 +27,37 @@ impl Population {
     /// remainders (ties to the earlier group), so sizes always sum to the
     /// population and never differ from `share * size` by a whole subject.
     pub fn new(scenario: &Scenario) -> Self {
-        let shares: Vec<f64> = scenario.groups.iter().map(|g| g.share).collect();
-        let sizes = largest_remainder(&shares, scenario.population);
+        let kind_shares: Vec<f64> = scenario.kinds.iter().map(|k| k.share).collect();
+        let kind_sizes = largest_remainder(&kind_shares, scenario.population);
+        let mut sizes = vec![0u64; scenario.groups.len()];
+        for (k, &kind_size) in kind_sizes.iter().enumerate() {
+            let members: Vec<usize> =
+                (0..scenario.groups.len()).filter(|&g| scenario.groups[g].kind == k).collect();
+            let shares: Vec<f64> = members.iter().map(|&g| scenario.groups[g].share).collect();
+            for (&g, n) in members.iter().zip(largest_remainder(&shares, kind_size)) {
+                sizes[g] = n;
+            }
+        }
         let mut offsets = Vec::with_capacity(sizes.len() + 1);
         offsets.push(0);
         for s in &sizes {
             offsets.push(offsets.last().copied().unwrap_or(0) + s);
         }
-        Population { sizes, offsets }
+        let units = scenario.households.as_ref().map(|h| household_units(scenario, h, &offsets));
+        Population { sizes, offsets, units }
+    }
+
+    /// The subjects of the unit (household, or single subject) that starts at
+    /// or contains `subject`.
+    pub fn unit_of(&self, subject: u64) -> std::ops::Range<u64> {
+        match &self.units {
+            None => subject..subject + 1,
+            Some(starts) => {
+                let i = starts.partition_point(|&s| s <= subject) - 1;
+                let end = starts.get(i + 1).copied().unwrap_or(self.len());
+                starts[i]..end
+            }
+        }
     }
 
     /// Total number of subjects.
@@ -49,6 +75,35 @@ impl Population {
         // offsets is sorted; partition_point finds the first offset above the subject
         self.offsets.partition_point(|&o| o <= subject) - 1
     }
+}
+
+/// Unit starts for `[population.households]`: within each group block of a
+/// household kind, households follow one another with sizes in the given
+/// shares, chosen by smooth weighted round robin (deterministic, and every
+/// size's count within one household of its share); other subjects live alone.
+fn household_units(s: &Scenario, h: &crate::scenario::Households, offsets: &[u64]) -> Vec<u64> {
+    let mut starts = Vec::new();
+    for (g, group) in s.groups.iter().enumerate() {
+        let (from, to) = (offsets[g], offsets[g + 1]);
+        if h.kind.is_some_and(|k| k != group.kind) {
+            starts.extend(from..to);
+            continue;
+        }
+        let mut credit = vec![0.0f64; h.sizes.len()];
+        let mut at = from;
+        while at < to {
+            starts.push(at);
+            for (c, w) in credit.iter_mut().zip(&h.sizes) {
+                *c += w;
+            }
+            let k = (0..credit.len())
+                .max_by(|&a, &b| credit[a].total_cmp(&credit[b]).then(b.cmp(&a)))
+                .unwrap_or(0);
+            credit[k] -= 1.0;
+            at = (at + k as u64 + 1).min(to);
+        }
+    }
+    starts
 }
 
 /// Apportion `total` among `shares` (which sum to about 1) by largest remainder.

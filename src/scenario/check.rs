@@ -11,8 +11,10 @@ use super::suggest;
 pub(crate) struct Checker<'a> {
     /// Spans of values read successfully, by dotted path.
     pub spans: &'a Spans,
-    /// The file text.
+    /// The file text (for an overlay, the texts of its chain joined).
     pub text: &'a str,
+    /// Where each file of an overlay's chain sits in `text`.
+    pub files: &'a [Range<usize>],
     /// Problems found.
     pub diags: &'a mut Diagnostics,
 }
@@ -28,9 +30,11 @@ impl Checker<'_> {
         self.at(path).and_then(|s| self.text.get(s)).unwrap_or("").trim()
     }
 
-    /// 1-based line of the value at `path`.
+    /// 1-based line of the value at `path`, counted in its own file.
     pub fn line(&self, path: &str) -> usize {
-        self.at(path).map_or(1, |s| line_of(self.text, s.start))
+        let Some(at) = self.at(path).map(|s| s.start) else { return 1 };
+        let start = self.files.iter().find(|r| r.start <= at && at <= r.end).map_or(0, |r| r.start);
+        line_of(self.text, at) + 1 - line_of(self.text, start)
     }
 
     /// Report an error at `path` (at the file start if it has no span).

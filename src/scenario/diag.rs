@@ -68,18 +68,45 @@ impl Diagnostic {
 }
 
 /// Every problem found in one file, with what is needed to render them.
+///
+/// An overlay scenario (`extends = "base.toml"`) is read as the texts of its
+/// files joined one after the other, so one byte range names both a file and
+/// a place in it: each diagnostic is rendered with the name, line and column
+/// of the file its span falls in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostics {
     name: String,
     text: String,
     items: Vec<Diagnostic>,
+    /// The files whose texts are joined in `text`, with their byte ranges;
+    /// empty when `text` is the whole of one file named `name`.
+    files: Vec<(String, Range<usize>)>,
 }
 
 impl Diagnostics {
     /// An empty list for the file `name` (the path as the user gave it) whose
     /// text is `text` (empty when the file could not be read as text).
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        Diagnostics { name: name.into(), text: text.into(), items: Vec::new() }
+        Diagnostics { name: name.into(), text: text.into(), items: Vec::new(), files: Vec::new() }
+    }
+
+    /// An empty list for several files whose texts are joined in `text`, each
+    /// named with its byte range there (see [`SourceFile::diagnostics`](super::SourceFile::diagnostics)).
+    /// `name` is the file the user gave, used in the summary line.
+    pub(crate) fn with_files(
+        name: impl Into<String>,
+        text: impl Into<String>,
+        files: Vec<(String, Range<usize>)>,
+    ) -> Self {
+        Diagnostics { files, ..Diagnostics::new(name, text) }
+    }
+
+    /// The file a byte offset falls in: its name, its text and where its text starts.
+    fn file_at(&self, offset: usize) -> (&str, &str, usize) {
+        match self.files.iter().find(|(_, r)| r.start <= offset && offset <= r.end) {
+            Some((name, r)) => (name, self.text.get(r.clone()).unwrap_or(""), r.start),
+            None => (&self.name, self.text.as_str(), 0),
+        }
     }
 
     /// Add a diagnostic.
@@ -150,6 +177,18 @@ impl Diagnostics {
             return String::new();
         }
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let mut out = self.render_items(color);
+        let level = if self.has_errors() { Level::ERROR } else { Level::WARNING };
+        out.push_str(&renderer.render(&[Group::with_title(level.primary_title(self.summary()))]));
+        out.push('\n');
+        out
+    }
+
+    /// Render every item like [`render`](Self::render), without the summary
+    /// line (for problems that are not about loading the file, such as a
+    /// failed rule test).
+    pub fn render_items(&self, color: bool) -> String {
+        let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let mut out = String::new();
         for d in &self.items {
             out.push_str(&renderer.render(&self.report(d)));
@@ -160,9 +199,6 @@ impl Diagnostics {
             }
             out.push_str("\n\n");
         }
-        let level = if self.has_errors() { Level::ERROR } else { Level::WARNING };
-        out.push_str(&renderer.render(&[Group::with_title(level.primary_title(self.summary()))]));
-        out.push('\n');
         out
     }
 
@@ -175,11 +211,13 @@ impl Diagnostics {
         let Some(span) = self.snippet_span(d) else {
             return vec![Group::with_title(title)];
         };
+        let (name, text, base) = self.file_at(span.start);
+        let span = clamp_span(text, span.start - base..span.end.saturating_sub(base));
         let mut ann = AnnotationKind::Primary.span(span);
         if let Some(label) = &d.label {
             ann = ann.label(label.as_str());
         }
-        let snippet = Snippet::source(self.text.as_str()).path(self.name.as_str()).annotation(ann);
+        let snippet = Snippet::source(text).path(name).annotation(ann);
         let mut groups = vec![title.element(snippet)];
         if let Some(hint) = &d.hint {
             groups.push(Group::with_title(Level::HELP.with_name("hint").secondary_title(hint.as_str())));

@@ -17,16 +17,23 @@
 mod build;
 mod check;
 mod diag;
+mod mechanics;
 mod model;
-mod read;
+mod overlay;
+pub(crate) mod read;
+mod rule_tests;
 mod schema;
-mod source;
+pub(crate) mod source;
 pub mod spec;
-mod suggest;
+pub(crate) mod suggest;
 mod tables;
 mod validate;
+mod validate_mech;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use mechanics::*;
 pub use model::*;
+pub use overlay::MAX_DEPTH as MAX_EXTENDS_DEPTH;
+pub use rule_tests::{Expectation, MAX_COUNT, RuleTest, ScriptedEvent};
 pub use schema::json_schema;
-pub use source::{Loaded, ScenarioError, SourceFile, load, parse};
+pub use source::{ChainFile, Loaded, ScenarioError, SourceFile, load, parse, parse_tests};

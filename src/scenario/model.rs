@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::mechanics::{Households, Kind, List, RuleMore};
+
 /// Where a value comes from: a citation, or a flag that it is an assumption.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Provenance {
@@ -109,6 +111,9 @@ pub struct Group {
     pub rate_multiplier: Vec<f64>,
     /// Where the share and multipliers come from.
     pub provenance: Provenance,
+    /// Index into [`Scenario::kinds`]; a group's share is a share of its kind.
+    #[serde(default)]
+    pub kind: usize,
 }
 
 /// A recorded behaviour: a Poisson process that adds or removes points.
@@ -130,6 +135,9 @@ pub struct Rule {
     pub rate_by_tier: Vec<f64>,
     /// Where the points and rate come from.
     pub provenance: Provenance,
+    /// The rule's further abilities (all off by default).
+    #[serde(default, skip_serializing_if = "RuleMore::is_plain")]
+    pub more: RuleMore,
 }
 
 /// A score threshold that opens a perk: `min_tier` or `min_score` in the file.
@@ -140,6 +148,8 @@ pub enum MinThreshold {
     Tier(usize),
     /// The subject's score is at least this.
     Score(i64),
+    /// No score opens it: only a redlist grants it.
+    Never,
 }
 
 /// A score threshold that imposes a restriction: `max_tier` or `max_score`.
@@ -150,6 +160,8 @@ pub enum MaxThreshold {
     Tier(usize),
     /// The subject's score is at most this.
     Score(i64),
+    /// No score imposes it: only a blacklist does.
+    Never,
 }
 
 /// Something granted to subjects at or above a threshold.
@@ -165,6 +177,10 @@ pub struct Perk {
     pub threshold: MinThreshold,
     /// Where it comes from.
     pub provenance: Provenance,
+    /// Whether it applies to each kind, indexed like [`Scenario::kinds`]
+    /// (empty: every kind); other kinds never hold it, whatever their score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<bool>,
 }
 
 /// Something imposed on subjects at or below a threshold.
@@ -180,6 +196,10 @@ pub struct Restriction {
     pub threshold: MaxThreshold,
     /// Where it comes from.
     pub provenance: Provenance,
+    /// Whether it applies to each kind, indexed like [`Scenario::kinds`]
+    /// (empty: every kind); other kinds never hold it, whatever their score.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<bool>,
 }
 
 /// How lost points come back (`[recovery]`); both mechanisms are optional.
@@ -191,6 +211,9 @@ pub struct Recovery {
     /// At the end of every step, the score moves this many points toward
     /// `score.start` (never past it). `> 0` when given.
     pub drift: Option<i64>,
+    /// Points per subject per scenario year that `repair` rules may add.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair_max_per_year: Option<i64>,
 }
 
 /// Reporting options (`[report]`).
@@ -241,6 +264,15 @@ pub struct Scenario {
     pub perks: Vec<Perk>,
     /// Restrictions in file order.
     pub restrictions: Vec<Restriction>,
+    /// Subject kinds (one kind `all` when the file defines none).
+    #[serde(default)]
+    pub kinds: Vec<Kind>,
+    /// Blacklists and redlists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lists: Vec<List>,
+    /// Households, when the file defines them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub households: Option<Households>,
     /// Recovery of lost points.
     pub recovery: Recovery,
     /// Reporting options.
@@ -261,15 +293,48 @@ impl Scenario {
     pub fn perk_min_score(&self, perk: &Perk) -> i64 {
         match perk.threshold {
             MinThreshold::Score(s) => s,
+            MinThreshold::Never => i64::MAX,
             MinThreshold::Tier(0) => i64::MIN,
             MinThreshold::Tier(k) => self.tiers[k].min,
         }
+    }
+
+    /// Whether perk `p` is held by a subject of kind `kind` at `score` while
+    /// on the lists marked in `on` (indexed like [`lists`](Self::lists)): the
+    /// kind must be one the perk applies to; a blacklist that revokes it wins
+    /// over the score and over a redlist that grants it.
+    pub fn holds_perk(&self, p: usize, kind: usize, score: i64, on: &[bool]) -> bool {
+        let perk = &self.perks[p];
+        if !perk.applies_to.get(kind).copied().unwrap_or(true) {
+            return false;
+        }
+        let mut held = score >= self.perk_min_score(perk);
+        for (list, _) in self.lists.iter().zip(on).filter(|(_, on)| **on) {
+            match list.color {
+                super::Color::Black if list.revokes.contains(&p) => return false,
+                super::Color::Red if list.grants.contains(&p) => held = true,
+                _ => {}
+            }
+        }
+        held
+    }
+
+    /// Whether restriction `r` is in force on a subject of kind `kind` at
+    /// `score` while on the lists marked in `on`: by the score, or imposed by a list.
+    pub fn under_restriction(&self, r: usize, kind: usize, score: i64, on: &[bool]) -> bool {
+        let restriction = &self.restrictions[r];
+        if !restriction.applies_to.get(kind).copied().unwrap_or(true) {
+            return false;
+        }
+        score <= self.restriction_max_score(restriction)
+            || self.lists.iter().zip(on).any(|(list, &a)| a && list.imposes.contains(&r))
     }
 
     /// The highest score that still carries a restriction.
     pub fn restriction_max_score(&self, r: &Restriction) -> i64 {
         match r.threshold {
             MaxThreshold::Score(s) => s,
+            MaxThreshold::Never => i64::MIN,
             MaxThreshold::Tier(k) if k + 1 == self.tiers.len() => i64::MAX,
             MaxThreshold::Tier(k) => self.tiers[k + 1].min - 1,
         }

@@ -96,6 +96,9 @@ impl Expect for bool {
 impl Expect for Vec<String> {
     const EXPECTED: &'static str = "an array of strings";
 }
+impl Expect for Vec<f64> {
+    const EXPECTED: &'static str = "an array of numbers";
+}
 
 /// The walker: the text, the problems found so far and the spans of values read.
 pub(crate) struct Reader<'t> {
@@ -316,17 +319,26 @@ impl<'t> Reader<'t> {
 
     /// A table of numbers under `key` (e.g. `rate_by_tier`), each value's span kept.
     pub fn number_map(&mut self, t: &Table, key: &str) -> BTreeMap<String, f64> {
+        self.map(t, key, "a table of numbers")
+    }
+
+    /// A table of integers under `key` (like `expire_after = { judicial = 1825 }`).
+    pub fn int_map(&mut self, t: &Table, key: &str) -> BTreeMap<String, i64> {
+        self.map(t, key, "a table of integers")
+    }
+
+    fn map<T: Expect>(&mut self, t: &Table, key: &str, expected: &str) -> BTreeMap<String, T> {
         let mut out = BTreeMap::new();
         let Some(v) = t.get(key) else { return out };
         let DeValue::Table(map) = v.get_ref() else {
-            self.wrong_type(v, &t.key_desc(key), "a table of numbers", key);
+            self.wrong_type(v, &t.key_desc(key), expected, key);
             return out;
         };
         self.spans.insert(t.key_path(key), v.span());
         for (k, val) in map.iter() {
             let name: &str = k.get_ref();
             let desc = if t.entry { format!("`{key}.{name}` in {}", t.what) } else { t.key_desc(name) };
-            if let Some(x) = self.value::<f64>(val, &desc, &format!("{}.{name}", t.key_path(key)), name) {
+            if let Some(x) = self.value::<T>(val, &desc, &format!("{}.{name}", t.key_path(key)), name) {
                 self.spans.insert(format!("{}.{name}#key", t.key_path(key)), k.span());
                 out.insert(name.to_owned(), x);
             }
@@ -343,6 +355,8 @@ fn example(expected: &str, key: &str) -> String {
         "a number" => format!("write a number without quotes, like `{key} = 0.5`"),
         "an array of strings" => format!("write a list of quoted strings, like `{key} = [\"...\"]`"),
         "a table of numbers" => format!("write a table of numbers, like `{key} = {{ name = 1.5 }}`"),
+        "a table of integers" => format!("write a table of whole numbers, like `{key} = {{ name = 365 }}`"),
+        "an array of numbers" => format!("write a list of numbers, like `{key} = [0.5, 0.5]`"),
         _ => format!("write `{key} = true` or `{key} = false`"),
     }
 }
@@ -350,7 +364,7 @@ fn example(expected: &str, key: &str) -> String {
 /// How the top-level key `name` is written: `[[rule]]`, `[scenario]` or `schema_version`.
 fn root_form(name: &str) -> String {
     match name {
-        "tier" | "rule" | "perk" | "restriction" => format!("`[[{name}]]`"),
+        "tier" | "rule" | "perk" | "restriction" | "kind" | "list" | "test" => format!("`[[{name}]]`"),
         "schema_version" => format!("`{name}`"),
         _ => format!("`[{name}]`"),
     }

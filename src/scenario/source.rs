@@ -3,25 +3,42 @@
 use std::ops::Range;
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
 use toml::de::DeTable;
 
 use super::check::Checker;
 use super::diag::{Diagnostic, Diagnostics, line_of};
 use super::model::Scenario;
 use super::read::{Reader, Spans};
-use super::{build, tables, validate};
+use super::rule_tests::{self, RuleTest};
+use super::{build, overlay, tables, validate};
 
 /// The text of a scenario file, with what is needed to point into it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     /// The path as the user gave it.
     pub name: String,
-    /// The whole file.
+    /// The whole file. For an overlay (`extends = "base.toml"`), the texts of
+    /// every file of its [`chain`](Self::chain) joined with a newline between
+    /// two files, the given file first: spans index into this text, and
+    /// [`diagnostics`](Self::diagnostics) renders them in the right file.
     pub text: String,
     /// SHA-256 of the file bytes, lowercase hex (recorded in every output folder).
     pub sha256: String,
+    /// The given file, then the file it extends, and so on to the root base
+    /// (a single item for a scenario without `extends`).
+    pub chain: Vec<ChainFile>,
+    ranges: Vec<Range<usize>>,
     spans: Spans,
+}
+
+/// One file of a scenario's chain of overlays.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainFile {
+    /// Its path: as the user gave it for the first file, then as reached from
+    /// the folder of the file that extends it (`scenarios/base.toml`).
+    pub file: String,
+    /// SHA-256 of its bytes, lowercase hex.
+    pub sha256: String,
 }
 
 impl SourceFile {
@@ -34,6 +51,13 @@ impl SourceFile {
     pub fn span_of(&self, dotted_key: &str) -> Option<Range<usize>> {
         self.spans.get(dotted_key).cloned()
     }
+
+    /// An empty diagnostics list whose spans point into this source (into
+    /// the right file of an overlay's chain), for problems found after loading.
+    pub fn diagnostics(&self) -> Diagnostics {
+        let files = self.chain.iter().zip(&self.ranges).map(|(f, r)| (f.file.clone(), r.clone())).collect();
+        Diagnostics::with_files(&self.name, &self.text, files)
+    }
 }
 
 /// A scenario that passed every check, with its source and any warnings.
@@ -45,6 +69,8 @@ pub struct Loaded {
     pub source: SourceFile,
     /// Warnings (never errors): parts of the scenario that can never matter.
     pub warnings: Diagnostics,
+    /// The file's rule tests (`[[test]]`), checked; spans point into [`source`](Self::source).
+    pub tests: Vec<RuleTest>,
 }
 
 /// Why a scenario could not be loaded.
@@ -111,6 +137,12 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
 
 /// Parse and check a scenario whose text was already read; `name` is used in messages.
 ///
+/// A scenario that says `extends = "base.toml"` is an overlay: its base is
+/// read from the folder of `name` (a path), merged under it, and checked as
+/// one scenario; see the README's "Reforms as overlays" and
+/// `docs/scenario-format.md`. Messages then point into the file each value
+/// came from.
+///
 /// # Errors
 ///
 /// Every problem found (errors, and warnings found alongside them), when there
@@ -133,49 +165,102 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
                 .with_hint("run `pointsim new` to write an example scenario to start from"),
         ));
     }
-    let (doc, errors) = DeTable::parse_recoverable(text);
-    let mut r = Reader {
-        text,
-        diags: Diagnostics::new(name, text),
-        spans: Spans::new(),
-        quiet_missing: !errors.is_empty(),
-    };
-    let mut lines_seen = Vec::new();
-    for e in &errors {
-        // one error per line: later ones on the same line are mostly knock-on effects
-        let line = e.span().map(|s| line_of(text, s.start));
-        if line.is_some() && lines_seen.contains(&line) {
-            continue;
+    let chain = overlay::read_chain(name, text.to_owned())?;
+    let mut diags = chain.diagnostics();
+    let mut merged: Option<DeTable> = None;
+    let mut syntax = false;
+    // the root base first, then each overlay on top of it
+    for range in chain.ranges.iter().rev() {
+        let text = &chain.text[range.clone()];
+        let (doc, errors) = DeTable::parse_recoverable(text);
+        syntax |= !errors.is_empty();
+        let mut lines_seen = Vec::new();
+        for e in &errors {
+            // one error per line: later ones on the same line are mostly knock-on effects
+            let line = e.span().map(|s| line_of(text, s.start));
+            if line.is_some() && lines_seen.contains(&line) {
+                continue;
+            }
+            lines_seen.push(line);
+            let mut d = syntax_error(e, text);
+            d.span = d.span.map(|s| s.start + range.start..s.end + range.start);
+            diags.push(d);
         }
-        lines_seen.push(line);
-        r.push(syntax_error(e, text));
+        if chain.files.len() == 1 && errors.is_empty() && doc.get_ref().is_empty() {
+            return Err(fail(
+                Diagnostic::error("the file has only comments, no settings")
+                    .with_hint("run `pointsim new` to write an example scenario to start from"),
+            ));
+        }
+        let mut doc = overlay::shift_table(doc.into_inner(), range.start);
+        doc.remove("extends");
+        match merged.as_mut() {
+            None => merged = Some(doc),
+            Some(base) => overlay::merge(base, doc, "", &mut diags),
+        }
     }
-    if errors.is_empty() && doc.get_ref().is_empty() {
-        return Err(fail(
-            Diagnostic::error("the file has only comments, no settings")
-                .with_hint("run `pointsim new` to write an example scenario to start from"),
-        ));
-    }
-    let spec = tables::read_file(&mut r, doc.get_ref(), 0..0);
+    let merged = merged.unwrap_or_default();
+    let mut r = Reader { text: &chain.text, diags, spans: Spans::new(), quiet_missing: syntax };
+    let spec = tables::read_file(&mut r, &merged, 0..0);
     let Reader { mut diags, spans, .. } = r;
-    let mut c = Checker { spans: &spans, text, diags: &mut diags };
+    let mut c = Checker { spans: &spans, text: &chain.text, files: &chain.ranges, diags: &mut diags };
     validate::check(&mut c, &spec);
     if c.diags.has_errors() {
         diags.sort();
         return Err(diags);
     }
     let scenario = build::build(&spec);
+    let tests = rule_tests::check(&mut c, &spec.test, &scenario);
+    if c.diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
     build::warn(&mut c, &spec, &scenario);
-    let mut warnings = Diagnostics::new(name, text);
+    let mut warnings = chain.diagnostics();
     diags.sort();
     warnings.append(diags);
-    let sha256 = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-    let source = SourceFile { name: name.to_owned(), text: text.to_owned(), sha256, spans };
-    Ok(Loaded { scenario, source, warnings })
+    let overlay::Chain { files, text, ranges } = chain;
+    let chain = files.into_iter().map(|f| ChainFile { file: f.name, sha256: f.sha256 }).collect::<Vec<_>>();
+    let source =
+        SourceFile { name: name.to_owned(), text, sha256: chain[0].sha256.clone(), chain, ranges, spans };
+    Ok(Loaded { scenario, source, warnings, tests })
+}
+
+/// Parse a file of rule tests (only `[[test]]` tables) for the scenario `sc`,
+/// e.g. `tests/rongcheng.toml` beside `rongcheng.toml`. Every problem is
+/// reported at once; spans point into `text`.
+///
+/// # Errors
+///
+/// Every problem found, when there is at least one error.
+pub fn parse_tests(text: &str, name: &str, sc: &Scenario) -> Result<Vec<RuleTest>, Diagnostics> {
+    let mut diags = Diagnostics::new(name, text);
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    for e in &errors {
+        diags.push(syntax_error(e, text));
+    }
+    let doc = doc.into_inner();
+    let mut r = Reader { text, diags, spans: Spans::new(), quiet_missing: !errors.is_empty() };
+    let root = super::read::Table::root(&doc, 0..0);
+    r.unknown_keys(&root, &[super::read::opt("test")]);
+    let specs = tables::read_tests(&mut r, &root);
+    let Reader { mut diags, spans, .. } = r;
+    if specs.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::error("the file has no `[[test]]` tables")
+                .with_hint("a file of rule tests holds only `[[test]]` tables, each with `[[test.expect]]`"),
+        );
+    }
+    #[allow(clippy::single_range_in_vec_init)] // one file: its whole text
+    let ranges = vec![0..text.len()];
+    let mut c = Checker { spans: &spans, text, files: &ranges, diags: &mut diags };
+    let tests = rule_tests::check(&mut c, &specs, sc);
+    diags.sort();
+    if diags.has_errors() { Err(diags) } else { Ok(tests) }
 }
 
 /// A TOML syntax error as a diagnostic.
-fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
+pub(crate) fn syntax_error(e: &toml::de::Error, text: &str) -> Diagnostic {
     let span = e.span().map(|s| if s.end > text.len() { text.len()..text.len() } else { s });
     let msg = e.message().lines().next().unwrap_or("").trim_end_matches('.');
     let mut hint = "each line is `key = value` or a `[table]` header; text goes in double quotes \

@@ -38,12 +38,22 @@ pub struct FileSpec {
     /// Things imposed on subjects at or below a threshold.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub restriction: Vec<RestrictionSpec>,
+    /// Subject kinds (citizen, company, organisation). None means one kind `all`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kind: Vec<KindSpec>,
+    /// Blacklists and redlists with joint sanctions or joint rewards.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub list: Vec<ListSpec>,
     /// How lost points come back.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery: Option<RecoverySpec>,
     /// Reporting options.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub report: Option<ReportSpec>,
+    /// Rule tests: one subject, scripted events, the expected state at given
+    /// steps. `pointsim test` runs them; `pointsim run` ignores them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test: Vec<TestSpec>,
 }
 
 /// `[scenario]`: name, length and seed of the simulation.
@@ -127,6 +137,9 @@ pub struct PopulationSpec {
     /// Population groups; shares sum to 1. None means one group `all`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub group: Vec<GroupSpec>,
+    /// Households: subjects living together, for inherited listings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub households: Option<HouseholdsSpec>,
 }
 
 /// `[[population.group]]`: a share of the population with its own rate multipliers.
@@ -136,6 +149,10 @@ pub struct GroupSpec {
     /// Unique group name; `all` is reserved.
     #[schemars(length(min = 1))]
     pub name: String,
+    /// The subject kind this group belongs to (required when several kinds are declared);
+    /// its `share` is then a share of that kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Free text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -182,6 +199,43 @@ pub struct RuleSpec {
     /// Rate multiplier per tier name (finite, >= 0; default 1).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub rate_by_tier: BTreeMap<String, f64>,
+    /// Rate multipliers by score band: the band with the highest `min` at or below the
+    /// score applies; below every band the multiplier is 1.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rate_by_score: Vec<BandSpec>,
+    /// Kinds of subject the rule applies to (default: every kind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<String>,
+    /// Record category, e.g. `judicial` or `administrative_penalty`; events and points
+    /// are reported by category, and `recovery.expire_after` works per category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// The agency that submits the record; events and points are reported by agency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agency: Option<String>,
+    /// Events happen only to subjects holding this perk (e.g. repaying a loan).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_perk: Option<String>,
+    /// Events happen only to subjects on this list (e.g. performing a court judgment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requires_list: Option<String>,
+    /// Share of this rule's events recorded on a subject who did nothing, in [0, 1].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_rate: Option<f64>,
+    /// Share of wrongly recorded subjects who appeal, in [0, 1] (default 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal_rate: Option<f64>,
+    /// Share of appeals that succeed, in [0, 1] (default 1); a success reverses the points and
+    /// any listing the record caused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal_success: Option<f64>,
+    /// Steps from the record to the appeal's decision (default 0: decided at the step's end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal_delay: Option<i64>,
+    /// A credit-repair action: its points count against `recovery.repair_max_per_year` and
+    /// never lift the score above the subject's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair: Option<bool>,
     /// Citation for the points and rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -190,7 +244,7 @@ pub struct RuleSpec {
     pub assumed: Option<bool>,
 }
 
-/// `[[perk]]`: granted at or above a threshold; give exactly one of `min_tier` and `min_score`.
+/// `[[perk]]`: granted at or above a threshold (`min_tier` or `min_score`), or only by redlists (no threshold).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerkSpec {
@@ -209,6 +263,9 @@ pub struct PerkSpec {
     /// Granted to subjects with at least this score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_score: Option<i64>,
+    /// Kinds of subject it applies to (default: every kind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<String>,
     /// Citation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -217,7 +274,7 @@ pub struct PerkSpec {
     pub assumed: Option<bool>,
 }
 
-/// `[[restriction]]`: imposed at or below a threshold; give exactly one of `max_tier` and `max_score`.
+/// `[[restriction]]`: imposed at or below a threshold (`max_tier` or `max_score`), or only by blacklists (no threshold).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RestrictionSpec {
@@ -236,6 +293,9 @@ pub struct RestrictionSpec {
     /// Imposed on subjects with at most this score.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_score: Option<i64>,
+    /// Kinds of subject it applies to (default: every kind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<String>,
     /// Citation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -257,6 +317,14 @@ pub struct RecoverySpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub drift: Option<i64>,
+    /// Negative records of a category stop counting this many steps after they were
+    /// recorded (their points are given back), per category name.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub expire_after: BTreeMap<String, i64>,
+    /// At most this many points per subject per scenario year from `repair = true` rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub repair_max_per_year: Option<i64>,
 }
 
 /// `[report]`: reporting options.
@@ -271,4 +339,241 @@ pub struct ReportSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub snapshot_every: Option<i64>,
+}
+
+/// `[[kind]]`: a kind of subject (citizen, company, organisation) with its own start score and clamp.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindSpec {
+    /// Unique kind name, lowercase letters, digits and `_`; `all` is reserved.
+    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
+    pub name: String,
+    /// Human label (defaults to the name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Share of the population in [0, 1]; give `share` for every kind (summing to 1) or `count` for every kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 1))]
+    pub share: Option<f64>,
+    /// Number of subjects of this kind; counts must sum to `population.size`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    pub count: Option<i64>,
+    /// Start score of this kind (default `score.start`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<i64>,
+    /// Lowest score of this kind (default `score.min`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<i64>,
+    /// Highest score of this kind (default `score.max`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<i64>,
+    /// Citation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The share or count is an assumption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<bool>,
+}
+
+/// One score band of `rate_by_score`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BandSpec {
+    /// Lowest score of the band (inclusive).
+    pub min: i64,
+    /// Rate multiplier in the band (finite, >= 0).
+    #[schemars(range(min = 0))]
+    pub multiplier: f64,
+}
+
+/// `[population.households]`: subjects grouped into households of random size.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdsSpec {
+    /// Share of households with 1, 2, 3, ... members (sums to 1).
+    pub sizes: Vec<f64>,
+    /// Only subjects of this kind live in households (default: every kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Citation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The sizes are an assumption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<bool>,
+}
+
+/// Whether a list punishes or rewards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ColorSpec {
+    /// A blacklist: joint sanctions.
+    Black,
+    /// A redlist: joint rewards.
+    Red,
+}
+
+/// `[[list]]`: a blacklist or redlist that every department enforces, whatever the score.
+///
+/// Entry: exactly one of `enter_on` (events of a rule, optionally `enter_count` of them
+/// within `enter_within` steps), `enter_below` (score below a value) or `enter_at_least`.
+/// A listing takes effect at the end of the step it is triggered in.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ListSpec {
+    /// Unique list id, lowercase letters, digits and `_`.
+    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
+    pub id: String,
+    /// Human label (defaults to the id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Free text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `black` (sanctions, the default) or `red` (rewards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub color: Option<ColorSpec>,
+    /// A rule whose events put the subject on the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enter_on: Option<String>,
+    /// With `enter_on`: this many events are needed (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub enter_count: Option<i64>,
+    /// With `enter_count`: the events must fall within this many steps.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub enter_within: Option<i64>,
+    /// Listed while the score is below this value (left when it is back at or above).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enter_below: Option<i64>,
+    /// Listed while the score is at least this value (left when it falls below).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enter_at_least: Option<i64>,
+    /// Steps a listing lasts; without it (and without other clearing) it is indefinite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub duration: Option<i64>,
+    /// A rule whose event clears the listing (e.g. paying off the debt).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clear_on: Option<String>,
+    /// The listing is cleared after this many steps with no negative record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub clear_after_clean: Option<i64>,
+    /// Perks a listed subject loses, whatever the score (blacklists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revokes: Vec<String>,
+    /// Restrictions a listed subject is under, whatever the score (blacklists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imposes: Vec<String>,
+    /// Perks a listed subject holds, whatever the score (redlists).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<String>,
+    /// Points added (or removed, if negative) once on listing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<i64>,
+    /// `household`: when a household's head is listed, each other member is listed with
+    /// them with probability `inherit_probability`, until the head leaves the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherited_by: Option<String>,
+    /// Probability, in [0, 1], that a household member inherits a listing (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inherit_probability: Option<f64>,
+    /// Kinds of subject the list applies to (default: every kind).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applies_to: Vec<String>,
+    /// Citation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The parameters are assumptions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<bool>,
+}
+
+/// `[[test]]`: a rule test. One subject of the given kind and group lives
+/// through the scenario with only the scripted events (no randomness: no
+/// other rule fires, no record is wrongful unless scripted, no household);
+/// at each `[[test.expect]]` step its state must be as written.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestSpec {
+    /// What the test checks, unique in the file, e.g. `an unpaid judgment lists the debtor`.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Free text: the policy text the test checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The subject's kind (default: the kind of `group`, or the first kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The subject's group (default: the first group of its kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// The events that happen, in any order; events of the same step happen in the order written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<TestEventSpec>,
+    /// The expected state at the end of given steps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expect: Vec<ExpectSpec>,
+}
+
+/// One scripted event of a rule test.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestEventSpec {
+    /// The step it happens in (0-based, below `scenario.steps`).
+    #[schemars(range(min = 0))]
+    pub step: i64,
+    /// The rule that records it.
+    pub rule: String,
+    /// How many such events in that step (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub count: Option<i64>,
+    /// The record is wrongful: the subject did nothing (default false).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wrongful: Option<bool>,
+    /// A wrongful record's appeal: `won` or `lost`, decided after the rule's `appeal_delay`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<AppealOutcomeSpec>,
+}
+
+/// How a scripted appeal ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum AppealOutcomeSpec {
+    /// The record is reversed, with the listings it caused.
+    Won,
+    /// The record stands.
+    Lost,
+}
+
+/// `[[test.expect]]`: the subject's state at the end of a step. Each key is
+/// optional; `perks`, `restrictions` and `lists` are the exact sets held.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExpectSpec {
+    /// The step at whose end the state is checked (0-based, below `scenario.steps`).
+    #[schemars(range(min = 0))]
+    pub step: i64,
+    /// The score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<i64>,
+    /// The tier's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// Every perk held, and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub perks: Option<Vec<String>>,
+    /// Every restriction the subject is under, and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restrictions: Option<Vec<String>>,
+    /// Every list the subject is on (its own or inherited listings), and no other.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lists: Option<Vec<String>>,
 }

@@ -25,6 +25,7 @@ pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
     check_rules(c, spec);
     check_thresholds(c, spec);
     check_options(c, spec);
+    super::validate_mech::check(c, spec);
 }
 
 /// Tier names the file defines, in file order (`all` when there are none).
@@ -175,7 +176,8 @@ fn check_groups(c: &mut Checker, spec: &FileSpec) {
     }
     let all_read = (0..groups.len()).all(|i| c.at(&format!("population.group[{i}].share")).is_some());
     let sum: f64 = groups.iter().map(|g| g.share).sum();
-    if !groups.is_empty() && all_read && sum.is_finite() && (sum - 1.0).abs() > 1e-9 {
+    // with kinds, shares are per kind (see validate_mech)
+    if spec.kind.is_empty() && !groups.is_empty() && all_read && sum.is_finite() && (sum - 1.0).abs() > 1e-9 {
         let parts: Vec<String> = groups.iter().map(|g| format!("`{}` {}", g.name, num(g.share))).collect();
         let msg = format!("group shares sum to `{}`, not 1", num(sum));
         let hint = format!("the shares are {}; change them so they add up to 1", parts.join(", "));
@@ -251,7 +253,7 @@ fn check_thresholds(c: &mut Checker, spec: &FileSpec) {
             let msg = format!("{what} has both `{tier_key}` and `{score_key}`");
             let hint = format!("keep one: `{tier_key}` (that tier or {or_what}) or `{score_key}` (a score)");
             c.error(&format!("{p}.{score_key}"), msg, hint);
-        } else if tier.is_none() && !has_score && c.at(&p).is_some() {
+        } else if tier.is_none() && !has_score && c.at(&p).is_some() && !by_list(spec, noun, id) {
             let msg = format!("{what} has no threshold");
             let tier = if side == "min" { tiers[0] } else { tiers[tiers.len() - 1] };
             let hint = format!(
@@ -287,4 +289,9 @@ fn check_options(c: &mut Checker, spec: &FileSpec) {
         let hint = "`snapshot_every` is the number of steps between rows of `steps.csv`";
         c.int_range("report.snapshot_every", "`report.snapshot_every`", r.snapshot_every, 1, U32, hint);
     }
+}
+
+/// Whether a list grants (perks) or imposes (restrictions) `id`, so it needs no threshold.
+fn by_list(spec: &FileSpec, noun: &str, id: &str) -> bool {
+    spec.list.iter().any(|l| if noun == "perk" { &l.grants } else { &l.imposes }.iter().any(|n| n == id))
 }

@@ -51,6 +51,8 @@ pub struct Slice {
     pub perk_count: Vec<u64>,
     /// Subjects under each restriction, indexed like `Scenario::restrictions`.
     pub restriction_count: Vec<u64>,
+    /// Subjects on each list, indexed like `Scenario::lists`.
+    pub list_count: Vec<u64>,
 }
 
 impl Slice {
@@ -111,6 +113,9 @@ pub struct Summary {
     pub points_restored: i64,
     /// Net points moved by `recovery.drift` (signed).
     pub points_drifted: i64,
+    /// Totals of the list, appeal, expiry and repair mechanics (when the scenario uses them).
+    #[serde(skip)]
+    pub mech: Option<crate::engine::MechTotals>,
 }
 
 impl Summary {
@@ -133,6 +138,9 @@ pub struct RunTotals {
     pub points_restored: i64,
     /// Net points moved by drift.
     pub points_drifted: i64,
+    /// Totals of lists, appeals, expiry and repair (cumulated), when the
+    /// scenario uses those mechanics.
+    pub mech: Option<crate::engine::MechTotals>,
 }
 
 /// Derive the summary from the merged engine totals.
@@ -154,10 +162,20 @@ pub fn summarise(scenario: &Scenario, group_sizes: &[u64], totals: &RunTotals) -
                         *o += u64::try_from(c).expect("cumulated counts are never negative");
                     }
                     let counts: Vec<u64> = counts.iter().map(|&c| c as u64).collect();
-                    slice(&counts, hist.lo(), &thresholds)
+                    let mut sl = slice(&counts, hist.lo(), &thresholds);
+                    apply_lists(&mut sl, scenario, totals.mech.as_ref(), row, g);
+                    sl
                 })
-                .collect();
-            Snapshot { step, overall: slice(&overall, hist.lo(), &thresholds), by_group }
+                .collect::<Vec<Slice>>();
+            let mut overall = slice(&overall, hist.lo(), &thresholds);
+            overall.list_count = vec![0; scenario.lists.len()];
+            if totals.mech.is_some() {
+                // lists change who holds what, so overall counts are the sums over groups
+                overall.perk_count = sum_over(&by_group, |s| &s.perk_count);
+                overall.restriction_count = sum_over(&by_group, |s| &s.restriction_count);
+                overall.list_count = sum_over(&by_group, |s| &s.list_count);
+            }
+            Snapshot { step, overall, by_group }
         })
         .collect();
     let last = hist.rows() - 1;
@@ -169,7 +187,36 @@ pub fn summarise(scenario: &Scenario, group_sizes: &[u64], totals: &RunTotals) -
         rules: totals.rules.clone(),
         points_restored: totals.points_restored,
         points_drifted: totals.points_drifted,
+        mech: totals.mech.clone(),
     }
+}
+
+/// Listings, and the perks and restrictions lists change, of group `g` at snapshot `row`.
+fn apply_lists(sl: &mut Slice, s: &Scenario, mech: Option<&crate::engine::MechTotals>, row: usize, g: usize) {
+    sl.list_count = vec![0; s.lists.len()];
+    let Some(m) = mech else { return };
+    for (l, c) in sl.list_count.iter_mut().enumerate() {
+        *c = m.listed_at(row, g, l);
+    }
+    for (p, c) in sl.perk_count.iter_mut().enumerate() {
+        *c = c.saturating_add_signed(m.perk_adjust_at(row, g, p));
+    }
+    for (r, c) in sl.restriction_count.iter_mut().enumerate() {
+        *c = c.saturating_add_signed(m.restriction_adjust_at(row, g, r));
+    }
+}
+
+/// Element-wise sums of one count vector over slices.
+fn sum_over(slices: &[Slice], field: impl Fn(&Slice) -> &Vec<u64>) -> Vec<u64> {
+    let mut out: Vec<u64> = Vec::new();
+    for sl in slices {
+        let v = field(sl);
+        out.resize(out.len().max(v.len()), 0);
+        for (o, x) in out.iter_mut().zip(v) {
+            *o += x;
+        }
+    }
+    out
 }
 
 /// Score thresholds of tiers, perks and restrictions.
@@ -196,7 +243,7 @@ fn slice(counts: &[u64], lo: i64, th: &Thresholds) -> Slice {
     let mut perk_count = vec![0u64; th.perk_min.len()];
     let mut restriction_count = vec![0u64; th.restriction_max.len()];
     if n == 0 {
-        return Slice { n, score: None, tier_count, perk_count, restriction_count };
+        return Slice { n, score: None, tier_count, perk_count, restriction_count, list_count: vec![] };
     }
     let (mut sum, mut sumsq) = (0i128, 0i128);
     let (mut min, mut max) = (i64::MAX, i64::MIN);
@@ -237,7 +284,7 @@ fn slice(counts: &[u64], lo: i64, th: &Thresholds) -> Slice {
     // n * sum(x^2) - sum(x)^2 is exact in i128, so the variance has no cancellation error
     let var = (n128 * sumsq - sum * sum) as f64 / (n as f64 * n as f64);
     let score = ScoreStats { mean, sd: var.max(0.0).sqrt(), min, max, quantiles };
-    Slice { n, score: Some(score), tier_count, perk_count, restriction_count }
+    Slice { n, score: Some(score), tier_count, perk_count, restriction_count, list_count: vec![] }
 }
 
 /// Bin the final row of `hist` into `width`-point bins aligned to multiples of `width`.

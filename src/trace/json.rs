@@ -2,21 +2,28 @@
 
 use serde::Serialize;
 
-use super::{Status, Trace};
-use crate::engine::Cause;
+use super::{Note, Status, Trace};
+use crate::engine::{Cause, ListReason};
 use crate::scenario::Scenario;
 
 /// Traces of one scenario and seed as one pretty-printed JSON document (with a
 /// trailing newline).
 ///
 /// Shape, keys in this order: `{"scenario", "seed", "subjects": [{"subject",
-/// "group", "start", "final": {"score", "tier", "perks", "restrictions"},
-/// "events": [{"step", "time", "cause", "rule", "points", "score_before",
-/// "score_after"}], "tier_changes": [{"step", "from", "to"}]}]}`. `step` is
-/// the 0-based step index; `time` is in steps since the start; `cause` is
-/// `rule`, `restore` or `drift`, and `rule` the rule id or `null`; `points`
-/// is the change actually applied (`score_after - score_before`, 0 when the
-/// clamp absorbed it). A tier change is dated by the step at whose end it happened.
+/// "group", "start", "final": {"score", "tier", "perks", "restrictions",
+/// "lists"}, "events": [{"step", "time", "cause", "rule", "points",
+/// "score_before", "score_after", "wrongful"}], "tier_changes": [{"step",
+/// "from", "to"}], "listings": [{"step", "list", "on", "reason", "rule"}],
+/// "appeals": [{"step", "rule", "won"}]}]}`. `step` is the 0-based step
+/// index; `time` is in steps since the start; `cause` is `rule`, `restore`,
+/// `drift`, `expire`, `appeal` or `listing`, and `rule` the rule id (the
+/// list id for `listing`) or `null`; `points` is the change actually applied
+/// (`score_after - score_before`, 0 when the clamp absorbed it); `wrongful`
+/// marks a rule event recorded on a subject who did nothing. A tier change,
+/// a listing (`on` true) or delisting and an appeal decision are dated by the
+/// step at whose end they happened; a listing's `reason` is `rule`, `score`,
+/// `inherited`, `served`, `clean`, `cleared`, `appeal` or `head_left`, with
+/// the rule id for `rule`, `cleared` and `appeal`.
 ///
 /// # Example
 ///
@@ -52,6 +59,24 @@ struct SubjectDoc<'a> {
     end: StatusDoc<'a>,
     events: Vec<EventDoc<'a>>,
     tier_changes: Vec<TierChangeDoc<'a>>,
+    listings: Vec<ListingDoc<'a>>,
+    appeals: Vec<AppealDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListingDoc<'a> {
+    step: u32,
+    list: &'a str,
+    on: bool,
+    reason: &'static str,
+    rule: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct AppealDoc<'a> {
+    step: u32,
+    rule: &'a str,
+    won: bool,
 }
 
 #[derive(Serialize)]
@@ -60,6 +85,7 @@ struct StatusDoc<'a> {
     tier: &'a str,
     perks: Vec<&'a str>,
     restrictions: Vec<&'a str>,
+    lists: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -71,6 +97,7 @@ struct EventDoc<'a> {
     points: i64,
     score_before: i64,
     score_after: i64,
+    wrongful: bool,
 }
 
 #[derive(Serialize)]
@@ -84,11 +111,17 @@ fn subject<'a>(s: &'a Scenario, t: &Trace) -> SubjectDoc<'a> {
     let events = t
         .events
         .iter()
-        .map(|e| {
+        .enumerate()
+        .map(|(i, e)| {
+            let wrongful =
+                t.notes.iter().any(|n| n.after_events == i + 1 && matches!(n.note, Note::Wrongful(_)));
             let (cause, rule) = match e.cause {
                 Cause::Rule(r) => ("rule", Some(s.rules[r].id.as_str())),
                 Cause::Restore => ("restore", None),
                 Cause::Drift => ("drift", None),
+                Cause::Expire(r) => ("expire", Some(s.rules[r].id.as_str())),
+                Cause::Appeal(r) => ("appeal", Some(s.rules[r].id.as_str())),
+                Cause::Listing(l) => ("listing", Some(s.lists[l].id.as_str())),
             };
             EventDoc {
                 step: e.step,
@@ -98,6 +131,7 @@ fn subject<'a>(s: &'a Scenario, t: &Trace) -> SubjectDoc<'a> {
                 points: e.points(),
                 score_before: e.before,
                 score_after: e.after,
+                wrongful,
             }
         })
         .collect();
@@ -118,6 +152,26 @@ fn subject<'a>(s: &'a Scenario, t: &Trace) -> SubjectDoc<'a> {
         end: status(s, &t.end),
         events,
         tier_changes,
+        listings: t
+            .notes
+            .iter()
+            .filter_map(|n| match n.note {
+                Note::Listed { list, on, why } => {
+                    let (reason, rule) = reason(why);
+                    let rule = rule.map(|r| s.rules[r].id.as_str());
+                    Some(ListingDoc { step: n.step, list: &s.lists[list].id, on, reason, rule })
+                }
+                _ => None,
+            })
+            .collect(),
+        appeals: t
+            .notes
+            .iter()
+            .filter_map(|n| match n.note {
+                Note::Appeal { rule, won } => Some(AppealDoc { step: n.step, rule: &s.rules[rule].id, won }),
+                _ => None,
+            })
+            .collect(),
     }
 }
 
@@ -127,5 +181,20 @@ fn status<'a>(s: &'a Scenario, st: &Status) -> StatusDoc<'a> {
         tier: &s.tiers[st.tier].name,
         perks: st.perks.iter().map(|&p| s.perks[p].id.as_str()).collect(),
         restrictions: st.restrictions.iter().map(|&r| s.restrictions[r].id.as_str()).collect(),
+        lists: st.lists.iter().map(|&l| s.lists[l].id.as_str()).collect(),
+    }
+}
+
+/// A listing reason's word, and its rule if it has one.
+fn reason(why: ListReason) -> (&'static str, Option<usize>) {
+    match why {
+        ListReason::Rule(r) => ("rule", Some(r)),
+        ListReason::Score => ("score", None),
+        ListReason::Inherited => ("inherited", None),
+        ListReason::Served => ("served", None),
+        ListReason::Clean => ("clean", None),
+        ListReason::Cleared(r) => ("cleared", Some(r)),
+        ListReason::Appeal(r) => ("appeal", Some(r)),
+        ListReason::HeadLeft => ("head_left", None),
     }
 }

@@ -1,5 +1,6 @@
-//! Audit trail of one subject: every score change replayed from the seed, with
-//! the tier, perk and restriction changes they cause at step ends.
+//! Audit trail of one subject: every score change replayed from the seed,
+//! with its listings, wrongful records and appeals, and the tier, perk,
+//! restriction and list changes they cause at step ends.
 //!
 //! [`trace`] replays a subject with [`engine::replay`] (no population is run)
 //! and numbers each rule event within its scenario year; [`Trace::to_text`]
@@ -8,7 +9,7 @@
 mod json;
 mod text;
 
-use crate::engine::{self, Cause, Observer};
+use crate::engine::{self, Cause, ListReason, Observer, Skip};
 use crate::population::Population;
 use crate::scenario::Scenario;
 
@@ -43,7 +44,49 @@ impl Event {
     }
 }
 
-/// What a score gives: its tier, perks and restrictions.
+/// Something other than a score change in a subject's history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Note {
+    /// The subject went on (`on`) or off a list (index) at the end of the step, for `why`.
+    Listed {
+        /// Index into [`Scenario::lists`].
+        list: usize,
+        /// On or off.
+        on: bool,
+        /// What put it on or took it off.
+        why: ListReason,
+    },
+    /// The record of the rule event just before was wrongful (rule index).
+    Wrongful(usize),
+    /// An appeal against a wrongful record of the rule (index) was decided at the end of the step.
+    Appeal {
+        /// Index into [`Scenario::rules`].
+        rule: usize,
+        /// Won: the record is reversed.
+        won: bool,
+    },
+    /// A scripted event of the rule (index) could not happen (rule tests only).
+    Skipped {
+        /// Index into [`Scenario::rules`].
+        rule: usize,
+        /// Why.
+        why: Skip,
+    },
+}
+
+/// A [`Note`] and where it falls in the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Noted {
+    /// The 0-based step.
+    pub step: u32,
+    /// How many [`Trace::events`] came before it.
+    pub after_events: usize,
+    /// What happened.
+    pub note: Note,
+}
+
+/// What a subject has at some point: its score and what that score and its
+/// listings give (tier, perks, restrictions).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Status {
     /// The score.
@@ -54,24 +97,31 @@ pub struct Status {
     pub perks: Vec<usize>,
     /// Indices into [`Scenario::restrictions`] of the restrictions imposed, in file order.
     pub restrictions: Vec<usize>,
+    /// Indices into [`Scenario::lists`] of the lists the subject is on, in file order.
+    pub lists: Vec<usize>,
 }
 
 impl Status {
-    /// The tier, perks and restrictions that `score` gives in `s`.
-    pub fn of(s: &Scenario, score: i64) -> Status {
+    /// What a subject of kind `kind` (index into [`Scenario::kinds`]) has at
+    /// `score` while on the lists marked in `on` (indexed like [`Scenario::lists`]).
+    pub fn of(s: &Scenario, kind: usize, score: i64, on: &[bool]) -> Status {
         Status {
             score,
             tier: s.tier_of(score),
-            perks: (0..s.perks.len()).filter(|&p| score >= s.perk_min_score(&s.perks[p])).collect(),
+            perks: (0..s.perks.len()).filter(|&p| s.holds_perk(p, kind, score, on)).collect(),
             restrictions: (0..s.restrictions.len())
-                .filter(|&r| score <= s.restriction_max_score(&s.restrictions[r]))
+                .filter(|&r| s.under_restriction(r, kind, score, on))
                 .collect(),
+            lists: (0..s.lists.len()).filter(|&l| on.get(l).copied().unwrap_or(false)).collect(),
         }
     }
 
-    /// Whether `other` has the same tier, perks and restrictions (the score may differ).
+    /// Whether `other` has the same tier, perks, restrictions and lists (the score may differ).
     pub fn same_standing(&self, other: &Status) -> bool {
-        self.tier == other.tier && self.perks == other.perks && self.restrictions == other.restrictions
+        self.tier == other.tier
+            && self.perks == other.perks
+            && self.restrictions == other.restrictions
+            && self.lists == other.lists
     }
 }
 
@@ -99,6 +149,8 @@ pub struct Trace {
     pub start: Status,
     /// Every event, in time order.
     pub events: Vec<Event>,
+    /// Listings, wrongful records and appeals, in time order, each placed among the events.
+    pub notes: Vec<Noted>,
     /// Every step end at which the standing changed, in time order.
     pub step_ends: Vec<StepEnd>,
     /// Standing at the end of the last step.
@@ -143,26 +195,48 @@ pub fn trace(scenario: &Scenario, population: &Population, seed: u64, subject: u
     assert!(subject < population.len(), "subject {subject} is outside a population of {}", population.len());
     let group = population.group_of(subject);
     let mut log = Log::default();
-    let final_score = engine::replay(scenario, population, seed, subject, &mut log);
-    let start_score = scenario.groups[group].start;
-    let events = number_in_year(log.0, scenario.step.steps_per_year(), scenario.rules.len());
-    let start = Status::of(scenario, start_score);
-    let step_ends = step_ends(scenario, &start, &events);
-    let end = Status::of(scenario, final_score);
-    Trace { subject, group, seed, start, events, step_ends, end }
+    engine::replay(scenario, population, seed, subject, &mut log);
+    log.into_trace(scenario, group, subject, seed)
+}
+
+/// The history of one subject of `group` under `scenario` with only the
+/// scripted `events` (sorted by step), as a rule test runs it; `subject` is 0
+/// and `seed` 0, since nothing is random.
+pub fn script(scenario: &Scenario, group: usize, events: &[crate::scenario::ScriptedEvent]) -> Trace {
+    let mut log = Log::default();
+    engine::script(scenario, group, events, &mut log);
+    log.into_trace(scenario, group, 0, 0)
 }
 
 /// Collects what the engine reports, unnumbered.
 #[derive(Default)]
-struct Log(Vec<Event>);
+struct Log {
+    events: Vec<Event>,
+    notes: Vec<Noted>,
+}
+
+impl Log {
+    fn note(&mut self, step: u32, note: Note) {
+        self.notes.push(Noted { step, after_events: self.events.len(), note });
+    }
+
+    /// Number the events, and work out the standing at each step end.
+    fn into_trace(self, s: &Scenario, group: usize, subject: u64, seed: u64) -> Trace {
+        let kind = s.groups[group].kind;
+        let events = number_in_year(self.events, s.step.steps_per_year(), s.rules.len());
+        let start = Status::of(s, kind, s.groups[group].start, &[]);
+        let (step_ends, end) = step_ends(s, kind, &start, &events, &self.notes);
+        Trace { subject, group, seed, start, events, notes: self.notes, step_ends, end }
+    }
+}
 
 impl Observer for Log {
     fn change(&mut self, step: u32, time: f64, cause: Cause, before: i64, after: i64) {
-        self.0.push(Event { step, time, cause, before, after, nth_in_year: None });
+        self.events.push(Event { step, time, cause, before, after, nth_in_year: None });
     }
 
     fn unchanged(&mut self, step: u32, time: f64, rule: usize, score: i64) {
-        self.0.push(Event {
+        self.events.push(Event {
             step,
             time,
             cause: Cause::Rule(rule),
@@ -170,6 +244,50 @@ impl Observer for Log {
             after: score,
             nth_in_year: None,
         });
+    }
+
+    fn wrongful(&mut self, step: u32, rule: usize) {
+        self.note(step, Note::Wrongful(rule));
+    }
+
+    fn appeal(&mut self, step: u32, rule: usize, won: bool) {
+        self.note(step, Note::Appeal { rule, won });
+    }
+
+    fn listed(&mut self, step: u32, list: usize, on: bool, why: ListReason) {
+        self.note(step, Note::Listed { list, on, why });
+    }
+
+    fn skipped(&mut self, step: u32, rule: usize, why: Skip) {
+        self.note(step, Note::Skipped { rule, why });
+    }
+}
+
+/// Which lists a subject is on, from its own and its inherited listings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct OnLists {
+    own: Vec<bool>,
+    inherited: Vec<bool>,
+}
+
+impl OnLists {
+    /// Nobody on any of `n` lists.
+    pub(crate) fn new(n: usize) -> Self {
+        OnLists { own: vec![false; n], inherited: vec![false; n] }
+    }
+
+    /// Apply one listing note.
+    pub(crate) fn apply(&mut self, list: usize, on: bool, why: ListReason) {
+        match why {
+            ListReason::Inherited => self.inherited[list] = on,
+            ListReason::HeadLeft => self.inherited[list] = false,
+            _ => self.own[list] = on,
+        }
+    }
+
+    /// The effective listings.
+    pub(crate) fn on(&self) -> Vec<bool> {
+        self.own.iter().zip(&self.inherited).map(|(a, b)| *a || *b).collect()
     }
 }
 
@@ -192,22 +310,43 @@ fn number_in_year(mut events: Vec<Event>, steps_per_year: u32, rules: usize) -> 
     events
 }
 
-/// The step ends at which the standing changed: the score after the last
-/// event of each step with events, compared with the standing before it.
-fn step_ends(s: &Scenario, start: &Status, events: &[Event]) -> Vec<StepEnd> {
+/// The step ends at which the standing changed (the score after the last
+/// event of each step with events or notes, and the lists after its notes,
+/// compared with the standing before it), and the final standing.
+fn step_ends(
+    s: &Scenario,
+    kind: usize,
+    start: &Status,
+    events: &[Event],
+    notes: &[Noted],
+) -> (Vec<StepEnd>, Status) {
     let mut out = vec![];
     let mut standing = start.clone();
-    for (i, e) in events.iter().enumerate() {
-        let last_of_step = events.get(i + 1).is_none_or(|next| next.step != e.step);
-        if last_of_step {
-            let now = Status::of(s, e.after);
-            if !now.same_standing(&standing) {
-                out.push(StepEnd { step: e.step, from: standing, to: now.clone() });
-            }
-            standing = now;
+    let mut lists = OnLists::new(s.lists.len());
+    let mut score = start.score;
+    let mut steps: Vec<u32> = events.iter().map(|e| e.step).chain(notes.iter().map(|n| n.step)).collect();
+    steps.sort_unstable();
+    steps.dedup();
+    let (mut e, mut n) = (0, 0);
+    for step in steps {
+        while let Some(ev) = events.get(e).filter(|ev| ev.step <= step) {
+            score = ev.after;
+            e += 1;
         }
+        while let Some(x) = notes.get(n).filter(|x| x.step <= step) {
+            if let Note::Listed { list, on, why } = x.note {
+                lists.apply(list, on, why);
+            }
+            n += 1;
+        }
+        let now = Status::of(s, kind, score, &lists.on());
+        if !now.same_standing(&standing) {
+            out.push(StepEnd { step, from: standing, to: now.clone() });
+        }
+        standing = now;
     }
-    out
+    standing.score = score;
+    (out, standing)
 }
 
 #[cfg(test)]

@@ -3,9 +3,38 @@
 
 use std::fmt::Write as _;
 
-use super::{Event, Status, StepEnd, Trace};
-use crate::engine::Cause;
-use crate::scenario::Scenario;
+use super::{Event, Note, Noted, Status, StepEnd, Trace};
+use crate::engine::{Cause, ListReason, Skip};
+use crate::scenario::{Entry, Scenario};
+
+/// One line of the history: an event or a note.
+enum Item<'a> {
+    Event(&'a Event),
+    Note(&'a Noted),
+}
+
+impl Item<'_> {
+    fn step(&self) -> u32 {
+        match self {
+            Item::Event(e) => e.step,
+            Item::Note(n) => n.step,
+        }
+    }
+}
+
+/// Events and notes in the order they happened.
+fn items(t: &Trace) -> Vec<Item<'_>> {
+    let mut out = Vec::with_capacity(t.events.len() + t.notes.len());
+    let mut notes = t.notes.iter().peekable();
+    for (i, e) in t.events.iter().enumerate() {
+        while let Some(n) = notes.next_if(|n| n.after_events <= i) {
+            out.push(Item::Note(n));
+        }
+        out.push(Item::Event(e));
+    }
+    out.extend(notes.map(Item::Note));
+    out
+}
 
 /// Render `t` (see [`Trace::to_text`]).
 pub(super) fn render(t: &Trace, s: &Scenario) -> String {
@@ -21,14 +50,27 @@ pub(super) fn render(t: &Trace, s: &Scenario) -> String {
         count(u64::from(s.steps), unit)
     );
     let _ = writeln!(out, "start: {}", standing(s, &t.start));
-    if t.events.is_empty() {
+    if t.events.is_empty() && t.notes.is_empty() {
         let _ = writeln!(out, "no score changes in {}", count(u64::from(s.steps), unit));
     }
     let mut ends = t.step_ends.iter().peekable();
-    for (i, e) in t.events.iter().enumerate() {
-        let _ = writeln!(out, "{unit} {}: {}", e.step + 1, event(s, e, t.start.score));
-        let last_of_step = t.events.get(i + 1).is_none_or(|next| next.step != e.step);
-        if last_of_step && let Some(end) = ends.next_if(|end| end.step == e.step) {
+    let items = items(t);
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Event(e) => {
+                let _ = writeln!(out, "{unit} {}: {}", e.step + 1, event(s, e, t.start.score));
+            }
+            Item::Note(n) => match n.note {
+                Note::Wrongful(_) => {
+                    let _ = writeln!(out, "  a wrongful record: the subject did nothing");
+                }
+                _ => {
+                    let _ = writeln!(out, "{unit} {}: {}", n.step + 1, note(s, &n.note));
+                }
+            },
+        }
+        let last_of_step = items.get(i + 1).is_none_or(|next| next.step() != item.step());
+        if last_of_step && let Some(end) = ends.next_if(|end| end.step == item.step()) {
             step_end(&mut out, s, end);
         }
     }
@@ -36,17 +78,79 @@ pub(super) fn render(t: &Trace, s: &Scenario) -> String {
     out
 }
 
-/// `score 1000, tier A; perks: a, b; restrictions: none`.
+/// `score 1000, tier A; perks: a, b; restrictions: none` (and `; lists: x`
+/// when the scenario has lists).
 fn standing(s: &Scenario, st: &Status) -> String {
     let perks: Vec<&str> = st.perks.iter().map(|&p| s.perks[p].id.as_str()).collect();
     let restrictions: Vec<&str> = st.restrictions.iter().map(|&r| s.restrictions[r].id.as_str()).collect();
-    format!(
+    let mut line = format!(
         "score {}, tier {}; perks: {}; restrictions: {}",
         st.score,
         s.tiers[st.tier].name,
         list(&perks),
         list(&restrictions)
-    )
+    );
+    if !s.lists.is_empty() {
+        let lists: Vec<&str> = st.lists.iter().map(|&l| s.lists[l].id.as_str()).collect();
+        let _ = write!(line, "; lists: {}", list(&lists));
+    }
+    line
+}
+
+/// The text after `month 7: ` for a note other than a wrongful record.
+fn note(s: &Scenario, n: &Note) -> String {
+    let unit = s.step.as_str();
+    match *n {
+        Note::Listed { list, on, why } => {
+            let id = &s.lists[list].id;
+            let because = match why {
+                ListReason::Rule(r) => format!("a `{}` record", s.rules[r].id),
+                ListReason::Score => match s.lists[list].entry {
+                    Entry::Below(x) if on => format!("the score fell below {x}"),
+                    Entry::Below(x) => format!("the score is back to {x} or more"),
+                    Entry::AtLeast(x) if on => format!("the score reached {x}"),
+                    Entry::AtLeast(x) => format!("the score fell below {x}"),
+                    Entry::Rule { .. } => "the score".to_owned(),
+                },
+                ListReason::Inherited => "inherited from the household head".to_owned(),
+                ListReason::Served => {
+                    format!("served its {}", count(u64::from(s.lists[list].duration.unwrap_or(0)), unit))
+                }
+                ListReason::Clean => format!(
+                    "{} without a negative record",
+                    count(u64::from(s.lists[list].clear_after_clean.unwrap_or(0)), &format!("clean {unit}"))
+                ),
+                ListReason::Cleared(r) => format!("cleared by a `{}` event", s.rules[r].id),
+                ListReason::Appeal(r) => format!("the appeal against the `{}` record was won", s.rules[r].id),
+                ListReason::HeadLeft => "the household head left it".to_owned(),
+            };
+            if on {
+                format!("listed on `{id}` at the end of the {unit}: {because}")
+            } else {
+                format!("off list `{id}` at the end of the {unit}: {because}")
+            }
+        }
+        Note::Appeal { rule, won } => format!(
+            "appeal against the wrongful `{}` record {}",
+            s.rules[rule].id,
+            if won { "won" } else { "lost: the record stands" }
+        ),
+        Note::Skipped { rule, why } => {
+            let why = match why {
+                Skip::NoPerk(p) => {
+                    format!("it needs perk `{}`, which the subject does not hold", s.perks[p].id)
+                }
+                Skip::NotListed(l) => {
+                    format!("it needs list `{}`, which the subject is not on", s.lists[l].id)
+                }
+                Skip::Cap => {
+                    format!("its cap of {} a year is reached", s.rules[rule].max_per_year.unwrap_or(0))
+                }
+            };
+            format!("a scripted `{}` event cannot happen: {why}", s.rules[rule].id)
+        }
+        Note::Wrongful(_) => "a wrongful record: the subject did nothing".to_owned(),
+    }
 }
 
 /// The text after `month 7: ` for one event of a subject whose start score is `start`.
@@ -81,6 +185,29 @@ fn event(s: &Scenario, e: &Event, start: i64) -> String {
         Cause::Drift => {
             format!("{} drift toward {start}, score {} → {}", signed(e.points()), e.before, e.after)
         }
+        Cause::Expire(r) => format!(
+            "{} back: a `{}` record expired, score {} → {}",
+            signed(e.points()),
+            s.rules[r].id,
+            e.before,
+            e.after
+        ),
+        Cause::Appeal(r) => format!(
+            "{} back: an appeal against a wrongful `{}` record was won, score {} → {}",
+            signed(e.points()),
+            s.rules[r].id,
+            e.before,
+            e.after
+        ),
+        Cause::Listing(l) => {
+            format!(
+                "{} on entering list `{}`, score {} → {}",
+                signed(e.points()),
+                s.lists[l].id,
+                e.before,
+                e.after
+            )
+        }
     }
 }
 
@@ -105,6 +232,7 @@ fn step_end(out: &mut String, s: &Scenario, end: &StepEnd) {
     for r in end.to.restrictions.iter().filter(|r| !end.from.restrictions.contains(r)) {
         let _ = writeln!(out, "  restriction {} imposed", s.restrictions[*r].id);
     }
+    // list changes have their own lines, from the notes
 }
 
 /// `maximum` or `minimum`: the clamp bound a score sits at.

@@ -24,11 +24,37 @@ groups = [g["name"] for g in scenario["groups"]]
 steps_pd = pd.read_csv(out / "steps.csv", float_precision="round_trip")
 steps_pl = pl.read_csv(out / "steps.csv")
 assert list(steps_pd.columns) == steps_pl.columns, "pandas and polars see different columns"
+# empty fields (an empty group's scores, a suppressed group's everything) make
+# plain pandas read an integer column as float; its nullable types keep integers
+steps_nullable = pd.read_csv(out / "steps.csv", dtype_backend="numpy_nullable")
 for col in ["step", "n", "min", "max", "p50"] + [f"tier.{t}" for t in tiers]:
-    assert pd.api.types.is_integer_dtype(steps_pd[col]), f"pandas reads {col} as {steps_pd[col].dtype}"
+    pd_col = steps_pd[col] if steps_pd[col].notna().all() else steps_nullable[col]
+    assert pd.api.types.is_integer_dtype(pd_col), f"pandas reads {col} as {pd_col.dtype}"
     assert steps_pl[col].dtype.is_integer(), f"polars reads {col} as {steps_pl[col].dtype}"
 for col in ["year", "mean", "sd"] + [f"perk.{p}" for p in perks]:
     assert pd.api.types.is_float_dtype(steps_pd[col]), f"pandas reads {col} as {steps_pd[col].dtype}"
+assert pd.api.types.is_bool_dtype(steps_pd["suppressed"]), f"pandas reads suppressed as {steps_pd['suppressed'].dtype}"
+assert steps_pl["suppressed"].dtype == pl.Boolean, f"polars reads suppressed as {steps_pl['suppressed'].dtype}"
+
+# small-cell suppression: a hidden group is hidden in every row, and summary.json says so
+suppression = summary["suppression"]
+hidden = set(suppression["groups"])
+for g, info in summary["final"]["by_group"].items():
+    assert info["suppressed"] == (g in hidden), g
+    assert (info["size"] is None) == (g in hidden), g
+for group, flags in steps_pd.groupby("group")["suppressed"]:
+    assert flags.all() == (group in hidden) and (flags.any() == flags.all()), group
+published = steps_pd[~steps_pd["suppressed"]]
+assert published["n"].notna().all(), "a published row has no n"
+assert steps_pd[steps_pd["suppressed"]].drop(columns=["step", "year", "group", "suppressed"]).isna().all().all()
+
+# disparity ratios in [0, 1]; tier_up + tier_down never above 1
+disparity = [c for c in steps_pd.columns if c.startswith("disparity.")]
+assert len(disparity) == len(perks) + len(scenario["restrictions"]), disparity
+for col in disparity + ["tier_up", "tier_down"]:
+    values = published[col].dropna()
+    assert ((values >= 0) & (values <= 1)).all(), col
+assert ((published["tier_up"] + published["tier_down"]).dropna() <= 1 + 1e-12).all()
 def plain(values):
     """Values as Python numbers, with pandas' NaN and polars' null both None."""
     return [None if v is None or (isinstance(v, float) and v != v) else v for v in values]
@@ -43,9 +69,9 @@ snapshots = steps_pd["step"].nunique()
 expected_groups = 1 + (len(groups) if groups != ["all"] else 0)
 assert len(steps_pd) == snapshots * expected_groups, (len(steps_pd), snapshots, expected_groups)
 
-# tier counts add up to the group size in every row
+# tier counts add up to the group size in every published row
 tier_cols = [f"tier.{t}" for t in tiers]
-assert (steps_pd[tier_cols].sum(axis=1) == steps_pd["n"]).all(), "tier counts do not add up to n"
+assert (published[tier_cols].sum(axis=1) == published["n"]).all(), "tier counts do not add up to n"
 
 # the last row for everyone agrees with summary.json
 last = steps_pd[(steps_pd["group"] == "all")].sort_values("step").iloc[-1]
@@ -59,11 +85,13 @@ for t in tiers:
 # histogram.csv: counts per group add up to the group size, shares to 1
 hist = pl.read_csv(out / "histogram.csv")
 assert hist["count"].dtype.is_integer() and hist["bin_lo"].dtype.is_integer()
-per_group = hist.group_by("group").agg(pl.col("count").sum(), pl.col("share").sum())
+assert hist["suppressed"].dtype == pl.Boolean
+assert hist.filter(pl.col("suppressed"))["count"].null_count() == hist["suppressed"].sum()
+per_group = hist.filter(~pl.col("suppressed")).group_by("group").agg(pl.col("count").sum(), pl.col("share").sum())
 for row in per_group.iter_rows(named=True):
     size = summary["population"] if row["group"] == "all" else fin["by_group"][row["group"]]["size"]
     assert row["count"] == size, row
     assert size == 0 or abs(row["share"] - 1.0) < 1e-9, row
 
 print(f"pandas {pd.__version__} and polars {pl.__version__} read {out} consistently "
-      f"({len(steps_pd)} step rows, {len(hist)} histogram bins)")
+      f"({len(steps_pd)} step rows, {len(hist)} histogram bins, {len(hidden)} groups suppressed)")

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, EVERYONE, INK, MUTED, size};
-use super::{PlotError, real_groups};
+use super::{PlotError, real_groups, suppressed_note};
 use crate::plot::{Chart, RunData, StepRow};
 
 /// Bar colour when there are no groups (the one bar is everyone).
@@ -103,7 +103,9 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         legend.push(Entry::new(Swatch::Line(EVERYONE, 5), "everyone (tick; grey % under each label)"));
         for (i, g) in groups.iter().enumerate() {
             let n = finals.iter().find(|r| r.group == *g).map_or(0, |r| r.n);
-            let label = if n == 0 {
+            let label = if data.is_suppressed(g) {
+                format!("{g} (suppressed, no bar)")
+            } else if n == 0 {
                 format!("{g} (empty group, no bar)")
             } else {
                 format!("{g} ({})", theme::thousands(n))
@@ -128,9 +130,10 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     };
     let caption = format!(
         "Share of {who} holding each perk and under each restriction after {} {}s; \
-         restrictions are hatched and drawn in their own panel.",
+         restrictions are hatched and drawn in their own panel{}.",
         s.steps,
-        s.step.as_str()
+        s.step.as_str(),
+        suppressed_note(data)
     );
     super::finish("access_by_group", fig.title.clone(), caption, &fig).map(Some)
 }

@@ -18,18 +18,16 @@ use super::access_by_group::{Item, items};
 use super::gini::{Lorenz, lorenz};
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, EVERYONE, INK, MUTED, WARNING, size};
-use super::{PlotError, real_groups};
+use super::{PlotError, real_groups, suppressed_note};
+use crate::output::fairness::{FOUR_FIFTHS, four_fifths};
 use crate::plot::{Chart, RunData};
-
-/// The four-fifths rule: a ratio below this is flagged.
-const FOUR_FIFTHS: f64 = 0.8;
 
 /// One row of the ratio panel.
 #[derive(Debug, Clone)]
 struct Row {
     label: String,
     restriction: bool,
-    /// Ratio per group (`None`: empty group); all `None` if nobody holds the item.
+    /// Ratio per group (`None`: empty or suppressed group); not drawn if nobody holds the item.
     ratios: Vec<Option<f64>>,
     /// Nobody holds the perk / nobody is under the restriction.
     nobody: bool,
@@ -50,21 +48,12 @@ struct Fig {
     base: String,
 }
 
-/// Ratios of one perk or restriction (see the module docs for the convention).
+/// Ratios of one perk or restriction (see the module docs for the
+/// convention, and [`four_fifths`] for the one definition pointsim uses
+/// everywhere), and whether nobody holds it (or nobody is under it).
 fn ratios(item: &Item, restriction: bool) -> (Vec<Option<f64>>, bool) {
-    let present: Vec<f64> = item.shares.iter().flatten().copied().collect();
-    if restriction {
-        let least = present.iter().copied().fold(f64::INFINITY, f64::min);
-        let nobody = present.iter().all(|&s| s == 0.0);
-        let r = item.shares.iter().map(|s| s.map(|s| if s == 0.0 { 1.0 } else { least / s })).collect();
-        (r, nobody)
-    } else {
-        let best = present.iter().copied().fold(0.0, f64::max);
-        if best == 0.0 {
-            return (vec![None; item.shares.len()], true);
-        }
-        (item.shares.iter().map(|s| s.map(|s| s / best)).collect(), false)
-    }
+    let nobody = item.shares.iter().flatten().all(|&s| s == 0.0);
+    (four_fifths(&item.shares, restriction), nobody)
 }
 
 /// The chart (`None` only when no histogram bins hold anybody).
@@ -88,6 +77,9 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
             Some(l) => {
                 legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: Gini {:.3}", l.gini)));
                 curves.push((l, colours[g], 3));
+            }
+            None if data.is_suppressed(name) => {
+                legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: suppressed")))
             }
             None => legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: empty group"))),
         }
@@ -128,8 +120,9 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     };
     let caption = format!(
         "Lorenz curves of final scores, shifted so that {base_text} counts as 0, for everyone{} \
-         with Gini coefficients in the legend{ratio_part}.",
-        if groups.is_empty() { "" } else { " and each group" }
+         with Gini coefficients in the legend{ratio_part}{}.",
+        if groups.is_empty() { "" } else { " and each group" },
+        suppressed_note(data)
     );
     let fig = Fig {
         title: "Inequality of final scores and of access".into(),

@@ -1,4 +1,4 @@
-//! The five standard charts of a run, drawn from its saved files.
+//! The six standard charts of a run, drawn from its saved files.
 //!
 //! Each chart is drawn once per backend from the same code (see
 //! [`render::Figure`]), so the PNG (1600×900) and the SVG have the same
@@ -8,18 +8,23 @@
 //! the same SVG bytes.
 
 mod access_by_group;
+mod compare_distribution;
+mod disparity_over_time;
 mod gini;
 mod inequality;
 mod render;
 mod score_distribution;
 mod score_over_time;
+mod sweep;
 mod theme;
 mod tier_shares;
 
 use super::{Chart, RunData};
 use crate::scenario::Scenario;
 
+pub use compare_distribution::chart as compare_chart;
 pub use gini::{Lorenz, lorenz};
+pub use sweep::{SweepFigure, SweepLine, SweepPoint, sweep_chart};
 
 /// Why a chart could not be drawn.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -42,15 +47,23 @@ impl<E: std::error::Error + Send + Sync> From<plotters::drawing::DrawingAreaErro
 }
 
 /// The name of every chart pointsim can draw, in drawing order.
-pub const CHART_NAMES: [&str; 5] =
-    ["score_distribution", "score_over_time", "tier_shares", "access_by_group", "inequality"];
+pub const CHART_NAMES: [&str; 6] = [
+    "score_distribution",
+    "score_over_time",
+    "tier_shares",
+    "access_by_group",
+    "inequality",
+    "disparity_over_time",
+];
 
 /// Draw every standard chart of a run, in a fixed order: `score_distribution`,
-/// `score_over_time`, `tier_shares`, `access_by_group`, `inequality`.
+/// `score_over_time`, `tier_shares`, `access_by_group`, `inequality`,
+/// `disparity_over_time`.
 ///
 /// A chart with nothing to show is left out rather than drawn empty (for
 /// example `access_by_group` when the scenario has no perks and no
-/// restrictions). The same `data` always gives the same SVG and PNG bytes.
+/// restrictions, or `disparity_over_time` without two published groups).
+/// The same `data` always gives the same SVG and PNG bytes.
 ///
 /// # Errors
 ///
@@ -74,6 +87,7 @@ pub fn charts(data: &RunData) -> Result<Vec<Chart>, PlotError> {
         tier_shares::chart(data)?,
         access_by_group::chart(data)?,
         inequality::chart(data)?,
+        disparity_over_time::chart(data)?,
     ];
     Ok(all.into_iter().flatten().collect())
 }
@@ -110,4 +124,25 @@ fn real_groups(s: &Scenario) -> Vec<&str> {
     } else {
         s.groups.iter().map(|g| g.name.as_str()).collect()
     }
+}
+
+/// A caption's closing words when small-cell suppression hid groups
+/// (`""` otherwise): `"; groups a and b are suppressed (…)"`.
+fn suppressed_note(data: &RunData) -> String {
+    let names = &data.suppressed;
+    if names.is_empty() {
+        return String::new();
+    }
+    let list = match names.as_slice() {
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [] => unreachable!(),
+    };
+    let k = data.min_cell.map_or(String::new(), |k| format!(" {k}"));
+    format!(
+        "; {} {list} {} not shown: small-cell suppression hides groups with fewer than{k} subjects \
+         and those that would let them be recovered from the totals",
+        if names.len() == 1 { "group" } else { "groups" },
+        if names.len() == 1 { "is" } else { "are" }
+    )
 }

@@ -1,0 +1,541 @@
+//! Baseline against reform with common random numbers: metric differences,
+//! tier transitions, perk and restriction changes, and both final score
+//! distributions.
+//!
+//! Replicate `r` runs the base and the reform with the same seed
+//! ([`replicate_seed`]), so subject `i` draws from the same random streams in
+//! both. Where the two scenarios give a subject the same event rates, it
+//! sees exactly the same events, and any difference in its outcome is caused
+//! by the reform, not by chance. Per-subject comparisons (its final tier in
+//! the base against in the reform) are therefore meaningful, and the paired
+//! differences of a metric have far less noise than two independent runs.
+
+use std::collections::BTreeMap;
+
+use crate::batch::interval::{Interval, interval};
+use crate::batch::metrics::metrics;
+use crate::batch::seeds::replicate_seed;
+use crate::output::text::thousands;
+use crate::population::Population;
+use crate::scenario::Scenario;
+
+/// The confidence level of every interval in a comparison.
+pub const LEVEL: f64 = 0.95;
+
+/// One metric in both scenarios over the replicates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricComparison {
+    /// Dotted name, as [`metrics`] gives it (`tier_share.A`).
+    pub name: String,
+    /// The base's value in each replicate (`NaN` where the base lacks the metric).
+    pub base_values: Vec<f64>,
+    /// The reform's value in each replicate (`NaN` where the reform lacks the metric).
+    pub reform_values: Vec<f64>,
+    /// Mean and interval of the base's values.
+    pub base: Interval,
+    /// Mean and interval of the reform's values.
+    pub reform: Interval,
+    /// Mean and interval of the paired differences, reform − base.
+    pub diff: Interval,
+}
+
+/// How holders of one perk or restriction change, in one group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Holding {
+    /// Subject-replicates holding it in both.
+    pub both: u64,
+    /// Holding it in the base only (lost under the reform).
+    pub lost: u64,
+    /// Holding it in the reform only (gained under the reform).
+    pub gained: u64,
+    /// Subject-replicates counted (group size × replicates).
+    pub n: u64,
+}
+
+/// A perk or restriction of either scenario, with its changes by group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoldingChange {
+    /// `perk` or `restriction`.
+    pub kind: &'static str,
+    /// Its id.
+    pub id: String,
+    /// Everyone first, then each group in scenario order.
+    pub by_group: Vec<Holding>,
+}
+
+/// Final scores of both scenarios, pooled over replicates, in common bins.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Distribution {
+    /// Bin width in points (the base's `report.bin_width`).
+    pub bin_width: u32,
+    /// Lower edge of the first bin (a multiple of `bin_width`).
+    pub lo: i64,
+    /// Subject-replicates of the base in each bin.
+    pub base: Vec<u64>,
+    /// Subject-replicates of the reform in each bin.
+    pub reform: Vec<u64>,
+}
+
+/// A finished comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The seed replicate seeds are derived from.
+    pub seed: u64,
+    /// Each replicate's seed, used by both scenarios.
+    pub seeds: Vec<u64>,
+    /// `all`, then each group's name in scenario order (only `all` when the
+    /// scenario defines no groups).
+    pub groups: Vec<String>,
+    /// Subjects in each of `groups` (one replicate).
+    pub group_sizes: Vec<u64>,
+    /// Every metric of either scenario: the base's in its order, then those only the reform has.
+    pub metrics: Vec<MetricComparison>,
+    /// The base's tier names, lowest first.
+    pub base_tiers: Vec<String>,
+    /// The reform's tier names, lowest first.
+    pub reform_tiers: Vec<String>,
+    /// `transitions[g][i][j]`: subject-replicates of group `g` (index into
+    /// `groups`) in base tier `i` and reform tier `j` at the end.
+    pub transitions: Vec<Vec<Vec<u64>>>,
+    /// Per group: subject-replicates whose final score is lower, equal, higher under the reform.
+    pub score_change: Vec<[u64; 3]>,
+    /// Perks then restrictions of the base, then those only the reform has.
+    pub holdings: Vec<HoldingChange>,
+    /// Both final score distributions.
+    pub distribution: Distribution,
+}
+
+impl Comparison {
+    /// Number of replicates.
+    pub fn replicates(&self) -> usize {
+        self.seeds.len()
+    }
+
+    /// Whether both scenarios have the same tier names in the same order, so
+    /// that "up" and "down" between them mean something.
+    pub fn same_tiers(&self) -> bool {
+        self.base_tiers == self.reform_tiers
+    }
+
+    /// Subject-replicates of group `g` that end in a higher, the same, or a
+    /// lower tier under the reform, as `[down, same, up]`; `None` when the
+    /// tiers differ between the scenarios.
+    pub fn moved(&self, g: usize) -> Option<[u64; 3]> {
+        if !self.same_tiers() {
+            return None;
+        }
+        let mut out = [0; 3];
+        for (i, row) in self.transitions[g].iter().enumerate() {
+            for (j, &n) in row.iter().enumerate() {
+                out[((j as isize - i as isize).signum() + 1) as usize] += n;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Why two scenarios cannot be compared subject by subject: what differs,
+/// in a sentence.
+pub fn comparable(base: &Scenario, reform: &Scenario) -> Result<(), String> {
+    if base.population != reform.population {
+        return Err(format!(
+            "the base has {} subjects and the reform {}; a comparison needs the same population",
+            thousands(base.population),
+            thousands(reform.population)
+        ));
+    }
+    let names = |s: &Scenario| s.groups.iter().map(|g| g.name.clone()).collect::<Vec<_>>();
+    if names(base) != names(reform) {
+        let list = |v: Vec<String>| v.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        return Err(format!(
+            "the groups differ: the base has {} and the reform {}; a comparison needs the same groups in the same order",
+            list(names(base)),
+            list(names(reform))
+        ));
+    }
+    let (a, b) = (Population::new(base), Population::new(reform));
+    for ((g, x), y) in base.groups.iter().zip(&a.sizes).zip(&b.sizes) {
+        if x != y {
+            return Err(format!(
+                "group `{}` has {} subjects in the base and {} in the reform (its `share` differs); \
+                 a comparison needs the same group sizes",
+                g.name,
+                thousands(*x),
+                thousands(*y)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Run `replicates` pairs of simulations with common random numbers and
+/// compare them. `progress` receives the number of subjects finished, in
+/// chunks (`2 × replicates × population` in all).
+///
+/// # Errors
+///
+/// What differs, when the scenarios are not [`comparable`].
+///
+/// Runs on the current rayon pool: replicates side by side for populations
+/// up to [`PARALLEL_REPLICATES_BELOW`], one after the other above.
+///
+/// # Reproducibility
+///
+/// A pure function of the two scenarios, `seed`, `replicates` and the
+/// pointsim version, whatever the number of threads: replicate `r` uses
+/// `replicate_seed(seed, r)` for both scenarios, and replicates are
+/// combined in order.
+pub fn compare(
+    base: &Scenario,
+    reform: &Scenario,
+    seed: u64,
+    replicates: u32,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Comparison, String> {
+    comparable(base, reform)?;
+    let parallel = base.population <= PARALLEL_REPLICATES_BELOW;
+    Ok(run(base, reform, seed, replicates, parallel, progress))
+}
+
+/// [`compare`] of comparable scenarios, replicates side by side or not.
+fn run(
+    base: &Scenario,
+    reform: &Scenario,
+    seed: u64,
+    replicates: u32,
+    parallel: bool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Comparison {
+    use rayon::prelude::*;
+    let population = Population::new(base);
+    // a scenario without groups has one implicit group `all`, which would only repeat everyone
+    let has_groups = !(base.groups.len() == 1 && base.groups[0].name == "all");
+    let mut groups = vec!["all".to_owned()];
+    let mut group_sizes = vec![base.population];
+    if has_groups {
+        groups.extend(base.groups.iter().map(|g| g.name.clone()));
+        group_sizes.extend(&population.sizes);
+    }
+    let items = holding_items(base, reform);
+    let width = i64::from(base.report.bin_width.max(1));
+    let ctx =
+        Ctx { base, reform, population: &population, has_groups, groups: groups.len(), items: &items, width };
+    let seeds: Vec<u64> = (0..replicates).map(|r| replicate_seed(seed, u64::from(r))).collect();
+    // Small populations fill one engine chunk or a few, which leaves cores
+    // idle: run their replicates side by side. Each replicate's result is a
+    // pure function of its seed, and they are combined in replicate order,
+    // so the outcome is the same either way.
+    let reps: Vec<Replicate> = if parallel {
+        seeds.par_iter().map(|&s| ctx.replicate(s, progress)).collect()
+    } else {
+        seeds.iter().map(|&s| ctx.replicate(s, progress)).collect()
+    };
+
+    let mut transitions = vec![vec![vec![0u64; reform.tiers.len()]; base.tiers.len()]; groups.len()];
+    let mut score_change = vec![[0u64; 3]; groups.len()];
+    let mut holdings = vec![vec![Holding::default(); groups.len()]; items.len()];
+    let mut bins: BTreeMap<i64, [u64; 2]> = BTreeMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut values: Vec<[Vec<f64>; 2]> = Vec::new();
+    for (r, rep) in reps.into_iter().enumerate() {
+        for (side, ms) in rep.metrics.into_iter().enumerate() {
+            for m in ms {
+                let k = match names.iter().position(|n| *n == m.name) {
+                    Some(k) => k,
+                    None => {
+                        names.push(m.name);
+                        values.push([vec![f64::NAN; r], vec![f64::NAN; r]]);
+                        names.len() - 1
+                    }
+                };
+                values[k][side].push(m.value);
+            }
+        }
+        // metrics one side lacks are undefined there in this replicate
+        for v in &mut values {
+            for side in v.iter_mut() {
+                side.resize(r + 1, f64::NAN);
+            }
+        }
+        for (total, part) in
+            transitions.iter_mut().flatten().flatten().zip(rep.transitions.iter().flatten().flatten())
+        {
+            *total += part;
+        }
+        for (total, part) in score_change.iter_mut().flatten().zip(rep.score_change.iter().flatten()) {
+            *total += part;
+        }
+        for (total, part) in holdings.iter_mut().flatten().zip(rep.holdings.iter().flatten()) {
+            total.both += part.both;
+            total.lost += part.lost;
+            total.gained += part.gained;
+            total.n += part.n;
+        }
+        for (k, [x, y]) in rep.bins {
+            let cell = bins.entry(k).or_default();
+            cell[0] += x;
+            cell[1] += y;
+        }
+    }
+    let metrics = names
+        .into_iter()
+        .zip(values)
+        .map(|(name, [base_values, reform_values])| {
+            let diffs: Vec<f64> = base_values.iter().zip(&reform_values).map(|(a, b)| b - a).collect();
+            MetricComparison {
+                name,
+                base: interval(&base_values, LEVEL),
+                reform: interval(&reform_values, LEVEL),
+                diff: interval(&diffs, LEVEL),
+                base_values,
+                reform_values,
+            }
+        })
+        .collect();
+    let distribution = match (bins.keys().next(), bins.keys().next_back()) {
+        (Some(&first), Some(&last)) => {
+            let cells = (first..=last).map(|k| bins.get(&k).copied().unwrap_or_default());
+            let (b, r): (Vec<u64>, Vec<u64>) = cells.map(|[x, y]| (x, y)).unzip();
+            Distribution { bin_width: width as u32, lo: first * width, base: b, reform: r }
+        }
+        _ => Distribution { bin_width: width as u32, lo: 0, base: vec![], reform: vec![] },
+    };
+    Comparison {
+        seed,
+        seeds,
+        groups,
+        group_sizes,
+        metrics,
+        base_tiers: base.tiers.iter().map(|t| t.name.clone()).collect(),
+        reform_tiers: reform.tiers.iter().map(|t| t.name.clone()).collect(),
+        transitions,
+        score_change,
+        holdings: items
+            .into_iter()
+            .zip(holdings)
+            .map(|(item, by_group)| HoldingChange { kind: item.kind, id: item.id, by_group })
+            .collect(),
+        distribution,
+    }
+}
+
+/// Populations up to this size run their replicates in parallel (and each
+/// run on its own); larger ones run replicates one after the other, each
+/// run parallel inside, so memory stays that of one pair of runs.
+pub const PARALLEL_REPLICATES_BELOW: u64 = 100_000;
+
+/// What every replicate needs.
+struct Ctx<'a> {
+    base: &'a Scenario,
+    reform: &'a Scenario,
+    population: &'a Population,
+    has_groups: bool,
+    groups: usize,
+    items: &'a [Item],
+    width: i64,
+}
+
+/// One replicate's counts, combined later in replicate order.
+struct Replicate {
+    metrics: [Vec<crate::batch::metrics::Metric>; 2],
+    transitions: Vec<Vec<Vec<u64>>>,
+    score_change: Vec<[u64; 3]>,
+    holdings: Vec<Vec<Holding>>,
+    bins: BTreeMap<i64, [u64; 2]>,
+}
+
+impl Ctx<'_> {
+    /// Run both scenarios with seed `s` and compare them subject by subject.
+    fn replicate(&self, s: u64, progress: &(dyn Fn(u64) + Sync)) -> Replicate {
+        let (base, reform) = (self.base, self.reform);
+        let a = crate::simulate(base, s, progress);
+        let b = crate::simulate(reform, s, progress);
+        let mut rep = Replicate {
+            metrics: [metrics(base, &a.summary), metrics(reform, &b.summary)],
+            transitions: vec![vec![vec![0; reform.tiers.len()]; base.tiers.len()]; self.groups],
+            score_change: vec![[0; 3]; self.groups],
+            holdings: vec![vec![Holding::default(); self.groups]; self.items.len()],
+            bins: BTreeMap::new(),
+        };
+        for (i, (&x, &y)) in a.output.final_scores.iter().zip(&b.output.final_scores).enumerate() {
+            let g = if self.has_groups { self.population.group_of(i as u64) + 1 } else { 0 };
+            let counted: &[usize] = if g == 0 { &[0] } else { &[0, g] };
+            let (ti, tj) = (base.tier_of(x), reform.tier_of(y));
+            let change = usize::from(y >= x) + usize::from(y > x);
+            for &gg in counted {
+                rep.transitions[gg][ti][tj] += 1;
+                rep.score_change[gg][change] += 1;
+            }
+            for (k, item) in self.items.iter().enumerate() {
+                let (hx, hy) = (item.held(base, x, true), item.held(reform, y, false));
+                for &gg in counted {
+                    let h = &mut rep.holdings[k][gg];
+                    h.n += 1;
+                    match (hx, hy) {
+                        (true, true) => h.both += 1,
+                        (true, false) => h.lost += 1,
+                        (false, true) => h.gained += 1,
+                        (false, false) => {}
+                    }
+                }
+            }
+            rep.bins.entry(x.div_euclid(self.width)).or_default()[0] += 1;
+            rep.bins.entry(y.div_euclid(self.width)).or_default()[1] += 1;
+        }
+        rep
+    }
+}
+
+/// A perk or restriction to follow, with its position in each scenario.
+struct Item {
+    kind: &'static str,
+    id: String,
+    in_base: Option<usize>,
+    in_reform: Option<usize>,
+}
+
+impl Item {
+    /// Whether a subject with final `score` holds it in `s` (the base when `is_base`).
+    fn held(&self, s: &Scenario, score: i64, is_base: bool) -> bool {
+        let Some(k) = (if is_base { self.in_base } else { self.in_reform }) else { return false };
+        if self.kind == "perk" {
+            score >= s.perk_min_score(&s.perks[k])
+        } else {
+            score <= s.restriction_max_score(&s.restrictions[k])
+        }
+    }
+}
+
+/// The perks, then the restrictions, of the base and then of the reform only.
+fn holding_items(base: &Scenario, reform: &Scenario) -> Vec<Item> {
+    let mut out: Vec<Item> = Vec::new();
+    let perks = |s: &Scenario| s.perks.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+    let restrictions = |s: &Scenario| s.restrictions.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    for (kind, a, b) in
+        [("perk", perks(base), perks(reform)), ("restriction", restrictions(base), restrictions(reform))]
+    {
+        for id in a.iter().chain(b.iter().filter(|id| !a.contains(id))) {
+            out.push(Item {
+                kind,
+                id: id.clone(),
+                in_base: a.iter().position(|x| x == id),
+                in_reform: b.iter().position(|x| x == id),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = r#"
+[scenario]
+name = "c"
+steps = 12
+step = "month"
+[score]
+start = 100
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 105
+[population]
+size = 300
+[[population.group]]
+name = "a"
+share = 0.5
+[[population.group]]
+name = "b"
+share = 0.5
+[[rule]]
+id = "up"
+points = 5
+rate = 1.0
+[[rule]]
+id = "down"
+points = -5
+rate = 1.0
+[[perk]]
+id = "p"
+min_tier = "high"
+"#;
+
+    fn parse(text: &str) -> Scenario {
+        crate::scenario::parse(text, "c.toml").unwrap().scenario
+    }
+
+    #[test]
+    fn a_scenario_against_itself_changes_nothing() {
+        let s = parse(TEXT);
+        let c = compare(&s, &s, 9, 3, &|_| {}).unwrap();
+        assert_eq!(c.replicates(), 3);
+        for m in &c.metrics {
+            assert_eq!(m.base_values, m.reform_values, "{}", m.name);
+            if m.diff.n > 1 {
+                assert_eq!((m.diff.mean, m.diff.lo, m.diff.hi), (0.0, 0.0, 0.0), "{}", m.name);
+            }
+        }
+        let t = &c.transitions[0];
+        assert_eq!(t[0][1] + t[1][0], 0, "identity transition matrix");
+        assert_eq!(t[0][0] + t[1][1], 900);
+        assert_eq!(c.moved(0), Some([0, 900, 0]));
+        assert_eq!(c.score_change[0], [0, 900, 0]);
+        assert_eq!(c.holdings[0].by_group[0].gained + c.holdings[0].by_group[0].lost, 0);
+        assert_eq!(c.distribution.base, c.distribution.reform);
+        assert_eq!(c.distribution.base.iter().sum::<u64>(), 900);
+    }
+
+    #[test]
+    fn different_tiers_and_items_are_compared_by_name() {
+        let s = parse(TEXT);
+        let text = TEXT
+            .replace("name = \"high\"\nmin = 105", "name = \"top\"\nmin = 105")
+            .replace("min_tier = \"high\"", "min_tier = \"top\"")
+            + "[[restriction]]\nid = \"r\"\nmax_score = 95\n";
+        let other = parse(&text);
+        let c = compare(&s, &other, 1, 2, &|_| {}).unwrap();
+        assert!(!c.same_tiers());
+        assert_eq!(c.moved(0), None, "no up or down between different tiers");
+        let get = |name: &str| c.metrics.iter().find(|m| m.name == name).unwrap();
+        assert!(get("tier_share.high").reform.mean.is_nan() && get("tier_share.high").diff.n == 0);
+        assert!(get("tier_share.top").base.mean.is_nan());
+        // the same events and the same cut-off: `high` in the base is `top` in the reform
+        assert_eq!(get("tier_share.high").base_values, get("tier_share.top").reform_values);
+        let kinds: Vec<(&str, &str)> = c.holdings.iter().map(|h| (h.kind, h.id.as_str())).collect();
+        assert_eq!(kinds, [("perk", "p"), ("restriction", "r")]);
+        let r = c.holdings[1].by_group[0];
+        assert_eq!((r.both, r.lost), (0, 0), "the base has no restriction `r`");
+        assert_eq!(r.n, 600);
+    }
+
+    #[test]
+    fn replicates_side_by_side_or_in_turn_give_the_same_result() {
+        let s = parse(TEXT);
+        let other = parse(&TEXT.replace("points = 5\nrate = 1.0", "points = 7\nrate = 1.0"));
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
+        let together = pool.install(|| run(&s, &other, 4, 5, true, &|_| {}));
+        let in_turn = run(&s, &other, 4, 5, false, &|_| {});
+        assert_eq!(together, in_turn);
+        assert!(together.metrics[0].diff.mean > 0.0, "the change shows");
+    }
+
+    #[test]
+    fn group_sizes_must_match() {
+        let s = parse(TEXT);
+        let other = parse(&TEXT.replace("size = 300", "size = 301"));
+        assert!(comparable(&s, &other).unwrap_err().contains("300 subjects and the reform 301"));
+        let shares = parse(&TEXT.replace(
+            "share = 0.5\n[[population.group]]\nname = \"b\"\nshare = 0.5",
+            "share = 0.4\n[[population.group]]\nname = \"b\"\nshare = 0.6",
+        ));
+        assert!(
+            comparable(&s, &shares).unwrap_err().contains("group `a` has 150 subjects in the base and 120")
+        );
+        let renamed = parse(&TEXT.replace("name = \"b\"", "name = \"c\""));
+        assert!(comparable(&s, &renamed).unwrap_err().contains("the groups differ"));
+    }
+}

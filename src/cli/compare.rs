@@ -1,0 +1,246 @@
+//! `pointsim compare`: a base scenario against a reform, with common random numbers.
+
+use std::io::Write as _;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use pointsim::batch::compare::{self, Comparison};
+use pointsim::output::{self, CompareInfo, text::percent};
+use pointsim::scenario::{self, Loaded, Scenario};
+
+use super::progress::Progress;
+use super::{Failure, term};
+
+/// Compare a reform with a base scenario, replicate by replicate.
+///
+/// Replicate r runs both scenarios with the same seed, derived from --seed
+/// (default: the base's `scenario.seed`) and r, so every subject draws from
+/// the same random streams in both: differences are caused by the reform,
+/// not by chance. Writes compare.json, compare.csv (every metric: base mean,
+/// reform mean, paired difference with a 95% confidence interval),
+/// transitions.csv (final tier in the base against in the reform),
+/// access_changes.csv (who gains or loses each perk and restriction, by
+/// group), plots/compare_distribution.{png,svg} and compare.html. The two
+/// scenarios must have the same population size and groups.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+    pointsim compare scenarios/teaching_toy.toml examples/overlays/teaching_toy_reform.toml\n  \
+    pointsim compare base.toml reform.toml --replicates 50 --seed 7 --out /tmp/reform --force")]
+pub struct Args {
+    /// Base scenario file (TOML).
+    base: PathBuf,
+    /// Reform scenario file (TOML), often an overlay that `extends` the base.
+    reform: PathBuf,
+    /// Number of replicates: pairs of runs (base and reform) sharing one seed.
+    #[arg(short = 'r', long, value_name = "K", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    replicates: u32,
+    /// Output folder [default: output/<base stem>_vs_<reform stem>].
+    #[arg(short, long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Replace results already in the output folder.
+    #[arg(long)]
+    force: bool,
+    #[command(flatten)]
+    overrides: super::overrides::OverrideArgs,
+    /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<NonZeroUsize>,
+    /// Skip the chart and compare.html (only the data files).
+    #[arg(long)]
+    no_plots: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+/// Chart and page this command draws, removed before a `--force` run so none outlives its data.
+const PICTURES: [&str; 3] =
+    ["compare.html", "plots/compare_distribution.png", "plots/compare_distribution.svg"];
+
+fn stem(p: &Path) -> String {
+    p.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// Load one side, printing its warnings.
+fn load(path: &Path, quiet: bool) -> Result<Loaded, Failure> {
+    let loaded = scenario::load(path).map_err(|e| super::check::bad_input(&e))?;
+    if !quiet && !loaded.warnings.items().is_empty() {
+        term::eprint(&loaded.warnings.render(term::color()));
+    }
+    Ok(loaded)
+}
+
+/// Refuse a scenario that cannot run here, before anything is written.
+fn check_runnable(s: &Scenario, file: &Path, threads: usize) -> Result<(), Failure> {
+    let bad = |msg: String| Failure::BadInput(format!("error: {msg}\n"));
+    if let Err(events) = pointsim::check_workload(s) {
+        return Err(bad(format!(
+            "`{}` would simulate about {events:.1e} events per run, more than pointsim takes on ({:.0e})",
+            file.display(),
+            pointsim::MAX_EVENTS
+        )));
+    }
+    if let Some(avail) = pointsim::available_memory()
+        && let Err(need) = pointsim::check_memory(s, threads, avail)
+    {
+        return Err(bad(format!(
+            "a run of `{}` needs about {:.1} GiB of memory, but only {:.1} GiB are available; \
+             try `--population N` or fewer threads (`-j`)",
+            file.display(),
+            need as f64 / (1u64 << 30) as f64,
+            avail as f64 / (1u64 << 30) as f64
+        )));
+    }
+    Ok(())
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let base = load(&args.base, args.quiet)?;
+    let reform = load(&args.reform, args.quiet)?;
+    let overrides = args.overrides.overrides();
+    let threads = super::run::threads(args.jobs);
+    let (mut a, mut b) = (base.scenario.clone(), reform.scenario.clone());
+    for s in [&mut a, &mut b] {
+        pointsim::apply_overrides(s, &overrides)
+            .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
+    }
+    compare::comparable(&a, &b).map_err(|why| {
+        Failure::BadInput(format!(
+            "error: cannot compare `{}` with `{}`: {why}\n\nhint: a reform changes rules, tiers, perks or \
+             restrictions of the same population; write it as an overlay with `extends = \"{}\"`\n",
+            args.base.display(),
+            args.reform.display(),
+            args.base.display()
+        ))
+    })?;
+    check_runnable(&a, &args.base, threads)?;
+    check_runnable(&b, &args.reform, threads)?;
+    let out = args.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!("{}_vs_{}", stem(&args.base), stem(&args.reform)))
+    });
+    output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
+
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("cannot start worker threads")?;
+    let seed = a.seed;
+    let progress = Progress::new(2 * u64::from(args.replicates) * a.population, args.quiet);
+    let c = pool
+        .install(|| compare::compare(&a, &b, seed, args.replicates, &|n| progress.inc(n)))
+        .map_err(|why| Failure::BadInput(format!("error: {why}\n")))?;
+    progress.finish();
+
+    let info = CompareInfo {
+        base_name: a.name.clone(),
+        base_chain: base.source.chain.clone(),
+        reform_name: b.name.clone(),
+        reform_chain: reform.source.chain.clone(),
+        overrides: pointsim::Overrides { seed: Some(seed), ..overrides },
+        command_line: std::env::args().collect(),
+    };
+    if args.force {
+        for name in PICTURES {
+            match std::fs::remove_file(out.join(name)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(anyhow::Error::new(e).context("cannot remove an earlier chart").into());
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut files: Vec<(&str, Vec<u8>)> = vec![
+        ("compare.json", output::compare_json(&c, &info)),
+        ("compare.csv", output::compare_csv(&c)),
+        ("transitions.csv", output::transitions_csv(&c)),
+        ("access_changes.csv", output::access_changes_csv(&c)),
+    ];
+    if !args.no_plots {
+        let chart = pointsim::plot::compare_chart(&c, &info).context("cannot draw the comparison chart")?;
+        let html = pointsim::plot::compare_html(&c, &info, Some(&chart));
+        files.push((PICTURES[1], chart.png));
+        files.push((PICTURES[2], chart.svg.into_bytes()));
+        files.push((PICTURES[0], html.into_bytes()));
+    }
+    output::write_all(&out, &files)
+        .with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    if !args.quiet {
+        let mut stdout = std::io::stdout().lock();
+        write!(stdout, "{}", terminal(&c, &info)).context("cannot write to stdout")?;
+        writeln!(stdout, "results: {}/", out.display()).context("cannot write to stdout")?;
+        if !args.no_plots {
+            writeln!(stdout, "report:  {}", out.join("compare.html").display())
+                .context("cannot write to stdout")?;
+        }
+    }
+    Ok(())
+}
+
+/// The few lines printed after a comparison: the headline differences.
+fn terminal(c: &Comparison, info: &CompareInfo) -> String {
+    let mut s = format!(
+        "{} → {}\n{} subjects, {} replicates (common random numbers), seed {}\n\n",
+        info.base_name,
+        info.reform_name,
+        output::text::thousands(c.group_sizes[0]),
+        c.replicates(),
+        c.seed
+    );
+    // everyone's mean score and shares; a share that is zero in both is left out
+    let headline =
+        |name: &str| name == "score.mean" || !(name.starts_with("group.") || name.starts_with("score."));
+    let shown: Vec<_> = c
+        .metrics
+        .iter()
+        .filter(|m| headline(&m.name) && (m.base.mean != 0.0 || m.reform.mean != 0.0))
+        .collect();
+    let w = shown.iter().map(|m| m.name.chars().count()).max().unwrap_or(6).max(6);
+    s.push_str(&format!("{:<w$} {:>10} {:>10} {:>10}  {}\n", "metric", "base", "reform", "change", "95% CI"));
+    for m in shown {
+        let is_share = m.name.contains("share");
+        let v = |x: f64| {
+            if x.is_nan() {
+                "–".to_owned()
+            } else if is_share {
+                percent(x)
+            } else {
+                format!("{x:.1}")
+            }
+        };
+        let d = |x: f64| {
+            if x.is_nan() {
+                "–".to_owned()
+            } else if format!("{:.1}", x.abs() * if is_share { 100.0 } else { 1.0 }) == "0.0" {
+                if is_share { "0.0 pp".to_owned() } else { "0.0".to_owned() }
+            } else if is_share {
+                format!("{:+.1} pp", 100.0 * x)
+            } else {
+                format!("{x:+.1}")
+            }
+        };
+        let ci = if m.diff.lo.is_nan() {
+            "–".to_owned()
+        } else {
+            format!("[{}, {}]", d(m.diff.lo), d(m.diff.hi))
+        };
+        s.push_str(&format!(
+            "{:<w$} {:>10} {:>10} {:>10}  {ci}\n",
+            m.name,
+            v(m.base.mean),
+            v(m.reform.mean),
+            d(m.diff.mean)
+        ));
+    }
+    let n = c.group_sizes[0] * c.replicates() as u64;
+    match c.moved(0) {
+        Some([down, _, up]) => s.push_str(&format!(
+            "\ntier under the reform: {} move up, {} move down\n",
+            percent(up as f64 / n as f64),
+            percent(down as f64 / n as f64)
+        )),
+        None => s.push_str("\nthe two scenarios have different tiers: see transitions.csv\n"),
+    }
+    s
+}

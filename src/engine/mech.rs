@@ -1,0 +1,305 @@
+//! The mechanics beyond points and tiers compiled for the general engine, and
+//! the integer totals it keeps (listings, sanctions, appeals, recovery times).
+//!
+//! Like the score histograms, counts per snapshot row are kept as deltas at the
+//! first row a change shows in, and summed over rows at the end, so partial
+//! totals from any split of the population merge exactly.
+
+use crate::scenario::{Appeal, Band, Color, Entry, List, Scenario};
+
+/// Everything the general engine needs that the fast tables do not hold.
+#[derive(Debug, Clone)]
+pub(crate) struct Mech {
+    /// Lowest and highest score per group (its kind's clamp).
+    pub lo: Vec<i64>,
+    /// See `lo`.
+    pub hi: Vec<i64>,
+    /// Kind of each group.
+    pub kind: Vec<usize>,
+    /// Per rule: score bands of its rate.
+    pub bands: Vec<Vec<Band>>,
+    /// Per rule: perk a subject must hold for events.
+    pub requires_perk: Vec<Option<usize>>,
+    /// Per rule: list a subject must be on for events.
+    pub requires_list: Vec<Option<usize>>,
+    /// Per rule: share of wrongful events.
+    pub error_rate: Vec<f64>,
+    /// Per rule: appeals.
+    pub appeal: Vec<Option<Appeal>>,
+    /// Per rule: steps until a negative record expires.
+    pub expire_after: Vec<Option<u32>>,
+    /// Per rule: a repair action.
+    pub repair: Vec<bool>,
+    /// Repair points per subject per year.
+    pub repair_max: Option<i64>,
+    /// The lists.
+    pub lists: Vec<List>,
+    /// Per rule: lists its events put subjects on.
+    pub enters: Vec<Vec<usize>>,
+    /// Per rule: lists its events clear.
+    pub clears: Vec<Vec<usize>>,
+    /// Per perk: lowest score that opens it (`i64::MAX`: only lists).
+    pub perk_min: Vec<i64>,
+    /// Per restriction: highest score it applies at (`i64::MIN`: only lists).
+    pub restriction_max: Vec<i64>,
+    /// Per perk: the kinds it applies to (empty: every kind).
+    pub perk_kinds: Vec<Vec<bool>>,
+    /// Per restriction: the kinds it applies to (empty: every kind).
+    pub restriction_kinds: Vec<Vec<bool>>,
+}
+
+impl Mech {
+    /// Compile the mechanics of `s`.
+    pub fn new(s: &Scenario) -> Self {
+        let n = s.rules.len();
+        let mut enters = vec![Vec::new(); n];
+        let mut clears = vec![Vec::new(); n];
+        for (l, list) in s.lists.iter().enumerate() {
+            if let Entry::Rule { rule, .. } = list.entry {
+                enters[rule].push(l);
+            }
+            if let Some(r) = list.clear_on {
+                clears[r].push(l);
+            }
+        }
+        let kind_of = |g: &crate::scenario::Group| &s.kinds[g.kind];
+        Mech {
+            lo: s.groups.iter().map(|g| kind_of(g).min.or(s.score.min).unwrap_or(i64::MIN)).collect(),
+            hi: s.groups.iter().map(|g| kind_of(g).max.or(s.score.max).unwrap_or(i64::MAX)).collect(),
+            kind: s.groups.iter().map(|g| g.kind).collect(),
+            bands: s.rules.iter().map(|r| r.more.rate_by_score.clone()).collect(),
+            requires_perk: s.rules.iter().map(|r| r.more.requires_perk).collect(),
+            requires_list: s.rules.iter().map(|r| r.more.requires_list).collect(),
+            error_rate: s.rules.iter().map(|r| r.more.error_rate).collect(),
+            appeal: s.rules.iter().map(|r| r.more.appeal).collect(),
+            expire_after: s.rules.iter().map(|r| r.more.expire_after).collect(),
+            repair: s.rules.iter().map(|r| r.more.repair).collect(),
+            repair_max: s.recovery.repair_max_per_year,
+            lists: s.lists.clone(),
+            enters,
+            clears,
+            perk_min: s.perks.iter().map(|p| s.perk_min_score(p)).collect(),
+            restriction_max: s.restrictions.iter().map(|r| s.restriction_max_score(r)).collect(),
+            perk_kinds: s.perks.iter().map(|p| p.applies_to.clone()).collect(),
+            restriction_kinds: s.restrictions.iter().map(|r| r.applies_to.clone()).collect(),
+        }
+    }
+
+    /// Whether `s` needs the general engine: anything the fast tables cannot express.
+    pub fn needed(s: &Scenario) -> bool {
+        !s.lists.is_empty()
+            || s.households.is_some()
+            || s.recovery.repair_max_per_year.is_some()
+            || s.perks.iter().any(|p| !p.applies_to.is_empty())
+            || s.restrictions.iter().any(|r| !r.applies_to.is_empty())
+            || s.kinds.iter().any(|k| k.min.is_some() || k.max.is_some())
+            || s.rules.iter().any(|r| {
+                let m = &r.more;
+                m.requires_perk.is_some()
+                    || m.requires_list.is_some()
+                    || !m.rate_by_score.is_empty()
+                    || m.error_rate > 0.0
+                    || m.expire_after.is_some()
+                    || m.repair
+            })
+    }
+
+    /// Whether perk `p` is held by a subject of kind `kind` at `score` with the active lists `on`.
+    pub fn holds(&self, p: usize, kind: usize, score: i64, on: &[bool]) -> bool {
+        if !self.perk_kinds[p].get(kind).copied().unwrap_or(true) {
+            return false;
+        }
+        let mut held = score >= self.perk_min[p];
+        for (l, list) in self.lists.iter().enumerate() {
+            if !on[l] {
+                continue;
+            }
+            match list.color {
+                Color::Black if list.revokes.contains(&p) => return false,
+                Color::Red if list.grants.contains(&p) => held = true,
+                _ => {}
+            }
+        }
+        held
+    }
+
+    /// Whether restriction `r` applies to a subject of kind `kind` at `score` with the active lists `on`.
+    pub fn under(&self, r: usize, kind: usize, score: i64, on: &[bool]) -> bool {
+        if !self.restriction_kinds[r].get(kind).copied().unwrap_or(true) {
+            return false;
+        }
+        score <= self.restriction_max[r]
+            || self.lists.iter().zip(on).any(|(list, &a)| a && list.imposes.contains(&r))
+    }
+}
+
+/// Integer totals of the mechanics, mergeable in any order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MechTotals {
+    /// Lists, groups, perks, restrictions, snapshot rows (the shape).
+    pub shape: [usize; 5],
+    /// `[row][group][list]` subjects listed (deltas until [`MechTotals::cumulate`]).
+    pub listed: Vec<i64>,
+    /// `[row][group][perk]` holders minus those the score alone would give.
+    pub perk_adjust: Vec<i64>,
+    /// `[row][group][restriction]` subjects under it minus those the score alone would give.
+    pub restriction_adjust: Vec<i64>,
+    /// `[group][list]` subjects ever listed.
+    pub ever_listed: Vec<u64>,
+    /// `[group][list]` listings (a subject may be listed more than once).
+    pub listings: Vec<u64>,
+    /// `[group][list]` listings caused by a wrongful record.
+    pub wrongful_listings: Vec<u64>,
+    /// `[group][list]` listings inherited from a household head.
+    pub inherited_listings: Vec<u64>,
+    /// `[group][list]` subjects on the list at the end because of a wrongful record.
+    pub wrongly_listed_at_end: Vec<u64>,
+    /// `[list][steps]` subjects ever listed by total steps listed (0..=steps).
+    pub time_listed: Vec<Vec<u64>>,
+    /// Per rule: wrongful records.
+    pub wrongful: Vec<u64>,
+    /// Per rule: appeals filed.
+    pub appeals_filed: Vec<u64>,
+    /// Per rule: appeals won.
+    pub appeals_won: Vec<u64>,
+    /// Points given back by record expiry.
+    pub points_expired: i64,
+    /// Points given back by won appeals (signed: the reversal of the records).
+    pub points_appealed: i64,
+    /// Points of repair actions beyond the yearly cap or the start score, not applied.
+    pub repair_withheld: i64,
+    /// Points added or removed on listing.
+    pub points_listing: i64,
+    /// `[group]` subjects with a negative record.
+    pub with_negative: Vec<u64>,
+    /// `[group]` of those, subjects back at their start score after the first negative record.
+    pub recovered: Vec<u64>,
+    /// Steps from the first negative record to recovery, by steps (0..=steps).
+    pub recovery_steps: Vec<u64>,
+}
+
+impl MechTotals {
+    /// Empty totals for `s` with `rows` snapshot rows.
+    pub fn new(s: &Scenario, rows: usize) -> Self {
+        let (l, g, p, r) = (s.lists.len(), s.groups.len(), s.perks.len(), s.restrictions.len());
+        let steps = s.steps as usize + 1;
+        let n = s.rules.len();
+        MechTotals {
+            shape: [l, g, p, r, rows],
+            listed: vec![0; rows * g * l],
+            perk_adjust: vec![0; rows * g * p],
+            restriction_adjust: vec![0; rows * g * r],
+            ever_listed: vec![0; g * l],
+            listings: vec![0; g * l],
+            wrongful_listings: vec![0; g * l],
+            inherited_listings: vec![0; g * l],
+            wrongly_listed_at_end: vec![0; g * l],
+            time_listed: vec![vec![0; steps]; l],
+            wrongful: vec![0; n],
+            appeals_filed: vec![0; n],
+            appeals_won: vec![0; n],
+            with_negative: vec![0; g],
+            recovered: vec![0; g],
+            recovery_steps: vec![0; steps],
+            ..MechTotals::default()
+        }
+    }
+
+    /// Add `other` into `self`.
+    pub fn merge(&mut self, other: &MechTotals) {
+        fn add_i(a: &mut [i64], b: &[i64]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x = x.saturating_add(*y));
+        }
+        fn add_u(a: &mut [u64], b: &[u64]) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x = x.saturating_add(*y));
+        }
+        add_i(&mut self.listed, &other.listed);
+        add_i(&mut self.perk_adjust, &other.perk_adjust);
+        add_i(&mut self.restriction_adjust, &other.restriction_adjust);
+        add_u(&mut self.ever_listed, &other.ever_listed);
+        add_u(&mut self.listings, &other.listings);
+        add_u(&mut self.wrongful_listings, &other.wrongful_listings);
+        add_u(&mut self.inherited_listings, &other.inherited_listings);
+        add_u(&mut self.wrongly_listed_at_end, &other.wrongly_listed_at_end);
+        for (a, b) in self.time_listed.iter_mut().zip(&other.time_listed) {
+            add_u(a, b);
+        }
+        add_u(&mut self.wrongful, &other.wrongful);
+        add_u(&mut self.appeals_filed, &other.appeals_filed);
+        add_u(&mut self.appeals_won, &other.appeals_won);
+        self.points_expired = self.points_expired.saturating_add(other.points_expired);
+        self.points_appealed = self.points_appealed.saturating_add(other.points_appealed);
+        self.repair_withheld = self.repair_withheld.saturating_add(other.repair_withheld);
+        self.points_listing = self.points_listing.saturating_add(other.points_listing);
+        add_u(&mut self.with_negative, &other.with_negative);
+        add_u(&mut self.recovered, &other.recovered);
+        add_u(&mut self.recovery_steps, &other.recovery_steps);
+    }
+
+    /// Turn the per-row deltas into per-row counts.
+    pub fn cumulate(&mut self) {
+        let [l, g, p, r, rows] = self.shape;
+        for (v, width) in
+            [(&mut self.listed, g * l), (&mut self.perk_adjust, g * p), (&mut self.restriction_adjust, g * r)]
+        {
+            for row in 1..rows {
+                for i in 0..width {
+                    v[row * width + i] += v[(row - 1) * width + i];
+                }
+            }
+        }
+    }
+
+    /// Subjects of `group` on list `l` at snapshot row `row` (after [`MechTotals::cumulate`]).
+    pub fn listed_at(&self, row: usize, group: usize, l: usize) -> u64 {
+        let [lists, groups, ..] = self.shape;
+        self.listed[(row * groups + group) * lists + l].max(0) as u64
+    }
+
+    /// Perk holders of `group` at `row` beyond (or, negative, below) what the score gives.
+    pub fn perk_adjust_at(&self, row: usize, group: usize, p: usize) -> i64 {
+        let [_, groups, perks, ..] = self.shape;
+        self.perk_adjust[(row * groups + group) * perks + p]
+    }
+
+    /// Like [`MechTotals::perk_adjust_at`] for restriction `r`.
+    pub fn restriction_adjust_at(&self, row: usize, group: usize, r: usize) -> i64 {
+        let [_, groups, _, restrictions, _] = self.shape;
+        self.restriction_adjust[(row * groups + group) * restrictions + r]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The engine's precomputed checks and the scenario's own (which traces
+    /// and rule tests use) agree on every kind, list combination and score.
+    #[test]
+    fn holdings_agree_with_the_scenario() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/examples/scenarios/debt_blacklist.toml"
+        ))
+        .unwrap();
+        let extra = "\n[[list]]\nid = \"honour\"\ncolor = \"red\"\nenter_at_least = 1100\ngrants = [\"fast_track\"]\n\
+                     [[perk]]\nid = \"fast_track\"\nmin_score = 1050\napplies_to = [\"company\"]\n";
+        let s = crate::scenario::parse(&(text + extra), "t.toml").unwrap().scenario;
+        assert!(s.lists.len() >= 2 && s.kinds.len() >= 2, "the example should exercise lists and kinds");
+        let m = Mech::new(&s);
+        let n = s.lists.len();
+        for kind in 0..s.kinds.len() {
+            for mask in 0..(1u32 << n) {
+                let on: Vec<bool> = (0..n).map(|l| mask >> l & 1 == 1).collect();
+                for score in (0..=1300).step_by(10) {
+                    for p in 0..s.perks.len() {
+                        assert_eq!(m.holds(p, kind, score, &on), s.holds_perk(p, kind, score, &on));
+                    }
+                    for r in 0..s.restrictions.len() {
+                        assert_eq!(m.under(r, kind, score, &on), s.under_restriction(r, kind, score, &on));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! Chart 6, `disparity_over_time`: for each perk and restriction, the
+//! worst-off group's four-fifths ratio step by step (the `disparity.<id>`
+//! columns of the `all` rows of `steps.csv`), against the 0.8 line.
+
+use plotters::element::DashedPathElement;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use super::render::{self, Area, Entry, Figure, Swatch};
+use super::theme::{self, INK, MUTED, WARNING, size};
+use super::{PlotError, real_groups, suppressed_note};
+use crate::output::fairness::FOUR_FIFTHS;
+use crate::plot::{Chart, RunData};
+
+/// One perk or restriction: its worst ratio at each snapshot that has one.
+#[derive(Debug, Clone)]
+struct Panel {
+    title: String,
+    points: Vec<(f64, f64)>,
+}
+
+/// Everything the chart draws, computed once for both backends.
+#[derive(Debug, Clone)]
+struct Fig {
+    title: String,
+    subtitle: String,
+    x_desc: String,
+    panels: Vec<Panel>,
+    legend: Vec<Entry>,
+    x: (f64, f64),
+}
+
+/// Colour of the ratio line.
+const LINE: RGBColor = RGBColor(0, 114, 178);
+
+/// The chart, or `None` when there is nothing to compare: fewer than two
+/// published non-empty groups, no perks and no restrictions, or a folder
+/// written before `steps.csv` had `disparity.<id>` columns.
+pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+    let s = &data.scenario;
+    let groups = real_groups(s);
+    let finals = data.final_rows();
+    let published = groups.iter().filter(|g| finals.iter().any(|r| r.group == **g && r.n > 0)).count();
+    let items: Vec<(bool, &str)> = s
+        .perks
+        .iter()
+        .map(|p| (false, p.label.as_str()))
+        .chain(s.restrictions.iter().map(|r| (true, r.label.as_str())))
+        .collect();
+    if published < 2 || items.is_empty() {
+        return Ok(None);
+    }
+    let rows: Vec<_> = data.group_steps("all").collect();
+    let panels: Vec<Panel> = items
+        .iter()
+        .enumerate()
+        .map(|(k, (restriction, label))| Panel {
+            title: format!("{}: {label}", if *restriction { "restriction" } else { "perk" }),
+            points: rows
+                .iter()
+                .filter_map(|r| r.disparity.get(k).copied().flatten().map(|v| (f64::from(r.step), v)))
+                .collect(),
+        })
+        .collect();
+    if panels.iter().all(|p| p.points.is_empty()) {
+        return Ok(None);
+    }
+    let legend = vec![
+        Entry::new(Swatch::Line(LINE, 4), "lowest ratio of any group"),
+        Entry::new(Swatch::Dashed(INK), "four-fifths rule (0.8)"),
+        Entry::new(Swatch::Fill(theme::lighten(WARNING, 0.85)), "below 0.8: flagged"),
+        Entry::new(Swatch::Outline(WARNING), "final ratio below 0.8"),
+    ];
+    let last_step = rows.last().map_or(0.0, |r| f64::from(r.step));
+    let x = if last_step <= 0.0 { (-1.0, 1.0) } else { (0.0, last_step) };
+    let unit = s.step.as_str();
+    let fig = Fig {
+        title: "Worst-off group's access ratio over time".into(),
+        subtitle: theme::subtitle(data),
+        x_desc: format!("{unit}s since start"),
+        panels,
+        legend,
+        x,
+    };
+    let caption = format!(
+        "One panel per perk and restriction: the lowest four-fifths ratio of any group {unit} by \
+         {unit} (a group's share holding the perk over the best-off group's, or the \
+         least-burdened group's share under the restriction over the group's), with its final value; \
+         below 0.8 (shaded) fails the four-fifths rule{}.",
+        suppressed_note(data)
+    );
+    super::finish("disparity_over_time", fig.title.clone(), caption, &fig).map(Some)
+}
+
+impl Figure for Fig {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
+        let n = self.panels.len();
+        let cols = match n {
+            0..=3 => n.max(1),
+            4 => 2,
+            5..=8 => n.div_ceil(2),
+            _ => 4,
+        };
+        let rows = n.div_ceil(cols);
+        let areas = plot.split_evenly((rows, cols));
+        for (i, (panel, area)) in self.panels.iter().zip(&areas).enumerate() {
+            self.draw_panel(root, area, panel, i / cols + 1 == rows, i % cols == 0)?;
+        }
+        let (sx0, sy0) = side.get_base_pixel();
+        render::legend(root, (sx0 + 12, sy0 + 14), 310, None, &self.legend)?;
+        Ok(())
+    }
+}
+
+impl Fig {
+    fn draw_panel<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        area: &Area<DB>,
+        panel: &Panel,
+        bottom: bool,
+        left: bool,
+    ) -> Result<(), PlotError> {
+        // the title, on up to two lines, above the panel's own plot
+        let width = area.dim_in_pixel().0;
+        let title_style = theme::bold(size::BODY, INK);
+        let lh = render::line_height(size::BODY);
+        let lines = render::wrap(root, &panel.title, &title_style, width.saturating_sub(24), 2);
+        let (ax, ay) = area.get_base_pixel();
+        for (i, line) in lines.iter().enumerate() {
+            root.draw(&Text::new(line.as_str(), (ax + 12, ay + 6 + i as i32 * lh), title_style.clone()))?;
+        }
+        let mut chart = ChartBuilder::on(area)
+            .margin(10)
+            .margin_top(2 * lh as u32 + 16)
+            .margin_right(84)
+            .x_label_area_size(if bottom { 70 } else { 34 })
+            .y_label_area_size(if left { 92 } else { 52 })
+            .build_cartesian_2d(self.x.0..self.x.1, 0.0..1.05)?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(self.x.0, 0.0), (self.x.1, FOUR_FIFTHS)],
+            theme::lighten(WARNING, 0.85).filled(),
+        )))?;
+        let mut mesh = chart.configure_mesh();
+        mesh.disable_x_mesh()
+            .light_line_style(TRANSPARENT)
+            .bold_line_style(theme::lighten(MUTED, 0.75).stroke_width(1))
+            .x_labels(5)
+            .y_labels(3)
+            .x_label_formatter(&|v| theme::tick(*v))
+            .y_label_formatter(&|v| format!("{v:.1}"))
+            .label_style(theme::text(size::BODY, INK))
+            .axis_desc_style(theme::text(size::AXIS, INK));
+        if bottom {
+            mesh.x_desc(self.x_desc.as_str());
+        }
+        if left {
+            mesh.y_desc("ratio");
+        }
+        mesh.draw()?;
+        chart.draw_series(std::iter::once(DashedPathElement::new(
+            vec![(self.x.0, FOUR_FIFTHS), (self.x.1, FOUR_FIFTHS)],
+            10,
+            7,
+            INK.stroke_width(2),
+        )))?;
+        let Some(&(t, last)) = panel.points.last() else {
+            let (x, y) = chart.backend_coord(&((self.x.0 + self.x.1) / 2.0, 0.5));
+            let style = theme::text(size::BODY, MUTED).pos(Pos::new(HPos::Center, VPos::Center));
+            root.draw(&Text::new("no ratio", (x, y), style))?;
+            return Ok(());
+        };
+        if panel.points.len() == 1 {
+            chart.draw_series(std::iter::once(Circle::new((t, last), 6, LINE.filled())))?;
+        } else {
+            chart.draw_series(LineSeries::new(panel.points.clone(), LINE.stroke_width(4)))?;
+        }
+        let (px, py) = chart.backend_coord(&(t, last));
+        let flagged = last < FOUR_FIFTHS;
+        let colour = if flagged { WARNING } else { INK };
+        let style = theme::bold(size::BODY, colour).pos(Pos::new(HPos::Left, VPos::Center));
+        let text = format!("{last:.2}");
+        root.draw(&Text::new(text.as_str(), (px + 8, py), style))?;
+        if flagged {
+            let w = render::text_width(root, &text, &theme::bold(size::BODY, colour)) as i32;
+            let h = render::line_height(size::BODY);
+            root.draw(&Rectangle::new(
+                [(px + 3, py - h / 2), (px + 13 + w, py + h / 2)],
+                WARNING.stroke_width(3),
+            ))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,257 @@
+//! `pointsim compare`: common random numbers, the files it writes, and bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use tempfile::TempDir;
+
+fn pointsim() -> Command {
+    let mut cmd = Command::cargo_bin("pointsim").unwrap();
+    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK");
+    cmd
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A base without tier-dependent rates: every subject's events do not depend
+/// on its score, so under common random numbers both runs of a replicate see
+/// exactly the same events.
+const BASE: &str = r#"
+[scenario]
+name = "Compare <base>"
+seed = 5
+steps = 12
+step = "month"
+[score]
+start = 100
+min = 0
+max = 200
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "mid"
+min = 90
+[[tier]]
+name = "high"
+min = 110
+[population]
+size = 600
+[[population.group]]
+name = "a"
+share = 0.5
+[[population.group]]
+name = "b"
+share = 0.5
+rate_multiplier = { up = 0.5, down = 1.5 }
+[[rule]]
+id = "up"
+points = 5
+rate = 2.0
+[[rule]]
+id = "down"
+points = -5
+rate = 2.0
+[[perk]]
+id = "fast_lane"
+min_tier = "high"
+[[restriction]]
+id = "oversight"
+max_tier = "low"
+"#;
+
+/// A folder with `base.toml` and the given overlays (name, text).
+fn setup(overlays: &[(&str, &str)]) -> TempDir {
+    let dir = TempDir::new().unwrap();
+    std::fs::write(dir.path().join("base.toml"), BASE).unwrap();
+    for (name, text) in overlays {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// Run `compare base.toml REFORM` in `dir` with extra arguments, without charts.
+fn compare(dir: &Path, reform: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    pointsim()
+        .current_dir(dir)
+        .args(["compare", "base.toml", reform, "--out", "out", "-q", "--no-plots"])
+        .args(extra)
+        .assert()
+}
+
+fn csv_rows(path: &Path) -> Vec<csv::StringRecord> {
+    let mut r = csv::Reader::from_path(path).unwrap();
+    r.records().map(Result::unwrap).collect()
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&read(path)).unwrap()
+}
+
+#[test]
+fn a_scenario_against_itself_differs_in_nothing() {
+    let dir = setup(&[]);
+    compare(dir.path(), "base.toml", &["-r", "4"]).success();
+    let out = dir.path().join("out");
+    let rows = csv_rows(&out.join("compare.csv"));
+    assert!(rows.len() > 20, "every metric has a row");
+    for row in &rows {
+        // metric,base_mean,reform_mean,diff_mean,diff_ci_lo,diff_ci_hi,replicates
+        assert_eq!(&row[1], &row[2], "{row:?}");
+        assert_eq!((&row[3], &row[4], &row[5], &row[6]), ("0.0", "0.0", "0.0", "4"), "{row:?}");
+    }
+    for row in csv_rows(&out.join("transitions.csv")) {
+        if row[1] != row[2] {
+            assert_eq!(&row[3], "0", "only the diagonal is filled: {row:?}");
+        }
+    }
+    let j = json(&out.join("compare.json"));
+    for g in ["all", "a", "b"] {
+        assert_eq!(j["moved"][g]["up"], 0.0);
+        assert_eq!(j["moved"][g]["down"], 0.0);
+        assert_eq!(j["score_change"][g]["same"], 1.0);
+    }
+    assert_eq!(j["replicates"], 4);
+    assert_eq!(j["seeds"].as_array().unwrap().len(), 4);
+    assert_eq!(j["groups"]["a"], 300);
+    for a in j["access"].as_array().unwrap() {
+        assert_eq!(a["by_group"]["all"]["gained"], 0.0, "{a}");
+        assert_eq!(a["by_group"]["all"]["lost"], 0.0, "{a}");
+    }
+}
+
+#[test]
+fn raising_a_positive_rule_moves_nobody_down() {
+    // same rules and rates, so the same events: each subject ends at least as high
+    let raise =
+        "extends = \"base.toml\"\n[scenario]\nname = \"more for up\"\n[[rule]]\nid = \"up\"\npoints = 8\n";
+    let dir = setup(&[("raise.toml", raise)]);
+    compare(dir.path(), "raise.toml", &["-r", "3"]).success();
+    let out = dir.path().join("out");
+    let j = json(&out.join("compare.json"));
+    for g in ["all", "a", "b"] {
+        assert_eq!(j["moved"][g]["down"], 0.0, "{g}");
+        assert_eq!(j["score_change"][g]["lower"], 0.0, "{g}");
+    }
+    assert!(j["moved"]["all"]["up"].as_f64().unwrap() > 0.1, "the change moves many subjects up");
+    let tiers = ["high", "mid", "low"];
+    for row in csv_rows(&out.join("transitions.csv")) {
+        let (from, to) = (tiers.iter().position(|t| *t == &row[1]), tiers.iter().position(|t| *t == &row[2]));
+        if to > from {
+            assert_eq!(&row[3], "0", "nobody moves to a lower tier: {row:?}");
+        }
+    }
+    for row in csv_rows(&out.join("access_changes.csv")) {
+        // kind,id,group,held_base,held_reform,gained,lost
+        let (kind, gained, lost) = (&row[0], &row[5], &row[6]);
+        if kind == "perk" {
+            assert_eq!(lost, "0.0", "{row:?}");
+        } else {
+            assert_eq!(gained, "0.0", "{row:?}");
+        }
+    }
+    let mean = csv_rows(&out.join("compare.csv")).into_iter().find(|r| &r[0] == "score.mean").unwrap();
+    let (lo, hi): (f64, f64) = (mean[4].parse().unwrap(), mean[5].parse().unwrap());
+    assert!(lo > 0.0 && hi >= lo, "the mean score rises, with an interval above 0: {mean:?}");
+    assert_eq!(j["reform"]["chain"].as_array().unwrap().len(), 2, "the overlay and its base");
+}
+
+#[test]
+fn results_do_not_depend_on_threads() {
+    let dir = setup(&[("raise.toml", "extends = \"base.toml\"\n[[rule]]\nid = \"down\"\nrate = 1.0\n")]);
+    let with_plots = |jobs: &str| {
+        pointsim()
+            .current_dir(dir.path())
+            .args(["compare", "base.toml", "raise.toml", "--out", "out", "-q", "-r", "2", "-j", jobs])
+            .assert()
+            .success();
+    };
+    with_plots("1");
+    std::fs::rename(dir.path().join("out"), dir.path().join("one")).unwrap();
+    with_plots("2");
+    for f in ["compare.csv", "transitions.csv", "access_changes.csv", "plots/compare_distribution.svg"] {
+        assert_eq!(read(&dir.path().join("one").join(f)), read(&dir.path().join("out").join(f)), "{f}");
+    }
+    let strip = |mut v: serde_json::Value| {
+        v.as_object_mut().unwrap().remove("command");
+        v
+    };
+    assert_eq!(
+        strip(json(&dir.path().join("one/compare.json"))),
+        strip(json(&dir.path().join("out/compare.json")))
+    );
+}
+
+#[test]
+fn the_page_and_chart_are_written_and_escaped() {
+    let dir = setup(&[]);
+    pointsim()
+        .current_dir(dir.path())
+        .args(["compare", "base.toml", "base.toml", "--out", "out", "-r", "2"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("move up").and(predicate::str::contains("report:")));
+    let out = dir.path().join("out");
+    let html = read(&out.join("compare.html"));
+    assert!(html.contains("Compare &lt;base&gt;"), "scenario names are escaped");
+    assert!(!html.contains("Compare <base>"));
+    assert!(html.contains("No personal data"), "the honest-use statement");
+    assert!(
+        !html.contains("<script") && !html.contains("<link") && !html.contains(" src="),
+        "self-contained"
+    );
+    assert!(html.contains("<svg"), "the chart is inline");
+    for f in ["plots/compare_distribution.png", "plots/compare_distribution.svg"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+}
+
+#[test]
+fn scenarios_that_are_not_comparable_exit_2() {
+    let bigger = "extends = \"base.toml\"\n[population]\nsize = 700\n";
+    let shares = "extends = \"base.toml\"\n[[population.group]]\nname = \"a\"\nshare = 0.4\n\
+                  [[population.group]]\nname = \"b\"\nshare = 0.6\n";
+    let dir = setup(&[("bigger.toml", bigger), ("shares.toml", shares)]);
+    compare(dir.path(), "bigger.toml", &[])
+        .code(2)
+        .stderr(predicate::str::contains("the base has 600 subjects and the reform 700"));
+    compare(dir.path(), "shares.toml", &[])
+        .code(2)
+        .stderr(predicate::str::contains("group `a` has 300 subjects in the base and 240 in the reform"));
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
+fn bad_input_exits_2_and_writes_nothing() {
+    let broken = "extends = \"base.toml\"\n[[rule]]\nid = \"up\"\nrate = -1.0\n";
+    let dir = setup(&[("broken.toml", broken)]);
+    compare(dir.path(), "broken.toml", &[]).code(2).stderr(
+        predicate::str::contains("--> broken.toml:4:8").and(predicate::str::contains("must not be negative")),
+    );
+    compare(dir.path(), "missing.toml", &[]).code(2).stderr(predicate::str::contains("does not exist"));
+    compare(dir.path(), "base.toml", &["-r", "0"]).code(2);
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/keep.txt"), "mine").unwrap();
+    compare(dir.path(), "base.toml", &[]).code(2).stderr(predicate::str::contains("--force"));
+    assert!(!dir.path().join("out/compare.json").exists());
+}
+
+#[test]
+fn the_example_reform_runs() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = TempDir::new().unwrap();
+    pointsim()
+        .current_dir(&root)
+        .args(["compare", "scenarios/teaching_toy.toml", "examples/overlays/teaching_toy_reform.toml"])
+        .args(["-r", "2", "--population", "500", "--no-plots", "-q", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .success();
+    let j = json(&dir.path().join("out/compare.json"));
+    assert_eq!(j["reform"]["chain"][1]["file"], "scenarios/teaching_toy.toml");
+    assert_eq!(j["groups"]["all"], 500);
+}

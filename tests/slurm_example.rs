@@ -17,6 +17,8 @@ fn committed_job_scripts_are_up_to_date() {
         out: "target/slurm-example".into(),
         shards: 4,
         cpus_per_task: slurm::DEFAULT_CPUS_PER_TASK,
+        independent_seeds: false,
+        no_plots: false,
     };
     let s = slurm::scripts(&job).unwrap();
     let files =

@@ -5,8 +5,11 @@
 //! are on a Slurm cluster:
 //!
 //! - `sweep.slurm`: a job array of N tasks; task I runs
-//!   `pointsim sweep PLAN --shard I/N --out DIR/shard-I --quiet`,
-//! - `merge.slurm`: `pointsim merge DIR/shard-0 … DIR/shard-(N-1) --out DIR/merged`,
+//!   `pointsim sweep PLAN --shard I/N --out DIR/shard-I --resume --quiet`
+//!   (`--resume`: a task run again, by hand or by Slurm's requeue, continues
+//!   where it stopped; on an empty folder it simply starts),
+//! - `merge.slurm`: `pointsim merge DIR/shard-0 … DIR/shard-(N-1) --out DIR/merged --force`
+//!   (`--force`: a merge run again replaces its own earlier output),
 //! - `submit.sh`: `sbatch --parsable sweep.slurm`, then
 //!   `sbatch --dependency=afterok:ID --kill-on-invalid-dep=yes merge.slurm`,
 //!   so the merge starts only once every shard has succeeded, and is cancelled
@@ -41,6 +44,11 @@ pub struct SlurmSweep {
     /// CPUs per array task (`#SBATCH --cpus-per-task`), at least 1; pointsim
     /// sizes its thread pool from `SLURM_CPUS_PER_TASK`.
     pub cpus_per_task: usize,
+    /// Pass `--independent-seeds` to every shard (it changes the results, so
+    /// the shards must agree with the sweep the scripts were written for).
+    pub independent_seeds: bool,
+    /// Pass `--no-plots` to the merge (the shards draw no charts anyway).
+    pub no_plots: bool,
 }
 
 /// The text of the three files, to be written into the output folder.
@@ -94,6 +102,8 @@ pub enum SlurmError {
 ///     out: "results".into(),
 ///     shards: 8,
 ///     cpus_per_task: 2,
+///     independent_seeds: false,
+///     no_plots: false,
 /// })
 /// .unwrap();
 /// assert!(s.sweep.contains("#SBATCH --array=0-7\n"));
@@ -102,7 +112,10 @@ pub enum SlurmError {
 pub fn scripts(job: &SlurmSweep) -> Result<SlurmScripts, SlurmError> {
     check_path("plan", &job.plan)?;
     check_path("output folder", &job.out)?;
-    if job.shards == 0 || job.shards > MAX_SHARDS {
+    if job.shards == 0 {
+        return Err(SlurmError::Count("`--emit-slurm 0`: the shard count must be at least 1".into()));
+    }
+    if job.shards > MAX_SHARDS {
         return Err(SlurmError::Count(format!(
             "`--emit-slurm {}` is out of range: the shard count must be from 1 to {MAX_SHARDS}\n\n\
              hint: Slurm's default MaxArraySize (1001) limits array indices; each shard can run many runs",
@@ -110,7 +123,11 @@ pub fn scripts(job: &SlurmSweep) -> Result<SlurmScripts, SlurmError> {
         )));
     }
     if job.cpus_per_task == 0 {
-        return Err(SlurmError::Count("`--cpus-per-task` must be at least 1".into()));
+        return Err(SlurmError::Count(
+            "`--cpus-per-task 0`: each shard needs at least 1 CPU\n\n\
+             hint: it is the number of CPUs each array task asks Slurm for (and pointsim's threads)"
+                .into(),
+        ));
     }
     Ok(SlurmScripts { sweep: sweep_script(job), merge: merge_script(job), submit: submit_script(job) })
 }
@@ -130,7 +147,17 @@ fn emit_command(job: &SlurmSweep) -> String {
     if job.cpus_per_task != DEFAULT_CPUS_PER_TASK {
         let _ = write!(cmd, " --cpus-per-task {}", job.cpus_per_task);
     }
-    cmd
+    cmd + sweep_flags(job) + merge_flags(job)
+}
+
+/// Options of the shards' `pointsim sweep` beyond plan, shard and folder.
+fn sweep_flags(job: &SlurmSweep) -> &'static str {
+    if job.independent_seeds { " --independent-seeds" } else { "" }
+}
+
+/// Options of the merge's `pointsim merge` beyond the folders.
+fn merge_flags(job: &SlurmSweep) -> &'static str {
+    if job.no_plots { " --no-plots" } else { "" }
 }
 
 /// CPUs per array task when `--cpus-per-task` is not given.
@@ -148,7 +175,7 @@ fn header(job: &SlurmSweep, what: &str) -> String {
 }
 
 fn sweep_script(job: &SlurmSweep) -> String {
-    let SlurmSweep { plan, out, shards: n, cpus_per_task } = job;
+    let SlurmSweep { plan, out, shards: n, cpus_per_task, .. } = job;
     let mut s = String::from("#!/bin/bash\n");
     s += &header(job, &format!("Sweep of {plan} in {n} shards: one Slurm array task per shard."));
     let _ = write!(
@@ -160,9 +187,10 @@ fn sweep_script(job: &SlurmSweep) -> String {
          #SBATCH --output={out}/logs/shard-%a.log\n\
          set -euo pipefail\n\
          shard=${{SLURM_ARRAY_TASK_ID:?submit this script with sbatch: it is a job array}}\n\
-         exec \"${{POINTSIM:-pointsim}}\" sweep {plan} --shard \"$shard/{n}\" --out \"{out}/shard-$shard\" --quiet\n",
+         exec \"${{POINTSIM:-pointsim}}\" sweep {plan} --shard \"$shard/{n}\" --out \"{out}/shard-$shard\"{flags} --resume --quiet\n",
         name = job_name(plan),
         last = n - 1,
+        flags = sweep_flags(job),
     );
     s
 }
@@ -181,9 +209,10 @@ fn merge_script(job: &SlurmSweep) -> String {
          #SBATCH --cpus-per-task=1\n\
          #SBATCH --output={out}/logs/merge.log\n\
          set -euo pipefail\n\
-         exec \"${{POINTSIM:-pointsim}}\" merge {out}/shard-{{0..{last}}} --out {out}/merged\n",
+         exec \"${{POINTSIM:-pointsim}}\" merge {out}/shard-{{0..{last}}} --out {out}/merged{flags} --force\n",
         name = job_name(plan),
         last = n - 1,
+        flags = merge_flags(job),
     );
     s
 }
@@ -248,6 +277,8 @@ mod tests {
             out: "target/slurm-example".into(),
             shards,
             cpus_per_task,
+            independent_seeds: false,
+            no_plots: false,
         }
     }
 
@@ -255,7 +286,11 @@ mod tests {
     fn array_covers_every_shard_and_each_task_runs_its_own() {
         let s = scripts(&job(4, 2)).unwrap();
         assert!(s.sweep.contains("#SBATCH --array=0-3\n"));
-        assert!(s.sweep.contains("--shard \"$shard/4\" --out \"target/slurm-example/shard-$shard\" --quiet"));
+        assert!(
+            s.sweep.contains(
+                "--shard \"$shard/4\" --out \"target/slurm-example/shard-$shard\" --resume --quiet\n"
+            )
+        );
         assert!(s.sweep.contains("#SBATCH --cpus-per-task=2\n"));
         assert!(s.sweep.contains("#SBATCH --output=target/slurm-example/logs/shard-%a.log\n"));
         // one shard: an array of one task, index 0
@@ -281,10 +316,27 @@ mod tests {
     fn merge_waits_for_every_shard_and_is_cancelled_if_one_fails() {
         let s = scripts(&job(4, 2)).unwrap();
         assert!(
-            s.merge.contains("merge target/slurm-example/shard-{0..3} --out target/slurm-example/merged\n")
+            s.merge.contains(
+                "merge target/slurm-example/shard-{0..3} --out target/slurm-example/merged --force\n"
+            )
         );
         assert!(s.submit.contains("--dependency=\"afterok:$array\" --kill-on-invalid-dep=yes"));
         assert!(s.submit.contains("mkdir -p target/slurm-example/logs\n"));
+    }
+
+    #[test]
+    fn seeding_goes_to_the_shards_and_no_plots_to_the_merge() {
+        let mut j = job(4, 2);
+        j.independent_seeds = true;
+        j.no_plots = true;
+        let s = scripts(&j).unwrap();
+        assert!(s.sweep.contains("/shard-$shard\" --independent-seeds --resume --quiet\n"));
+        assert!(!s.merge.lines().last().unwrap().contains("--independent-seeds"), "{}", s.merge);
+        assert!(s.merge.contains("/merged --no-plots --force\n"));
+        let run_line = s.sweep.lines().last().unwrap();
+        assert!(run_line.starts_with("exec ") && !run_line.contains("--no-plots"), "{run_line}");
+        // the header's command writes these very scripts again
+        assert!(s.submit.contains("--emit-slurm 4 --independent-seeds --no-plots`"));
     }
 
     #[test]

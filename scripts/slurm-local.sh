@@ -217,11 +217,12 @@ job_states() { scontrol -o show job "$1" | sed -n 's/.*JobState=\([A-Z_]*\).*/\1
 # do_wait ID...: wait (bounded) until none of the jobs is pending or running,
 # then require COMPLETED for every job and every array task. Judges by job
 # state, never by an exit code ('sbatch --wait' says 0 for a cancelled job).
+# Returns 1 when a job ended otherwise, 2 when they did not end in time.
 do_wait() {
     local ids
     ids=$(IFS=,; echo "$*")
     queue_empty() { [[ -z $(squeue -h -j "$ids" 2>/dev/null) ]]; }
-    wait_for "$JOB_TIMEOUT" "jobs $ids to finish" queue_empty || { squeue >&2 || true; return 1; }
+    wait_for "$JOB_TIMEOUT" "jobs $ids to finish" queue_empty || { squeue >&2 || true; return 2; }
     local id st states bad=0
     for id in "$@"; do
         states=$(job_states "$id" 2>/dev/null) || true
@@ -329,7 +330,10 @@ do_sweep_test() {
     # a failing shard: the merge must be cancelled, not left pending
     ids=$(POINTSIM=/bin/false examples/slurm/submit.sh) || die "submit.sh failed"
     read -r arr mrg <<<"$ids"
-    if do_wait "$arr" "$mrg" 2>/dev/null; then die "jobs $arr/$mrg completed with failing shards"; fi
+    local rc=0
+    do_wait "$arr" "$mrg" 2>/dev/null || rc=$?
+    ((rc != 0)) || die "jobs $arr/$mrg completed with failing shards"
+    ((rc != 2)) || die "jobs $arr/$mrg did not end within ${JOB_TIMEOUT}s (SLURM_JOB_TIMEOUT)"
     [[ $(job_states "$mrg") == CANCELLED ]] || die "merge job $mrg after failed shards: $(job_states "$mrg") (expected CANCELLED)"
     [[ ! -e $out/merged ]] || die "the merge ran although the shards failed"
     log "failing shards cancel the merge: OK in $((SECONDS - t1))s"

@@ -16,6 +16,7 @@ mod schema;
 mod sweep;
 mod sweep_dir;
 mod sweep_plan;
+mod sweep_slurm;
 mod term;
 mod test;
 mod trace;

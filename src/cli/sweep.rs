@@ -30,7 +30,8 @@ use super::{Failure, sweep_dir, term};
     pointsim sweep scenarios/sweeps/toy_volunteering.toml --dry-run\n  \
     pointsim sweep scenarios/sweeps/toy_volunteering.toml --out /tmp/sweep\n  \
     pointsim sweep scenarios/sweeps/toy_volunteering.toml --out /tmp/sweep --resume\n  \
-    pointsim sweep PLAN --shard 0/4 --out shard0 ... then: pointsim merge shard0 shard1 shard2 shard3 --out all")]
+    pointsim sweep PLAN --shard 0/4 --out shard0 ... then: pointsim merge shard0 shard1 shard2 shard3 --out all\n  \
+    pointsim sweep PLAN --out results --emit-slurm 8 && results/submit.sh   (on a Slurm cluster)")]
 pub struct Args {
     /// Sweep plan file (TOML).
     pub plan: PathBuf,
@@ -62,6 +63,14 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Run nothing: write Slurm job scripts that run the sweep as a job array of
+    /// N shards and then merge them (DIR/sweep.slurm, DIR/merge.slurm and
+    /// DIR/submit.sh; run submit.sh from this folder).
+    #[arg(long, value_name = "N", conflicts_with_all = ["shard", "resume", "force", "dry_run", "jobs"])]
+    pub emit_slurm: Option<usize>,
+    /// CPUs of each shard in the job scripts of --emit-slurm [default: 2].
+    #[arg(long, value_name = "C", requires = "emit_slurm")]
+    pub cpus_per_task: Option<usize>,
 }
 
 /// The default output folder: `output/<plan file stem>`.
@@ -81,6 +90,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .num_threads(threads)
         .build()
         .context("cannot start worker threads")?;
+    if let Some(shards) = args.emit_slurm {
+        return emit_slurm(&args, shards, &pool, plan);
+    }
     let sweep = pool.install(|| {
         Sweep::prepare(plan, args.independent_seeds, args.shard, threads, pointsim::available_memory())
     });
@@ -136,6 +148,27 @@ pub fn run(args: Args) -> Result<(), Failure> {
         println!("results: {}/", out.display());
     }
     sweep_dir::outcome(m, &records, &out)
+}
+
+/// `--emit-slurm N`: check the plan as the shards will see it and write the job scripts.
+fn emit_slurm(args: &Args, shards: usize, pool: &rayon::ThreadPool, plan: plan::Plan) -> Result<(), Failure> {
+    let cpus_per_task = args.cpus_per_task.unwrap_or(pointsim::batch::slurm::DEFAULT_CPUS_PER_TASK);
+    // checked as a shard will check it: on `cpus_per_task` threads; the memory
+    // of the compute nodes is not known here
+    let sweep =
+        pool.install(|| Sweep::prepare(plan, args.independent_seeds, None, cpus_per_task.max(1), None));
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.plan));
+    super::sweep_slurm::emit(
+        &sweep,
+        &super::sweep_slurm::Emit {
+            plan: &args.plan,
+            out: &out,
+            shards,
+            cpus_per_task,
+            no_plots: args.no_plots,
+            quiet: args.quiet,
+        },
+    )
 }
 
 /// Run `todo` on `pool`, appending each finished run to the journal (in

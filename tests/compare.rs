@@ -255,3 +255,74 @@ fn the_example_reform_runs() {
     assert_eq!(j["reform"]["chain"][1]["file"], "scenarios/teaching_toy.toml");
     assert_eq!(j["groups"]["all"], 500);
 }
+
+#[test]
+fn set_is_the_same_reform_as_an_overlay() {
+    let dir = TempDir::new().unwrap();
+    let toy = std::fs::canonicalize("scenarios/teaching_toy.toml").unwrap();
+    let overlay = dir.path().join("reform.toml");
+    std::fs::write(
+        &overlay,
+        format!(
+            "extends = {:?}\n[[rule]]\nid = \"volunteer_service\"\npoints = 10\n",
+            toy.display().to_string()
+        ),
+    )
+    .unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    pointsim()
+        .arg("compare")
+        .arg(&toy)
+        .arg(&overlay)
+        .args(["-r", "3", "--no-plots", "-q", "--out"])
+        .arg(&a)
+        .assert()
+        .success();
+    pointsim()
+        .arg("compare")
+        .arg(&toy)
+        .args(["--set", "rule.volunteer_service.points=10", "-r", "3", "--no-plots", "-q", "--out"])
+        .arg(&b)
+        .assert()
+        .success();
+    for file in ["compare.csv", "transitions.csv", "access_changes.csv"] {
+        assert_eq!(read(&a.join(file)), read(&b.join(file)), "{file}");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&read(&b.join("compare.json"))).unwrap();
+    let text = doc.to_string();
+    assert!(text.contains("rule.volunteer_service.points=10"), "the reform is named by its change");
+
+    // --set on top of a reform file: a second change
+    let c = dir.path().join("c");
+    pointsim()
+        .arg("compare")
+        .arg(&toy)
+        .arg(&overlay)
+        .args(["--set", "score.start=990", "-r", "2", "--no-plots", "-q", "--out"])
+        .arg(&c)
+        .assert()
+        .success();
+    assert!(read(&c.join("compare.csv")) != read(&a.join("compare.csv")));
+}
+
+#[test]
+fn a_bad_set_exits_2_with_a_hint_and_writes_nothing() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("out");
+    let cases: [(&str, &str); 3] = [
+        ("rule.volunteer_service.pionts=10", "did you mean `rule.volunteer_service.points`?"),
+        ("rule.volunteer_service.points", "has no `=`"),
+        ("rule.volunteer_service.points=lots", "expected an integer for `points`"),
+    ];
+    for (set, says) in cases {
+        pointsim()
+            .args(["compare", "scenarios/teaching_toy.toml", "--set", set, "--out"])
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(says));
+        assert!(!out.exists(), "{set}: nothing is written");
+    }
+    // neither a reform nor --set
+    pointsim().args(["compare", "scenarios/teaching_toy.toml"]).assert().code(2);
+}

@@ -17,7 +17,8 @@ use super::plan::sha256_hex;
 use crate::scenario::Loaded;
 
 /// Arrays of tables whose entries an overlay patches by identity.
-const BY_IDENTITY: [&str; 7] = ["tier", "population.group", "kind", "rule", "perk", "restriction", "list"];
+const BY_IDENTITY: [&str; 8] =
+    ["tier", "population.group", "kind", "rule", "perk", "restriction", "list", "test"];
 
 /// The document of the scenario `loaded`, with every file of its chain merged in.
 ///

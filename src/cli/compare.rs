@@ -23,15 +23,28 @@ use super::{Failure, term};
 /// access_changes.csv (who gains or loses each perk and restriction, by
 /// group), plots/compare_distribution.{png,svg} and compare.html. The two
 /// scenarios must have the same population size and groups.
+///
+/// Without REFORM, `--set PATH=VALUE` makes a one-line reform of the base
+/// (`--set rule.volunteering.points=10`); with REFORM, the changes apply on
+/// top of it. Paths are those of sweep plans.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     pointsim compare scenarios/teaching_toy.toml examples/overlays/teaching_toy_reform.toml\n  \
-    pointsim compare base.toml reform.toml --replicates 50 --seed 7 --out /tmp/reform --force")]
+    pointsim compare base.toml reform.toml --replicates 50 --seed 7 --out /tmp/reform --force\n  \
+    pointsim compare scenarios/teaching_toy.toml --set rule.volunteering.points=10\n  \
+    pointsim compare scenarios/rongcheng.toml --set perk.deposit_free_services.min_tier=A")]
 pub struct Args {
     /// Base scenario file (TOML).
     base: PathBuf,
-    /// Reform scenario file (TOML), often an overlay that `extends` the base.
-    reform: PathBuf,
+    /// Reform scenario file (TOML), often an overlay that `extends` the base
+    /// [default: the base, changed by --set].
+    #[arg(required_unless_present = "set")]
+    reform: Option<PathBuf>,
+    /// Change one value of the reform (the base when REFORM is not given):
+    /// a dotted path and a TOML value, like `rule.volunteering.points=10` or
+    /// `perk.library.min_tier=AA`. Repeat for several.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
     /// Number of replicates: pairs of runs (base and reform) sharing one seed.
     #[arg(short = 'r', long, value_name = "K", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
@@ -96,9 +109,51 @@ fn check_runnable(s: &Scenario, file: &Path, threads: usize) -> Result<(), Failu
     Ok(())
 }
 
+/// `reform` (or `base`) with the `--set` changes, checked like any scenario.
+fn with_sets(reform: Loaded, sets: &[String]) -> Result<Loaded, Failure> {
+    use pointsim::batch::path::{ParamPath, apply};
+    if sets.is_empty() {
+        return Ok(reform);
+    }
+    let bad = |msg: String, hint: Option<String>| {
+        let hint = hint.map_or_else(String::new, |h| format!("\nhint: {h}\n"));
+        Failure::BadInput(format!("error: {msg}\n{hint}"))
+    };
+    let mut doc = pointsim::batch::flatten::document(&reform).map_err(|e| bad(e, None))?;
+    for set in sets {
+        let Some((path, value)) = set.split_once('=') else {
+            return Err(bad(
+                format!("`--set {set}` has no `=`"),
+                Some("write a path and a value, like `--set rule.volunteering.points=10`".into()),
+            ));
+        };
+        let path = ParamPath::parse(path.trim())
+            .map_err(|e| bad(format!("in `--set {set}`: {}", e.message), e.hint))?;
+        apply(&mut doc, &path, value_of(value.trim()))
+            .map_err(|e| bad(format!("in `--set {set}`: {}", e.message), e.hint))?;
+    }
+    let text =
+        toml::to_string(&doc).map_err(|e| bad(format!("cannot write the changed scenario: {e}"), None))?;
+    let name = format!("{} with --set {}", reform.source.name, sets.join(" --set "));
+    let mut loaded = scenario::parse(&text, &name).map_err(|d| Failure::BadInput(d.render(term::color())))?;
+    loaded.scenario.name = format!("{} ({})", loaded.scenario.name, sets.join(", "));
+    loaded.source.chain = reform.source.chain;
+    Ok(loaded)
+}
+
+/// A `--set` value: TOML (`10`, `0.5`, `true`, `"AA"`, `[1, 2]`), or else the text as a string (`AA`).
+fn value_of(text: &str) -> toml::Value {
+    format!("v = {text}")
+        .parse::<toml::Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| toml::Value::String(text.to_owned()))
+}
+
 pub fn run(args: Args) -> Result<(), Failure> {
     let base = load(&args.base, args.quiet)?;
-    let reform = load(&args.reform, args.quiet)?;
+    let reform_path = args.reform.clone().unwrap_or_else(|| args.base.clone());
+    let reform = with_sets(load(&reform_path, args.quiet)?, &args.set)?;
     let overrides = args.overrides.overrides();
     let threads = super::run::threads(args.jobs);
     let (mut a, mut b) = (base.scenario.clone(), reform.scenario.clone());
@@ -111,15 +166,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
             "error: cannot compare `{}` with `{}`: {why}\n\nhint: a reform changes rules, tiers, perks or \
              restrictions of the same population; write it as an overlay with `extends = \"{}\"`\n",
             args.base.display(),
-            args.reform.display(),
+            reform_path.display(),
             args.base.display()
         ))
     })?;
     check_runnable(&a, &args.base, threads)?;
-    check_runnable(&b, &args.reform, threads)?;
-    let out = args.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!("{}_vs_{}", stem(&args.base), stem(&args.reform)))
-    });
+    check_runnable(&b, &reform_path, threads)?;
+    let reform_stem = if args.reform.is_none() { "set".to_owned() } else { stem(&reform_path) };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(format!("{}_vs_{reform_stem}", stem(&args.base))));
     output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
 
     let pool = rayon::ThreadPoolBuilder::new()

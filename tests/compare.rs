@@ -326,3 +326,63 @@ fn a_bad_set_exits_2_with_a_hint_and_writes_nothing() {
     // neither a reform nor --set
     pointsim().args(["compare", "scenarios/teaching_toy.toml"]).assert().code(2);
 }
+
+#[test]
+fn access_changes_count_the_lists_joint_sanctions() {
+    // The reform stops the debtors list from revoking `train`; nothing else
+    // changes (no rule depends on that perk), so under common random numbers
+    // both runs have the same histories, and exactly the subjects listed at
+    // the end gain the perk: gained == the list's share, nobody loses it.
+    let dir = TempDir::new().unwrap();
+    let base = std::fs::canonicalize("examples/scenarios/debt_blacklist.toml").unwrap();
+    let reform = dir.path().join("reform.toml");
+    std::fs::write(
+        &reform,
+        format!("extends = {:?}\n[[list]]\nid = \"debtors\"\nrevokes = []\n", base.display().to_string()),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    pointsim()
+        .arg("compare")
+        .arg(&base)
+        .arg(&reform)
+        .args(["-r", "2", "--population", "2000", "--no-plots", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let access = read(&out.join("access_changes.csv"));
+    let row = access.lines().find(|l| l.starts_with("perk,train,all,")).expect("a train row");
+    let f: Vec<f64> = row.split(',').skip(3).map(|x| x.parse().unwrap()).collect();
+    let listed = read(&out.join("compare.csv"));
+    let listed: f64 = listed
+        .lines()
+        .find(|l| l.starts_with("list_share.debtors,"))
+        .and_then(|l| l.split(',').nth(1))
+        .and_then(|x| x.parse().ok())
+        .expect("the list's share");
+    assert!(listed > 0.02, "the example lists people: {listed}");
+    assert_eq!((f[2], f[3]), (listed, 0.0), "gained, lost: {row}");
+}
+
+#[test]
+fn different_households_or_kinds_are_not_comparable() {
+    let dir = TempDir::new().unwrap();
+    let base = std::fs::canonicalize("examples/scenarios/debt_blacklist.toml").unwrap();
+    let cases = [
+        ("[population.households]\nsizes = [0.2, 0.8]\n", "the households differ"),
+        ("[[kind]]\nname = \"company\"\nshare = 0.3\n[[kind]]\nname = \"citizen\"\nshare = 0.7\n", "differ"),
+    ];
+    for (i, (change, says)) in cases.iter().enumerate() {
+        let reform = dir.path().join(format!("r{i}.toml"));
+        std::fs::write(&reform, format!("extends = {:?}\n{change}", base.display().to_string())).unwrap();
+        pointsim()
+            .arg("compare")
+            .arg(&base)
+            .arg(&reform)
+            .args(["--population", "500", "-q", "--out"])
+            .arg(dir.path().join(format!("out{i}")))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*says));
+    }
+}

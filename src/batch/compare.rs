@@ -153,6 +153,18 @@ pub fn comparable(base: &Scenario, reform: &Scenario) -> Result<(), String> {
             list(names(reform))
         ));
     }
+    let kind_of = |s: &Scenario| s.groups.iter().map(|g| s.kinds[g.kind].name.clone()).collect::<Vec<_>>();
+    if kind_of(base) != kind_of(reform) {
+        return Err(
+            "the groups' kinds differ; a comparison needs the same kinds of subject in each group".to_owned()
+        );
+    }
+    if base.households != reform.households {
+        return Err(
+            "the households differ (`[population.households]`); a comparison needs the same households"
+                .to_owned(),
+        );
+    }
     let (a, b) = (Population::new(base), Population::new(reform));
     for ((g, x), y) in base.groups.iter().zip(&a.sizes).zip(&b.sizes) {
         if x != y {
@@ -366,8 +378,10 @@ impl Ctx<'_> {
                 rep.transitions[gg][ti][tj] += 1;
                 rep.score_change[gg][change] += 1;
             }
+            let kind = base.groups[self.population.group_of(i as u64)].kind;
+            let (lx, ly) = (lists_on(base, &a, i as u64), lists_on(reform, &b, i as u64));
             for (k, item) in self.items.iter().enumerate() {
-                let (hx, hy) = (item.held(base, x, true), item.held(reform, y, false));
+                let (hx, hy) = (item.held(base, kind, x, &lx, true), item.held(reform, kind, y, &ly, false));
                 for &gg in counted {
                     let h = &mut rep.holdings[k][gg];
                     h.n += 1;
@@ -386,6 +400,12 @@ impl Ctx<'_> {
     }
 }
 
+/// The lists subject `i` is on at the end of `run` of `s`, indexed like `s.lists`.
+fn lists_on(s: &Scenario, run: &crate::Simulation, i: u64) -> Vec<bool> {
+    let mask = run.output.totals.mech.as_ref().map_or(0, |m| m.lists_of(i));
+    (0..s.lists.len()).map(|l| mask >> l & 1 == 1).collect()
+}
+
 /// A perk or restriction to follow, with its position in each scenario.
 struct Item {
     kind: &'static str,
@@ -395,13 +415,15 @@ struct Item {
 }
 
 impl Item {
-    /// Whether a subject with final `score` holds it in `s` (the base when `is_base`).
-    fn held(&self, s: &Scenario, score: i64, is_base: bool) -> bool {
+    /// Whether a subject of kind `kind` with final `score`, on the lists
+    /// `on`, holds it in `s` (the base when `is_base`): lists' joint
+    /// sanctions and rewards count as in the run.
+    fn held(&self, s: &Scenario, kind: usize, score: i64, on: &[bool], is_base: bool) -> bool {
         let Some(k) = (if is_base { self.in_base } else { self.in_reform }) else { return false };
         if self.kind == "perk" {
-            score >= s.perk_min_score(&s.perks[k])
+            s.holds_perk(k, kind, score, on)
         } else {
-            score <= s.restriction_max_score(&s.restrictions[k])
+            s.under_restriction(k, kind, score, on)
         }
     }
 }

@@ -1,9 +1,10 @@
 //! One run reduced to named numbers, the columns of sweep and comparison tables.
 //!
 //! Names are stable and dotted: `score.mean`, `score.p50`, `tier_share.AA`,
-//! `perk_share.<perk>`, `restriction_share.<restriction>`, and the same per
-//! group under `group.<group>.` (`group.urban.score_mean`,
-//! `group.urban.perk_share.<perk>`). Every value describes the final step.
+//! `perk_share.<perk>`, `restriction_share.<restriction>`, with lists
+//! `list_share.<list>`, and the same per group under `group.<group>.`
+//! (`group.urban.score_mean`, `group.urban.perk_share.<perk>`). Every value
+//! describes the final step.
 
 use crate::scenario::Scenario;
 use crate::stats::{QUANTILES, Slice, Summary};
@@ -49,6 +50,7 @@ pub fn metric_names(scenario: &Scenario) -> Vec<String> {
         out.extend(scenario.tiers.iter().map(|t| format!("{prefix}tier_share.{}", t.name)));
         out.extend(scenario.perks.iter().map(|p| format!("{prefix}perk_share.{}", p.id)));
         out.extend(scenario.restrictions.iter().map(|r| format!("{prefix}restriction_share.{}", r.id)));
+        out.extend(scenario.lists.iter().map(|l| format!("{prefix}list_share.{}", l.id)));
     };
     share_names("", &mut out);
     for g in &scenario.groups {
@@ -69,6 +71,12 @@ fn shares(scenario: &Scenario, slice: &Slice, prefix: &str, push: &mut impl FnMu
     }
     for (r, &n) in scenario.restrictions.iter().zip(&slice.restriction_count) {
         push(format!("{prefix}restriction_share.{}", r.id), slice.share(n));
+    }
+    for (l, list) in scenario.lists.iter().enumerate() {
+        push(
+            format!("{prefix}list_share.{}", list.id),
+            slice.share(slice.list_count.get(l).copied().unwrap_or(0)),
+        );
     }
 }
 
@@ -124,5 +132,19 @@ min_tier = "high"
         unique.dedup();
         assert_eq!(unique.len(), names.len(), "names are unique");
         assert_eq!(metric_names(&s), names, "names known before the run are the run's");
+    }
+
+    #[test]
+    fn list_shares_are_metrics_too() {
+        // everyone starts at 5 or 10, below 20: everyone is listed at the end of step 0 for good
+        let text = format!("{TEXT}[[list]]\nid = \"low\"\nenter_below = 20\n");
+        let s = crate::scenario::parse(&text, "m.toml").unwrap().scenario;
+        let run = crate::simulate(&s, 1, &|_| {});
+        let m = metrics(&s, &run.summary);
+        let get = |name: &str| m.iter().find(|x| x.name == name).unwrap_or_else(|| panic!("{name}")).value;
+        assert_eq!(get("list_share.low"), 1.0);
+        assert_eq!(get("group.a.list_share.low"), 1.0);
+        let names: Vec<&str> = m.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(metric_names(&s), names);
     }
 }

@@ -550,6 +550,10 @@ pub(crate) fn simulate<S: Source, O: Observer>(
     if first_negative.is_some() {
         acc.mech.with_negative[group] += 1;
     }
+    if record && on.iter().any(|&x| x) {
+        let mask = on.iter().enumerate().filter(|(_, x)| **x).fold(0u64, |m, (l, _)| m | 1 << l);
+        acc.mech.final_lists.push((subject, mask));
+    }
     score
 }
 

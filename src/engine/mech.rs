@@ -176,6 +176,9 @@ pub struct MechTotals {
     pub recovered: Vec<u64>,
     /// Steps from the first negative record to recovery, by steps (0..=steps).
     pub recovery_steps: Vec<u64>,
+    /// Subjects on some list at the end, with the lists they are on (bit `l`
+    /// for list `l`), sorted by subject after [`MechTotals::cumulate`].
+    pub final_lists: Vec<(u64, u64)>,
 }
 
 impl MechTotals {
@@ -234,10 +237,17 @@ impl MechTotals {
         add_u(&mut self.with_negative, &other.with_negative);
         add_u(&mut self.recovered, &other.recovered);
         add_u(&mut self.recovery_steps, &other.recovery_steps);
+        self.final_lists.extend_from_slice(&other.final_lists);
     }
 
-    /// Turn the per-row deltas into per-row counts.
+    /// The lists `subject` is on at the end (bit `l` for list `l`; after [`MechTotals::cumulate`]).
+    pub fn lists_of(&self, subject: u64) -> u64 {
+        self.final_lists.binary_search_by_key(&subject, |&(s, _)| s).map_or(0, |i| self.final_lists[i].1)
+    }
+
+    /// Turn the per-row deltas into per-row counts, and sort [`final_lists`](Self::final_lists).
     pub fn cumulate(&mut self) {
+        self.final_lists.sort_unstable();
         let [l, g, p, r, rows] = self.shape;
         for (v, width) in
             [(&mut self.listed, g * l), (&mut self.perk_adjust, g * p), (&mut self.restriction_adjust, g * r)]

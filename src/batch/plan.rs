@@ -351,7 +351,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
     };
 
     // the base scenario
-    let base_file = normalize(&dir.join(&base));
+    let base_file = crate::scenario::normalize(&dir.join(&base));
     if !base_file.is_file() {
         r.diags.push(
             Diagnostic::error(format!("base scenario `{}` does not exist", base_file.display()))
@@ -411,23 +411,6 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
         return Err(PlanError::Plan(r.diags));
     }
     Ok(plan)
-}
-
-/// `a/b/../c` as `a/c`, without touching the file system (a `..` that
-/// cannot be removed this way stays).
-fn normalize(p: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out: Vec<Component> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.is_empty() { PathBuf::from(".") } else { out.iter().collect() }
 }
 
 /// Lowercase hex SHA-256.

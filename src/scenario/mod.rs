@@ -34,6 +34,7 @@ pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use mechanics::*;
 pub use model::*;
 pub use overlay::MAX_DEPTH as MAX_EXTENDS_DEPTH;
+pub(crate) use overlay::normalize;
 pub use rule_tests::{Expectation, MAX_COUNT, RuleTest, ScriptedEvent};
 pub use schema::json_schema;
 pub use source::{ChainFile, Loaded, ScenarioError, SourceFile, load, parse, parse_tests};

@@ -175,7 +175,7 @@ fn identity(path: &Path) -> PathBuf {
 
 /// `a/b/../c` → `a/c`, without touching the file system (so a relative
 /// path stays relative and readable in messages).
-fn normalize(path: &Path) -> PathBuf {
+pub(crate) fn normalize(path: &Path) -> PathBuf {
     let mut out: Vec<Component> = Vec::new();
     for c in path.components() {
         match c {

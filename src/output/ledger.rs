@@ -1,7 +1,7 @@
 //! `ledger.parquet`: every score change and listing of chosen subjects, one
 //! row each, for audits and for analyses the summary tables cannot answer.
 //!
-//! The rows come from [`trace`](crate::trace), which replays each subject
+//! The rows come from [`trace`], which replays each subject
 //! from the seed, so the ledger holds exactly the histories of the run.
 
 use rayon::prelude::*;

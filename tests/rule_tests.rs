@@ -298,6 +298,9 @@ fn tests_beside_the_scenario_and_extra_files_run_too() {
         "{stderr}"
     );
     assert!(Path::new(&dir.path().join("tests/city.toml")).exists());
+    // `check` reads the file beside the scenario too
+    let out = pointsim().arg("check").arg(&scenario).assert().code(2);
+    assert!(String::from_utf8_lossy(&out.get_output().stderr).contains("list `high` is not defined"));
 }
 
 #[test]

@@ -8,6 +8,8 @@ use super::{Failure, term};
 
 /// Check scenario files and report every problem, without running anything.
 ///
+/// A file of rule tests beside a scenario (`tests/<name>.toml`) is checked too.
+///
 /// Exits with 0 when every file is valid (warnings allowed) and 2 otherwise.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  pointsim check scenarios/*.toml\n  pointsim check my_city.toml")]
@@ -32,13 +34,26 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for file in &args.files {
         match scenario::load(file) {
             Ok(loaded) => {
+                let mut tests = loaded.tests.len();
+                if let Some(path) = super::test::beside(file) {
+                    match super::test::check_tests_file(&path, &loaded) {
+                        Ok((_, more)) => tests += more.len(),
+                        Err(text) => {
+                            failed.push_str(&text);
+                            continue;
+                        }
+                    }
+                }
                 if !args.quiet {
                     if !loaded.warnings.items().is_empty() {
                         term::eprint(&loaded.warnings.render(term::color()));
                     }
                     let s = &loaded.scenario;
+                    let lists =
+                        if s.lists.is_empty() { String::new() } else { format!(", {} lists", s.lists.len()) };
+                    let tests = if tests == 0 { String::new() } else { format!(", {tests} rule tests") };
                     println!(
-                        "ok: {} ({} rules, {} tiers, {} perks, {} restrictions, {} groups)",
+                        "ok: {} ({} rules, {} tiers, {} perks, {} restrictions, {} groups{lists}{tests})",
                         file.display(),
                         s.rules.len(),
                         s.tiers.len(),

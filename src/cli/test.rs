@@ -114,7 +114,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
 }
 
 /// `tests/<stem>.toml` beside `file`, if it exists.
-fn beside(file: &Path) -> Option<PathBuf> {
+pub(super) fn beside(file: &Path) -> Option<PathBuf> {
     let stem = file.file_stem()?;
     let dir = file.parent().unwrap_or(Path::new(""));
     let path = dir.join("tests").join(stem).with_extension("toml");
@@ -123,6 +123,13 @@ fn beside(file: &Path) -> Option<PathBuf> {
 
 /// Read a file of tests for `loaded`, or its rendered problems.
 fn read_tests(path: &Path, loaded: &Loaded) -> Result<TestFile, String> {
+    let (diagnostics, tests) = check_tests_file(path, loaded)?;
+    Ok(TestFile { diagnostics, tests })
+}
+
+/// Read and check a file of tests for `loaded`: the file's text (for
+/// positions) and its tests, or its rendered problems.
+pub(super) fn check_tests_file(path: &Path, loaded: &Loaded) -> Result<(Diagnostics, Vec<RuleTest>), String> {
     let name = path.display().to_string();
     let fail = |d: Diagnostic| {
         let mut ds = Diagnostics::new(name.clone(), "");
@@ -132,7 +139,7 @@ fn read_tests(path: &Path, loaded: &Loaded) -> Result<TestFile, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| fail(Diagnostic::error(format!("could not read `{name}`: {e}"))))?;
     match scenario::parse_tests(&text, &name, &loaded.scenario) {
-        Ok(tests) => Ok(TestFile { diagnostics: Diagnostics::new(name, text), tests }),
+        Ok(tests) => Ok((Diagnostics::new(name, text), tests)),
         Err(d) => Err(d.render(term::color())),
     }
 }

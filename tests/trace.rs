@@ -157,3 +157,18 @@ fn the_count_in_the_year_restarts_at_each_year_boundary_in_every_unit() {
         assert_eq!(t.end.score, 880);
     }
 }
+
+/// The README's trace of the debtors example is that subject's real trace.
+#[test]
+fn the_readme_trace_of_the_debtors_example_is_true() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let marker = "$ pointsim trace examples/scenarios/debt_blacklist.toml --subject 66\n";
+    let start = readme.find(marker).expect("the README shows the trace") + marker.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    let out = assert_cmd::Command::cargo_bin("pointsim")
+        .unwrap()
+        .args(["trace", "examples/scenarios/debt_blacklist.toml", "--subject", "66"])
+        .assert()
+        .success();
+    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), shown);
+}

@@ -306,6 +306,8 @@ pub(crate) fn simulate<S: Source, O: Observer>(
             if cap != u32::MAX {
                 counts[rule] += 1;
                 if counts[rule] >= cap {
+                    let year_end = ((step / c.steps_per_year + 1) * c.steps_per_year).min(c.steps);
+                    acc.capped(rule, rates[rule], t, year_end);
                     total -= rates[rule];
                     rates[rule] = 0.0;
                 }

@@ -60,6 +60,9 @@ pub(crate) struct Accum {
     pub rule_events: Vec<u64>,
     pub rule_points: Vec<i64>,
     pub rule_clamped: Vec<u64>,
+    /// Per rule: caps reached, and the expected events they withheld in millionths.
+    pub rule_capped: Vec<u64>,
+    pub rule_withheld: Vec<u64>,
     pub points_restored: i64,
     pub points_drifted: i64,
     pub mech: MechTotals,
@@ -82,6 +85,8 @@ impl Accum {
             rule_events: vec![0; c.n_rules],
             rule_points: vec![0; c.n_rules],
             rule_clamped: vec![0; c.n_rules],
+            rule_capped: vec![0; c.n_rules],
+            rule_withheld: vec![0; c.n_rules],
             points_restored: 0,
             points_drifted: 0,
             mech,
@@ -94,6 +99,17 @@ impl Accum {
         Self::with_rows(c, 0, groups, mech)
     }
 
+    /// Note that rule `r`'s cap was reached at time `t` (in steps) while it
+    /// fired at `rate` per step: it withholds `rate` times the rest of the
+    /// scenario year (ending at step `year_end`) in expectation.
+    #[inline]
+    fn capped(&mut self, r: usize, rate: f64, t: f64, year_end: u32) {
+        self.rule_capped[r] += 1;
+        let expected = rate * (f64::from(year_end) - t).max(0.0);
+        self.rule_withheld[r] =
+            self.rule_withheld[r].saturating_add((expected * crate::stats::MICRO).round() as u64);
+    }
+
     fn merge(mut self, other: Accum) -> Accum {
         self.hist.merge(&other.hist);
         for (a, b) in self.rule_events.iter_mut().zip(&other.rule_events) {
@@ -103,6 +119,12 @@ impl Accum {
             *a = a.saturating_add(*b);
         }
         for (a, b) in self.rule_clamped.iter_mut().zip(&other.rule_clamped) {
+            *a = a.saturating_add(*b);
+        }
+        for (a, b) in self.rule_capped.iter_mut().zip(&other.rule_capped) {
+            *a = a.saturating_add(*b);
+        }
+        for (a, b) in self.rule_withheld.iter_mut().zip(&other.rule_withheld) {
             *a = a.saturating_add(*b);
         }
         self.points_restored = self.points_restored.saturating_add(other.points_restored);
@@ -162,6 +184,8 @@ pub fn run(
             events: acc.rule_events[r],
             points_applied: acc.rule_points[r],
             points_clamped: acc.rule_clamped[r],
+            cap_reached: acc.rule_capped[r],
+            withheld_micro: acc.rule_withheld[r],
         })
         .collect();
     let mech = general.then(|| {

@@ -224,6 +224,8 @@ pub(crate) fn simulate<O: Observer>(
                     scratch.blocked[slot] = true;
                     binding += 1;
                     total -= c.rate[table + rule];
+                    let year_end = ((count_year + 1) * c.steps_per_year).min(c.steps);
+                    acc.capped(rule, c.rate[table + rule], t, year_end);
                 }
             }
             if score != before {

@@ -111,8 +111,8 @@ pub fn summary() -> Summary {
         snapshot_steps: vec![0, 1, 2],
         hist,
         rules: vec![
-            RuleTotals { events: 3, points_applied: 30, points_clamped: 0 },
-            RuleTotals { events: 3, points_applied: -15, points_clamped: 0 },
+            RuleTotals { events: 3, points_applied: 30, ..RuleTotals::default() },
+            RuleTotals { events: 3, points_applied: -15, ..RuleTotals::default() },
         ],
         points_restored: 5,
         points_drifted: 0,

@@ -82,6 +82,12 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary, min_cell: u32) -> Ve
                 events_per_subject_year: per_year,
                 points_applied: t.points_applied,
                 points_clamped: t.points_clamped,
+                cap: r.max_per_year.map(|max| CapDoc {
+                    max_per_year: max,
+                    reached: t.cap_reached,
+                    events_withheld_expected: t.events_withheld(),
+                    points_withheld_expected: t.events_withheld() * r.points as f64,
+                }),
             };
             (r.id.as_str(), doc)
         })
@@ -235,6 +241,13 @@ fn coverage<'a>(s: &'a Scenario, sum: &Summary) -> CoverageDoc<'a> {
             .map(|k| s.restrictions[k].id.as_str())
             .collect(),
         points_clamped: sum.rules.iter().map(|t| t.points_clamped).sum(),
+        points_withheld_by_caps_expected: s.rules.iter().any(|r| r.max_per_year.is_some()).then(|| {
+            s.rules
+                .iter()
+                .zip(&sum.rules)
+                .map(|(r, t)| t.events_withheld() * r.points.unsigned_abs() as f64)
+                .sum()
+        }),
     }
 }
 
@@ -318,6 +331,10 @@ struct CoverageDoc<'a> {
     perks_never_held: Vec<&'a str>,
     restrictions_never_imposed: Vec<&'a str>,
     points_clamped: u64,
+    /// Points the yearly caps withheld, expected, in absolute value; only
+    /// when some rule has `max_per_year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    points_withheld_by_caps_expected: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -416,6 +433,22 @@ struct RuleDoc {
     events_per_subject_year: f64,
     points_applied: i64,
     points_clamped: u64,
+    /// Only for rules with `max_per_year`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cap: Option<CapDoc>,
+}
+
+/// What a rule's yearly cap held back.
+#[derive(Serialize)]
+struct CapDoc {
+    max_per_year: u32,
+    /// Subject-years in which the cap was reached.
+    reached: u64,
+    /// Events the cap withheld, expected: at each cap reached, the rule's
+    /// rate then times the rest of the scenario year.
+    events_withheld_expected: f64,
+    /// The same in points (signed like the rule's points).
+    points_withheld_expected: f64,
 }
 
 #[derive(Serialize)]

@@ -10,5 +10,5 @@ mod summary;
 
 pub use hist::SnapshotHistograms;
 pub use summary::{
-    BinnedHistogram, QUANTILES, RuleTotals, RunTotals, ScoreStats, Slice, Snapshot, Summary, summarise,
+    BinnedHistogram, MICRO, QUANTILES, RuleTotals, RunTotals, ScoreStats, Slice, Snapshot, Summary, summarise,
 };

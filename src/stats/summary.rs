@@ -96,7 +96,24 @@ pub struct RuleTotals {
     pub points_applied: i64,
     /// Points that clamping removed from these events (always `>= 0`).
     pub points_clamped: u64,
+    /// Times a subject reached the rule's yearly cap (at most once per subject-year).
+    pub cap_reached: u64,
+    /// Events the cap withheld, expected, in millionths of an event: at
+    /// each cap reached, the rule's rate then times the rest of the
+    /// scenario year (kept as an integer so sums do not depend on the
+    /// order partial results are merged in).
+    pub withheld_micro: u64,
 }
+
+impl RuleTotals {
+    /// Events the cap withheld, expected (see [`withheld_micro`](Self::withheld_micro)).
+    pub fn events_withheld(&self) -> f64 {
+        self.withheld_micro as f64 / MICRO
+    }
+}
+
+/// Millionths per unit, for [`RuleTotals::withheld_micro`].
+pub const MICRO: f64 = 1e6;
 
 /// Everything the outputs report about a finished run.
 #[derive(Debug, Clone, PartialEq, Serialize)]

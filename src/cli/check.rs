@@ -34,6 +34,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
     for file in &args.files {
         match scenario::load(file) {
             Ok(loaded) => {
+                if loaded.test_errors.has_errors() {
+                    failed.push_str(&loaded.test_errors.render(term::color()));
+                    continue;
+                }
                 let mut tests = loaded.tests.len();
                 if let Some(path) = super::test::beside(file) {
                     match super::test::check_tests_file(&path, &loaded) {

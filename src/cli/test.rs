@@ -59,6 +59,10 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 continue;
             }
         };
+        if loaded.test_errors.has_errors() {
+            bad.push_str(&loaded.test_errors.render(term::color()));
+            continue;
+        }
         let mut sets =
             vec![TestFile { diagnostics: loaded.source.diagnostics(), tests: loaded.tests.clone() }];
         let beside = beside(file);
@@ -99,6 +103,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
     print!("{report}");
     if !bad.is_empty() {
         return Err(Failure::BadInput(bad));
+    }
+    if let Some(name) = &args.name
+        && passed + failed == 0
+    {
+        return Err(Failure::BadInput(format!(
+            "error: no rule test's name contains `{name}`\n\nhint: `--name` picks tests by part of their name; \
+             run without it to list them all\n"
+        )));
     }
     let verdict = if failed == 0 { "ok" } else { "FAILED" };
     let mut summary = format!("test result: {verdict}. {passed} passed; {failed} failed");
@@ -166,7 +178,12 @@ fn explain(file: &Diagnostics, test: &RuleTest, outcome: &Outcome, loaded: &Load
     }
     let mut out = diags.render_items(color);
     let history = outcome.trace.to_text(s);
-    let _ = writeln!(out, "  history of the test subject:");
+    let group = &s.groups[test.group];
+    let _ = writeln!(
+        out,
+        "  history of the test subject (group {}, kind {}):",
+        group.name, s.kinds[group.kind].name
+    );
     for line in history.lines().skip(1) {
         let _ = writeln!(out, "    {line}");
     }

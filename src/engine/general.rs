@@ -163,6 +163,9 @@ pub(crate) fn simulate<S: Source, O: Observer>(
     let mut restr_adj = vec![0i64; restr_n];
     let mut rates = vec![0.0f64; n_rules];
     let mut total = compute_rates(c, m, group, kind, tier, score, &on, &counts, &mut rates);
+    // the state the rates were last computed from: a scripted event is allowed
+    // or ruled out by it, as a random one is (rates change only at step ends)
+    let mut rated = (score, if S::SCRIPTED { on.clone() } else { Vec::new() });
 
     let mut t = 0.0f64;
     let mut wait: Option<f64> = None;
@@ -227,7 +230,7 @@ pub(crate) fn simulate<S: Source, O: Observer>(
             let step = (t as u32).min(horizon - 1);
             let rule = src.rule(&rates, total);
             if S::SCRIPTED
-                && let Some(why) = ruled_out(m, rule, kind, score, &on, counts[rule], c.cap[rule])
+                && let Some(why) = ruled_out(m, rule, kind, rated.0, &rated.1, counts[rule], c.cap[rule])
             {
                 obs.skipped(step, rule, why);
                 continue;
@@ -531,6 +534,9 @@ pub(crate) fn simulate<S: Source, O: Observer>(
         }
         tier = tier_of(score);
         let new_total = compute_rates(c, m, group, kind, tier, score, &on, &counts, &mut rates);
+        if S::SCRIPTED {
+            rated = (score, on.clone());
+        }
         if new_total != total {
             wait = None;
         }
@@ -635,7 +641,8 @@ fn compute_rates(
     total
 }
 
-/// Why a scripted event of `rule` cannot happen in the subject's state, if it cannot.
+/// Why a scripted event of `rule` cannot happen, if it cannot: the perk or
+/// list it needs, as of the last step end (`score`, `on`), or its cap now.
 fn ruled_out(
     m: &Mech,
     rule: usize,

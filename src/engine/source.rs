@@ -89,13 +89,23 @@ fn pick(rates: &[f64], total: f64, u: f64) -> usize {
 /// time `s + (k + 1) / (n + 1)`, so events keep their written order within a step.
 pub(crate) struct Script<'a> {
     events: &'a [ScriptedEvent],
+    /// Each event's time.
+    times: Vec<f64>,
     next: usize,
 }
 
 impl<'a> Script<'a> {
     /// The script of `events`, sorted by step.
     pub fn new(events: &'a [ScriptedEvent]) -> Self {
-        Script { events, next: 0 }
+        let mut times = Vec::with_capacity(events.len());
+        let mut i = 0;
+        while i < events.len() {
+            let n = events[i..].iter().take_while(|e| e.step == events[i].step).count();
+            let step = f64::from(events[i].step);
+            times.extend((0..n).map(|k| step + (k + 1) as f64 / (n + 1) as f64));
+            i += n;
+        }
+        Script { events, times, next: 0 }
     }
 
     fn current(&self) -> Option<&ScriptedEvent> {
@@ -107,11 +117,7 @@ impl Source for Script<'_> {
     const SCRIPTED: bool = true;
 
     fn next_time(&mut self, _t: f64, _total: f64) -> f64 {
-        let Some(e) = self.events.get(self.next) else { return f64::INFINITY };
-        let same = |x: &ScriptedEvent| x.step == e.step;
-        let k = self.events[..self.next].iter().rev().take_while(|x| same(x)).count();
-        let n = k + self.events[self.next..].iter().take_while(|x| same(x)).count();
-        f64::from(e.step) + (k + 1) as f64 / (n + 1) as f64
+        self.times.get(self.next).copied().unwrap_or(f64::INFINITY)
     }
 
     fn rule(&mut self, _rates: &[f64], _total: f64) -> usize {

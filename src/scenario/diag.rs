@@ -150,6 +150,16 @@ impl Diagnostics {
         self.items.sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
     }
 
+    /// Append `text` to the hint of every item from index `from` on.
+    pub(crate) fn add_hint_from(&mut self, from: usize, text: &str) {
+        for d in self.items.iter_mut().skip(from) {
+            d.hint = Some(match d.hint.take() {
+                Some(h) => format!("{h}; {text}"),
+                None => text.to_owned(),
+            });
+        }
+    }
+
     /// Move every item of `other` into this list.
     pub(crate) fn append(&mut self, other: Diagnostics) {
         self.items.extend(other.items);

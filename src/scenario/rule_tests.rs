@@ -79,6 +79,7 @@ pub(crate) fn check(c: &mut Checker, specs: &[TestSpec], sc: &Scenario) -> Vec<R
     let mut out = Vec::new();
     for (i, t) in specs.iter().enumerate() {
         let p = format!("test[{i}]");
+        let before = c.diags.items().len();
         c.unique(&mut seen, &t.name, &format!("{p}.name"), "test", "test names");
         let what = c.entry("test", "test", i, "name", &t.name);
         let group = subject_group(c, &p, t, sc);
@@ -148,6 +149,16 @@ pub(crate) fn check(c: &mut Checker, specs: &[TestSpec], sc: &Scenario) -> Vec<R
             let span = c.at(&p).unwrap_or(0..0);
             out.push(RuleTest { name: t.name.clone(), group, events, expect, span });
         }
+        // a test an overlay inherits from its base: say how to drop it
+        let inherited = c.at(&p).is_some_and(|s| c.files.first().is_some_and(|f| !f.contains(&s.start)));
+        if inherited && c.diags.items().len() > before {
+            let how = format!(
+                "this test comes from a file the scenario extends; to drop it, add `[[test]]` with \
+                 `name = {:?}` and `remove = true`",
+                t.name
+            );
+            c.diags.add_hint_from(before, &how);
+        }
     }
     out
 }
@@ -191,7 +202,8 @@ fn subject_group(c: &mut Checker, p: &str, t: &TestSpec, sc: &Scenario) -> Optio
             }
             found
         }
-        (None, None) => Some(0),
+        // the first kind's first group (groups are laid out by kind, but be exact)
+        (None, None) => Some(sc.groups.iter().position(|g| g.kind == 0).unwrap_or(0)),
     }
 }
 
@@ -210,6 +222,15 @@ fn step_in(c: &mut Checker, path: &str, step: i64, sc: &Scenario, desc: &str) ->
 /// Resolve one `[[test.expect]]`.
 fn expectation(c: &mut Checker, p: &str, x: &super::spec::ExpectSpec, sc: &Scenario) -> Option<Expectation> {
     let step = step_in(c, &format!("{p}.step"), x.step, sc, "an expectation's `step`");
+    let checks_something = x.score.is_some()
+        || x.tier.is_some()
+        || x.perks.is_some()
+        || x.restrictions.is_some()
+        || x.lists.is_some();
+    if !checks_something && c.at(p).is_some() {
+        let hint = "add what the state should be at that step, like `score = 950` or `lists = [\"debtors\"]`";
+        c.error(p, "this expectation checks nothing but its `step`".to_owned(), hint.to_owned());
+    }
     let mut spans = vec![("table", c.at(p).unwrap_or(0..0))];
     let tier = x.tier.as_ref().and_then(|name| {
         let path = format!("{p}.tier");

@@ -69,8 +69,13 @@ pub struct Loaded {
     pub source: SourceFile,
     /// Warnings (never errors): parts of the scenario that can never matter.
     pub warnings: Diagnostics,
-    /// The file's rule tests (`[[test]]`), checked; spans point into [`source`](Self::source).
+    /// The file's rule tests (`[[test]]`), checked; spans point into
+    /// [`source`](Self::source). Empty when [`test_errors`](Self::test_errors) has errors.
     pub tests: Vec<RuleTest>,
+    /// Problems with the rule tests (a rule, tier or step they name that the
+    /// scenario does not have). They do not stop a run: an overlay may remove
+    /// what its base's tests use; `pointsim test` and `pointsim check` report them.
+    pub test_errors: Diagnostics,
 }
 
 /// Why a scenario could not be loaded.
@@ -210,11 +215,15 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
         return Err(diags);
     }
     let scenario = build::build(&spec);
-    let tests = rule_tests::check(&mut c, &spec.test, &scenario);
-    if c.diags.has_errors() {
-        diags.sort();
-        return Err(diags);
+    // rule tests are checked on their own: a reform that removes a rule its
+    // base's tests use still runs; `pointsim test` and `check` report them
+    let mut test_errors = chain.diagnostics();
+    let mut tc = Checker { spans: &spans, text: &chain.text, files: &chain.ranges, diags: &mut test_errors };
+    let mut tests = rule_tests::check(&mut tc, &spec.test, &scenario);
+    if test_errors.has_errors() {
+        tests.clear();
     }
+    test_errors.sort();
     build::warn(&mut c, &spec, &scenario);
     let mut warnings = chain.diagnostics();
     diags.sort();
@@ -223,7 +232,7 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
     let chain = files.into_iter().map(|f| ChainFile { file: f.name, sha256: f.sha256 }).collect::<Vec<_>>();
     let source =
         SourceFile { name: name.to_owned(), text, sha256: chain[0].sha256.clone(), chain, ranges, spans };
-    Ok(Loaded { scenario, source, warnings, tests })
+    Ok(Loaded { scenario, source, warnings, tests, test_errors })
 }
 
 /// Parse a file of rule tests (only `[[test]]` tables) for the scenario `sc`,

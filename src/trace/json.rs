@@ -113,8 +113,12 @@ fn subject<'a>(s: &'a Scenario, t: &Trace) -> SubjectDoc<'a> {
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let wrongful =
-                t.notes.iter().any(|n| n.after_events == i + 1 && matches!(n.note, Note::Wrongful(_)));
+            // notes are in order of `after_events`: look only at this event's
+            let from = t.notes.partition_point(|n| n.after_events < i + 1);
+            let wrongful = t.notes[from..]
+                .iter()
+                .take_while(|n| n.after_events == i + 1)
+                .any(|n| matches!(n.note, Note::Wrongful(_)));
             let (cause, rule) = match e.cause {
                 Cause::Rule(r) => ("rule", Some(s.rules[r].id.as_str())),
                 Cause::Restore => ("restore", None),

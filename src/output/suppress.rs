@@ -115,14 +115,9 @@ pub struct Suppression {
     /// also [`overall_moves`](Self::overall_moves).
     pub mobility_rows: Vec<bool>,
     /// Per subject kind (indexed like `Scenario::kinds`): hidden, and why.
-    /// Nothing is hidden when the scenario declares no kinds.
-    ///
-    /// A kind's figures sum its groups, so a kind that holds a hidden group
-    /// next to published ones would give that group away by subtraction: it
-    /// is hidden (`complementary`) unless its hidden groups are at least two
-    /// and hold `min_cell` subjects together. Kinds with fewer than
-    /// `min_cell` subjects are hidden (`primary`), and complementary kinds
-    /// are added as for groups.
+    /// Nothing is hidden when the scenario declares no kinds. See
+    /// [`suppress_kinds`] for the rule: no published kind, and not the hidden
+    /// kinds together, may single out hidden groups or a small kind.
     pub kinds: Vec<Option<Reason>>,
 }
 
@@ -177,30 +172,71 @@ fn kinds(s: &Scenario, sum: &Summary, groups: &[Option<Reason>], min_cell: u64) 
     if !declared || min_cell <= 1 {
         return vec![None; s.kinds.len()];
     }
-    let size = |g: usize| sum.group_sizes.get(g).copied().unwrap_or(0);
-    let sizes: Vec<u64> = (0..s.kinds.len())
-        .map(|k| (0..s.groups.len()).filter(|&g| s.groups[g].kind == k).map(size).sum())
+    let kind_of: Vec<usize> = s.groups.iter().map(|g| g.kind).collect();
+    let sizes: Vec<u64> = (0..s.groups.len()).map(|g| sum.group_sizes.get(g).copied().unwrap_or(0)).collect();
+    suppress_kinds(s.kinds.len(), &kind_of, &sizes, groups, min_cell)
+}
+
+/// Which of `n_kinds` kinds to hide, given each group's kind, size and
+/// whether it is hidden.
+///
+/// Published kinds and groups let anyone subtract: a published kind minus
+/// its published groups gives its hidden groups combined; the total minus
+/// the published kinds gives the hidden kinds combined, and that minus
+/// their published groups gives the hidden groups inside them combined.
+/// Each such aggregate of hidden groups must be empty or hold at least two
+/// groups and `min_cell` subjects, and the hidden kinds together at least
+/// two kinds and `min_cell` subjects. Kinds with fewer than `min_cell`
+/// subjects are hidden first (primary); others are hidden as needed
+/// (complementary), the smallest first, preferring kinds that hold hidden
+/// groups when those are what is too small.
+pub fn suppress_kinds(
+    n_kinds: usize,
+    kind_of: &[usize],
+    group_sizes: &[u64],
+    hidden_groups: &[Option<Reason>],
+    min_cell: u64,
+) -> Vec<Option<Reason>> {
+    let size: Vec<u64> = (0..n_kinds)
+        .map(|k| (0..kind_of.len()).filter(|&g| kind_of[g] == k).map(|g| group_sizes[g]).sum())
         .collect();
-    let hidden = (0..s.kinds.len())
-        .map(|k| {
-            if sizes[k] > 0 && sizes[k] < min_cell {
-                return Some(Reason::Primary);
+    // hidden non-empty groups of kind k: (cells, subjects)
+    let hidden_in = |k: usize| {
+        (0..kind_of.len())
+            .filter(|&g| kind_of[g] == k && group_sizes[g] > 0 && hidden_groups[g].is_some())
+            .fold((0usize, 0u64), |(c, n), g| (c + 1, n + group_sizes[g]))
+    };
+    let safe = |(cells, subjects): (usize, u64)| cells == 0 || (cells >= 2 && subjects >= min_cell);
+    let mut hidden: Vec<Option<Reason>> =
+        size.iter().map(|&n| (n > 0 && n < min_cell).then_some(Reason::Primary)).collect();
+    loop {
+        let mut changed = false;
+        // a published kind must not single out its hidden groups
+        for k in 0..n_kinds {
+            if hidden[k].is_none() && size[k] > 0 && !safe(hidden_in(k)) {
+                hidden[k] = Some(Reason::Complementary);
+                changed = true;
             }
-            let members = (0..s.groups.len()).filter(|&g| s.groups[g].kind == k && size(g) > 0);
-            let (mut cells, mut subjects, mut published) = (0, 0, 0);
-            for g in members {
-                if groups[g].is_some() {
-                    cells += 1;
-                    subjects += size(g);
-                } else {
-                    published += 1;
+        }
+        let published: Vec<usize> = (0..n_kinds).filter(|&k| hidden[k].is_none() && size[k] > 0).collect();
+        let hid: Vec<usize> = (0..n_kinds).filter(|&k| hidden[k].is_some() && size[k] > 0).collect();
+        if !hid.is_empty() && !published.is_empty() {
+            let kinds_ok = hid.len() >= 2 && hid.iter().map(|&k| size[k]).sum::<u64>() >= min_cell;
+            let groups_in = hid.iter().map(|&k| hidden_in(k)).fold((0, 0), |(a, b), (c, n)| (a + c, b + n));
+            let groups_ok = safe(groups_in);
+            if !kinds_ok || !groups_ok {
+                let holding: Vec<usize> = published.iter().copied().filter(|&k| hidden_in(k).0 > 0).collect();
+                let pool = if !groups_ok && !holding.is_empty() { &holding } else { &published };
+                if let Some(&k) = pool.iter().min_by_key(|&&k| (size[k], k)) {
+                    hidden[k] = Some(Reason::Complementary);
+                    changed = true;
                 }
             }
-            let gives_away = cells > 0 && published > 0 && (cells < 2 || subjects < min_cell);
-            gives_away.then_some(Reason::Complementary)
-        })
-        .collect();
-    complete(&sizes, hidden, min_cell)
+        }
+        if !changed {
+            return hidden;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -280,6 +316,64 @@ mod tests {
             }
         }
         assert!(checked > 60_000, "{checked}");
+    }
+
+    /// Every promise of [`suppress_kinds`], on every assignment of up to 4
+    /// groups (sizes around the threshold) to up to 3 kinds.
+    #[test]
+    fn kinds_never_single_out_a_hidden_group() {
+        let values = [0u64, 3, 7, 12, 50];
+        let k = 10;
+        let mut checked = 0;
+        for n_groups in 1..=4usize {
+            for sizes in all_vectors(&values, n_groups) {
+                let hidden_groups = suppress(&sizes, k);
+                for kinds in all_vectors(&[0, 1, 2], n_groups) {
+                    let kind_of: Vec<usize> = kinds.iter().map(|&x| x as usize).collect();
+                    let hidden = suppress_kinds(3, &kind_of, &sizes, &hidden_groups, k);
+                    let ctx =
+                        format!("sizes {sizes:?} kinds {kind_of:?} groups {hidden_groups:?} -> {hidden:?}");
+                    let size = |kk: usize| {
+                        (0..n_groups).filter(|&g| kind_of[g] == kk).map(|g| sizes[g]).sum::<u64>()
+                    };
+                    let agg = |ks: &[usize]| {
+                        (0..n_groups)
+                            .filter(|&g| {
+                                ks.contains(&kind_of[g]) && sizes[g] > 0 && hidden_groups[g].is_some()
+                            })
+                            .fold((0usize, 0u64), |(c, n), g| (c + 1, n + sizes[g]))
+                    };
+                    let safe = |(c, n): (usize, u64)| c == 0 || (c >= 2 && n >= k);
+                    let published: Vec<usize> =
+                        (0..3).filter(|&kk| hidden[kk].is_none() && size(kk) > 0).collect();
+                    let hid: Vec<usize> = (0..3).filter(|&kk| hidden[kk].is_some() && size(kk) > 0).collect();
+                    for &kk in &published {
+                        assert!(size(kk) >= k, "{ctx}: small kind {kk} published");
+                        assert!(safe(agg(&[kk])), "{ctx}: kind {kk} gives away its hidden groups");
+                    }
+                    if !hid.is_empty() && !published.is_empty() {
+                        let n: u64 = hid.iter().map(|&kk| size(kk)).sum();
+                        assert!(hid.len() >= 2 && n >= k, "{ctx}: the hidden kinds are recoverable");
+                        assert!(safe(agg(&hid)), "{ctx}: the hidden kinds' hidden groups are recoverable");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
+    }
+
+    /// The case a review found: a kind whose only group is hidden.
+    #[test]
+    fn a_kind_that_is_one_hidden_group_is_hidden() {
+        use Reason::{Complementary as C, Primary as P};
+        // groups a1, a2, b (citizen), c (company), e (agency)
+        let sizes = [3, 4, 1000, 50, 50];
+        let kind_of = [0, 0, 0, 1, 2];
+        let groups = suppress(&sizes, 10);
+        assert_eq!(groups, [Some(P), Some(P), None, Some(C), None]);
+        let kinds = suppress_kinds(3, &kind_of, &sizes, &groups, 10);
+        assert!(kinds[1].is_some(), "company is group c alone: {kinds:?}");
     }
 
     #[test]

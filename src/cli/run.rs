@@ -209,7 +209,20 @@ fn check_ledger(
         let population = pointsim::population::Population::new(scenario);
         let share = sample.map_or(1.0, |k| (k as f64 / scenario.population.max(1) as f64).min(1.0));
         let rows = pointsim::engine::expected_events(scenario, &population) * share;
-        if rows > output::ledger::MAX_LEDGER_ROWS {
+        let need = rows * output::ledger::LEDGER_BYTES_PER_ROW;
+        if let Some(avail) = pointsim::available_memory()
+            && need > avail as f64 / 2.0
+            && rows <= output::ledger::MAX_LEDGER_ROWS
+        {
+            diags.push(
+                Diagnostic::error(format!(
+                    "the ledger would need about {:.1} GiB of memory to build, but only {:.1} GiB are available",
+                    need / (1u64 << 30) as f64,
+                    avail as f64 / (1u64 << 30) as f64
+                ))
+                .with_hint("write a sample of subjects with `--trace-sample K`, e.g. `--trace-sample 10000`"),
+            );
+        } else if rows > output::ledger::MAX_LEDGER_ROWS {
             diags.push(
                 Diagnostic::error(format!(
                     "the ledger would hold about {rows:.1e} rows, more than pointsim writes ({:.0e})",
@@ -238,8 +251,7 @@ fn ledger_bytes(
 ) -> Result<Vec<u8>, Failure> {
     use pointsim::output::ledger;
     let subjects = ledger::ledger_subjects(scenario.population, sample);
-    let traces = ledger::ledger_traces(scenario, population, scenario.seed, &subjects);
-    let table = ledger::ledger_table(scenario, &traces);
+    let table = ledger::ledger_table_of(scenario, population, scenario.seed, &subjects);
     pointsim::output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))
 }
 

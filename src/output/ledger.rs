@@ -12,9 +12,13 @@ use crate::population::Population;
 use crate::scenario::Scenario;
 use crate::trace::{self, Note, Status, Trace};
 
-/// The ledger refuses runs that would give more rows than this (a Parquet
-/// file of a few GiB built in memory); `--trace-sample` keeps it smaller.
-pub const MAX_LEDGER_ROWS: f64 = 50e6;
+/// The ledger refuses runs that would give more rows than this; `--trace-sample` keeps it smaller.
+pub const MAX_LEDGER_ROWS: f64 = 20e6;
+
+/// Memory the ledger takes per row while it is built (the columns are
+/// built in memory, then encoded): measured at about 1 KB (300 MB for
+/// 305,000 rows of `scenarios/rongcheng.toml`), rounded up.
+pub const LEDGER_BYTES_PER_ROW: f64 = 1200.0;
 
 /// Which subjects a ledger holds: all of them, or a systematic sample of
 /// `k`: subjects `⌊i·N/k⌋` for `i` in `0..k`, spread evenly over the
@@ -40,6 +44,22 @@ pub fn ledger_traces(
     subjects.par_iter().map(|&id| tracer.trace(population, seed, id)).collect()
 }
 
+/// The ledger of `subjects` as a table ([`ledger_table`] of their traces),
+/// traced in parallel a block at a time so the traces of all subjects are
+/// never held at once.
+pub fn ledger_table_of(scenario: &Scenario, population: &Population, seed: u64, subjects: &[u64]) -> Table {
+    const BLOCK: usize = 4096;
+    let tracer = trace::Tracer::new(scenario);
+    let mut b = Builder::default();
+    for block in subjects.chunks(BLOCK) {
+        let traces: Vec<Trace> = block.par_iter().map(|&id| tracer.trace(population, seed, id)).collect();
+        for t in &traces {
+            rows(scenario, t, &mut b);
+        }
+    }
+    b.into_table()
+}
+
 /// The ledger of `traces` as a table, one row per score change or listing,
 /// subjects in the order given and each subject's rows in time order.
 ///
@@ -61,44 +81,51 @@ pub fn ledger_table(s: &Scenario, traces: &[Trace]) -> Table {
     for t in traces {
         rows(s, t, &mut b);
     }
-    let mut table = Table::default();
-    let Builder {
-        subject,
-        group,
-        kind,
-        step,
-        time,
-        cause,
-        rule,
-        list,
-        reason,
-        wrongful,
-        points,
-        score_before,
-        score_after,
-        tier_before,
-        tier_after,
-        changes,
-    } = b;
-    table.push("subject", ColumnData::I64(subject));
-    table.push("group", ColumnData::Utf8(group));
-    table.push("kind", ColumnData::Utf8(kind));
-    table.push("step", ColumnData::I64(step));
-    table.push("time", ColumnData::F64(time));
-    table.push("cause", ColumnData::Utf8(cause));
-    table.push("rule", ColumnData::Utf8(rule));
-    table.push("list", ColumnData::Utf8(list));
-    table.push("reason", ColumnData::Utf8(reason));
-    table.push("wrongful", ColumnData::Bool(wrongful));
-    table.push("points", ColumnData::I64(points));
-    table.push("score_before", ColumnData::I64(score_before));
-    table.push("score_after", ColumnData::I64(score_after));
-    table.push("tier_before", ColumnData::Utf8(tier_before));
-    table.push("tier_after", ColumnData::Utf8(tier_after));
-    for (name, col) in CHANGE_COLUMNS.iter().zip(changes) {
-        table.push(*name, ColumnData::Utf8(col));
+    b.into_table()
+}
+
+impl Builder {
+    /// The columns as a table.
+    fn into_table(self) -> Table {
+        let mut table = Table::default();
+        let Builder {
+            subject,
+            group,
+            kind,
+            step,
+            time,
+            cause,
+            rule,
+            list,
+            reason,
+            wrongful,
+            points,
+            score_before,
+            score_after,
+            tier_before,
+            tier_after,
+            changes,
+        } = self;
+        table.push("subject", ColumnData::I64(subject));
+        table.push("group", ColumnData::Utf8(group));
+        table.push("kind", ColumnData::Utf8(kind));
+        table.push("step", ColumnData::I64(step));
+        table.push("time", ColumnData::F64(time));
+        table.push("cause", ColumnData::Utf8(cause));
+        table.push("rule", ColumnData::Utf8(rule));
+        table.push("list", ColumnData::Utf8(list));
+        table.push("reason", ColumnData::Utf8(reason));
+        table.push("wrongful", ColumnData::Bool(wrongful));
+        table.push("points", ColumnData::I64(points));
+        table.push("score_before", ColumnData::I64(score_before));
+        table.push("score_after", ColumnData::I64(score_after));
+        table.push("tier_before", ColumnData::Utf8(tier_before));
+        table.push("tier_after", ColumnData::Utf8(tier_after));
+        for (name, col) in CHANGE_COLUMNS.iter().zip(changes) {
+            table.push(*name, ColumnData::Utf8(col));
+        }
+        table
     }
-    table
 }
 
 /// The end-of-step change columns, in order.

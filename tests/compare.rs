@@ -323,6 +323,20 @@ fn a_bad_set_exits_2_with_a_hint_and_writes_nothing() {
             .stderr(predicate::str::contains(says));
         assert!(!out.exists(), "{set}: nothing is written");
     }
+    // a wrong value is reported without positions: they would point into the
+    // changed document, not into a file
+    pointsim()
+        .args([
+            "compare",
+            "scenarios/teaching_toy.toml",
+            "--set",
+            "rule.volunteer_service.points=lots",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("-->").not());
     // neither a reform nor --set
     pointsim().args(["compare", "scenarios/teaching_toy.toml"]).assert().code(2);
 }

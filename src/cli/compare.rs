@@ -135,7 +135,16 @@ fn with_sets(reform: Loaded, sets: &[String]) -> Result<Loaded, Failure> {
     let text =
         toml::to_string(&doc).map_err(|e| bad(format!("cannot write the changed scenario: {e}"), None))?;
     let name = format!("{} with --set {}", reform.source.name, sets.join(" --set "));
-    let mut loaded = scenario::parse(&text, &name).map_err(|d| Failure::BadInput(d.render(term::color())))?;
+    let mut loaded = scenario::parse(&text, &name).map_err(|d| {
+        // positions would point into the changed document, not a file: leave them out
+        let mut plain = scenario::Diagnostics::new(name.clone(), "");
+        for item in d.items() {
+            let mut item = item.clone();
+            item.span = None;
+            plain.push(item);
+        }
+        Failure::BadInput(plain.render(term::color()))
+    })?;
     loaded.scenario.name = format!("{} ({})", loaded.scenario.name, sets.join(", "));
     loaded.source.chain = reform.source.chain;
     Ok(loaded)

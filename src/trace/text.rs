@@ -164,7 +164,12 @@ fn event(s: &Scenario, e: &Event, start: i64) -> String {
                 let _ = write!(line, " ({})", rule.label);
             }
             if e.after == e.before {
-                let _ = write!(line, ", score stays {} (the {})", e.after, bound(s, e.after));
+                let why = if rule.more.repair && rule.points > 0 {
+                    "a repair never lifts a score above its start, nor past the yearly allowance".to_owned()
+                } else {
+                    format!("the {}", bound(s, e.after))
+                };
+                let _ = write!(line, ", score stays {} ({why})", e.after);
             } else {
                 let _ = write!(line, ", score {} → {}", e.before, e.after);
                 if e.points() != rule.points {
@@ -235,9 +240,18 @@ fn step_end(out: &mut String, s: &Scenario, end: &StepEnd) {
     // list changes have their own lines, from the notes
 }
 
-/// `maximum` or `minimum`: the clamp bound a score sits at.
+/// `maximum` or `minimum`: the clamp bound a score sits at (its kind's own
+/// clamp when it is at neither of the scenario's).
 fn bound(s: &Scenario, score: i64) -> &'static str {
-    if s.score.max == Some(score) { "maximum" } else { "minimum" }
+    if s.score.max == Some(score) {
+        "maximum"
+    } else if s.score.min == Some(score) {
+        "minimum"
+    } else if s.kinds.iter().any(|k| k.max == Some(score)) {
+        "maximum for its kind"
+    } else {
+        "minimum for its kind"
+    }
 }
 
 /// `+5`, `−20` (with a minus sign), `0`.
@@ -309,6 +323,20 @@ mod tests {
             "+5 for `bonus` (Bonus), score stays 20 (the maximum), 3rd in this scenario year"
         );
         assert_eq!(event(&s, &e(Cause::Drift, 0, 2, None), 10), "+2 drift toward 10, score 0 → 2");
+    }
+
+    #[test]
+    fn a_withheld_repair_is_not_called_a_clamp() {
+        let text = "[scenario]\nname = \"r\"\nsteps = 12\n[score]\nstart = 10\nmin = 0\nmax = 20\n\
+                    [population]\nsize = 1\n[[rule]]\nid = \"pay\"\npoints = 5\nrate = 1\nrepair = true\n";
+        let s = crate::scenario::parse(text, "r.toml").unwrap().scenario;
+        let e =
+            Event { step: 0, time: 0.5, cause: Cause::Rule(0), before: 10, after: 10, nth_in_year: Some(1) };
+        assert_eq!(
+            event(&s, &e, 10),
+            "+5 for `pay`, score stays 10 (a repair never lifts a score above its start, nor past the yearly \
+             allowance), 1st in this scenario year"
+        );
     }
 
     #[test]

@@ -400,3 +400,38 @@ fn different_households_or_kinds_are_not_comparable() {
             .stderr(predicate::str::contains(*says));
     }
 }
+
+#[test]
+fn small_groups_are_left_out_of_the_group_tables() {
+    let dir = TempDir::new().unwrap();
+    let base = dir.path().join("base.toml");
+    std::fs::write(
+        &base,
+        "[scenario]\nname = \"small\"\nsteps = 12\nstep = \"month\"\n[score]\nstart = 100\n[population]\nsize = 200\n\
+         [[population.group]]\nname = \"big\"\nshare = 0.9\n[[population.group]]\nname = \"mid\"\nshare = 0.08\n\
+         [[population.group]]\nname = \"tiny\"\nshare = 0.02\n[[rule]]\nid = \"fine\"\npoints = -5\nrate = 2\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    pointsim()
+        .arg("compare")
+        .arg(&base)
+        .args(["--set", "rule.fine.points=-10", "-r", "2", "--no-plots", "-q", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    // tiny (4 subjects) is hidden, and mid (16) with it, so neither can be recovered
+    let doc: serde_json::Value = serde_json::from_str(&read(&out.join("compare.json"))).unwrap();
+    assert_eq!(doc["suppressed"], serde_json::json!(["mid", "tiny"]));
+    assert!(doc["groups"].get("tiny").is_none() && doc["groups"].get("big").is_some());
+    for file in ["transitions.csv", "access_changes.csv"] {
+        let text = read(&out.join(file));
+        assert!(
+            !text.contains(",tiny,") && !text.contains("\ntiny,") && !text.contains("mid"),
+            "{file}: {text}"
+        );
+    }
+    let csv = read(&out.join("compare.csv"));
+    let row = csv.lines().find(|l| l.starts_with("group.tiny.score_mean,")).expect("the metric row stays");
+    assert!(row.starts_with("group.tiny.score_mean,,,"), "its values are empty: {row}");
+}

@@ -84,8 +84,13 @@ pub struct Comparison {
     /// Each replicate's seed, used by both scenarios.
     pub seeds: Vec<u64>,
     /// `all`, then each group's name in scenario order (only `all` when the
-    /// scenario defines no groups).
+    /// scenario defines no groups), without the groups small-cell
+    /// suppression hides (see [`suppressed`](Self::suppressed)).
     pub groups: Vec<String>,
+    /// Groups left out of every per-group figure: fewer subjects than the
+    /// default small-cell threshold, or hidden so that none can be recovered
+    /// from the totals (their metrics are `NaN`).
+    pub suppressed: Vec<String>,
     /// Subjects in each of `groups` (one replicate).
     pub group_sizes: Vec<u64>,
     /// Every metric of either scenario: the base's in its order, then those only the reform has.
@@ -224,14 +229,33 @@ fn run(
     let has_groups = !(base.groups.len() == 1 && base.groups[0].name == "all");
     let mut groups = vec!["all".to_owned()];
     let mut group_sizes = vec![base.population];
+    let mut suppressed = Vec::new();
+    // each group's row in the per-group tables, `None` when hidden
+    let mut slot = vec![None; base.groups.len()];
     if has_groups {
-        groups.extend(base.groups.iter().map(|g| g.name.clone()));
-        group_sizes.extend(&population.sizes);
+        let hidden =
+            crate::output::suppress::suppress(&population.sizes, u64::from(crate::output::DEFAULT_MIN_CELL));
+        for (g, group) in base.groups.iter().enumerate() {
+            if hidden[g].is_some() {
+                suppressed.push(group.name.clone());
+            } else {
+                slot[g] = Some(groups.len());
+                groups.push(group.name.clone());
+                group_sizes.push(population.sizes[g]);
+            }
+        }
     }
     let items = holding_items(base, reform);
     let width = i64::from(base.report.bin_width.max(1));
-    let ctx =
-        Ctx { base, reform, population: &population, has_groups, groups: groups.len(), items: &items, width };
+    let ctx = Ctx {
+        base,
+        reform,
+        population: &population,
+        slot: &slot,
+        groups: groups.len(),
+        items: &items,
+        width,
+    };
     let seeds: Vec<u64> = (0..replicates).map(|r| replicate_seed(seed, u64::from(r))).collect();
     // Small populations fill one engine chunk or a few, which leaves cores
     // idle: run their replicates side by side. Each replicate's result is a
@@ -316,6 +340,7 @@ fn run(
         seed,
         seeds,
         groups,
+        suppressed,
         group_sizes,
         metrics,
         base_tiers: base.tiers.iter().map(|t| t.name.clone()).collect(),
@@ -341,7 +366,8 @@ struct Ctx<'a> {
     base: &'a Scenario,
     reform: &'a Scenario,
     population: &'a Population,
-    has_groups: bool,
+    /// Each group's row in the per-group tables (`None`: hidden, or no groups).
+    slot: &'a [Option<usize>],
     groups: usize,
     items: &'a [Item],
     width: i64,
@@ -370,8 +396,9 @@ impl Ctx<'_> {
             bins: BTreeMap::new(),
         };
         for (i, (&x, &y)) in a.output.final_scores.iter().zip(&b.output.final_scores).enumerate() {
-            let g = if self.has_groups { self.population.group_of(i as u64) + 1 } else { 0 };
-            let counted: &[usize] = if g == 0 { &[0] } else { &[0, g] };
+            let slot = self.slot[self.population.group_of(i as u64)];
+            let both = [0, slot.unwrap_or(0)];
+            let counted: &[usize] = if slot.is_some() { &both } else { &both[..1] };
             let (ti, tj) = (base.tier_of(x), reform.tier_of(y));
             let change = usize::from(y >= x) + usize::from(y > x);
             for &gg in counted {

@@ -19,7 +19,9 @@ pub struct Metric {
 }
 
 /// The final-step metrics of a run of `scenario` summarised as `summary`, in a
-/// fixed order: overall score statistics, shares, then each group in scenario order.
+/// fixed order: overall score statistics, shares, then each group in scenario
+/// order. A group hidden by small-cell suppression at the default threshold
+/// ([`DEFAULT_MIN_CELL`](crate::output::DEFAULT_MIN_CELL)) has every metric `NaN`.
 pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
     let last = summary.final_snapshot();
     let mut out = Vec::new();
@@ -33,10 +35,15 @@ pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
         push(format!("score.{q}"), score.map_or(f64::NAN, |s| s.quantiles[i] as f64));
     }
     shares(scenario, &last.overall, "", &mut push);
-    for (g, slice) in scenario.groups.iter().zip(&last.by_group) {
+    // small-cell suppression at its default threshold: a hidden group's
+    // metrics are undefined (NaN), as its figures are null in summary.json
+    let sup = crate::output::suppress::Suppression::new(scenario, summary, crate::output::DEFAULT_MIN_CELL);
+    for (i, (g, slice)) in scenario.groups.iter().zip(&last.by_group).enumerate() {
         let prefix = format!("group.{}.", g.name);
-        push(format!("{prefix}score_mean"), slice.score.as_ref().map_or(f64::NAN, |s| s.mean));
-        shares(scenario, slice, &prefix, &mut push);
+        let hidden = sup.group(i);
+        let mut put = |name: String, value: f64| push(name, if hidden { f64::NAN } else { value });
+        put(format!("{prefix}score_mean"), slice.score.as_ref().map_or(f64::NAN, |s| s.mean));
+        shares(scenario, slice, &prefix, &mut put);
     }
     out
 }
@@ -132,6 +139,18 @@ min_tier = "high"
         unique.dedup();
         assert_eq!(unique.len(), names.len(), "names are unique");
         assert_eq!(metric_names(&s), names, "names known before the run are the run's");
+    }
+
+    #[test]
+    fn small_groups_are_suppressed() {
+        // 100 subjects, 5% in group `a`: 5 subjects, below the default 10; it
+        // and (complementary) `b` are hidden, so every group metric is NaN
+        let text = TEXT.replace("share = 0.25", "share = 0.05").replace("share = 0.75", "share = 0.95");
+        let s = crate::scenario::parse(&text, "m.toml").unwrap().scenario;
+        let run = crate::simulate(&s, 1, &|_| {});
+        let m = metrics(&s, &run.summary);
+        assert!(m.iter().filter(|x| x.name.starts_with("group.")).all(|x| x.value.is_nan()));
+        assert!(m.iter().filter(|x| !x.name.starts_with("group.")).all(|x| !x.value.is_nan()));
     }
 
     #[test]

@@ -39,7 +39,9 @@ fn field(x: f64) -> String {
 ///
 /// Keys, in order: `pointsim_version`, `base{name, chain[{file, sha256}]}`,
 /// `reform{...}`, `seed`, `replicates`, `seeds`, `level` (0.95),
-/// `overrides`, `groups{<name>: size}` (`all` first), `metrics[{name,
+/// `overrides`, `groups{<name>: size}` (`all` first), `suppressed` (groups
+/// left out of every per-group figure by small-cell suppression at the
+/// default threshold; their metrics are `null`), `metrics[{name,
 /// base_mean, reform_mean, diff_mean, diff_sd, diff_ci_lo, diff_ci_hi,
 /// replicates}]`, `transitions{base_tiers, reform_tiers, by_group{<group>:
 /// [[subjects]]}}` (rows are base tiers, columns reform tiers, highest
@@ -106,6 +108,7 @@ pub fn compare_json(c: &Comparison, info: &CompareInfo) -> Vec<u8> {
         level: LEVEL,
         overrides: &info.overrides,
         groups: Ordered(groups().map(|(g, name)| (name.as_str(), c.group_sizes[g])).collect()),
+        suppressed: &c.suppressed,
         metrics,
         transitions: Transitions {
             base_tiers: high_first(&c.base_tiers),
@@ -199,6 +202,7 @@ struct Doc<'a> {
     level: f64,
     overrides: &'a crate::Overrides,
     groups: Ordered<'a, u64>,
+    suppressed: &'a [String],
     metrics: Vec<MetricRow<'a>>,
     transitions: Transitions<'a>,
     moved: Option<Ordered<'a, Ordered<'static, f64>>>,

@@ -434,4 +434,17 @@ fn small_groups_are_left_out_of_the_group_tables() {
     let csv = read(&out.join("compare.csv"));
     let row = csv.lines().find(|l| l.starts_with("group.tiny.score_mean,")).expect("the metric row stays");
     assert!(row.starts_with("group.tiny.score_mean,,,"), "its values are empty: {row}");
+    // --min-cell 0 publishes every group
+    let all = dir.path().join("all");
+    pointsim()
+        .arg("compare")
+        .arg(&base)
+        .args(["--set", "rule.fine.points=-10", "-r", "2", "--no-plots", "-q", "--min-cell", "0", "--out"])
+        .arg(&all)
+        .assert()
+        .success();
+    let doc: serde_json::Value = serde_json::from_str(&read(&all.join("compare.json"))).unwrap();
+    assert_eq!(doc["suppressed"], serde_json::json!([]));
+    assert_eq!(doc["groups"]["tiny"], 4);
+    assert!(!read(&all.join("compare.csv")).contains("group.tiny.score_mean,,,"));
 }

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::batch::interval::{Interval, interval};
-use crate::batch::metrics::metrics;
+use crate::batch::metrics::metrics_at;
 use crate::batch::seeds::replicate_seed;
 use crate::output::text::thousands;
 use crate::population::Population;
@@ -25,7 +25,7 @@ pub const LEVEL: f64 = 0.95;
 /// One metric in both scenarios over the replicates.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricComparison {
-    /// Dotted name, as [`metrics`] gives it (`tier_share.A`).
+    /// Dotted name, as [`metrics`](crate::batch::metrics::metrics) gives it (`tier_share.A`).
     pub name: String,
     /// The base's value in each replicate (`NaN` where the base lacks the metric).
     pub base_values: Vec<f64>,
@@ -207,19 +207,19 @@ pub fn compare(
     reform: &Scenario,
     seed: u64,
     replicates: u32,
+    min_cell: u32,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Comparison, String> {
     comparable(base, reform)?;
     let parallel = base.population <= PARALLEL_REPLICATES_BELOW;
-    Ok(run(base, reform, seed, replicates, parallel, progress))
+    Ok(run(base, reform, (seed, replicates, min_cell), parallel, progress))
 }
 
 /// [`compare`] of comparable scenarios, replicates side by side or not.
 fn run(
     base: &Scenario,
     reform: &Scenario,
-    seed: u64,
-    replicates: u32,
+    (seed, replicates, min_cell): (u64, u32, u32),
     parallel: bool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Comparison {
@@ -233,8 +233,7 @@ fn run(
     // each group's row in the per-group tables, `None` when hidden
     let mut slot = vec![None; base.groups.len()];
     if has_groups {
-        let hidden =
-            crate::output::suppress::suppress(&population.sizes, u64::from(crate::output::DEFAULT_MIN_CELL));
+        let hidden = crate::output::suppress::suppress(&population.sizes, u64::from(min_cell));
         for (g, group) in base.groups.iter().enumerate() {
             if hidden[g].is_some() {
                 suppressed.push(group.name.clone());
@@ -255,6 +254,7 @@ fn run(
         groups: groups.len(),
         items: &items,
         width,
+        min_cell,
     };
     let seeds: Vec<u64> = (0..replicates).map(|r| replicate_seed(seed, u64::from(r))).collect();
     // Small populations fill one engine chunk or a few, which leaves cores
@@ -371,6 +371,8 @@ struct Ctx<'a> {
     groups: usize,
     items: &'a [Item],
     width: i64,
+    /// Small-cell suppression threshold for the metrics.
+    min_cell: u32,
 }
 
 /// One replicate's counts, combined later in replicate order.
@@ -389,7 +391,10 @@ impl Ctx<'_> {
         let a = crate::simulate(base, s, progress);
         let b = crate::simulate(reform, s, progress);
         let mut rep = Replicate {
-            metrics: [metrics(base, &a.summary), metrics(reform, &b.summary)],
+            metrics: [
+                metrics_at(base, &a.summary, self.min_cell),
+                metrics_at(reform, &b.summary, self.min_cell),
+            ],
             transitions: vec![vec![vec![0; reform.tiers.len()]; base.tiers.len()]; self.groups],
             score_change: vec![[0; 3]; self.groups],
             holdings: vec![vec![Holding::default(); self.groups]; self.items.len()],
@@ -520,7 +525,7 @@ min_tier = "high"
     #[test]
     fn a_scenario_against_itself_changes_nothing() {
         let s = parse(TEXT);
-        let c = compare(&s, &s, 9, 3, &|_| {}).unwrap();
+        let c = compare(&s, &s, 9, 3, 10, &|_| {}).unwrap();
         assert_eq!(c.replicates(), 3);
         for m in &c.metrics {
             assert_eq!(m.base_values, m.reform_values, "{}", m.name);
@@ -546,7 +551,7 @@ min_tier = "high"
             .replace("min_tier = \"high\"", "min_tier = \"top\"")
             + "[[restriction]]\nid = \"r\"\nmax_score = 95\n";
         let other = parse(&text);
-        let c = compare(&s, &other, 1, 2, &|_| {}).unwrap();
+        let c = compare(&s, &other, 1, 2, 10, &|_| {}).unwrap();
         assert!(!c.same_tiers());
         assert_eq!(c.moved(0), None, "no up or down between different tiers");
         let get = |name: &str| c.metrics.iter().find(|m| m.name == name).unwrap();
@@ -566,8 +571,8 @@ min_tier = "high"
         let s = parse(TEXT);
         let other = parse(&TEXT.replace("points = 5\nrate = 1.0", "points = 7\nrate = 1.0"));
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let together = pool.install(|| run(&s, &other, 4, 5, true, &|_| {}));
-        let in_turn = run(&s, &other, 4, 5, false, &|_| {});
+        let together = pool.install(|| run(&s, &other, (4, 5, 10), true, &|_| {}));
+        let in_turn = run(&s, &other, (4, 5, 10), false, &|_| {});
         assert_eq!(together, in_turn);
         assert!(together.metrics[0].diff.mean > 0.0, "the change shows");
     }

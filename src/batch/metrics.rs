@@ -23,6 +23,11 @@ pub struct Metric {
 /// order. A group hidden by small-cell suppression at the default threshold
 /// ([`DEFAULT_MIN_CELL`](crate::output::DEFAULT_MIN_CELL)) has every metric `NaN`.
 pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
+    metrics_at(scenario, summary, crate::output::DEFAULT_MIN_CELL)
+}
+
+/// [`metrics`] with small-cell suppression at threshold `min_cell` (0: none).
+pub fn metrics_at(scenario: &Scenario, summary: &Summary, min_cell: u32) -> Vec<Metric> {
     let last = summary.final_snapshot();
     let mut out = Vec::new();
     let mut push = |name: String, value: f64| out.push(Metric { name, value });
@@ -37,7 +42,7 @@ pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
     shares(scenario, &last.overall, "", &mut push);
     // small-cell suppression at its default threshold: a hidden group's
     // metrics are undefined (NaN), as its figures are null in summary.json
-    let sup = crate::output::suppress::Suppression::new(scenario, summary, crate::output::DEFAULT_MIN_CELL);
+    let sup = crate::output::suppress::Suppression::new(scenario, summary, min_cell);
     for (i, (g, slice)) in scenario.groups.iter().zip(&last.by_group).enumerate() {
         let prefix = format!("group.{}.", g.name);
         let hidden = sup.group(i);

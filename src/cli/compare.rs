@@ -60,6 +60,11 @@ pub struct Args {
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
     #[arg(short, long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
+    /// Small-cell suppression: leave out every figure of a group with fewer
+    /// than K subjects, and of any group that would let it be recovered from
+    /// the totals (0 publishes everything).
+    #[arg(long, value_name = "K", default_value_t = output::DEFAULT_MIN_CELL)]
+    min_cell: u32,
     /// Skip the chart and compare.html (only the data files).
     #[arg(long)]
     no_plots: bool,
@@ -195,7 +200,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let seed = a.seed;
     let progress = Progress::new(2 * u64::from(args.replicates) * a.population, args.quiet);
     let c = pool
-        .install(|| compare::compare(&a, &b, seed, args.replicates, &|n| progress.inc(n)))
+        .install(|| compare::compare(&a, &b, seed, args.replicates, args.min_cell, &|n| progress.inc(n)))
         .map_err(|why| Failure::BadInput(format!("error: {why}\n")))?;
     progress.finish();
 

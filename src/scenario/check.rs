@@ -145,14 +145,21 @@ impl Checker<'_> {
         self.error(path, msg, hint);
     }
 
-    /// Report a reference to a name that is not defined, suggesting the nearest.
+    /// Report a reference to a name that is not defined, suggesting the nearest
+    /// (the name is read from the file at `path`).
     pub fn unknown_ref(&mut self, path: &str, msg: String, kind: &str, defined: &[&str]) {
+        let name = self.src(path).trim_matches(|c| c == '"' || c == '\'').to_owned();
+        self.unknown_name(path, msg, kind, &name, defined);
+    }
+
+    /// Report `name` at `path` as an unknown `noun`, listing the `defined`
+    /// ones and suggesting the nearest.
+    pub fn unknown_name(&mut self, path: &str, msg: String, noun: &str, name: &str, defined: &[&str]) {
         let hint = if defined.is_empty() {
-            format!("the file defines no {kind}s")
+            format!("the file defines no {noun}s")
         } else {
-            let mut h = format!("defined {kind}s are {}", suggest::list(defined.iter().copied()));
-            let name = self.src(path).trim_matches(|c| c == '"' || c == '\'').to_owned();
-            if let Some(near) = suggest::nearest(&name, defined.iter().copied()) {
+            let mut h = format!("defined {noun}s are {}", suggest::list(defined.iter().copied()));
+            if let Some(near) = suggest::nearest(name, defined.iter().copied()) {
                 h.push_str(&format!("; did you mean `{near}`?"));
             }
             h

@@ -255,17 +255,7 @@ fn expectation(c: &mut Checker, p: &str, x: &super::spec::ExpectSpec, sc: &Scena
         for n in names {
             match defined.iter().position(|d| d == n) {
                 Some(i) => out.push(i),
-                None => {
-                    let mut hint = if defined.is_empty() {
-                        format!("the file defines no {noun}s")
-                    } else {
-                        format!("defined {noun}s are {}", super::suggest::list(defined.iter().copied()))
-                    };
-                    if let Some(near) = super::suggest::nearest(n, defined.iter().copied()) {
-                        hint.push_str(&format!("; did you mean `{near}`?"));
-                    }
-                    c.error(&path, format!("{noun} `{n}` is not defined"), hint);
-                }
+                None => c.unknown_name(&path, format!("{noun} `{n}` is not defined"), noun, n, &defined),
             }
         }
         out.sort_unstable();

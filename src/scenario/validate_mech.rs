@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use super::check::{Checker, num};
 use super::model::MAX_STEPS;
 use super::spec::*;
-use super::suggest;
 
 const U32: i64 = u32::MAX as i64;
 const MAX_POINTS: i64 = 1 << 53;
@@ -26,20 +25,6 @@ pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
     check_households(c, spec);
 }
 
-/// Report `name` at `path` as an unknown `noun`, suggesting the nearest of `defined`.
-fn unknown(c: &mut Checker, path: &str, msg: String, noun: &str, name: &str, defined: &[&str]) {
-    let hint = if defined.is_empty() {
-        format!("the file defines no {noun}s")
-    } else {
-        let mut h = format!("defined {noun}s are {}", suggest::list(defined.iter().copied()));
-        if let Some(near) = suggest::nearest(name, defined.iter().copied()) {
-            h.push_str(&format!("; did you mean `{near}`?"));
-        }
-        h
-    };
-    c.error(path, msg, hint);
-}
-
 /// Each of `names` (at `path`) must be one of `defined`.
 fn refs(c: &mut Checker, path: &str, what: &str, names: &[String], noun: &str, defined: &[&str]) {
     if c.at(path).is_none() {
@@ -47,7 +32,13 @@ fn refs(c: &mut Checker, path: &str, what: &str, names: &[String], noun: &str, d
     }
     for n in names {
         if !defined.contains(&n.as_str()) {
-            unknown(c, path, format!("{what} names {noun} `{n}`, which is not defined"), noun, n, defined);
+            c.unknown_name(
+                path,
+                format!("{what} names {noun} `{n}`, which is not defined"),
+                noun,
+                n,
+                defined,
+            );
         }
     }
 }
@@ -159,7 +150,7 @@ fn check_group_kinds(c: &mut Checker, spec: &FileSpec) {
         match &g.kind {
             Some(k) if c.at(&format!("{p}.kind")).is_some() && !kinds.contains(&k.as_str()) => {
                 let msg = format!("{what} belongs to kind `{k}`, which is not defined");
-                unknown(c, &format!("{p}.kind"), msg, "kind", k, &kinds);
+                c.unknown_name(&format!("{p}.kind"), msg, "kind", k, &kinds);
             }
             None if kinds.len() > 1 && c.at(&p).is_some() => {
                 let msg = format!("{what} does not say which kind it belongs to");
@@ -231,11 +222,11 @@ fn check_rule_abilities(c: &mut Checker, spec: &FileSpec) {
         );
         if let Some(x) = r.requires_perk.as_ref().filter(|x| !perks.contains(&x.as_str())) {
             let msg = format!("{what} requires perk `{x}`, which is not defined");
-            unknown(c, &format!("{p}.requires_perk"), msg, "perk", x, &perks);
+            c.unknown_name(&format!("{p}.requires_perk"), msg, "perk", x, &perks);
         }
         if let Some(x) = r.requires_list.as_ref().filter(|x| !lists.contains(&x.as_str())) {
             let msg = format!("{what} requires list `{x}`, which is not defined");
-            unknown(c, &format!("{p}.requires_list"), msg, "list", x, &lists);
+            c.unknown_name(&format!("{p}.requires_list"), msg, "list", x, &lists);
         }
         for (key, x) in [("category", &r.category), ("agency", &r.agency)] {
             if x.as_ref().is_some_and(|x| x.trim().is_empty()) {
@@ -306,7 +297,7 @@ fn check_recovery(c: &mut Checker, spec: &FileSpec) {
         let path = format!("recovery.expire_after.{cat}");
         if !categories.contains(&cat.as_str()) {
             let msg = format!("`expire_after` names category `{cat}`, which no rule has");
-            unknown(c, &format!("{path}#key"), msg, "category", cat, &categories);
+            c.unknown_name(&format!("{path}#key"), msg, "category", cat, &categories);
         }
         let hint = format!("records expire after a number of steps, from 1 to {MAX_STEPS}");
         c.int_range(&path, &format!("`expire_after.{cat}`"), Some(after), 1, MAX_STEPS.into(), &hint);
@@ -355,8 +346,7 @@ fn check_lists(c: &mut Checker, spec: &FileSpec) {
             c.error(&format!("{p}.{}", entries[1]), msg, "keep one way onto the list".to_owned());
         }
         if let Some(r) = l.enter_on.as_ref().filter(|r| !rules.contains(&r.as_str())) {
-            unknown(
-                c,
+            c.unknown_name(
                 &format!("{p}.enter_on"),
                 format!("{what} is entered on rule `{r}`, which is not defined"),
                 "rule",
@@ -365,8 +355,7 @@ fn check_lists(c: &mut Checker, spec: &FileSpec) {
             );
         }
         if let Some(r) = l.clear_on.as_ref().filter(|r| !rules.contains(&r.as_str())) {
-            unknown(
-                c,
+            c.unknown_name(
                 &format!("{p}.clear_on"),
                 format!("{what} is cleared by rule `{r}`, which is not defined"),
                 "rule",
@@ -502,6 +491,6 @@ fn check_households(c: &mut Checker, spec: &FileSpec) {
     let kinds = kind_names(spec);
     if let Some(k) = h.kind.as_ref().filter(|k| !kinds.contains(&k.as_str())) {
         let msg = format!("households are for kind `{k}`, which is not defined");
-        unknown(c, "population.households.kind", msg, "kind", k, &kinds);
+        c.unknown_name("population.households.kind", msg, "kind", k, &kinds);
     }
 }

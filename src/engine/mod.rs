@@ -360,8 +360,9 @@ impl<'a> Replayer<'a> {
     ) -> i64 {
         let (scenario, c) = (self.scenario, &self.c);
         let group = population.group_of(subject);
-        // nothing is recorded: no snapshot rows to allocate
-        let mut acc = Accum::scratch(c, scenario.groups.len(), MechTotals::new(scenario, 0));
+        // nothing is recorded: no snapshot rows, and no mechanics totals on the fast path
+        let mech = if self.m.is_some() { MechTotals::new(scenario, 0) } else { MechTotals::default() };
+        let mut acc = Accum::scratch(c, scenario.groups.len(), mech);
         let Some(m) = &self.m else {
             return subject::simulate(
                 c,

@@ -251,7 +251,7 @@ fn ledger_bytes(
 ) -> Result<Vec<u8>, Failure> {
     use pointsim::output::ledger;
     let subjects = ledger::ledger_subjects(scenario.population, sample);
-    let table = ledger::ledger_table_of(scenario, population, scenario.seed, &subjects);
+    let table = ledger::ledger_table(scenario, population, scenario.seed, &subjects);
     pointsim::output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))
 }
 

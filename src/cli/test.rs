@@ -38,12 +38,6 @@ pub struct Args {
     quiet: bool,
 }
 
-/// The tests of one file, with what is needed to point into it.
-struct TestFile {
-    diagnostics: Diagnostics,
-    tests: Vec<RuleTest>,
-}
-
 pub fn run(args: Args) -> Result<(), Failure> {
     let color = term::color();
     let mut bad = String::new();
@@ -63,17 +57,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
             bad.push_str(&loaded.test_errors.render(term::color()));
             continue;
         }
-        let mut sets =
-            vec![TestFile { diagnostics: loaded.source.diagnostics(), tests: loaded.tests.clone() }];
+        // each file's tests, with its text for positions
+        let mut sets = vec![(loaded.source.diagnostics(), loaded.tests.clone())];
         let beside = beside(file);
         for path in beside.iter().chain(&args.extra) {
-            match read_tests(path, &loaded) {
+            match check_tests_file(path, &loaded) {
                 Ok(set) => sets.push(set),
                 Err(text) => bad.push_str(&text),
             }
         }
         let chosen = |t: &RuleTest| args.name.as_ref().is_none_or(|n| t.name.contains(n.as_str()));
-        let total: usize = sets.iter().map(|set| set.tests.iter().filter(|t| chosen(t)).count()).sum();
+        let total: usize = sets.iter().map(|(_, tests)| tests.iter().filter(|t| chosen(t)).count()).sum();
         if total == 0 {
             files_without += 1;
             if !args.quiet {
@@ -84,8 +78,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         if !args.quiet {
             let _ = writeln!(report, "{}: {total} {}", file.display(), plural(total, "test"));
         }
-        for set in &sets {
-            for test in set.tests.iter().filter(|t| chosen(t)) {
+        for (diagnostics, tests) in &sets {
+            for test in tests.iter().filter(|t| chosen(t)) {
                 let outcome = ruletest::run(&loaded.scenario, test);
                 if outcome.passed() {
                     passed += 1;
@@ -95,7 +89,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                 } else {
                     failed += 1;
                     let _ = writeln!(report, "  FAIL  {}", test.name);
-                    report.push_str(&explain(&set.diagnostics, test, &outcome, &loaded, color));
+                    report.push_str(&explain(diagnostics, test, &outcome, &loaded, color));
                 }
             }
         }
@@ -131,12 +125,6 @@ pub(super) fn beside(file: &Path) -> Option<PathBuf> {
     let dir = file.parent().unwrap_or(Path::new(""));
     let path = dir.join("tests").join(stem).with_extension("toml");
     path.is_file().then_some(path)
-}
-
-/// Read a file of tests for `loaded`, or its rendered problems.
-fn read_tests(path: &Path, loaded: &Loaded) -> Result<TestFile, String> {
-    let (diagnostics, tests) = check_tests_file(path, loaded)?;
-    Ok(TestFile { diagnostics, tests })
 }
 
 /// Read and check a file of tests for `loaded`: the file's text (for

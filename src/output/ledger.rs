@@ -32,36 +32,11 @@ pub fn ledger_subjects(population: u64, sample: Option<u64>) -> Vec<u64> {
     }
 }
 
-/// The traces of `subjects` under `scenario` and `seed`, in the order given,
-/// computed in parallel on the current rayon pool.
-pub fn ledger_traces(
-    scenario: &Scenario,
-    population: &Population,
-    seed: u64,
-    subjects: &[u64],
-) -> Vec<Trace> {
-    let tracer = trace::Tracer::new(scenario);
-    subjects.par_iter().map(|&id| tracer.trace(population, seed, id)).collect()
-}
-
-/// The ledger of `subjects` as a table ([`ledger_table`] of their traces),
-/// traced in parallel a block at a time so the traces of all subjects are
+/// The ledger of `subjects` under `scenario` and `seed` as a table, one row
+/// per score change or listing, subjects in the order given and each
+/// subject's rows in time order. Subjects are replayed in parallel on the
+/// current rayon pool, a block at a time, so the traces of all of them are
 /// never held at once.
-pub fn ledger_table_of(scenario: &Scenario, population: &Population, seed: u64, subjects: &[u64]) -> Table {
-    const BLOCK: usize = 4096;
-    let tracer = trace::Tracer::new(scenario);
-    let mut b = Builder::default();
-    for block in subjects.chunks(BLOCK) {
-        let traces: Vec<Trace> = block.par_iter().map(|&id| tracer.trace(population, seed, id)).collect();
-        for t in &traces {
-            rows(scenario, t, &mut b);
-        }
-    }
-    b.into_table()
-}
-
-/// The ledger of `traces` as a table, one row per score change or listing,
-/// subjects in the order given and each subject's rows in time order.
 ///
 /// Columns: `subject`, `group`, `kind`, `step` (0-based), `time` (in steps
 /// since the start), `cause` (`rule`, `restore`, `drift`, `expire`,
@@ -76,10 +51,15 @@ pub fn ledger_table_of(scenario: &Scenario, population: &Population, seed: u64, 
 /// of the step, on the step's last row only: `perks_gained`, `perks_lost`,
 /// `restrictions_imposed`, `restrictions_lifted`, `lists_joined`,
 /// `lists_left` (ids joined by `;`, null when none).
-pub fn ledger_table(s: &Scenario, traces: &[Trace]) -> Table {
+pub fn ledger_table(scenario: &Scenario, population: &Population, seed: u64, subjects: &[u64]) -> Table {
+    const BLOCK: usize = 4096;
+    let tracer = trace::Tracer::new(scenario);
     let mut b = Builder::default();
-    for t in traces {
-        rows(s, t, &mut b);
+    for block in subjects.chunks(BLOCK) {
+        let traces: Vec<Trace> = block.par_iter().map(|&id| tracer.trace(population, seed, id)).collect();
+        for t in &traces {
+            rows(scenario, t, &mut b);
+        }
     }
     b.into_table()
 }

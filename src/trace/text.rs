@@ -60,14 +60,13 @@ pub(super) fn render(t: &Trace, s: &Scenario) -> String {
             Item::Event(e) => {
                 let _ = writeln!(out, "{unit} {}: {}", e.step + 1, event(s, e, t.start.score));
             }
-            Item::Note(n) => match n.note {
-                Note::Wrongful(_) => {
-                    let _ = writeln!(out, "  a wrongful record: the subject did nothing");
-                }
-                _ => {
-                    let _ = writeln!(out, "{unit} {}: {}", n.step + 1, note(s, &n.note));
-                }
-            },
+            // a wrongful record qualifies the event above it: indented, undated
+            Item::Note(n) if matches!(n.note, Note::Wrongful(_)) => {
+                let _ = writeln!(out, "  {}", note(s, &n.note));
+            }
+            Item::Note(n) => {
+                let _ = writeln!(out, "{unit} {}: {}", n.step + 1, note(s, &n.note));
+            }
         }
         let last_of_step = items.get(i + 1).is_none_or(|next| next.step() != item.step());
         if last_of_step && let Some(end) = ends.next_if(|end| end.step == item.step()) {
@@ -97,7 +96,7 @@ fn standing(s: &Scenario, st: &Status) -> String {
     line
 }
 
-/// The text after `month 7: ` for a note other than a wrongful record.
+/// The text after `month 7: ` for a note (a wrongful record's line is indented instead).
 fn note(s: &Scenario, n: &Note) -> String {
     let unit = s.step.as_str();
     match *n {

@@ -5,6 +5,7 @@
 //! ```text
 //! cargo bench --bench engine -- --quick   # 10^4 and 10^5, engine vs naive, with checks
 //! cargo bench --bench engine -- --full    # every configuration (several minutes)
+//! cargo bench --bench engine -- --mechanics   # what an inert list costs; national_blacklist at 10^6
 //! cargo bench --bench engine -- --dump-workload 10000 > workload.json   # for the peers
 //! ```
 //!
@@ -29,7 +30,7 @@ use std::time::Instant;
 use pointsim::engine::{self, RunOutput, rng::mix64};
 use pointsim::naive;
 use pointsim::population::Population;
-use pointsim::scenario::{Scenario, StepUnit};
+use pointsim::scenario::{Color, Entry, List, Provenance, Scenario, StepUnit};
 use pointsim::workload::reference;
 use serde_json::{Value, json};
 
@@ -43,11 +44,24 @@ enum Imp {
     Naive,
 }
 
+/// What a configuration adds to the reference workload.
+#[derive(Clone, Copy, PartialEq)]
+enum Extra {
+    /// The reference workload as it is.
+    Plain,
+    /// Plus one list that nobody enters (`enter_below` far under the clamp):
+    /// the full mechanics run, and nothing they do changes a score.
+    InertList,
+    /// A reference scenario file instead of the workload, at `subjects`.
+    File(&'static str),
+}
+
 /// One benchmark configuration.
 #[derive(Clone, Copy)]
 struct Config {
     name: &'static str,
     imp: Imp,
+    extra: Extra,
     subjects: u64,
     rules: usize,
     step: StepUnit,
@@ -58,7 +72,18 @@ struct Config {
 }
 
 const fn cfg(name: &'static str, imp: Imp, subjects: u64, threads: usize, runs: usize) -> Config {
-    Config { name, imp, subjects, rules: 20, step: StepUnit::Day, steps: 365, threads, runs, warmup: true }
+    Config {
+        name,
+        imp,
+        extra: Extra::Plain,
+        subjects,
+        rules: 20,
+        step: StepUnit::Day,
+        steps: 365,
+        threads,
+        runs,
+        warmup: true,
+    }
 }
 
 /// Every configuration, by name.
@@ -83,6 +108,13 @@ fn configs() -> Vec<Config> {
         Config { warmup: false, ..cfg("engine_1e7", Engine, 10_000_000, 2, 3) },
         Config { warmup: false, ..cfg("naive_1e6", Naive, 1_000_000, 2, 1) },
         Config { warmup: false, runs: 3, ..cfg("naive_1e6_x3", Naive, 1_000_000, 2, 3) },
+        // the measurement of issue 10: 300,000 subjects on one thread, CPU time
+        cfg("engine_3e5_t1", Engine, 300_000, 1, 5),
+        Config { extra: Extra::InertList, ..cfg("engine_3e5_t1_inert_list", Engine, 300_000, 1, 5) },
+        Config {
+            extra: Extra::File("scenarios/national_blacklist.toml"),
+            ..cfg("national_blacklist_1e6", Engine, 1_000_000, 2, 3)
+        },
     ]
 }
 
@@ -116,7 +148,41 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 fn scenario(c: &Config) -> Scenario {
-    reference(c.subjects, c.rules, c.step, c.steps)
+    match c.extra {
+        Extra::Plain => reference(c.subjects, c.rules, c.step, c.steps),
+        Extra::InertList => {
+            let mut s = reference(c.subjects, c.rules, c.step, c.steps);
+            s.lists.push(inert_list());
+            s
+        }
+        Extra::File(path) => {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+            let mut s = pointsim::scenario::load(&path).expect("a reference scenario").scenario;
+            s.population = c.subjects;
+            s
+        }
+    }
+}
+
+/// A blacklist entered below a score no subject can reach (the workload clamps at 0).
+fn inert_list() -> List {
+    List {
+        id: "inert".into(),
+        label: "inert".into(),
+        description: String::new(),
+        color: Color::Black,
+        entry: Entry::Below(-1_000_000),
+        duration: None,
+        clear_on: None,
+        clear_after_clean: None,
+        revokes: vec![],
+        imposes: vec![],
+        grants: vec![],
+        points: 0,
+        inherit: None,
+        applies_to: vec![],
+        provenance: Provenance::default(),
+    }
 }
 
 /// Run one configuration in this process and print its JSON line.
@@ -267,6 +333,23 @@ fn full() {
     println!("{ratios}");
 }
 
+/// What a mechanic costs when it never acts: the reference workload with and
+/// without an inert list (identical results, asserted), as CPU time on one
+/// thread; then the throughput of `scenarios/national_blacklist.toml` at 10^6.
+fn mechanics() {
+    let mut lines = Vec::new();
+    run_all(&mut lines, &["engine_3e5_t1", "engine_3e5_t1_inert_list", "national_blacklist_1e6"]);
+    let (plain, inert) = (find(&lines, "engine_3e5_t1"), find(&lines, "engine_3e5_t1_inert_list"));
+    assert_eq!(plain["checksum"], inert["checksum"], "an inert list changed the final scores");
+    let ratio = json!({
+        "config": "ratios",
+        "inert_list_over_plain_cpu": f(inert, "cpu_s_per_run") / f(plain, "cpu_s_per_run"),
+        "inert_list_over_plain_median": f(inert, "median_s") / f(plain, "median_s"),
+        "national_blacklist_1e6_subjects_per_s": 1e6 / f(find(&lines, "national_blacklist_1e6"), "median_s"),
+    });
+    println!("{ratio}");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let arg_after = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
@@ -278,6 +361,8 @@ fn main() {
         println!("{}", serde_json::to_string_pretty(&s).expect("scenario as JSON"));
     } else if args.iter().any(|a| a == "--full") {
         full();
+    } else if args.iter().any(|a| a == "--mechanics") {
+        mechanics();
     } else {
         quick();
     }

@@ -2,9 +2,6 @@
 
 use crate::scenario::Scenario;
 
-/// Slot marker for a rule without a yearly cap.
-pub(crate) const NO_CAP: u16 = u16::MAX;
-
 /// Rates per step for every (group, tier, rule), with their totals and alias tables for
 /// choosing which rule fires in constant time.
 #[derive(Debug, Clone)]
@@ -30,13 +27,8 @@ pub(crate) struct Compiled {
     pub alias_prob: Vec<f64>,
     /// See `alias_prob`.
     pub alias: Vec<u32>,
-    /// Yearly cap per rule (meaningless where `cap_slot` is `NO_CAP`).
+    /// Yearly cap per rule (`u32::MAX`: none).
     pub cap: Vec<u32>,
-    /// Index of the rule's counter among capped rules, or `NO_CAP`.
-    pub cap_slot: Vec<u16>,
-    /// The rule of each capped-rule counter (the inverse of `cap_slot`).
-    pub capped_rule: Vec<usize>,
-    pub n_capped: usize,
     pub restore_after: Option<u32>,
     pub drift: Option<i64>,
     /// Steps completed at each snapshot row.
@@ -70,16 +62,6 @@ impl Compiled {
             alias.extend(a);
         }
         let tier_dependent = s.rules.iter().any(|r| r.rate_by_tier.iter().any(|&m| m != 1.0));
-        let mut cap_slot = Vec::with_capacity(n_rules);
-        let mut n_capped = 0usize;
-        for r in &s.rules {
-            if r.max_per_year.is_some() && n_capped < usize::from(NO_CAP) {
-                cap_slot.push(n_capped as u16);
-                n_capped += 1;
-            } else {
-                cap_slot.push(NO_CAP);
-            }
-        }
         let every = s.report.snapshot_every.max(1);
         let mut snapshot_steps: Vec<u32> = (0..=s.steps / every).map(|i| i * every).collect();
         if !s.steps.is_multiple_of(every) {
@@ -101,9 +83,6 @@ impl Compiled {
             alias_prob,
             alias,
             cap: s.rules.iter().map(|r| r.max_per_year.unwrap_or(u32::MAX)).collect(),
-            capped_rule: (0..n_rules).filter(|&r| cap_slot[r] != NO_CAP).collect(),
-            cap_slot,
-            n_capped,
             restore_after: s.recovery.restore_after,
             drift: s.recovery.drift,
             snapshot_steps,

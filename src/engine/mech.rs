@@ -1,5 +1,5 @@
-//! The mechanics beyond points and tiers compiled for the general engine, and
-//! the integer totals it keeps (listings, sanctions, appeals, recovery times).
+//! The mechanics beyond points and tiers compiled for the engine's full
+//! version, and the integer totals it keeps (listings, sanctions, appeals, recovery times).
 //!
 //! Like the score histograms, counts per snapshot row are kept as deltas at the
 //! first row a change shows in, and summed over rows at the end, so partial
@@ -7,7 +7,7 @@
 
 use crate::scenario::{Appeal, Band, Color, Entry, List, Scenario};
 
-/// Everything the general engine needs that the fast tables do not hold.
+/// Everything the full mechanics need that the rate tables do not hold.
 #[derive(Debug, Clone)]
 pub(crate) struct Mech {
     /// Lowest and highest score per group (its kind's clamp).
@@ -46,6 +46,14 @@ pub(crate) struct Mech {
     pub perk_kinds: Vec<Vec<bool>>,
     /// Per restriction: the kinds it applies to (empty: every kind).
     pub restriction_kinds: Vec<Vec<bool>>,
+    /// Whether some rule's rate depends on the score beyond its tier (score
+    /// bands, or a perk it needs).
+    pub score_sensitive: bool,
+    /// Whether some rule's rate depends on listings (a list or a perk it needs).
+    pub list_sensitive: bool,
+    /// Per kind: every perk and restriction applies to it, so without a
+    /// listing the score alone decides them.
+    pub plain_for_kind: Vec<bool>,
 }
 
 impl Mech {
@@ -63,6 +71,13 @@ impl Mech {
             }
         }
         let kind_of = |g: &crate::scenario::Group| &s.kinds[g.kind];
+        let applies = |to: &[bool], k: usize| to.get(k).copied().unwrap_or(true);
+        let plain_for_kind = (0..s.kinds.len())
+            .map(|k| {
+                s.perks.iter().all(|p| applies(&p.applies_to, k))
+                    && s.restrictions.iter().all(|r| applies(&r.applies_to, k))
+            })
+            .collect();
         Mech {
             lo: s.groups.iter().map(|g| kind_of(g).min.or(s.score.min).unwrap_or(i64::MIN)).collect(),
             hi: s.groups.iter().map(|g| kind_of(g).max.or(s.score.max).unwrap_or(i64::MAX)).collect(),
@@ -82,10 +97,20 @@ impl Mech {
             restriction_max: s.restrictions.iter().map(|r| s.restriction_max_score(r)).collect(),
             perk_kinds: s.perks.iter().map(|p| p.applies_to.clone()).collect(),
             restriction_kinds: s.restrictions.iter().map(|r| r.applies_to.clone()).collect(),
+            score_sensitive: s
+                .rules
+                .iter()
+                .any(|r| !r.more.rate_by_score.is_empty() || r.more.requires_perk.is_some()),
+            list_sensitive: s
+                .rules
+                .iter()
+                .any(|r| r.more.requires_list.is_some() || r.more.requires_perk.is_some()),
+            plain_for_kind,
         }
     }
 
-    /// Whether `s` needs the general engine: anything the fast tables cannot express.
+    /// Whether `s` declares any mechanic beyond points, tiers, caps and
+    /// recovery: the engine then runs its full version and reports mechanics totals.
     pub fn needed(s: &Scenario) -> bool {
         !s.lists.is_empty()
             || s.households.is_some()

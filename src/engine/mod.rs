@@ -2,31 +2,34 @@
 //! integer accumulators merged exactly.
 //!
 //! The engine does no I/O and never prints. Subjects are simulated one at a
-//! time from start to finish (event to event; see `subject.rs`); chunks of subjects run on
-//! rayon's pool; the partial results are integers, so merging them gives
-//! the same totals in any order and on any number of threads.
+//! time from start to finish (event to event, in the one loop of
+//! `subject.rs`, with the work at step ends in `step_end.rs`); blocks of
+//! whole households run on rayon's pool; the partial results are integers,
+//! so merging them gives the same totals in any order and on any number of
+//! threads.
 
 mod compiled;
-mod general;
 mod mech;
+mod observe;
 pub mod rng;
 mod source;
+mod step_end;
 mod subject;
 mod ziggurat;
 
 use rayon::prelude::*;
 
-pub use general::ListReason;
 pub use mech::MechTotals;
-use source::{Random, Script};
-pub use subject::{Cause, Ignore, Observer, Skip};
+pub use observe::{Cause, Ignore, ListReason, Observer, Skip};
+use source::{Random, Script, Source};
+use step_end::Episode;
+use subject::{Scratch, Who};
 
 use crate::population::Population;
 use crate::scenario::{Scenario, ScriptedEvent};
 use crate::stats::{RuleTotals, RunTotals, SnapshotHistograms};
 use compiled::Compiled;
 use mech::Mech;
-use subject::Scratch;
 
 /// Subjects between two progress reports.
 const CHUNK: usize = 2048;
@@ -69,14 +72,6 @@ pub(crate) struct Accum {
 }
 
 impl Accum {
-    fn new(c: &Compiled, groups: usize) -> Self {
-        Self::with_mech(c, groups, MechTotals::default())
-    }
-
-    fn with_mech(c: &Compiled, groups: usize, mech: MechTotals) -> Self {
-        Self::with_rows(c, c.snapshot_steps.len(), groups, mech)
-    }
-
     /// An accumulator whose histogram has `rows` snapshot rows.
     fn with_rows(c: &Compiled, rows: usize, groups: usize, mech: MechTotals) -> Self {
         let (lo, hi) = initial_window(c);
@@ -156,7 +151,9 @@ fn initial_window(c: &Compiled) -> (i64, i64) {
 /// The result is a pure function of the scenario, the seed and the
 /// pointsim version: identical on any number of threads (each subject
 /// draws only from its own streams keyed by seed and subject number, and
-/// every accumulator is an integer).
+/// every accumulator is an integer). A mechanic that never acts (a list
+/// nobody enters, an error rate that never fires) leaves every subject's
+/// history as it is without it.
 pub fn run(
     scenario: &Scenario,
     population: &Population,
@@ -164,13 +161,13 @@ pub fn run(
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunOutput {
     let c = Compiled::new(scenario);
-    let groups = scenario.groups.len();
+    let m = Mech::new(scenario);
     let mut final_scores = vec![0i64; population.len() as usize];
-    let general = Mech::needed(scenario);
-    let acc = if general {
-        run_general(scenario, &c, population, seed, progress, &mut final_scores)
+    let full = Mech::needed(scenario);
+    let acc = if full {
+        run_blocks::<true>(scenario, &c, &m, population, seed, progress, &mut final_scores)
     } else {
-        run_fast(&c, groups, population, seed, progress, &mut final_scores)
+        run_blocks::<false>(scenario, &c, &m, population, seed, progress, &mut final_scores)
     };
     let mut hist = acc.hist;
     for (g, &size) in population.sizes.iter().enumerate() {
@@ -188,7 +185,7 @@ pub fn run(
             withheld_micro: acc.rule_withheld[r],
         })
         .collect();
-    let mech = general.then(|| {
+    let mech = full.then(|| {
         let mut m = acc.mech;
         m.cumulate();
         m
@@ -206,18 +203,27 @@ pub fn run(
     }
 }
 
-/// The general engine over households (or single subjects): blocks of whole
-/// units, so a household's members are simulated together, head first.
-fn run_general(
+/// Every subject through the one event loop, with the full mechanics or the
+/// plain version (`FULL`): a few contiguous blocks per thread, each with one
+/// accumulator (enough blocks for work stealing to balance groups with
+/// different rates, few enough that allocating and merging partial
+/// histograms stays cheap). A block holds whole units, so a household's
+/// members are simulated together, head first.
+fn run_blocks<const FULL: bool>(
     scenario: &Scenario,
     c: &Compiled,
+    m: &Mech,
     population: &Population,
     seed: u64,
     progress: &(dyn Fn(u64) + Sync),
     final_scores: &mut [i64],
 ) -> Accum {
-    let m = Mech::new(scenario);
     let groups = scenario.groups.len();
+    let rows = c.snapshot_steps.len();
+    let new_acc = || {
+        let mech = if FULL { MechTotals::new(scenario, rows) } else { MechTotals::default() };
+        Accum::with_rows(c, rows, groups, mech)
+    };
     let n = final_scores.len() as u64;
     let blocks = (BLOCKS_PER_THREAD * rayon::current_num_threads()).max(1) as u64;
     let target = n.div_ceil(blocks).max(CHUNK as u64);
@@ -237,31 +243,36 @@ fn run_general(
     slices
         .into_par_iter()
         .map(|(first, out)| {
-            let mut acc = Accum::with_mech(c, groups, MechTotals::new(scenario, c.snapshot_steps.len()));
-            let mut episodes = Vec::new();
-            let mut head_episodes = Vec::new();
+            let mut acc = new_acc();
+            let mut x = Scratch::default();
+            let (mut episodes, mut head_episodes) = (Vec::new(), Vec::new());
             let end = first + out.len() as u64;
             let mut subject = first;
             let mut done = 0u64;
             while subject < end {
                 let unit = population.unit_of(subject);
                 for s in unit.clone() {
-                    let group = population.group_of(s);
-                    let inherit: &[general::Episode] = if s == unit.start { &[] } else { &head_episodes };
+                    let head = s == unit.start;
+                    let who = Who {
+                        seed,
+                        subject: s,
+                        group: population.group_of(s),
+                        inherit: if head { &[] } else { &head_episodes },
+                    };
                     episodes.clear();
-                    out[(s - first) as usize] = general::simulate(
+                    let mut src = Random::new(seed, s);
+                    out[(s - first) as usize] = subject::simulate::<FULL, _, _>(
                         c,
-                        &m,
-                        &mut Random::new(seed, s),
-                        (seed, s),
-                        group,
-                        inherit,
+                        m,
+                        who,
+                        &mut src,
+                        &mut x,
                         &mut episodes,
                         &mut acc,
                         &mut Ignore,
                         true,
                     );
-                    if s == unit.start {
+                    if head {
                         std::mem::swap(&mut head_episodes, &mut episodes);
                     }
                 }
@@ -275,47 +286,7 @@ fn run_general(
             progress(done);
             acc
         })
-        .reduce(
-            || Accum::with_mech(c, groups, MechTotals::new(scenario, c.snapshot_steps.len())),
-            Accum::merge,
-        )
-}
-
-/// The fast engine: subjects independent, rates from precomputed tables.
-fn run_fast(
-    c: &Compiled,
-    groups: usize,
-    population: &Population,
-    seed: u64,
-    progress: &(dyn Fn(u64) + Sync),
-    final_scores: &mut [i64],
-) -> Accum {
-    // A few contiguous blocks per thread, each with one accumulator: enough
-    // blocks for work stealing to balance groups with different rates, few
-    // enough that allocating and merging partial histograms stays cheap.
-    let chunks = final_scores.len().div_ceil(CHUNK).max(1);
-    let blocks = (BLOCKS_PER_THREAD * rayon::current_num_threads()).clamp(1, chunks);
-    let block_len = chunks.div_ceil(blocks) * CHUNK;
-    final_scores
-        .par_chunks_mut(block_len)
-        .enumerate()
-        .map(|(block, out)| {
-            let mut acc = Accum::new(c, groups);
-            let mut scratch = Scratch::default();
-            let first = (block * block_len) as u64;
-            for (k, chunk) in out.chunks_mut(CHUNK).enumerate() {
-                let chunk_first = first + (k * CHUNK) as u64;
-                for (i, slot) in chunk.iter_mut().enumerate() {
-                    let subject = chunk_first + i as u64;
-                    let group = population.group_of(subject);
-                    *slot =
-                        subject::simulate(c, seed, subject, group, &mut scratch, &mut acc, &mut Ignore, true);
-                }
-                progress(chunk.len() as u64);
-            }
-            acc
-        })
-        .reduce(|| Accum::new(c, groups), Accum::merge)
+        .reduce(new_acc, Accum::merge)
 }
 
 /// Replay one subject alone, reporting every score change to `observer`,
@@ -340,14 +311,19 @@ pub fn replay<O: Observer>(
 pub struct Replayer<'a> {
     scenario: &'a Scenario,
     c: Compiled,
-    m: Option<Mech>,
+    m: Mech,
+    full: bool,
 }
 
 impl<'a> Replayer<'a> {
     /// Compile `scenario` for replays.
     pub fn new(scenario: &'a Scenario) -> Self {
-        let m = Mech::needed(scenario).then(|| Mech::new(scenario));
-        Replayer { scenario, c: Compiled::new(scenario), m }
+        Replayer {
+            scenario,
+            c: Compiled::new(scenario),
+            m: Mech::new(scenario),
+            full: Mech::needed(scenario),
+        }
     }
 
     /// Exactly [`replay`].
@@ -358,54 +334,36 @@ impl<'a> Replayer<'a> {
         subject: u64,
         observer: &mut O,
     ) -> i64 {
-        let (scenario, c) = (self.scenario, &self.c);
         let group = population.group_of(subject);
-        // nothing is recorded: no snapshot rows, and no mechanics totals on the fast path
-        let mech = if self.m.is_some() { MechTotals::new(scenario, 0) } else { MechTotals::default() };
-        let mut acc = Accum::scratch(c, scenario.groups.len(), mech);
-        let Some(m) = &self.m else {
-            return subject::simulate(
-                c,
-                seed,
-                subject,
-                group,
-                &mut Scratch::default(),
-                &mut acc,
-                observer,
-                false,
-            );
-        };
-        // the general path; a household member first replays its head, whose listings it may inherit
+        let who = Who { seed, subject, group, inherit: &[] };
+        if !self.full {
+            return self.one::<false, _, _>(who, &mut Random::new(seed, subject), &mut Vec::new(), observer);
+        }
+        // a household member first replays its head, whose listings it may inherit
         let unit = population.unit_of(subject);
         let mut head = Vec::new();
         if unit.start != subject {
-            let g = population.group_of(unit.start);
-            let mut src = Random::new(seed, unit.start);
-            general::simulate(
-                c,
-                m,
-                &mut src,
-                (seed, unit.start),
-                g,
-                &[],
-                &mut head,
-                &mut acc,
-                &mut Ignore,
-                false,
-            );
+            let h = Who { seed, subject: unit.start, group: population.group_of(unit.start), inherit: &[] };
+            self.one::<true, _, _>(h, &mut Random::new(seed, unit.start), &mut head, &mut Ignore);
         }
-        let mut src = Random::new(seed, subject);
-        general::simulate(
-            c,
-            m,
-            &mut src,
-            (seed, subject),
-            group,
-            &head,
-            &mut Vec::new(),
-            &mut acc,
-            observer,
-            false,
+        let who = Who { inherit: &head, ..who };
+        self.one::<true, _, _>(who, &mut Random::new(seed, subject), &mut Vec::new(), observer)
+    }
+
+    /// One subject through the loop with nothing recorded (no snapshot rows, no mechanics rows).
+    fn one<const FULL: bool, S: Source, O: Observer>(
+        &self,
+        who: Who<'_>,
+        src: &mut S,
+        episodes: &mut Vec<Episode>,
+        observer: &mut O,
+    ) -> i64 {
+        let s = self.scenario;
+        let mech = if FULL { MechTotals::new(s, 0) } else { MechTotals::default() };
+        let mut acc = Accum::scratch(&self.c, s.groups.len(), mech);
+        let mut x = Scratch::default();
+        subject::simulate::<FULL, _, _>(
+            &self.c, &self.m, who, src, &mut x, episodes, &mut acc, observer, false,
         )
     }
 }
@@ -420,11 +378,8 @@ pub fn script<O: Observer>(
     events: &[ScriptedEvent],
     observer: &mut O,
 ) -> i64 {
-    let c = Compiled::new(scenario);
-    let m = Mech::new(scenario);
-    let mut acc = Accum::scratch(&c, scenario.groups.len(), MechTotals::new(scenario, 0));
-    let mut src = Script::new(events);
-    general::simulate(&c, &m, &mut src, (0, 0), group, &[], &mut Vec::new(), &mut acc, observer, false)
+    let who = Who { seed: 0, subject: 0, group, inherit: &[] };
+    Replayer::new(scenario).one::<true, _, _>(who, &mut Script::new(events), &mut Vec::new(), observer)
 }
 
 /// Estimated peak memory of a run in bytes on `threads` threads: the

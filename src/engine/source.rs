@@ -1,5 +1,5 @@
-//! Where a subject's events come from under the general mechanics: the
-//! random streams of a run, or the script of a rule test.
+//! Where a subject's events come from: the random streams of a run, or the
+//! script of a rule test.
 
 use super::rng::{Purpose, Stream};
 use crate::scenario::{Appeal, ScriptedEvent};
@@ -14,9 +14,9 @@ pub(crate) trait Source {
     /// of `total` per step; infinity when there is none.
     fn next_time(&mut self, t: f64, total: f64) -> f64;
 
-    /// The rule of the event at the time last returned, from the current
-    /// per-rule `rates` summing to `total`.
-    fn rule(&mut self, rates: &[f64], total: f64) -> usize;
+    /// The rule of the event at the time last returned: `choose(u)` for a
+    /// uniform `u` in `[0, 1)` drawn from the event stream, or the scripted rule.
+    fn rule(&mut self, choose: impl FnOnce(f64) -> usize) -> usize;
 
     /// Whether that event's record is wrongful, for a rule with `error_rate`.
     fn wrongful(&mut self, error_rate: f64) -> bool;
@@ -52,8 +52,8 @@ impl Source for Random {
     }
 
     #[inline]
-    fn rule(&mut self, rates: &[f64], total: f64) -> usize {
-        pick(rates, total, self.events.uniform())
+    fn rule(&mut self, choose: impl FnOnce(f64) -> usize) -> usize {
+        choose(self.events.uniform())
     }
 
     #[inline]
@@ -67,8 +67,10 @@ impl Source for Random {
     }
 }
 
-/// The rule with cumulative rate above `u * total` (inversion).
-fn pick(rates: &[f64], total: f64, u: f64) -> usize {
+/// The rule with cumulative rate above `u * total` (inversion), skipping
+/// rules at rate 0 (rounding can leave `u * total` at the sum: the last rule
+/// with a positive rate is taken then).
+pub(crate) fn pick(rates: &[f64], total: f64, u: f64) -> usize {
     let target = u * total;
     let mut acc = 0.0;
     let mut last = 0;
@@ -120,7 +122,7 @@ impl Source for Script<'_> {
         self.times.get(self.next).copied().unwrap_or(f64::INFINITY)
     }
 
-    fn rule(&mut self, _rates: &[f64], _total: f64) -> usize {
+    fn rule(&mut self, _choose: impl FnOnce(f64) -> usize) -> usize {
         self.next += 1;
         self.current().map_or(0, |e| e.rule)
     }
@@ -149,7 +151,7 @@ mod tests {
             if t.is_infinite() {
                 break;
             }
-            seen.push((t, s.rule(&[], 0.0)));
+            seen.push((t, s.rule(|_| usize::MAX)));
         }
         assert_eq!(seen, [(2.0 + 1.0 / 3.0, 0), (2.0 + 2.0 / 3.0, 1), (5.5, 2)]);
     }

@@ -1,107 +1,112 @@
-//! One subject's whole history, simulated event to event.
+//! One subject's whole history, simulated event to event: the one event
+//! loop of every scenario.
 //!
 //! Between events nothing happens, so the simulation jumps from one event
 //! to the next: with total rate `Λ` the wait is exponential with mean `1/Λ`
-//! and the rule that fires is chosen with probability `rate / Λ` (Walker's
-//! alias method: constant time whatever the number of rules). Rates change only at *change
-//! points*: the end of a step in which the score changed (the tier is
-//! re-evaluated there), a year boundary while a cap binds, a due
-//! restoration, and every step end while drift applies. At a change point
-//! an undelivered wait is kept if the rates did not change and redrawn if
-//! they did; both are exact because exponential waits are memoryless. The
-//! cost follows the number of events, not subjects × steps × rules.
+//! and the rule that fires is chosen with probability `rate / Λ`. Rates
+//! change only at *change points*, which are step ends: after a step in
+//! which the score changed, a year end while a cap counts, a due
+//! restoration or record follow-up, and every step end while drift applies.
+//! At a change point an undelivered wait is kept if the total rate did not
+//! change and redrawn if it did; both are exact because exponential waits
+//! are memoryless. The cost follows the number of events, not
+//! subjects × steps × rules.
+//!
+//! The loop is generic over the mechanics present (`FULL`): the plain
+//! version (points, tiers, caps, restoration, drift) compiles to the fast
+//! path with none of the mechanics' bookkeeping; the full version adds
+//! lists, households, kinds, wrongful records, appeals, expiry and repair
+//! (`step_end.rs` holds the work at step ends). Both draw the same numbers
+//! from the same streams whenever a subject's rates are the same: while the
+//! rates are those of the compiled table, the rule comes from its Walker
+//! alias table (constant time); once a cap or a mechanic changes them, by
+//! inversion over the current rates. Mechanics draw from streams of their
+//! own (`Purpose::Records`, `Purpose::Inherit`), so declaring one never
+//! shifts the event stream.
 
 use super::Accum;
-use super::compiled::{Compiled, NO_CAP};
+use super::compiled::Compiled;
+use super::mech::Mech;
+use super::observe::{Cause, Observer, Skip};
 use super::rng::{Purpose, Stream};
+use super::source::{Source, pick};
+use super::step_end::{Episode, Own, Pending, Record};
+use crate::scenario::Entry;
 
-/// Why a subject's score changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cause {
-    /// An event of the rule with this index.
-    Rule(usize),
-    /// Lost points given back after a clean period.
-    Restore,
-    /// Drift toward the start score.
-    Drift,
-    /// A negative record of the rule with this index expired: its points are given back.
-    Expire(usize),
-    /// A won appeal against a record of the rule with this index reversed its points.
-    Appeal(usize),
-    /// Points on entering the list with this index.
-    Listing(usize),
+/// Who is simulated: the seed, the subject number, its group, and the
+/// household head's listings it may inherit (empty for heads and single subjects).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Who<'a> {
+    pub seed: u64,
+    pub subject: u64,
+    pub group: usize,
+    pub inherit: &'a [Episode],
 }
 
-/// Receives every score change of a subject, in time order.
-pub trait Observer {
-    /// A change during step `step` (0-based) at time `time` (in steps).
-    fn change(&mut self, step: u32, time: f64, cause: Cause, before: i64, after: i64);
-
-    /// An event of rule `rule` during step `step` at time `time` that left the
-    /// score at `score`, because the score was already at the clamp. It still
-    /// counts towards the rule's yearly cap. Ignored unless overridden.
-    #[inline]
-    fn unchanged(&mut self, step: u32, time: f64, rule: usize, score: i64) {
-        let _ = (step, time, rule, score);
-    }
-
-    /// The event of rule `rule` during step `step` was recorded on a subject
-    /// who did nothing (a wrongful record). Ignored unless overridden.
-    #[inline]
-    fn wrongful(&mut self, step: u32, rule: usize) {
-        let _ = (step, rule);
-    }
-
-    /// An appeal against a wrongful record of rule `rule` was decided at the end
-    /// of step `step`. Ignored unless overridden.
-    #[inline]
-    fn appeal(&mut self, step: u32, rule: usize, won: bool) {
-        let _ = (step, rule, won);
-    }
-
-    /// The subject went on (`on`) or off list `list` at the end of step `step`.
-    /// Ignored unless overridden.
-    #[inline]
-    fn listed(&mut self, step: u32, list: usize, on: bool, why: super::general::ListReason) {
-        let _ = (step, list, on, why);
-    }
-
-    /// A scripted event of rule `rule` in step `step` could not happen, for
-    /// `why` (rule tests only). Ignored unless overridden.
-    #[inline]
-    fn skipped(&mut self, step: u32, rule: usize, why: Skip) {
-        let _ = (step, rule, why);
-    }
-}
-
-/// Why a scripted event could not happen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Skip {
-    /// The rule needs this perk (index), which the subject does not hold.
-    NoPerk(usize),
-    /// The rule needs this list (index), which the subject is not on.
-    NotListed(usize),
-    /// The rule's yearly cap was reached.
-    Cap,
-}
-
-/// An observer that ignores everything (the full run uses it).
-pub struct Ignore;
-
-impl Observer for Ignore {
-    #[inline]
-    fn change(&mut self, _: u32, _: f64, _: Cause, _: i64, _: i64) {}
-}
-
-/// Per-worker scratch space for cap counters.
+/// Per-worker space reused from subject to subject, so a subject allocates nothing.
 #[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    counts: Vec<u32>,
-    blocked: Vec<bool>,
+    /// Per rule: events this scenario year (counted only for capped rules).
+    pub counts: Vec<u32>,
+    /// Per rule: current rates, while they differ from the compiled table.
+    pub rates: Vec<f64>,
+    /// Per rule: rates being recomputed.
+    pub buf: Vec<f64>,
+    /// Per list: the subject's own listing.
+    pub own: Vec<Option<Own>>,
+    /// Per list: effectively listed (own or inherited).
+    pub on: Vec<bool>,
+    /// `on` as of the last rate computation (rule tests judge scripted events by it).
+    pub rated_on: Vec<bool>,
+    /// Per list: boundary the current effective listing started at.
+    pub on_since: Vec<u32>,
+    /// Per list: steps listed so far.
+    pub listed_steps: Vec<u32>,
+    /// Per list: ever listed.
+    pub ever: Vec<bool>,
+    /// Per list entered by counted records: steps of the records in the window.
+    pub windows: Vec<Vec<u32>>,
+    /// Records with a follow-up (expiry, appeal).
+    pub records: Vec<Record>,
+    /// List changes due at the end of the current step.
+    pub pending: Vec<Pending>,
+    /// Per perk: holders minus what the score alone gives (this subject: -1, 0 or 1).
+    pub perk_adj: Vec<i64>,
+    /// Per restriction: likewise.
+    pub restr_adj: Vec<i64>,
+    /// The head's listings this subject inherits.
+    pub inherited: Vec<Episode>,
+}
+
+impl Scratch {
+    fn reset(&mut self, n_rules: usize, n_lists: usize, perks: usize, restrictions: usize, full: bool) {
+        fn fill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+            v.clear();
+            v.resize(n, x);
+        }
+        fill(&mut self.counts, n_rules, 0);
+        if !full {
+            return;
+        }
+        fill(&mut self.own, n_lists, None);
+        fill(&mut self.on, n_lists, false);
+        fill(&mut self.rated_on, n_lists, false);
+        fill(&mut self.on_since, n_lists, 0);
+        fill(&mut self.listed_steps, n_lists, 0);
+        fill(&mut self.ever, n_lists, false);
+        self.windows.resize_with(n_lists, Vec::new);
+        self.windows.truncate(n_lists);
+        self.windows.iter_mut().for_each(Vec::clear);
+        self.records.clear();
+        self.pending.clear();
+        fill(&mut self.perk_adj, perks, 0);
+        fill(&mut self.restr_adj, restrictions, 0);
+        self.inherited.clear();
+    }
 }
 
 /// Deltas for the snapshot histograms, coalesced within one snapshot row.
-struct Recorder {
+pub(crate) struct Recorder {
     /// Off when replaying one subject: nothing to count, and no histogram to grow.
     enabled: bool,
     group: usize,
@@ -130,203 +135,428 @@ impl Recorder {
     }
 }
 
-/// Simulate one subject from step 0 to the end and return its final score.
-///
-/// `record` is off for a replay: the snapshot histograms are not touched.
-// the hot loop's inputs are passed one by one; bundling them would cost a
-// struct per subject for no clarity gain
+/// One subject's state while it is simulated, with what it reports to.
+pub(crate) struct Life<'r, O> {
+    pub c: &'r Compiled,
+    pub m: &'r Mech,
+    pub acc: &'r mut Accum,
+    pub obs: &'r mut O,
+    pub x: &'r mut Scratch,
+    pub subject: u64,
+    pub group: usize,
+    pub kind: usize,
+    /// The clamp of the subject's kind.
+    pub lo: i64,
+    pub hi: i64,
+    pub start: i64,
+    /// Whether snapshot rows and mechanics totals are recorded (off for replays).
+    pub record: bool,
+    rec: Recorder,
+    pub score: i64,
+    tier: usize,
+    /// Offset of the `(group, tier)` row of the compiled tables.
+    table: usize,
+    /// Total rate per step.
+    pub total: f64,
+    /// Whether `x.rates` holds the rates (they differ from the table row).
+    modified: bool,
+    /// Whether some cap binds (some capped rule reached its count this year).
+    blocked: bool,
+    /// Whether some capped rule has a count this year.
+    counting: bool,
+    /// The score the rates were last computed at.
+    rated_score: i64,
+    /// Time in steps.
+    pub t: f64,
+    /// Something changed during the current step: its end is a change point.
+    pub dirty: bool,
+    /// The effective listings changed at the last step end.
+    pub lists_changed: bool,
+    /// Points lost since the last restoration.
+    pub lost: i64,
+    /// Step of the last and of the first negative record.
+    pub last_negative: Option<u32>,
+    pub first_negative: Option<u32>,
+    /// Back at the start score after the first negative record.
+    pub recovered: bool,
+    /// Repair points granted this scenario year.
+    pub repair_used: i64,
+    /// The earliest step end at which a listing, record or inherited listing is
+    /// due (never later than the truth; an early one only costs a look).
+    pub agenda: u32,
+    /// Some perk or restriction adjustment of this subject is not zero.
+    pub adjusted: bool,
+}
+
+/// Simulate one subject from step 0 to the end with events from `src`, and
+/// return its final score. `episodes` receives the subject's inheritable
+/// listings (full mechanics only). `record` is off for a replay: the snapshot
+/// histograms and the mechanics totals are not touched.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn simulate<O: Observer>(
+pub(crate) fn simulate<const FULL: bool, S: Source, O: Observer>(
     c: &Compiled,
-    seed: u64,
-    subject: u64,
-    group: usize,
-    scratch: &mut Scratch,
+    m: &Mech,
+    who: Who<'_>,
+    src: &mut S,
+    x: &mut Scratch,
+    episodes: &mut Vec<Episode>,
     acc: &mut Accum,
     obs: &mut O,
     record: bool,
 ) -> i64 {
-    let mut rng = Stream::new(seed, subject, Purpose::Events);
-    scratch.counts.clear();
-    scratch.counts.resize(c.n_capped, 0);
-    scratch.blocked.clear();
-    scratch.blocked.resize(c.n_capped, false);
-    let mut binding = 0usize; // caps reached this year
-    let mut count_year = 0u32;
-
-    let horizon = f64::from(c.steps);
-    let start = c.group_start[group];
-    let mut score = start;
-    let mut tier = if c.tier_dependent { c.tier_of(score) } else { 0 };
-    let mut table = c.table(group, tier);
-    let mut total = c.total(group, tier);
-    let mut rec = Recorder { enabled: record, group, row: 0, from: score };
-
-    let mut t = 0.0f64;
-    let mut pending: Option<f64> = None; // time of the next event at the current rates
-    let mut dirty = false; // score changed during the current step
-    let mut lost = 0i64; // points lost since the last restoration
-    let mut last_negative = 0u32; // step of the last negative record
-
-    loop {
-        // the next change point: rates (or the score) may change there
-        let mut tc = horizon;
-        // t >= 0 and below the horizon (<= MAX_STEPS), so truncation is the floor
-        let next_boundary = f64::from(t as u32) + 1.0;
-        if (c.tier_dependent && dirty) || (c.drift.is_some() && score != start) {
-            tc = tc.min(next_boundary);
-        }
-        if binding > 0 {
-            tc = tc.min(f64::from((count_year + 1) * c.steps_per_year));
-        }
-        if let (Some(after), true) = (c.restore_after, lost > 0) {
-            tc = tc.min(f64::from(last_negative) + 1.0 + f64::from(after));
-        }
-
-        let te = match pending {
-            Some(te) => te,
-            None if total > 0.0 => t + rng.exp1() / total,
-            None => f64::INFINITY,
-        };
-
-        if te < tc {
-            // an event
-            t = te;
-            pending = None;
-            let step = (t as u32).min(c.steps - 1);
-            let year = step / c.steps_per_year;
-            if year != count_year {
-                count_year = year;
-                scratch.counts.iter_mut().for_each(|n| *n = 0);
-                scratch.blocked.iter_mut().for_each(|b| *b = false);
-                binding = 0;
-            }
-            let rule = if binding == 0 {
-                c.pick(table, rng.uniform())
-            } else {
-                pick_unblocked(c, table, total, &scratch.blocked, rng.uniform())
-            };
-            let before = score;
-            let wanted = before.saturating_add(c.points[rule]);
-            score = wanted.clamp(c.min, c.max);
-            acc.rule_events[rule] += 1;
-            acc.rule_points[rule] = acc.rule_points[rule].saturating_add(score - before);
-            acc.rule_clamped[rule] = acc.rule_clamped[rule].saturating_add(wanted.abs_diff(score));
-            if c.points[rule] < 0 {
-                lost = lost.saturating_add(before - score);
-                last_negative = step;
-            }
-            let slot = c.cap_slot[rule];
-            if slot != NO_CAP {
-                let slot = usize::from(slot);
-                scratch.counts[slot] += 1;
-                if scratch.counts[slot] >= c.cap[rule] && !scratch.blocked[slot] {
-                    scratch.blocked[slot] = true;
-                    binding += 1;
-                    total -= c.rate[table + rule];
-                    let year_end = ((count_year + 1) * c.steps_per_year).min(c.steps);
-                    acc.capped(rule, c.rate[table + rule], t, year_end);
-                }
-            }
-            if score != before {
-                rec.change(acc, c.first_row_after(step), before);
-                dirty = true;
-                obs.change(step, t, Cause::Rule(rule), before, score);
-            } else {
-                obs.unchanged(step, t, rule, score);
-            }
-            continue;
-        }
-
-        // a change point at time tc, the end of step tc - 1
-        if te.is_finite() {
-            pending = Some(te);
-        }
-        t = tc;
-        let boundary = tc as u32;
-        if boundary == 0 {
-            break; // a zero-step horizon cannot happen for a validated scenario
-        }
-        let step = boundary - 1;
-        if let Some(after) = c.restore_after
-            && lost > 0
-            && u64::from(boundary) == u64::from(last_negative) + 1 + u64::from(after)
-        {
-            let before = score;
-            score = score.saturating_add(lost).clamp(c.min, c.max);
-            acc.points_restored = acc.points_restored.saturating_add(score - before);
-            lost = 0;
-            if score != before {
-                rec.change(acc, c.first_row_after(step), before);
-                dirty = true;
-                obs.change(step, t, Cause::Restore, before, score);
-            }
-        }
-        // every change point is a step end, and while the score is off the start
-        // every step end is a change point: drift applies at each one
-        if let Some(d) = c.drift
-            && score != start
-        {
-            let before = score;
-            score = if score < start {
-                score.saturating_add(d).min(start)
-            } else {
-                score.saturating_sub(d).max(start)
-            };
-            acc.points_drifted = acc.points_drifted.saturating_add(score - before);
-            rec.change(acc, c.first_row_after(step), before);
-            dirty = true;
-            obs.change(step, t, Cause::Drift, before, score);
-        }
-        if boundary >= c.steps {
-            break;
-        }
-        let mut rates_changed = false;
-        if c.tier_dependent && dirty {
-            let now = c.tier_of(score);
-            if now != tier {
-                tier = now;
-                rates_changed = true;
-            }
-        }
-        dirty = false;
-        if binding > 0 && boundary.is_multiple_of(c.steps_per_year) {
-            count_year = boundary / c.steps_per_year;
-            scratch.counts.iter_mut().for_each(|n| *n = 0);
-            scratch.blocked.iter_mut().for_each(|b| *b = false);
-            binding = 0;
-            rates_changed = true;
-        }
-        if rates_changed {
-            table = c.table(group, tier);
-            total = c.total(group, tier);
-            for (&rule, &b) in c.capped_rule.iter().zip(&scratch.blocked) {
-                if b {
-                    total -= c.rate[table + rule];
-                }
-            }
-            pending = None;
-        }
+    let group = who.group;
+    let kind = m.kind[group];
+    x.reset(c.n_rules, m.lists.len(), m.perk_min.len(), m.restriction_max.len(), FULL);
+    if FULL && !who.inherit.is_empty() {
+        // inherited listings: drawn once per head listing, up front, from the subject's own stream
+        let mut rng = Stream::new(who.seed, who.subject, Purpose::Inherit);
+        x.inherited.extend(who.inherit.iter().copied().filter(|e| {
+            let list = &m.lists[e.list];
+            list.applies(kind) && rng.uniform() < list.inherit.unwrap_or(0.0)
+        }));
     }
-    rec.flush(acc, score);
-    score
+    let start = c.group_start[group];
+    let tier = if c.tier_dependent { c.tier_of(start) } else { 0 };
+    let mut life = Life {
+        c,
+        m,
+        acc,
+        obs,
+        x,
+        subject: who.subject,
+        group,
+        kind,
+        lo: m.lo[group],
+        hi: m.hi[group],
+        start,
+        record,
+        rec: Recorder { enabled: record, group, row: 0, from: start },
+        score: start,
+        tier,
+        table: c.table(group, tier),
+        total: c.total(group, tier),
+        modified: false,
+        blocked: false,
+        counting: false,
+        rated_score: start,
+        t: 0.0,
+        // the end of step 0 is a change point under the full mechanics: score-threshold lists take their first look there
+        dirty: FULL,
+        lists_changed: false,
+        lost: 0,
+        last_negative: None,
+        first_negative: None,
+        recovered: false,
+        repair_used: 0,
+        agenda: u32::MAX,
+        adjusted: false,
+    };
+    if FULL {
+        life.rerate();
+    }
+    life.run::<FULL, S>(src, episodes)
 }
 
-/// Choose a rule by inversion over the rules whose cap is not reached.
-fn pick_unblocked(c: &Compiled, table: usize, total: f64, blocked: &[bool], u: f64) -> usize {
-    let target = u * total;
-    let mut acc = 0.0;
-    let mut last_open = 0;
-    for r in 0..c.n_rules {
-        let slot = c.cap_slot[r];
-        if slot != NO_CAP && blocked[usize::from(slot)] {
-            continue;
+impl<O: Observer> Life<'_, O> {
+    fn run<const FULL: bool, S: Source>(&mut self, src: &mut S, episodes: &mut Vec<Episode>) -> i64 {
+        let c = self.c;
+        let horizon = c.steps;
+        let mut wait: Option<f64> = None; // time of the next event at the current total rate
+        loop {
+            // the next change point: a step end at which rates (or the score) may change
+            let now = self.t as u32; // t >= 0 and below the horizon, so truncation is the floor
+            let next = now + 1;
+            let mut due = horizon;
+            if (self.dirty && (FULL || c.tier_dependent)) || (c.drift.is_some() && self.score != self.start) {
+                due = next;
+            }
+            if self.counting || self.repair_used > 0 {
+                due = due.min((now / c.steps_per_year + 1) * c.steps_per_year);
+            }
+            if let (Some(after), Some(last), true) = (c.restore_after, self.last_negative, self.lost > 0) {
+                due = due.min((last + 1 + after).max(next));
+            }
+            if FULL {
+                due = due.min(self.agenda.max(next));
+            }
+            let tc = f64::from(due);
+            let te = match wait {
+                Some(te) => te,
+                None => src.next_time(self.t, self.total),
+            };
+            if te < tc {
+                self.t = te;
+                wait = None;
+                self.event::<FULL, S>(src);
+                continue;
+            }
+            // a change point at the end of step `due - 1`
+            if te.is_finite() {
+                wait = Some(te);
+            }
+            self.t = tc;
+            let total = self.total;
+            self.step_end::<FULL>(due, episodes);
+            if due >= horizon {
+                break;
+            }
+            self.rates_at_step_end::<FULL>(due, S::SCRIPTED);
+            if self.total.to_bits() != total.to_bits() {
+                wait = None;
+            }
         }
-        acc += c.rate[table + r];
-        last_open = r;
-        if target < acc {
-            return r;
+        if FULL {
+            self.close(horizon);
+        }
+        self.rec.flush(self.acc, self.score);
+        self.score
+    }
+
+    /// Move the score to `to` during `step` for `cause`.
+    #[inline]
+    pub fn set_score(&mut self, step: u32, to: i64, cause: Cause) {
+        if to != self.score {
+            self.rec.change(self.acc, self.c.first_row_after(step), self.score);
+            let before = self.score;
+            self.score = to;
+            self.dirty = true;
+            self.obs.change(step, self.t, cause, before, to);
         }
     }
-    last_open
+
+    /// One rule event at time `self.t`.
+    #[inline]
+    fn event<const FULL: bool, S: Source>(&mut self, src: &mut S) {
+        let c = self.c;
+        let step = (self.t as u32).min(c.steps - 1);
+        let (modified, table, total) = (self.modified, self.table, self.total);
+        let rates = &self.x.rates;
+        let rule = src.rule(|u| if modified { pick(rates, total, u) } else { c.pick(table, u) });
+        if S::SCRIPTED
+            && let Some(why) = self.ruled_out(rule)
+        {
+            self.obs.skipped(step, rule, why);
+            return;
+        }
+        let wrongful = FULL && src.wrongful(self.m.error_rate[rule]);
+        let before = self.score;
+        let mut points = c.points[rule];
+        if FULL && self.m.repair[rule] && points > 0 {
+            let allowance = self.m.repair_max.map_or(i64::MAX, |cap| (cap - self.repair_used).max(0));
+            let room = (self.start - before).max(0);
+            let granted = points.min(allowance).min(room);
+            self.acc.mech.repair_withheld = self.acc.mech.repair_withheld.saturating_add(points - granted);
+            self.repair_used += granted;
+            points = granted;
+        }
+        let wanted = before.saturating_add(points);
+        let after = wanted.clamp(self.lo, self.hi);
+        let acc = &mut *self.acc;
+        acc.rule_events[rule] += 1;
+        acc.rule_points[rule] = acc.rule_points[rule].saturating_add(after - before);
+        acc.rule_clamped[rule] = acc.rule_clamped[rule].saturating_add(wanted.abs_diff(after));
+        if c.points[rule] < 0 {
+            self.lost = self.lost.saturating_add(before - after);
+            self.last_negative = Some(step);
+            if FULL {
+                self.first_negative.get_or_insert(step);
+            }
+        }
+        if FULL {
+            self.follow_up(src, step, rule, after - before, wrongful);
+        }
+        let cap = c.cap[rule];
+        if cap != u32::MAX {
+            self.counting = true;
+            self.x.counts[rule] += 1;
+            if self.x.counts[rule] >= cap {
+                // the cap binds: the rule is out for the rest of the year
+                if !self.modified {
+                    self.x.rates.clear();
+                    self.x.rates.extend_from_slice(&c.rate[self.table..self.table + c.n_rules]);
+                    self.modified = true;
+                }
+                let rate = self.x.rates[rule];
+                if rate > 0.0 {
+                    let year_end = ((step / c.steps_per_year + 1) * c.steps_per_year).min(c.steps);
+                    self.acc.capped(rule, rate, self.t, year_end);
+                    self.total -= rate;
+                    self.x.rates[rule] = 0.0;
+                }
+                self.blocked = true;
+            }
+        }
+        if after != before {
+            self.set_score(step, after, Cause::Rule(rule));
+        } else {
+            self.obs.unchanged(step, self.t, rule, after);
+        }
+        if wrongful {
+            self.obs.wrongful(step, rule);
+        }
+    }
+
+    /// The records and list changes an event of `rule` during `step` leads to.
+    fn follow_up<S: Source>(&mut self, src: &mut S, step: u32, rule: usize, applied: i64, wrongful: bool) {
+        let (c, m) = (self.c, self.m);
+        let expire_at = m.expire_after[rule].filter(|_| c.points[rule] < 0).map(|a| step + 1 + a);
+        let mut appeal_at = None;
+        let mut appeal_wins = false;
+        if wrongful {
+            self.acc.mech.wrongful[rule] += 1;
+            if let Some(a) = m.appeal[rule]
+                && let Some(wins) = src.appeal(a)
+            {
+                self.acc.mech.appeals_filed[rule] += 1;
+                appeal_wins = wins;
+                appeal_at = Some(step + 1 + a.delay);
+            }
+        }
+        let enters = !m.enters[rule].is_empty();
+        let mut index = None;
+        if expire_at.is_some() || appeal_at.is_some() || (enters && wrongful) {
+            index = Some(self.x.records.len());
+            self.x.records.push(Record { rule, applied, expire_at, appeal_at, appeal_wins, reversed: false });
+            for at in [expire_at, appeal_at].into_iter().flatten() {
+                self.agenda = self.agenda.min(at);
+            }
+        }
+        for &l in &m.enters[rule] {
+            if !m.lists[l].applies(self.kind) {
+                continue;
+            }
+            let Entry::Rule { count, within, .. } = m.lists[l].entry else { continue };
+            let triggered = count <= 1 || {
+                let w = &mut self.x.windows[l];
+                w.push(step);
+                if let Some(within) = within {
+                    // the records of this step and of the `within - 1` steps before it
+                    w.retain(|&s| s + within > step);
+                }
+                let full = w.len() >= count as usize;
+                if full {
+                    w.clear();
+                }
+                full
+            };
+            if triggered {
+                self.x.pending.push(Pending::Enter { list: l, rule, record: index, wrongful });
+                self.dirty = true;
+            }
+        }
+        for &l in &m.clears[rule] {
+            self.x.pending.push(Pending::Clear { list: l, rule });
+            self.dirty = true;
+        }
+    }
+
+    /// Why a scripted event of `rule` cannot happen, if it cannot: the perk or
+    /// list it needs, as of the last rate computation, or its cap now.
+    fn ruled_out(&self, rule: usize) -> Option<Skip> {
+        let m = self.m;
+        let on = &self.x.rated_on;
+        if let Some(p) = m.requires_perk[rule].filter(|&p| !m.holds(p, self.kind, self.rated_score, on)) {
+            return Some(Skip::NoPerk(p));
+        }
+        if let Some(l) = m.requires_list[rule].filter(|&l| !on[l]) {
+            return Some(Skip::NotListed(l));
+        }
+        (self.x.counts[rule] >= self.c.cap[rule]).then_some(Skip::Cap)
+    }
+
+    /// Bring the rates up to date at the step end `b` (not the horizon).
+    fn rates_at_step_end<const FULL: bool>(&mut self, b: u32, scripted: bool) {
+        let c = self.c;
+        let mut stale = false;
+        if c.tier_dependent && self.dirty {
+            let now = c.tier_of(self.score);
+            if now != self.tier {
+                self.tier = now;
+                stale = true;
+            }
+        }
+        self.dirty = false;
+        if self.counting && b.is_multiple_of(c.steps_per_year) {
+            self.x.counts.iter_mut().for_each(|k| *k = 0);
+            self.counting = false;
+            stale |= std::mem::take(&mut self.blocked);
+        }
+        if FULL {
+            if self.repair_used > 0 && b.is_multiple_of(c.steps_per_year) {
+                self.repair_used = 0;
+            }
+            stale |= self.m.score_sensitive && self.score != self.rated_score;
+            stale |= self.m.list_sensitive && self.lists_changed;
+        }
+        if stale {
+            if FULL || self.blocked {
+                self.rerate();
+            } else {
+                self.table = c.table(self.group, self.tier);
+                self.total = c.total(self.group, self.tier);
+                self.modified = false;
+            }
+        }
+        if scripted {
+            self.rated_score = self.score;
+            self.x.rated_on.clone_from(&self.x.on);
+        }
+    }
+
+    /// Recompute every rate from the current state (tier, score, listings, caps).
+    ///
+    /// The total is a function of the rates alone: the table's own total while
+    /// they are the table's, less the rates of capped rules (in rule order)
+    /// while only caps change them, and their sum once a mechanic does. So two
+    /// subjects with the same rates keep the same waits.
+    pub fn rerate(&mut self) {
+        let (c, m) = (self.c, self.m);
+        let n = c.n_rules;
+        self.table = c.table(self.group, self.tier);
+        self.rated_score = self.score;
+        let row = &c.rate[self.table..self.table + n];
+        let x = &mut *self.x;
+        x.buf.clear();
+        let (mut mech, mut capped) = (false, false);
+        for (r, &base) in row.iter().enumerate() {
+            let mut rate = base;
+            if rate > 0.0 {
+                if !m.bands[r].is_empty() {
+                    rate *=
+                        m.bands[r].iter().rev().find(|b| self.score >= b.min).map_or(1.0, |b| b.multiplier);
+                }
+                if m.requires_perk[r].is_some_and(|p| !m.holds(p, self.kind, self.score, &x.on)) {
+                    rate = 0.0;
+                }
+                if m.requires_list[r].is_some_and(|l| !x.on[l]) {
+                    rate = 0.0;
+                }
+                if rate != base {
+                    mech = true;
+                }
+                if x.counts[r] >= c.cap[r] && rate > 0.0 {
+                    rate = 0.0;
+                    capped = true;
+                }
+            }
+            x.buf.push(rate);
+        }
+        self.total = if mech {
+            x.buf.iter().sum()
+        } else {
+            let mut total = c.total(self.group, self.tier);
+            if capped {
+                for (&now, &was) in x.buf.iter().zip(row) {
+                    if now != was {
+                        total -= was;
+                    }
+                }
+            }
+            total
+        };
+        self.modified = mech || capped;
+        if self.modified {
+            std::mem::swap(&mut x.rates, &mut x.buf);
+        }
+    }
 }

@@ -54,6 +54,14 @@ pub(crate) struct Mech {
     /// Per kind: every perk and restriction applies to it, so without a
     /// listing the score alone decides them.
     pub plain_for_kind: Vec<bool>,
+    /// Whether every rate is its table's (no score bands, no perk or list needed).
+    pub rates_plain: bool,
+    /// Per rule: an event has no follow-up (no wrongful record, expiry,
+    /// repair, listing or clearing), so the mechanics have nothing to do.
+    pub rule_plain: Vec<bool>,
+    /// Per kind: the scores `[lo, hi)` at which no score-threshold list of
+    /// that kind takes a subject in.
+    pub safe: Vec<(i64, i64)>,
 }
 
 impl Mech {
@@ -76,6 +84,27 @@ impl Mech {
             .map(|k| {
                 s.perks.iter().all(|p| applies(&p.applies_to, k))
                     && s.restrictions.iter().all(|r| applies(&r.applies_to, k))
+            })
+            .collect();
+        let safe = (0..s.kinds.len())
+            .map(|k| {
+                s.lists.iter().filter(|l| l.applies(k)).fold((i64::MIN, i64::MAX), |(lo, hi), l| {
+                    match l.entry {
+                        Entry::Below(x) => (lo.max(x), hi),
+                        Entry::AtLeast(x) => (lo, hi.min(x)),
+                        Entry::Rule { .. } => (lo, hi),
+                    }
+                })
+            })
+            .collect();
+        let rule_plain = (0..n)
+            .map(|r| {
+                let m = &s.rules[r].more;
+                m.error_rate == 0.0
+                    && m.expire_after.is_none()
+                    && !m.repair
+                    && enters[r].is_empty()
+                    && clears[r].is_empty()
             })
             .collect();
         Mech {
@@ -106,6 +135,13 @@ impl Mech {
                 .iter()
                 .any(|r| r.more.requires_list.is_some() || r.more.requires_perk.is_some()),
             plain_for_kind,
+            rates_plain: s.rules.iter().all(|r| {
+                r.more.rate_by_score.is_empty()
+                    && r.more.requires_perk.is_none()
+                    && r.more.requires_list.is_none()
+            }),
+            rule_plain,
+            safe,
         }
     }
 

@@ -59,19 +59,29 @@ impl<O: Observer> Life<'_, O> {
     /// Everything due at boundary `b`, the end of step `b - 1`.
     pub(super) fn step_end<const FULL: bool>(&mut self, b: u32, episodes: &mut Vec<Episode>) {
         let step = b - 1;
-        if FULL {
+        if FULL && b >= self.agenda {
             self.records_due(b);
         }
         self.restore(b);
         self.drift(step);
         if FULL {
-            self.listings(b);
-            self.effective_listings(b, episodes);
+            // lists need a look only when one is held, pending or due, or the score is where one starts
+            let (lo, hi) = self.m.safe[self.kind];
+            let busy = self.any_own
+                || self.any_on
+                || !self.x.pending.is_empty()
+                || !self.x.inherited.is_empty()
+                || b >= self.agenda
+                || !(lo..hi).contains(&self.score);
+            if busy {
+                self.listings(b);
+                self.effective_listings(b, episodes);
+                self.plan();
+            }
             self.recovery(b);
             if self.record {
                 self.adjustments(b);
             }
-            self.plan();
         }
     }
 
@@ -198,6 +208,7 @@ impl<O: Observer> Life<'_, O> {
                 self.enter(b, l, None, false, ListReason::Score);
             }
         }
+        self.any_own = self.x.own.iter().any(Option::is_some);
     }
 
     /// Put the subject on list `l` at boundary `b`.
@@ -262,6 +273,7 @@ impl<O: Observer> Life<'_, O> {
             }
             self.x.on[l] = now_on;
         }
+        self.any_on = self.x.on.iter().any(|&x| x);
     }
 
     /// Recovery: back at the start score after the first negative record.
@@ -279,8 +291,7 @@ impl<O: Observer> Life<'_, O> {
     /// Perks and restrictions that lists (or kinds) change, as deltas per snapshot row.
     fn adjustments(&mut self, b: u32) {
         let m = self.m;
-        let any_on = self.x.on.iter().any(|&x| x);
-        if !any_on && !self.adjusted && m.plain_for_kind[self.kind] {
+        if !self.any_on && !self.adjusted && m.plain_for_kind[self.kind] {
             return; // the score alone decides: nothing to adjust, and nothing was
         }
         let row = self.c.first_row_after(b - 1);

@@ -186,6 +186,10 @@ pub(crate) struct Life<'r, O> {
     pub agenda: u32,
     /// Some perk or restriction adjustment of this subject is not zero.
     pub adjusted: bool,
+    /// The subject holds a listing of its own.
+    pub any_own: bool,
+    /// The subject is effectively on some list.
+    pub any_on: bool,
 }
 
 /// Simulate one subject from step 0 to the end with events from `src`, and
@@ -250,8 +254,10 @@ pub(crate) fn simulate<const FULL: bool, S: Source, O: Observer>(
         repair_used: 0,
         agenda: u32::MAX,
         adjusted: false,
+        any_own: false,
+        any_on: false,
     };
-    if FULL {
+    if FULL && !m.rates_plain {
         life.rerate();
     }
     life.run::<FULL, S>(src, episodes)
@@ -338,10 +344,11 @@ impl<O: Observer> Life<'_, O> {
             self.obs.skipped(step, rule, why);
             return;
         }
-        let wrongful = FULL && src.wrongful(self.m.error_rate[rule]);
+        let plain = !FULL || self.m.rule_plain[rule];
+        let wrongful = !plain && src.wrongful(self.m.error_rate[rule]);
         let before = self.score;
         let mut points = c.points[rule];
-        if FULL && self.m.repair[rule] && points > 0 {
+        if !plain && self.m.repair[rule] && points > 0 {
             let allowance = self.m.repair_max.map_or(i64::MAX, |cap| (cap - self.repair_used).max(0));
             let room = (self.start - before).max(0);
             let granted = points.min(allowance).min(room);
@@ -362,7 +369,7 @@ impl<O: Observer> Life<'_, O> {
                 self.first_negative.get_or_insert(step);
             }
         }
-        if FULL {
+        if !plain {
             self.follow_up(src, step, rule, after - before, wrongful);
         }
         let cap = c.cap[rule];
@@ -489,7 +496,7 @@ impl<O: Observer> Life<'_, O> {
             stale |= self.m.list_sensitive && self.lists_changed;
         }
         if stale {
-            if FULL || self.blocked {
+            if (FULL && !self.m.rates_plain) || self.blocked {
                 self.rerate();
             } else {
                 self.table = c.table(self.group, self.tier);

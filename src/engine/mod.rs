@@ -452,3 +452,6 @@ pub fn expected_events(scenario: &Scenario, population: &Population) -> f64 {
         })
         .sum()
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,9 +1,12 @@
 //! Engine tests: exact expectations, an independent oracle for the snapshot
-//! histograms, replay, and determinism across thread counts.
+//! histograms, replay, and determinism across thread counts. Every run here
+//! goes through the plain and the full version of the event loop (the full
+//! one made to run by an inert list), which must agree subject by subject.
 
 use super::*;
 use crate::scenario::{
-    Group, MinThreshold, Perk, Provenance, Recovery, Report, Rule, Scenario, ScoreRange, StepUnit, Tier,
+    Color, Entry, Group, Kind, List, MinThreshold, Perk, Provenance, Recovery, Report, Rule, RuleMore,
+    Scenario, ScoreRange, StepUnit, Tier,
 };
 use statrs::distribution::{Discrete, DiscreteCDF, Poisson};
 
@@ -17,6 +20,7 @@ fn rule(id: &str, points: i64, rate: f64, tiers: usize) -> Rule {
         max_per_year: None,
         rate_by_tier: vec![1.0; tiers],
         provenance: Provenance::default(),
+        more: RuleMore::default(),
     }
 }
 
@@ -42,6 +46,7 @@ fn scenario(population: u64, steps: u32, step: StepUnit, tiers: Vec<Tier>, rules
             start: 100,
             rate_multiplier: vec![1.0; rules.len()],
             provenance: Provenance::default(),
+            kind: 0,
         }],
         tiers,
         population,
@@ -50,11 +55,49 @@ fn scenario(population: u64, steps: u32, step: StepUnit, tiers: Vec<Tier>, rules
         restrictions: vec![],
         recovery: Recovery::default(),
         report: Report::default(),
+        kinds: vec![Kind::everyone()],
+        lists: vec![],
+        households: None,
     }
 }
 
+/// `s` with a list nobody can enter: the full mechanics run, and act nowhere.
+fn with_inert_list(s: &Scenario) -> Scenario {
+    let mut s = s.clone();
+    s.lists.push(List {
+        id: "inert".into(),
+        label: "inert".into(),
+        description: String::new(),
+        color: Color::Black,
+        entry: Entry::Below(i64::MIN),
+        duration: None,
+        clear_on: None,
+        clear_after_clean: None,
+        revokes: vec![],
+        imposes: vec![],
+        grants: vec![],
+        points: 0,
+        inherit: None,
+        applies_to: vec![],
+        provenance: Provenance::default(),
+    });
+    assert!(Mech::needed(&s), "the list makes the full mechanics run");
+    s
+}
+
+/// Run `s` on both versions of the loop; they must give every subject the
+/// same final score and the same histograms and rule totals.
+fn run_both(s: &Scenario, pop: &Population, seed: u64) -> RunOutput {
+    let plain = run(s, pop, seed, &|_| {});
+    let full = run(&with_inert_list(s), pop, seed, &|_| {});
+    assert_eq!(plain.final_scores, full.final_scores, "plain and full loops differ");
+    assert_eq!(plain.totals.hist, full.totals.hist, "plain and full histograms differ");
+    assert_eq!(plain.totals.rules, full.totals.rules, "plain and full rule totals differ");
+    plain
+}
+
 fn run_all(s: &Scenario, seed: u64) -> RunOutput {
-    run(s, &Population::new(s), seed, &|_| {})
+    run_both(s, &Population::new(s), seed)
 }
 
 fn mean_var(xs: &[i64]) -> (f64, f64) {
@@ -120,7 +163,7 @@ fn tier_share_matches_its_exact_probability() {
         applies_to: vec![],
     });
     let pop = Population::new(&s);
-    let out = run(&s, &pop, 3, &|_| {});
+    let out = run_both(&s, &pop, 3);
     let sum = crate::stats::summarise(&s, &pop.sizes, &out.totals);
     let fin = &sum.final_snapshot().overall;
     let p = 1.0 - Poisson::new(1.5).unwrap().cdf(1);
@@ -228,7 +271,7 @@ fn rich_scenario() -> Scenario {
     s.rules[0].rate_by_tier = vec![0.5, 1.0, 1.0, 2.0];
     s.rules[1].max_per_year = Some(3);
     s.score = ScoreRange { start: 100, min: Some(0), max: Some(140) };
-    s.recovery = Recovery { restore_after: Some(6), drift: None };
+    s.recovery = Recovery { restore_after: Some(6), drift: None, repair_max_per_year: None };
     s.report = Report { bin_width: 5, snapshot_every: 3 };
     s.groups = vec![
         Group {
@@ -238,6 +281,7 @@ fn rich_scenario() -> Scenario {
             start: 100,
             rate_multiplier: vec![1.0, 2.0, 1.0],
             provenance: Provenance::default(),
+            kind: 0,
         },
         Group {
             name: "g2".into(),
@@ -246,6 +290,7 @@ fn rich_scenario() -> Scenario {
             start: 112, // a group with its own start score
             rate_multiplier: vec![0.5, 1.0, 0.0],
             provenance: Provenance::default(),
+            kind: 0,
         },
     ];
     s
@@ -259,7 +304,7 @@ fn snapshot_histograms_match_replayed_histories() {
         let mut s = rich_scenario();
         s.recovery.drift = drift;
         let pop = Population::new(&s);
-        let out = run(&s, &pop, 21, &|_| {});
+        let out = run_both(&s, &pop, 21);
         let h = &out.totals.hist;
         let mut expected = std::collections::HashMap::new();
         for subject in 0..pop.len() {
@@ -326,7 +371,7 @@ fn restoration_follows_its_rule() {
 fn drift_moves_toward_start_every_step() {
     let mut s = rich_scenario();
     // with restoration too: a restoration that leaves the score off the start is followed by drift in the same step
-    s.recovery = Recovery { restore_after: Some(4), drift: Some(3) };
+    s.recovery = Recovery { restore_after: Some(4), drift: Some(3), repair_max_per_year: None };
     let pop = Population::new(&s);
     // every sixth subject: both groups, with their different start scores
     for subject in (0..pop.len()).step_by(6) {
@@ -365,6 +410,13 @@ fn identical_on_one_and_two_threads() {
         pool.install(|| run(&s, &pop, 99, &|_| {}))
     };
     let (a, b) = (on(1), on(2));
+    let full = with_inert_list(&s);
+    let f2 = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap()
+        .install(|| run(&full, &pop, 99, &|_| {}));
+    assert_eq!(a.final_scores, f2.final_scores, "the full loop on 2 threads");
     assert_eq!(a.final_scores, b.final_scores);
     assert_eq!(a.totals.rules, b.totals.rules);
     assert_eq!(a.totals.hist, b.totals.hist);

@@ -339,7 +339,7 @@ fn examples_run() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let bin = examples.join(&name);
         if !bin.is_file() {
-            // `cargo test` builds examples; a filtered run (`--test cli`) may not have
+            // `cargo test` builds examples; a filtered run (`--test main cli::`) may not have
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let built = std::process::Command::new(cargo)
                 .args(["build", "--example", &name])

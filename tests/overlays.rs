@@ -2,7 +2,7 @@
 //! identity, chains, and messages that point into the file a value came from.
 //!
 //! The files are in `tests/data/overlays/`; `base.toml` is the root of most.
-//! After changing a message: `INSTA_UPDATE=always cargo test --test overlays`,
+//! After changing a message: `INSTA_UPDATE=always cargo test --test main overlays::`,
 //! then read every changed `.snap` file before committing it.
 
 use std::path::Path;

@@ -13,7 +13,7 @@ fn committed_schema_is_up_to_date() {
     assert!(
         committed == generated,
         "scenario.schema.json is out of date with the `*Spec` types in src/scenario/spec.rs;\n\
-         regenerate it with `UPDATE_SCHEMA=1 cargo test --test schema` and commit the result"
+         regenerate it with `UPDATE_SCHEMA=1 cargo test --test main schema::` and commit the result"
     );
 }
 

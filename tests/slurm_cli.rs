@@ -75,7 +75,7 @@ fn writes_the_committed_example_scripts_and_runs_nothing() {
         );
         assert!(
             emitted == committed,
-            "examples/slurm/{f} differs from what --emit-slurm writes: UPDATE_EXAMPLES=1 cargo test --test slurm_example"
+            "examples/slurm/{f} differs from what --emit-slurm writes: UPDATE_EXAMPLES=1 cargo test --test main slurm_example::"
         );
     }
     use std::os::unix::fs::PermissionsExt as _;

@@ -2,7 +2,7 @@
 //!
 //! scripts/slurm-local.sh sweep-test submits these files to a real Slurm; this
 //! test keeps them equal to the generator's output. After changing the
-//! generator: `UPDATE_EXAMPLES=1 cargo test --test slurm_example`, then commit.
+//! generator: `UPDATE_EXAMPLES=1 cargo test --test main slurm_example::`, then commit.
 
 use std::path::Path;
 
@@ -32,7 +32,7 @@ fn committed_job_scripts_are_up_to_date() {
         assert!(
             committed == *text,
             "examples/slurm/{name} is out of date with src/batch/slurm.rs;\n\
-             regenerate it with `UPDATE_EXAMPLES=1 cargo test --test slurm_example` and commit the result"
+             regenerate it with `UPDATE_EXAMPLES=1 cargo test --test main slurm_example::` and commit the result"
         );
     }
 }

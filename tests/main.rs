@@ -9,6 +9,8 @@
 //!
 //! One module: `cargo test --test main cli::`.
 
+mod common;
+
 mod bad_input;
 mod bad_plans;
 mod caps;

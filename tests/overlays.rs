@@ -9,6 +9,8 @@ use std::path::Path;
 
 use pointsim::scenario::{Scenario, load};
 
+use crate::common::pointsim;
+
 fn ok(name: &str) -> pointsim::scenario::Loaded {
     let path = format!("tests/data/overlays/{name}.toml");
     load(Path::new(&path)).unwrap_or_else(|e| panic!("{path}: {}", e.diagnostics().render(false)))
@@ -125,12 +127,6 @@ fn depth_beyond_the_limit_is_an_error() {
     let e = load(&dir.path().join(format!("level{}.toml", max + 1))).unwrap_err();
     let text = e.diagnostics().render(false);
     assert!(text.contains(&format!("goes more than {max} files deep")), "{text}");
-}
-
-fn pointsim() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("pointsim").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK");
-    cmd
 }
 
 #[test]

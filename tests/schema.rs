@@ -1,10 +1,10 @@
 //! The committed `scenario.schema.json` equals the schema generated from the spec types.
 
-use std::path::Path;
+use crate::common::repo;
 
 #[test]
 fn committed_schema_is_up_to_date() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenario.schema.json");
+    let path = repo("scenario.schema.json");
     let generated = pointsim::scenario::json_schema();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();

@@ -35,3 +35,72 @@ pub fn repo(path: &str) -> PathBuf {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// Two kinds (citizens in two groups, companies), a blacklist entered on a
+/// fine with wrongful records and appeals, a redlist entered by score,
+/// record categories and agencies. Sizes: town 270, village 180, company
+/// 150. The charts draw its lists (`list_shares`); the report shows its
+/// mechanics sections.
+pub const LISTS: &str = r#"
+[scenario]
+name = "Listed town"
+steps = 24
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 100
+[population]
+size = 600
+[[kind]]
+name = "citizen"
+share = 0.75
+[[kind]]
+name = "company"
+share = 0.25
+[[population.group]]
+name = "town"
+kind = "citizen"
+share = 0.6
+[[population.group]]
+name = "village"
+kind = "citizen"
+share = 0.4
+[[rule]]
+id = "fine"
+label = "Traffic fine"
+points = -20
+rate = 0.5
+category = "administrative"
+agency = "police"
+error_rate = 0.2
+appeal_rate = 0.5
+appeal_success = 0.5
+appeal_delay = 2
+[[rule]]
+id = "help"
+points = 5
+rate = 1.0
+category = "voluntary"
+agency = "civil_affairs"
+[[perk]]
+id = "bus"
+min_tier = "high"
+[[restriction]]
+id = "no_loans"
+[[list]]
+id = "debtors"
+label = "Debtors"
+enter_on = "fine"
+duration = 6
+imposes = ["no_loans"]
+[[list]]
+id = "honour"
+color = "red"
+enter_at_least = 120
+"#;

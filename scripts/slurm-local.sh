@@ -319,7 +319,7 @@ do_sweep_test() {
     for f in sweep.slurm merge.slurm submit.sh; do
         cmp "$out/$f" "examples/slurm/$f" || {
             diff -u "examples/slurm/$f" "$out/$f" >&2 || true
-            die "examples/slurm/$f differs from what --emit-slurm writes (UPDATE_EXAMPLES=1 cargo test --test slurm_example)"
+            die "examples/slurm/$f differs from what --emit-slurm writes (UPDATE_EXAMPLES=1 cargo test --test main slurm_example::)"
         }
     done
 

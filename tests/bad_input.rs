@@ -1,7 +1,7 @@
 //! Bad scenario files: each case in `tests/data/bad/` is loaded and its rendered
 //! diagnostics are compared with a snapshot in `tests/snapshots/`.
 //!
-//! After changing a message: `INSTA_UPDATE=always cargo test --test bad_input`,
+//! After changing a message: `INSTA_UPDATE=always cargo test --test main bad_input::`,
 //! then read every changed `.snap` file before committing it.
 
 use std::path::Path;

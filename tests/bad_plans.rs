@@ -1,7 +1,7 @@
 //! Bad sweep plans: each case in `tests/data/plans/bad/` is loaded and its rendered
 //! diagnostics are compared with a snapshot in `tests/snapshots/`.
 //!
-//! After changing a message: `INSTA_UPDATE=always cargo test --test bad_plans`,
+//! After changing a message: `INSTA_UPDATE=always cargo test --test main bad_plans::`,
 //! then read every changed `.snap` file before committing it.
 
 use std::path::Path;

@@ -6,6 +6,8 @@
 use pointsim::output::{Overrides, RunInfo, standard_files, write_all};
 use pointsim::plot::{Chart, RunData, charts};
 
+use crate::common::LISTS;
+
 /// Run `text` with seed 5 into a temporary folder and read it back.
 fn run(text: &str) -> (tempfile::TempDir, RunData) {
     run_min_cell(text, 0)
@@ -361,63 +363,6 @@ fn no_rows_at_all_skips_rather_than_panics() {
     let cs = charts(&data).unwrap();
     assert!(cs.is_empty(), "{:?}", names(&cs));
 }
-
-/// Two kinds, three groups (town 270, village 180, company 150), a
-/// blacklist entered on a fine and a redlist entered by score.
-const LISTS: &str = r#"
-[scenario]
-name = "Listed town"
-steps = 24
-step = "month"
-[score]
-start = 100
-min = 0
-[[tier]]
-name = "low"
-min = 0
-[[tier]]
-name = "high"
-min = 100
-[population]
-size = 600
-[[kind]]
-name = "citizen"
-share = 0.75
-[[kind]]
-name = "company"
-share = 0.25
-[[population.group]]
-name = "town"
-kind = "citizen"
-share = 0.6
-[[population.group]]
-name = "village"
-kind = "citizen"
-share = 0.4
-[[rule]]
-id = "fine"
-points = -20
-rate = 0.5
-[[rule]]
-id = "help"
-points = 5
-rate = 1.0
-[[perk]]
-id = "bus"
-min_tier = "high"
-[[restriction]]
-id = "no_loans"
-[[list]]
-id = "debtors"
-label = "Debtors"
-enter_on = "fine"
-duration = 6
-imposes = ["no_loans"]
-[[list]]
-id = "honour"
-color = "red"
-enter_at_least = 120
-"#;
 
 #[test]
 fn list_shares_shows_each_list_for_everyone_and_each_group() {

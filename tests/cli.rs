@@ -2,23 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn pointsim() -> Command {
-    let mut cmd = Command::cargo_bin("pointsim").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK");
-    cmd
-}
-
-fn repo(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use crate::common::{TOY, pointsim, read, repo};
 
 /// Run a scenario given as text (quietly, without charts) and return its summary.json.
 fn summary_of(text: &str) -> serde_json::Value {
@@ -41,7 +28,7 @@ fn run_toy(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
 fn run_toy_with_plots(out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
     pointsim()
         .arg("run")
-        .arg(repo("scenarios/teaching_toy.toml"))
+        .arg(repo(TOY))
         .arg("--out")
         .arg(out)
         .args(["--population", "3000", "-q"])
@@ -95,7 +82,7 @@ fn run_prints_a_human_summary() {
     let dir = TempDir::new().unwrap();
     pointsim()
         .arg("run")
-        .arg(repo("scenarios/teaching_toy.toml"))
+        .arg(repo(TOY))
         .arg("--out")
         .arg(dir.path().join("o"))
         .args(["--population", "1000"])
@@ -208,7 +195,7 @@ fn absurd_population_is_refused_with_its_position() {
     let dir = TempDir::new().unwrap();
     pointsim()
         .arg("run")
-        .arg(repo("scenarios/teaching_toy.toml"))
+        .arg(repo(TOY))
         .arg("--out")
         .arg(dir.path().join("o"))
         .args(["--population", "999999999999"])
@@ -216,7 +203,7 @@ fn absurd_population_is_refused_with_its_position() {
         .code(2)
         .stderr(predicate::str::contains("--population 999999999999"));
     let big = dir.path().join("big.toml");
-    let text = read(&repo("scenarios/teaching_toy.toml")).replace("size = 2_000", "size = 2_000_000_000");
+    let text = read(&repo(TOY)).replace("size = 2_000", "size = 2_000_000_000");
     assert!(text.contains("2_000_000_000"), "the toy's population line changed; update this test");
     std::fs::write(&big, text).unwrap();
     pointsim()
@@ -270,7 +257,7 @@ fn check_reports_every_bad_file() {
         .arg("check")
         .arg(&a)
         .arg(&b)
-        .arg(repo("scenarios/teaching_toy.toml"))
+        .arg(repo(TOY))
         .assert()
         .code(2)
         .stderr(predicate::str::contains("a.toml"))
@@ -331,7 +318,7 @@ fn examples_run() {
     let exe = std::env::current_exe().unwrap();
     let examples = exe.parent().unwrap().parent().unwrap().join("examples");
     let mut ran = 0;
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples")).unwrap() {
+    for entry in std::fs::read_dir(repo("examples")).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "rs") {
             continue; // examples/overlays/ holds scenario files, not programs
@@ -339,11 +326,11 @@ fn examples_run() {
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         let bin = examples.join(&name);
         if !bin.is_file() {
-            // `cargo test` builds examples; a filtered run (`--test cli`) may not have
+            // `cargo test` builds examples; a filtered run (`--test main cli::`) may not have
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let built = std::process::Command::new(cargo)
                 .args(["build", "--example", &name])
-                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .current_dir(repo("."))
                 .status()
                 .unwrap();
             assert!(built.success() && bin.is_file(), "cannot build example `{name}`");

@@ -1,20 +1,11 @@
 //! `pointsim compare`: common random numbers, the files it writes, and bad input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn pointsim() -> Command {
-    let mut cmd = Command::cargo_bin("pointsim").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK");
-    cmd
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
+use crate::common::{DEBT_EXAMPLE, TOY, pointsim, pointsim_in, read, repo};
 
 /// A base without tier-dependent rates: every subject's events do not depend
 /// on its score, so under common random numbers both runs of a replicate see
@@ -75,8 +66,7 @@ fn setup(overlays: &[(&str, &str)]) -> TempDir {
 
 /// Run `compare base.toml REFORM` in `dir` with extra arguments, without charts.
 fn compare(dir: &Path, reform: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
-    pointsim()
-        .current_dir(dir)
+    pointsim_in(dir)
         .args(["compare", "base.toml", reform, "--out", "out", "-q", "--no-plots"])
         .args(extra)
         .assert()
@@ -163,8 +153,7 @@ fn raising_a_positive_rule_moves_nobody_down() {
 fn results_do_not_depend_on_threads() {
     let dir = setup(&[("raise.toml", "extends = \"base.toml\"\n[[rule]]\nid = \"down\"\nrate = 1.0\n")]);
     let with_plots = |jobs: &str| {
-        pointsim()
-            .current_dir(dir.path())
+        pointsim_in(dir.path())
             .args(["compare", "base.toml", "raise.toml", "--out", "out", "-q", "-r", "2", "-j", jobs])
             .assert()
             .success();
@@ -188,8 +177,7 @@ fn results_do_not_depend_on_threads() {
 #[test]
 fn the_page_and_chart_are_written_and_escaped() {
     let dir = setup(&[]);
-    pointsim()
-        .current_dir(dir.path())
+    pointsim_in(dir.path())
         .args(["compare", "base.toml", "base.toml", "--out", "out", "-r", "2"])
         .assert()
         .success()
@@ -242,24 +230,22 @@ fn bad_input_exits_2_and_writes_nothing() {
 
 #[test]
 fn the_example_reform_runs() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = TempDir::new().unwrap();
-    pointsim()
-        .current_dir(&root)
-        .args(["compare", "scenarios/teaching_toy.toml", "examples/overlays/teaching_toy_reform.toml"])
+    pointsim_in(&repo("."))
+        .args(["compare", TOY, "examples/overlays/teaching_toy_reform.toml"])
         .args(["-r", "2", "--population", "500", "--no-plots", "-q", "--out"])
         .arg(dir.path().join("out"))
         .assert()
         .success();
     let j = json(&dir.path().join("out/compare.json"));
-    assert_eq!(j["reform"]["chain"][1]["file"], "scenarios/teaching_toy.toml");
+    assert_eq!(j["reform"]["chain"][1]["file"], TOY);
     assert_eq!(j["groups"]["all"], 500);
 }
 
 #[test]
 fn set_is_the_same_reform_as_an_overlay() {
     let dir = TempDir::new().unwrap();
-    let toy = std::fs::canonicalize("scenarios/teaching_toy.toml").unwrap();
+    let toy = std::fs::canonicalize(TOY).unwrap();
     let overlay = dir.path().join("reform.toml");
     std::fs::write(
         &overlay,
@@ -316,7 +302,7 @@ fn a_bad_set_exits_2_with_a_hint_and_writes_nothing() {
     ];
     for (set, says) in cases {
         pointsim()
-            .args(["compare", "scenarios/teaching_toy.toml", "--set", set, "--out"])
+            .args(["compare", TOY, "--set", set, "--out"])
             .arg(&out)
             .assert()
             .code(2)
@@ -326,19 +312,13 @@ fn a_bad_set_exits_2_with_a_hint_and_writes_nothing() {
     // a wrong value is reported without positions: they would point into the
     // changed document, not into a file
     pointsim()
-        .args([
-            "compare",
-            "scenarios/teaching_toy.toml",
-            "--set",
-            "rule.volunteer_service.points=lots",
-            "--out",
-        ])
+        .args(["compare", TOY, "--set", "rule.volunteer_service.points=lots", "--out"])
         .arg(&out)
         .assert()
         .code(2)
         .stderr(predicate::str::contains("-->").not());
     // neither a reform nor --set
-    pointsim().args(["compare", "scenarios/teaching_toy.toml"]).assert().code(2);
+    pointsim().args(["compare", TOY]).assert().code(2);
 }
 
 #[test]
@@ -348,7 +328,7 @@ fn access_changes_count_the_lists_joint_sanctions() {
     // both runs have the same histories, and exactly the subjects listed at
     // the end gain the perk: gained == the list's share, nobody loses it.
     let dir = TempDir::new().unwrap();
-    let base = std::fs::canonicalize("examples/scenarios/debt_blacklist.toml").unwrap();
+    let base = std::fs::canonicalize(DEBT_EXAMPLE).unwrap();
     let reform = dir.path().join("reform.toml");
     std::fs::write(
         &reform,
@@ -381,7 +361,7 @@ fn access_changes_count_the_lists_joint_sanctions() {
 #[test]
 fn different_kinds_are_not_comparable() {
     let dir = TempDir::new().unwrap();
-    let base = std::fs::canonicalize("examples/scenarios/debt_blacklist.toml").unwrap();
+    let base = std::fs::canonicalize(DEBT_EXAMPLE).unwrap();
     let cases = [(
         "[[kind]]\nname = \"company\"\nshare = 0.3\n[[kind]]\nname = \"citizen\"\nshare = 0.7\n",
         "differ",

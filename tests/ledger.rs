@@ -5,15 +5,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use assert_cmd::Command;
 use parquet::file::reader::{FileReader, SerializedFileReader};
 use parquet::record::Field;
 
-const EXAMPLE: &str = "examples/scenarios/debt_blacklist.toml";
-
-fn pointsim() -> Command {
-    Command::cargo_bin("pointsim").unwrap()
-}
+use crate::common::{DEBT_EXAMPLE, pointsim};
 
 /// Each row of ledger.parquet as column name → value.
 fn read(path: &Path) -> Vec<BTreeMap<String, Field>> {
@@ -41,7 +36,7 @@ fn text(row: &BTreeMap<String, Field>, key: &str) -> Option<String> {
 
 fn run(dir: &Path, extra: &[&str]) {
     pointsim()
-        .args(["run", EXAMPLE, "--population", "600", "--no-plots", "--quiet", "--force", "--out"])
+        .args(["run", DEBT_EXAMPLE, "--population", "600", "--no-plots", "--quiet", "--force", "--out"])
         .arg(dir)
         .args(extra)
         .assert()
@@ -54,7 +49,7 @@ fn the_ledger_is_the_runs_history() {
     run(dir.path(), &["--ledger", "-j", "1"]);
     let rows = read(&dir.path().join("ledger.parquet"));
     // the full run's final scores, subject by subject
-    let text_scenario = std::fs::read_to_string(EXAMPLE).unwrap().replace("size = 20000", "size = 600");
+    let text_scenario = std::fs::read_to_string(DEBT_EXAMPLE).unwrap().replace("size = 20000", "size = 600");
     let s = pointsim::scenario::parse(&text_scenario, "x.toml").unwrap().scenario;
     let full = pointsim::simulate(&s, s.seed, &|_| {});
     let mut last: BTreeMap<i64, i64> = BTreeMap::new();

@@ -3,13 +3,12 @@
 
 use pointsim::engine::MechTotals;
 use pointsim::population::Population;
-use pointsim::scenario::{Scenario, parse};
+use pointsim::scenario::Scenario;
+
+use crate::common::{DEBT_EXAMPLE, repo};
 
 fn scenario(text: &str) -> Scenario {
-    match parse(text, "test.toml") {
-        Ok(l) => l.scenario,
-        Err(e) => panic!("{e:?}"),
-    }
+    crate::common::parse_scenario(text)
 }
 
 fn mech(s: &Scenario, seed: u64) -> (pointsim::Simulation, MechTotals) {
@@ -243,8 +242,7 @@ fn the_general_engine_gives_the_same_results_on_one_and_two_threads() {
 /// The README's worked example checks and runs, and lists someone.
 #[test]
 fn the_readme_example_runs() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/scenarios/debt_blacklist.toml");
-    let s = pointsim::scenario::load(std::path::Path::new(path)).expect("valid example").scenario;
+    let s = pointsim::scenario::load(&repo(DEBT_EXAMPLE)).expect("valid example").scenario;
     let (run, m) = mech(&s, s.seed);
     assert!(run.summary.final_snapshot().overall.list_count[0] > 0);
     assert!(m.inherited_listings.iter().sum::<u64>() > 0);

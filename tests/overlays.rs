@@ -2,12 +2,14 @@
 //! identity, chains, and messages that point into the file a value came from.
 //!
 //! The files are in `tests/data/overlays/`; `base.toml` is the root of most.
-//! After changing a message: `INSTA_UPDATE=always cargo test --test overlays`,
+//! After changing a message: `INSTA_UPDATE=always cargo test --test main overlays::`,
 //! then read every changed `.snap` file before committing it.
 
 use std::path::Path;
 
 use pointsim::scenario::{Scenario, load};
+
+use crate::common::pointsim;
 
 fn ok(name: &str) -> pointsim::scenario::Loaded {
     let path = format!("tests/data/overlays/{name}.toml");
@@ -125,12 +127,6 @@ fn depth_beyond_the_limit_is_an_error() {
     let e = load(&dir.path().join(format!("level{}.toml", max + 1))).unwrap_err();
     let text = e.diagnostics().render(false);
     assert!(text.contains(&format!("goes more than {max} files deep")), "{text}");
-}
-
-fn pointsim() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("pointsim").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK");
-    cmd
 }
 
 #[test]

@@ -7,6 +7,8 @@ use std::time::{Duration, SystemTime};
 use pointsim::output::{Overrides, RunInfo, standard_files, write_all};
 use pointsim::plot::{Chart, RunData, report_html};
 
+use crate::common::LISTS;
+
 /// A scenario whose free text tries to inject markup everywhere it can.
 const HOSTILE: &str = r#"
 [scenario]
@@ -362,73 +364,6 @@ rate = 1.0
     assert!(html.contains("The scenario lists no sources."));
     assert!(html.contains(">everyone</th></tr>"), "one column when there are no groups");
 }
-
-/// Two kinds (citizens in two groups, companies), a blacklist entered on a
-/// fine with wrongful records and appeals, a redlist entered by score,
-/// record categories and agencies. Sizes: town 270, village 180, company 150.
-const LISTS: &str = r#"
-[scenario]
-name = "Listed town"
-steps = 24
-step = "month"
-[score]
-start = 100
-min = 0
-[[tier]]
-name = "low"
-min = 0
-[[tier]]
-name = "high"
-min = 100
-[population]
-size = 600
-[[kind]]
-name = "citizen"
-share = 0.75
-[[kind]]
-name = "company"
-share = 0.25
-[[population.group]]
-name = "town"
-kind = "citizen"
-share = 0.6
-[[population.group]]
-name = "village"
-kind = "citizen"
-share = 0.4
-[[rule]]
-id = "fine"
-label = "Traffic fine"
-points = -20
-rate = 0.5
-category = "administrative"
-agency = "police"
-error_rate = 0.2
-appeal_rate = 0.5
-appeal_success = 0.5
-appeal_delay = 2
-[[rule]]
-id = "help"
-points = 5
-rate = 1.0
-category = "voluntary"
-agency = "civil_affairs"
-[[perk]]
-id = "bus"
-min_tier = "high"
-[[restriction]]
-id = "no_loans"
-[[list]]
-id = "debtors"
-label = "Debtors"
-enter_on = "fine"
-duration = 6
-imposes = ["no_loans"]
-[[list]]
-id = "honour"
-color = "red"
-enter_at_least = 120
-"#;
 
 /// The HTML of one `<section id="...">`, or `None`.
 fn section<'a>(html: &'a str, id: &str) -> Option<&'a str> {

@@ -2,17 +2,12 @@
 //! by hand, the scripted engine against the random one, positioned failures
 //! and bad test definitions, test files beside a scenario.
 
-use assert_cmd::Command;
 use pointsim::engine::Skip;
 use pointsim::population::Population;
 use pointsim::scenario::{ScriptedEvent, parse};
 use pointsim::trace::{Note, script, trace};
 
-fn pointsim() -> Command {
-    Command::cargo_bin("pointsim").unwrap()
-}
-
-const EXAMPLE: &str = "examples/scenarios/debt_blacklist.toml";
+use crate::common::{DEBT_EXAMPLE, TOY, pointsim};
 
 const BASE: &str = r#"
 [scenario]
@@ -136,7 +131,7 @@ fn failures_name_the_key_the_step_and_both_values() {
 /// score and the same listings: the scripted engine is the run's engine.
 #[test]
 fn a_run_replayed_as_a_script_gives_the_same_history() {
-    let text = std::fs::read_to_string(EXAMPLE).unwrap();
+    let text = std::fs::read_to_string(DEBT_EXAMPLE).unwrap();
     // no households here: a script is one subject; every wrongful record is appealed
     let text = text
         .replace("[population.households]\nsizes = [0.4, 0.3, 0.3]\n", "")
@@ -219,7 +214,7 @@ score = 80
 
 #[test]
 fn the_example_scenario_passes_its_tests() {
-    let out = pointsim().args(["test", EXAMPLE]).assert().success();
+    let out = pointsim().args(["test", DEBT_EXAMPLE]).assert().success();
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("3 tests") && stdout.contains("test result: ok. 3 passed; 0 failed"), "{stdout}");
 }
@@ -227,7 +222,7 @@ fn the_example_scenario_passes_its_tests() {
 #[test]
 fn a_failing_test_exits_1_and_points_at_the_expected_value() {
     let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(EXAMPLE).unwrap().replace(
+    let text = std::fs::read_to_string(DEBT_EXAMPLE).unwrap().replace(
         "[[test.expect]]  # decided 30 days after the end of the record's step\nstep = 40",
         "[[test.expect]]\nstep = 38",
     );
@@ -352,7 +347,7 @@ fn a_scenario_without_tests_says_so() {
 #[test]
 fn a_reform_that_removes_a_rule_its_base_tests_use_still_runs() {
     let dir = tempfile::tempdir().unwrap();
-    let toy = std::fs::canonicalize("scenarios/teaching_toy.toml").unwrap();
+    let toy = std::fs::canonicalize(TOY).unwrap();
     let overlay = dir.path().join("abolish.toml");
     std::fs::write(
         &overlay,
@@ -427,7 +422,7 @@ step = 1
     assert!(pointsim::ruletest::run(&loaded.scenario, &loaded.tests[0]).passed());
     // --name that matches nothing is an error, not a silent pass
     pointsim()
-        .args(["test", EXAMPLE, "--name", "no such test"])
+        .args(["test", DEBT_EXAMPLE, "--name", "no such test"])
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no rule test's name contains"));

@@ -1,10 +1,10 @@
 //! The committed `scenario.schema.json` equals the schema generated from the spec types.
 
-use std::path::Path;
+use crate::common::repo;
 
 #[test]
 fn committed_schema_is_up_to_date() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenario.schema.json");
+    let path = repo("scenario.schema.json");
     let generated = pointsim::scenario::json_schema();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();
@@ -13,7 +13,7 @@ fn committed_schema_is_up_to_date() {
     assert!(
         committed == generated,
         "scenario.schema.json is out of date with the `*Spec` types in src/scenario/spec.rs;\n\
-         regenerate it with `UPDATE_SCHEMA=1 cargo test --test schema` and commit the result"
+         regenerate it with `UPDATE_SCHEMA=1 cargo test --test main schema::` and commit the result"
     );
 }
 

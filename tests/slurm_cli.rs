@@ -11,17 +11,9 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
+use crate::common::{TOY, pointsim_in, repo};
+
 const SCRIPTS: [&str; 3] = ["sweep.slurm", "merge.slurm", "submit.sh"];
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn pointsim(cwd: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("pointsim").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK").current_dir(cwd);
-    cmd
-}
 
 /// A folder that looks like the repository to relative paths
 /// (`examples/slurm/plan.toml` and the scenario it names), so the emitted
@@ -29,7 +21,7 @@ fn pointsim(cwd: &Path) -> Command {
 fn checkout() -> TempDir {
     let tmp = TempDir::new().unwrap();
     for d in ["examples", "scenarios"] {
-        std::os::unix::fs::symlink(repo().join(d), tmp.path().join(d)).unwrap();
+        std::os::unix::fs::symlink(repo(d), tmp.path().join(d)).unwrap();
     }
     tmp
 }
@@ -59,7 +51,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn writes_the_committed_example_scripts_and_runs_nothing() {
     let tmp = checkout();
-    pointsim(tmp.path())
+    pointsim_in(tmp.path())
         .args(["sweep", "examples/slurm/plan.toml", "--out", "target/slurm-example", "--emit-slurm", "4"])
         .assert()
         .success()
@@ -69,20 +61,18 @@ fn writes_the_committed_example_scripts_and_runs_nothing() {
     // the three scripts and nothing else: no sweep.json, no shard folder, no run
     assert_eq!(files(&out), ["merge.slurm", "submit.sh", "sweep.slurm"]);
     for f in SCRIPTS {
-        let (emitted, committed) = (
-            std::fs::read(out.join(f)).unwrap(),
-            std::fs::read(repo().join("examples/slurm").join(f)).unwrap(),
-        );
+        let (emitted, committed) =
+            (std::fs::read(out.join(f)).unwrap(), std::fs::read(repo("examples/slurm").join(f)).unwrap());
         assert!(
             emitted == committed,
-            "examples/slurm/{f} differs from what --emit-slurm writes: UPDATE_EXAMPLES=1 cargo test --test slurm_example"
+            "examples/slurm/{f} differs from what --emit-slurm writes: UPDATE_EXAMPLES=1 cargo test --test main slurm_example::"
         );
     }
     use std::os::unix::fs::PermissionsExt as _;
     let mode = std::fs::metadata(out.join("submit.sh")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o755);
     // the default output folder when --out is not given
-    pointsim(tmp.path())
+    pointsim_in(tmp.path())
         .args(["sweep", "examples/slurm/plan.toml", "--emit-slurm", "2", "-q"])
         .assert()
         .success();
@@ -93,7 +83,7 @@ fn writes_the_committed_example_scripts_and_runs_nothing() {
 #[test]
 fn options_reach_the_scripts() {
     let tmp = checkout();
-    pointsim(tmp.path())
+    pointsim_in(tmp.path())
         .args(["sweep", "examples/slurm/plan.toml", "--out", "o", "--emit-slurm", "3"])
         .args(["--cpus-per-task", "5", "--independent-seeds", "--no-plots", "-q"])
         .assert()
@@ -114,7 +104,7 @@ fn options_reach_the_scripts() {
 fn refuses_shard_and_cpu_counts_it_cannot_use() {
     let tmp = checkout();
     let emit = |extra: &[&str]| {
-        pointsim(tmp.path())
+        pointsim_in(tmp.path())
             .args(["sweep", "examples/slurm/plan.toml", "--out", "o"])
             .args(extra)
             .assert()
@@ -132,7 +122,7 @@ fn refuses_shard_and_cpu_counts_it_cannot_use() {
     emit(&["--emit-slurm", "4", "--shard", "0/2"]).stderr(predicate::str::contains("cannot be used with"));
     assert!(!tmp.path().join("o").exists(), "nothing written after a refusal");
     // a path the scripts could not hold unquoted
-    pointsim(tmp.path())
+    pointsim_in(tmp.path())
         .args(["sweep", "examples/slurm/plan.toml", "--out", "my results", "--emit-slurm", "4"])
         .assert()
         .code(2)
@@ -142,14 +132,14 @@ fn refuses_shard_and_cpu_counts_it_cannot_use() {
 #[test]
 fn refuses_a_plan_with_invalid_cells() {
     let tmp = TempDir::new().unwrap();
-    let toy = repo().join("scenarios/teaching_toy.toml");
+    let toy = repo(TOY);
     // a population of 0 is invalid: on Slurm that shard would fail and the merge be cancelled
     std::fs::write(
         tmp.path().join("p.toml"),
         format!("base = {toy:?}\n[vary]\n\"population.size\" = [200, 0]\n"),
     )
     .unwrap();
-    pointsim(tmp.path())
+    pointsim_in(tmp.path())
         .args(["sweep", "p.toml", "--out", "o", "--emit-slurm", "2"])
         .assert()
         .code(2)
@@ -161,8 +151,9 @@ fn refuses_a_plan_with_invalid_cells() {
 #[test]
 fn refuses_shard_folders_of_another_sweep_but_keeps_its_own() {
     let tmp = checkout();
-    let run =
-        |args: &[&str]| pointsim(tmp.path()).arg("sweep").arg("examples/slurm/plan.toml").args(args).assert();
+    let run = |args: &[&str]| {
+        pointsim_in(tmp.path()).arg("sweep").arg("examples/slurm/plan.toml").args(args).assert()
+    };
     // shard 1 of 4 of this very sweep, already run: the jobs would resume it
     run(&["--shard", "1/4", "--out", "o/shard-1", "-q", "-j", "1"]).success();
     run(&["--out", "o", "--emit-slurm", "4", "-q"]).success();
@@ -184,11 +175,11 @@ fn refuses_shard_folders_of_another_sweep_but_keeps_its_own() {
 fn emitted_scripts_run_and_merge_to_the_unsharded_sweep() {
     let tmp = checkout();
     let bin = assert_cmd::cargo::cargo_bin("pointsim");
-    pointsim(tmp.path())
+    pointsim_in(tmp.path())
         .args(["sweep", "examples/slurm/plan.toml", "--out", "whole", "-q", "--no-plots"])
         .assert()
         .success();
-    pointsim(tmp.path())
+    pointsim_in(tmp.path())
         .args(["sweep", "examples/slurm/plan.toml", "--out", "out", "--emit-slurm", "3", "-q"])
         .args(["--cpus-per-task", "1", "--no-plots"])
         .assert()

@@ -2,15 +2,15 @@
 //!
 //! scripts/slurm-local.sh sweep-test submits these files to a real Slurm; this
 //! test keeps them equal to the generator's output. After changing the
-//! generator: `UPDATE_EXAMPLES=1 cargo test --test slurm_example`, then commit.
-
-use std::path::Path;
+//! generator: `UPDATE_EXAMPLES=1 cargo test --test main slurm_example::`, then commit.
 
 use pointsim::batch::slurm::{self, SlurmSweep};
 
+use crate::common::repo;
+
 #[test]
 fn committed_job_scripts_are_up_to_date() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/slurm");
+    let dir = repo("examples/slurm");
     // the arguments scripts/slurm-local.sh sweep-test and the README use
     let job = SlurmSweep {
         plan: "examples/slurm/plan.toml".into(),
@@ -32,7 +32,7 @@ fn committed_job_scripts_are_up_to_date() {
         assert!(
             committed == *text,
             "examples/slurm/{name} is out of date with src/batch/slurm.rs;\n\
-             regenerate it with `UPDATE_EXAMPLES=1 cargo test --test slurm_example` and commit the result"
+             regenerate it with `UPDATE_EXAMPLES=1 cargo test --test main slurm_example::` and commit the result"
         );
     }
 }
@@ -41,7 +41,7 @@ fn committed_job_scripts_are_up_to_date() {
 #[test]
 fn submit_script_is_executable() {
     use std::os::unix::fs::PermissionsExt as _;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/slurm").join(slurm::SUBMIT_FILE);
+    let path = repo("examples/slurm").join(slurm::SUBMIT_FILE);
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert!(mode & 0o111 != 0, "{} is not executable (mode {mode:o}): chmod +x it", path.display());
 }

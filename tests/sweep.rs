@@ -4,24 +4,15 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 use tempfile::TempDir;
 
-fn pointsim() -> Command {
-    let mut cmd = Command::cargo_bin("pointsim").unwrap();
-    cmd.env("NO_COLOR", "1").env_remove("SLURM_CPUS_PER_TASK");
-    cmd
-}
-
-fn toy() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/teaching_toy.toml").display().to_string()
-}
+use crate::common::{TOY, pointsim, repo};
 
 /// Write a plan over the teaching toy into `dir` and return its path.
 fn plan(dir: &Path, name: &str, body: &str) -> PathBuf {
     let p = dir.join(name);
-    std::fs::write(&p, format!("base = {:?}\n{body}", toy())).unwrap();
+    std::fs::write(&p, format!("base = {:?}\n{body}", repo(TOY).display().to_string())).unwrap();
     p
 }
 
@@ -306,7 +297,7 @@ fn bad_plans_exit_2_with_positions() {
 
 #[test]
 fn the_shipped_plans_are_valid() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps");
+    let dir = repo("scenarios/sweeps");
     let plans: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -327,7 +318,7 @@ fn the_shipped_plans_are_valid() {
 #[test]
 fn an_overlay_base_is_swept_as_the_scenario_it_stands_for() {
     let tmp = TempDir::new().unwrap();
-    let reform = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/overlays/teaching_toy_reform.toml");
+    let reform = repo("examples/overlays/teaching_toy_reform.toml");
     // the reform's own value: the cell is the reform itself
     let p = tmp.path().join("p.toml");
     std::fs::write(

@@ -3,13 +3,10 @@
 //! totals): inheritance drawn once per head listing, and how steps listed
 //! count. The other rules have rule tests in examples/scenarios/list_timing.toml.
 
-use pointsim::scenario::{Scenario, parse};
+use pointsim::scenario::Scenario;
 
 fn scenario(text: &str) -> Scenario {
-    match parse(text, "test.toml") {
-        Ok(l) => l.scenario,
-        Err(e) => panic!("{e:?}"),
-    }
+    crate::common::parse_scenario(text)
 }
 
 /// Households of two. Every score starts at 100, below the threshold: at the

@@ -8,6 +8,8 @@ use pointsim::population::Population;
 use pointsim::scenario::{Scenario, StepUnit, load};
 use pointsim::trace::{Trace, json_document, trace};
 
+use crate::common::{DEBT_EXAMPLE, pointsim};
+
 fn scenario(name: &str) -> Scenario {
     load(Path::new(&format!("tests/data/trace/{name}.toml"))).unwrap().scenario
 }
@@ -165,10 +167,6 @@ fn the_readme_trace_of_the_debtors_example_is_true() {
     let marker = "$ pointsim trace examples/scenarios/debt_blacklist.toml --subject 66\n";
     let start = readme.find(marker).expect("the README shows the trace") + marker.len();
     let shown = &readme[start..start + readme[start..].find("```").unwrap()];
-    let out = assert_cmd::Command::cargo_bin("pointsim")
-        .unwrap()
-        .args(["trace", "examples/scenarios/debt_blacklist.toml", "--subject", "66"])
-        .assert()
-        .success();
+    let out = pointsim().args(["trace", DEBT_EXAMPLE, "--subject", "66"]).assert().success();
     assert_eq!(String::from_utf8_lossy(&out.get_output().stdout), shown);
 }

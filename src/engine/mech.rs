@@ -59,6 +59,8 @@ pub(crate) struct Mech {
     /// Per rule: an event has no follow-up (no wrongful record, expiry,
     /// repair, listing or clearing), so the mechanics have nothing to do.
     pub rule_plain: Vec<bool>,
+    /// Every rule is plain (see `rule_plain`).
+    pub rules_plain: bool,
     /// Per kind: the scores `[lo, hi)` at which no score-threshold list of
     /// that kind takes a subject in.
     pub safe: Vec<(i64, i64)>,
@@ -97,7 +99,7 @@ impl Mech {
                 })
             })
             .collect();
-        let rule_plain = (0..n)
+        let rule_plain: Vec<bool> = (0..n)
             .map(|r| {
                 let m = &s.rules[r].more;
                 m.error_rate == 0.0
@@ -107,7 +109,9 @@ impl Mech {
                     && clears[r].is_empty()
             })
             .collect();
+        let rules_plain = rule_plain.iter().all(|&p| p);
         Mech {
+            rules_plain,
             lo: s.groups.iter().map(|g| kind_of(g).min.or(s.score.min).unwrap_or(i64::MIN)).collect(),
             hi: s.groups.iter().map(|g| kind_of(g).max.or(s.score.max).unwrap_or(i64::MAX)).collect(),
             kind: s.groups.iter().map(|g| g.kind).collect(),

@@ -66,22 +66,21 @@ impl<O: Observer> Life<'_, O> {
         self.drift(step);
         if FULL {
             // lists need a look only when one is held, pending or due, or the score is where one starts
-            let (lo, hi) = self.m.safe[self.kind];
-            let busy = self.any_own
-                || self.any_on
-                || !self.x.pending.is_empty()
-                || !self.x.inherited.is_empty()
-                || b >= self.agenda
-                || !(lo..hi).contains(&self.score);
-            if busy {
+            let (lo, hi) = self.safe;
+            if !self.calm || b >= self.agenda || !(lo..hi).contains(&self.score) {
                 self.listings(b);
                 self.effective_listings(b, episodes);
                 self.plan();
+                if self.record {
+                    self.adjustments(b);
+                }
+                self.calm = !self.any_own
+                    && !self.any_on
+                    && !self.adjusted
+                    && self.x.inherited.is_empty()
+                    && self.m.plain_for_kind[self.kind];
             }
             self.recovery(b);
-            if self.record {
-                self.adjustments(b);
-            }
         }
     }
 
@@ -256,6 +255,7 @@ impl<O: Observer> Life<'_, O> {
                 let cell = (self.c.first_row_after(step) * groups + self.group) * n_lists + l;
                 self.acc.mech.listed[cell] += if now_on { 1 } else { -1 };
             }
+            self.x.clean = false;
             if now_on {
                 self.x.on_since[l] = b;
                 if !self.x.ever[l] {
@@ -294,6 +294,7 @@ impl<O: Observer> Life<'_, O> {
         if !self.any_on && !self.adjusted && m.plain_for_kind[self.kind] {
             return; // the score alone decides: nothing to adjust, and nothing was
         }
+        self.x.clean = false;
         let row = self.c.first_row_after(b - 1);
         let groups = self.acc.mech.shape[1];
         let (perks, restrictions) = (m.perk_min.len(), m.restriction_max.len());

@@ -76,6 +76,9 @@ pub(crate) struct Scratch {
     pub restr_adj: Vec<i64>,
     /// The head's listings this subject inherits.
     pub inherited: Vec<Episode>,
+    /// The last subject left every per-list and per-perk array as a reset
+    /// would (never listed, no window, no adjustment): the reset can skip them.
+    pub clean: bool,
 }
 
 impl Scratch {
@@ -88,6 +91,17 @@ impl Scratch {
         if !full {
             return;
         }
+        self.records.clear();
+        self.pending.clear();
+        self.inherited.clear();
+        if self.clean
+            && self.own.len() == n_lists
+            && self.perk_adj.len() == perks
+            && self.restr_adj.len() == restrictions
+        {
+            return;
+        }
+        self.clean = true;
         fill(&mut self.own, n_lists, None);
         fill(&mut self.on, n_lists, false);
         fill(&mut self.rated_on, n_lists, false);
@@ -97,11 +111,8 @@ impl Scratch {
         self.windows.resize_with(n_lists, Vec::new);
         self.windows.truncate(n_lists);
         self.windows.iter_mut().for_each(Vec::clear);
-        self.records.clear();
-        self.pending.clear();
         fill(&mut self.perk_adj, perks, 0);
         fill(&mut self.restr_adj, restrictions, 0);
-        self.inherited.clear();
     }
 }
 
@@ -116,7 +127,7 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     /// Note that the score changes from `before` during a step whose first affected row is `row`.
-    #[inline]
+    #[inline(always)]
     fn change(&mut self, acc: &mut Accum, row: usize, before: i64) {
         if row != self.row {
             self.flush(acc, before);
@@ -125,7 +136,7 @@ impl Recorder {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn flush(&mut self, acc: &mut Accum, current: i64) {
         if self.enabled && self.row != 0 && current != self.from {
             acc.hist.add(self.row, self.group, self.from, -1);
@@ -190,6 +201,15 @@ pub(crate) struct Life<'r, O> {
     pub any_own: bool,
     /// The subject is effectively on some list.
     pub any_on: bool,
+    /// Nothing of the lists needs a look at a step end while the score stays
+    /// in `safe` and no record falls due: no listing held, pending or
+    /// inherited, no perk or restriction adjusted, every perk and restriction
+    /// for this kind.
+    pub calm: bool,
+    /// The scores at which no score-threshold list takes this subject in.
+    pub safe: (i64, i64),
+    /// Whether the rates depend on more than the tier and the caps.
+    watch_rates: bool,
 }
 
 /// Simulate one subject from step 0 to the end with events from `src`, and
@@ -256,6 +276,9 @@ pub(crate) fn simulate<const FULL: bool, S: Source, O: Observer>(
         adjusted: false,
         any_own: false,
         any_on: false,
+        calm: FULL && who.inherit.is_empty() && m.plain_for_kind[kind],
+        safe: m.safe[kind],
+        watch_rates: FULL && !m.rates_plain,
     };
     if FULL && !m.rates_plain {
         life.rerate();
@@ -344,7 +367,7 @@ impl<O: Observer> Life<'_, O> {
             self.obs.skipped(step, rule, why);
             return;
         }
-        let plain = !FULL || self.m.rule_plain[rule];
+        let plain = !FULL || self.m.rules_plain || self.m.rule_plain[rule];
         let wrongful = !plain && src.wrongful(self.m.error_rate[rule]);
         let before = self.score;
         let mut points = c.points[rule];
@@ -434,6 +457,7 @@ impl<O: Observer> Life<'_, O> {
             }
             let Entry::Rule { count, within, .. } = m.lists[l].entry else { continue };
             let triggered = count <= 1 || {
+                self.x.clean = false;
                 let w = &mut self.x.windows[l];
                 w.push(step);
                 if let Some(within) = within {
@@ -449,11 +473,13 @@ impl<O: Observer> Life<'_, O> {
             if triggered {
                 self.x.pending.push(Pending::Enter { list: l, rule, record: index, wrongful });
                 self.dirty = true;
+                self.calm = false;
             }
         }
         for &l in &m.clears[rule] {
             self.x.pending.push(Pending::Clear { list: l, rule });
             self.dirty = true;
+            self.calm = false;
         }
     }
 
@@ -492,11 +518,13 @@ impl<O: Observer> Life<'_, O> {
             if self.repair_used > 0 && b.is_multiple_of(c.steps_per_year) {
                 self.repair_used = 0;
             }
-            stale |= self.m.score_sensitive && self.score != self.rated_score;
-            stale |= self.m.list_sensitive && self.lists_changed;
+            if self.watch_rates {
+                stale |= self.m.score_sensitive && self.score != self.rated_score;
+                stale |= self.m.list_sensitive && self.lists_changed;
+            }
         }
         if stale {
-            if (FULL && !self.m.rates_plain) || self.blocked {
+            if self.watch_rates || self.blocked {
                 self.rerate();
             } else {
                 self.table = c.table(self.group, self.tier);

@@ -17,6 +17,7 @@
 mod build;
 mod check;
 mod diag;
+pub(crate) mod file;
 mod mechanics;
 mod model;
 mod overlay;
@@ -31,6 +32,7 @@ mod validate;
 mod validate_mech;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use file::{MAX_FILE_BYTES, read_text};
 pub use mechanics::*;
 pub use model::*;
 pub use overlay::MAX_DEPTH as MAX_EXTENDS_DEPTH;

@@ -191,13 +191,14 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 
 /// The text of the base file at `path` (named `shown`), or why it cannot be read.
 fn read_base(path: &Path, shown: &str, folder: &Path) -> Result<String, Diagnostic> {
-    if path.is_dir() {
-        return Err(Diagnostic::error(format!("`extends` names `{shown}`, which is a directory"))
-            .with_hint("give the path of a `.toml` scenario file"));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    use super::file::ReadError;
+    match super::file::read(path) {
+        Ok(text) => Ok(text),
+        Err(ReadError::Directory) => {
+            Err(Diagnostic::error(format!("`extends` names `{shown}`, which is a directory"))
+                .with_hint("give the path of a `.toml` scenario file"))
+        }
+        Err(ReadError::NotFound) => {
             let mut hint = format!(
                 "the path is relative to the folder of the file that says `extends` (`{}`)",
                 if folder.as_os_str().is_empty() { "." } else { folder.to_str().unwrap_or("?") }
@@ -205,26 +206,12 @@ fn read_base(path: &Path, shown: &str, folder: &Path) -> Result<String, Diagnost
             if let Some(near) = nearest_file(path) {
                 hint.push_str(&format!("; did you mean `{near}`?"));
             }
-            return Err(Diagnostic::error(format!("`extends` names `{shown}`, which does not exist"))
+            Err(Diagnostic::error(format!("`extends` names `{shown}`, which does not exist"))
                 .with_label("no such file")
-                .with_hint(hint));
+                .with_hint(hint))
         }
-        Err(e) => return Err(Diagnostic::error(format!("could not read `{shown}`: {e}"))),
-    };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(format!(
-            "`{shown}` is not UTF-8 text: invalid byte at offset {}",
-            e.utf8_error().valid_up_to()
-        ))
-        .with_hint("scenario files are TOML text saved as UTF-8; is this the right file?")
-    })?;
-    if let Some(at) = text.find('\0') {
-        return Err(Diagnostic::error(format!(
-            "`{shown}` looks like a binary file: NUL byte at offset {at}"
-        ))
-        .with_hint("scenario files are TOML text; is this the right file?"));
+        Err(e) => Err(e.diagnostic(shown)),
     }
-    Ok(text)
 }
 
 /// The `.toml` file in the folder of `path` whose name is nearest to its name.

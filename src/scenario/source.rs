@@ -102,8 +102,9 @@ impl ScenarioError {
 /// # Errors
 ///
 /// [`ScenarioError::Invalid`] with every problem found: the file is missing,
-/// is a directory, is not UTF-8 text, is not valid TOML, or breaks any rule
-/// of the format. Warnings alone never make it fail.
+/// is a directory or not a regular file (a FIFO, a device), is larger than
+/// [`MAX_FILE_BYTES`](super::MAX_FILE_BYTES), is not UTF-8 text, is not
+/// valid TOML, or breaks any rule of the format. Warnings alone never make it fail.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     let name = path.display().to_string();
     let fail = |d: Diagnostic| {
@@ -111,32 +112,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
         ds.push(d);
         ScenarioError::Invalid(ds)
     };
-    if path.is_dir() {
-        return Err(fail(
-            Diagnostic::error(format!("`{name}` is a directory, not a scenario file"))
-                .with_hint("give the path of a `.toml` scenario file"),
-        ));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(fail(
-                Diagnostic::error(format!("`{name}` does not exist"))
-                    .with_hint("check the path; `pointsim new` writes an example scenario to start from"),
-            ));
-        }
-        Err(e) => return Err(fail(Diagnostic::error(format!("could not read `{name}`: {e}")))),
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            return Err(fail(
-                Diagnostic::error(format!("`{name}` is not UTF-8 text: invalid byte at offset {at}"))
-                    .with_hint("scenario files are TOML text saved as UTF-8; is this the right file?"),
-            ));
-        }
-    };
+    let text = super::file::read(path).map_err(|e| fail(e.diagnostic(&name)))?;
     parse(&text, &name).map_err(ScenarioError::Invalid)
 }
 

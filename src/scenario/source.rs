@@ -6,7 +6,7 @@ use std::path::Path;
 use toml::de::DeTable;
 
 use super::check::Checker;
-use super::diag::{Diagnostic, Diagnostics, line_of};
+use super::diag::{Diagnostic, Diagnostics, LineIndex};
 use super::model::Scenario;
 use super::read::{Reader, Spans};
 use super::rule_tests::{self, RuleTest};
@@ -155,14 +155,14 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
         let text = &chain.text[range.clone()];
         let (doc, errors) = DeTable::parse_recoverable(text);
         syntax |= !errors.is_empty();
-        let mut lines_seen = Vec::new();
+        let lines = LineIndex::new(text);
+        let mut lines_seen = std::collections::HashSet::new();
         for e in &errors {
             // one error per line: later ones on the same line are mostly knock-on effects
-            let line = e.span().map(|s| line_of(text, s.start));
-            if line.is_some() && lines_seen.contains(&line) {
+            let line = e.span().map(|s| lines.line(s.start.min(text.len())));
+            if line.is_some() && !lines_seen.insert(line) {
                 continue;
             }
-            lines_seen.push(line);
             let mut d = syntax_error(e, text);
             d.span = d.span.map(|s| s.start + range.start..s.end + range.start);
             diags.push(d);

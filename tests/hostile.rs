@@ -57,3 +57,45 @@ fn a_file_over_the_size_cap_is_refused() {
     assert!(err.contains("is larger than 4 MiB") && err.contains("--> over.toml:1:11"), "{err}");
     let _ = repo("");
 }
+
+/// A tiny scenario with tiers named `low` and `name`, a rule `r` and a perk `p`.
+fn tiny(name: &str) -> String {
+    format!(
+        "[scenario]\nname = \"tiny\"\nsteps = 5\n[score]\nstart = 10\n[population]\nsize = 50\n\
+         [[tier]]\nname = \"low\"\nmin = 0\n[[tier]]\nname = \"{name}\"\nmin = 10\n\
+         [[rule]]\nid = \"r\"\npoints = 1\nrate = 5.0\n[[perk]]\nid = \"p\"\nlabel = \"=HYPERLINK()\"\nmin_score = 11\n"
+    )
+}
+
+#[test]
+fn sweep_chart_names_from_tier_names_are_safe_files() {
+    let dir = TempDir::new().unwrap();
+    for (i, name) in ["A/B", "../up"].iter().enumerate() {
+        let sub = dir.path().join(format!("s{i}"));
+        std::fs::create_dir(&sub).unwrap();
+        std::fs::write(sub.join("base.toml"), tiny(name)).unwrap();
+        std::fs::write(
+            sub.join("plan.toml"),
+            "base = \"base.toml\"\nreplicates = 2\n[vary]\n\"rule.r.points\" = [1, 2]\n",
+        )
+        .unwrap();
+    }
+    // two tiers whose names differ only by a slash and by case
+    let sub = dir.path().join("s0");
+    std::fs::write(sub.join("base.toml"), tiny("A/B").replace("name = \"low\"", "name = \"a_b\"")).unwrap();
+    pointsim().current_dir(&sub).args(["sweep", "plan.toml", "--out", "o", "-q"]).assert().success();
+    let mut plots: Vec<String> = std::fs::read_dir(sub.join("o/plots"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    plots.sort();
+    assert!(plots.contains(&"tier_share.a_b.svg".to_owned()), "{plots:?}");
+    assert!(plots.contains(&"tier_share.A_B-2.svg".to_owned()), "{plots:?}");
+    assert!(
+        std::fs::read_dir(sub.join("o/plots")).unwrap().all(|e| e.unwrap().file_type().unwrap().is_file())
+    );
+    let sub = dir.path().join("s1");
+    pointsim().current_dir(&sub).args(["sweep", "plan.toml", "--out", "o", "-q"]).assert().success();
+    assert!(sub.join("o/plots/tier_share..._up.svg").is_file());
+    assert!(!sub.join("up.svg").exists() && !dir.path().join("up.svg").exists());
+}

@@ -48,7 +48,7 @@ pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
 pub use suppress::DEFAULT_MIN_CELL;
 pub use terminal::terminal_summary;
-pub use write::{OutDirError, prepare_out_dir, write_all, write_all_unsynced};
+pub use write::{MAX_STEM_BYTES, OutDirError, file_stems, prepare_out_dir, write_all, write_all_unsynced};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 

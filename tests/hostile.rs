@@ -99,3 +99,34 @@ fn sweep_chart_names_from_tier_names_are_safe_files() {
     assert!(sub.join("o/plots/tier_share..._up.svg").is_file());
     assert!(!sub.join("up.svg").exists() && !dir.path().join("up.svg").exists());
 }
+
+#[test]
+fn formula_cells_from_scenario_text_are_neutralised() {
+    let dir = TempDir::new().unwrap();
+    let text = tiny("@top").replace(
+        "size = 50\n",
+        "size = 50\n[[population.group]]\nname = \"=1+2\"\nshare = 0.5\n[[population.group]]\nname = \"-x\"\nshare = 0.5\n",
+    );
+    std::fs::write(dir.path().join("s.toml"), text).unwrap();
+    pointsim()
+        .current_dir(dir.path())
+        .args(["run", "s.toml", "--out", "o", "-q", "--no-plots", "--min-cell", "0"])
+        .assert()
+        .success();
+    let steps = std::fs::read_to_string(dir.path().join("o/steps.csv")).unwrap();
+    assert!(steps.lines().any(|l| l.starts_with("0,0.0,'=1+2,")), "{steps}");
+    assert!(steps.lines().any(|l| l.starts_with("0,0.0,'-x,")), "{steps}");
+    assert!(!steps.lines().any(|l| l.contains(",=1+2,")), "{steps}");
+    let hist = std::fs::read_to_string(dir.path().join("o/histogram.csv")).unwrap();
+    assert!(hist.lines().any(|l| l.starts_with("'=1+2,")), "{hist}");
+    // numbers stay numbers: a negative bin edge is not quoted
+    let neg = tiny("top").replace("start = 10", "start = -10");
+    std::fs::write(dir.path().join("n.toml"), neg).unwrap();
+    pointsim()
+        .current_dir(dir.path())
+        .args(["run", "n.toml", "--out", "n", "-q", "--no-plots"])
+        .assert()
+        .success();
+    let hist = std::fs::read_to_string(dir.path().join("n/histogram.csv")).unwrap();
+    assert!(hist.lines().any(|l| l.starts_with("all,-")), "{hist}");
+}

@@ -130,3 +130,52 @@ fn formula_cells_from_scenario_text_are_neutralised() {
     let hist = std::fs::read_to_string(dir.path().join("n/histogram.csv")).unwrap();
     assert!(hist.lines().any(|l| l.starts_with("all,-")), "{hist}");
 }
+
+#[test]
+fn no_command_writes_over_its_own_inputs() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("base.toml"), tiny("top")).unwrap();
+    std::fs::write(
+        d.join("plan.toml"),
+        "base = \"base.toml\"\nreplicates = 1\n[vary]\n\"rule.r.points\" = [1, 2]\n",
+    )
+    .unwrap();
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        let out = format!("s{i}");
+        pointsim()
+            .current_dir(d)
+            .args(["sweep", "plan.toml", "--shard", &shard, "--out", &out, "-q", "--no-plots"])
+            .assert()
+            .success();
+    }
+    let before = std::fs::read_dir(d.join("s0")).unwrap().count();
+    for force in [false, true] {
+        let mut args = vec!["merge", "s0", "s1", "--out", "s0", "--no-plots"];
+        if force {
+            args.push("--force");
+        }
+        let err = fails(&args, d, 2);
+        assert!(err.contains("output folder `s0` is one of this command's inputs"), "{err}");
+    }
+    assert_eq!(std::fs::read_dir(d.join("s0")).unwrap().count(), before, "shard s0 is untouched");
+    pointsim()
+        .current_dir(d)
+        .args(["merge", "s0", "s1", "--out", "all", "-q", "--no-plots"])
+        .assert()
+        .success();
+    // an output folder holding the scenario, the plan or a file an overlay extends
+    std::fs::create_dir(d.join("sub")).unwrap();
+    std::fs::write(d.join("sub/over.toml"), "extends = \"../base.toml\"\n").unwrap();
+    for args in [
+        vec!["run", "base.toml", "--out", ".", "--force", "--no-plots"],
+        vec!["run", "sub/over.toml", "--out", ".", "--force", "--no-plots"],
+        vec!["compare", "base.toml", "sub/over.toml", "--out", "sub", "--force", "--no-plots", "-r", "1"],
+        vec!["sweep", "plan.toml", "--out", ".", "--force", "--no-plots"],
+    ] {
+        let err = fails(&args, d, 2);
+        assert!(err.contains("one of this command's inputs"), "{args:?}: {err}");
+    }
+    assert!(d.join("base.toml").is_file() && d.join("plan.toml").is_file());
+}

@@ -191,6 +191,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}_vs_{reform_stem}", stem(&args.base))));
+    let mut inputs = super::inputs::chain_files(&base.source);
+    inputs.extend(super::inputs::chain_files(&reform.source));
+    super::inputs::refuse_own_inputs(&out, &inputs)?;
     output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
 
     let pool = rayon::ThreadPoolBuilder::new()

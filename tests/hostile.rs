@@ -55,7 +55,6 @@ fn a_file_over_the_size_cap_is_refused() {
     std::fs::write(dir.path().join("over.toml"), "extends = \"big.toml\"\n").unwrap();
     let err = fails(&["check", "over.toml"], dir.path(), 2);
     assert!(err.contains("is larger than 4 MiB") && err.contains("--> over.toml:1:11"), "{err}");
-    let _ = repo("");
 }
 
 /// A tiny scenario with tiers named `low` and `name`, a rule `r` and a perk `p`.
@@ -178,4 +177,65 @@ fn no_command_writes_over_its_own_inputs() {
         assert!(err.contains("one of this command's inputs"), "{args:?}: {err}");
     }
     assert!(d.join("base.toml").is_file() && d.join("plan.toml").is_file());
+}
+
+#[test]
+fn extends_is_read_from_the_folder_of_the_file_that_names_it() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("a/b")).unwrap();
+    std::fs::write(d.join("base.toml"), tiny("top")).unwrap();
+    std::fs::write(d.join("a/mid.toml"), "extends = \"../base.toml\"\n[scenario]\nname = \"mid\"\n").unwrap();
+    std::fs::write(d.join("a/b/top.toml"), "extends = \"../mid.toml\"\n[scenario]\nsteps = 4\n").unwrap();
+    // from anywhere: each `extends` is relative to its own file
+    for cwd in [d.to_path_buf(), d.join("a/b"), repo("")] {
+        pointsim().current_dir(&cwd).arg("check").arg(d.join("a/b/top.toml")).assert().success();
+    }
+    // `compare --set extends=...` is read from the folder of the file it changes
+    std::fs::write(d.join("a/reform.toml"), tiny("top")).unwrap();
+    pointsim()
+        .current_dir(d)
+        .args(["compare", "base.toml", "a/reform.toml", "--set", "extends=../base.toml"])
+        .args(["--out", "o", "-r", "1", "-q", "--no-plots"])
+        .assert()
+        .success();
+    let err = fails(
+        &["compare", "base.toml", "a/reform.toml", "--set", "extends=base.toml", "--out", "p", "-r", "1"],
+        d,
+        2,
+    );
+    assert!(err.contains("`a/base.toml`, which does not exist"), "{err}");
+}
+
+#[test]
+fn a_file_that_is_not_toml_is_named_not_quoted() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    let secret = "root:x:0:0:secret-token:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/usr/sbin/nologin\n";
+    std::fs::write(d.join("passwd"), secret).unwrap();
+    std::fs::write(d.join("over.toml"), "extends = \"passwd\"\n").unwrap();
+    let err = fails(&["check", "over.toml"], d, 2);
+    assert!(err.contains("`extends` names `passwd`, which is not a TOML scenario"), "{err}");
+    assert!(!err.contains("secret-token") && !err.contains("root:x"), "{err}");
+    let err = fails(&["check", "passwd"], d, 2);
+    assert!(err.contains("`passwd` is not a TOML scenario") && !err.contains("secret-token"), "{err}");
+    // a scenario with a typo is still quoted, to point at the typo
+    std::fs::write(d.join("typo.toml"), "[scenario]\nname = \"x\nsteps = 3\n").unwrap();
+    let err = fails(&["check", "typo.toml"], d, 2);
+    assert!(err.contains("invalid TOML") && err.contains("name = \"x"), "{err}");
+}
+
+#[test]
+fn remove_false_is_an_error_with_a_hint() {
+    let dir = TempDir::new().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("base.toml"), tiny("top")).unwrap();
+    std::fs::write(d.join("over.toml"), "extends = \"base.toml\"\n[[rule]]\nid = \"r\"\nremove = false\n")
+        .unwrap();
+    let err = fails(&["check", "over.toml"], d, 2);
+    assert!(
+        err.contains("`remove = false` in rule `r` does nothing") && err.contains("--> over.toml:4:10"),
+        "{err}"
+    );
+    assert!(err.contains("hint: drop the `remove` line"), "{err}");
 }

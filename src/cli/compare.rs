@@ -140,7 +140,9 @@ fn with_sets(reform: Loaded, sets: &[String]) -> Result<Loaded, Failure> {
     let text =
         toml::to_string(&doc).map_err(|e| bad(format!("cannot write the changed scenario: {e}"), None))?;
     let name = format!("{} with --set {}", reform.source.name, sets.join(" --set "));
-    let mut loaded = scenario::parse(&text, &name).map_err(|d| {
+    // an `extends` set here is read from the folder of the file it changes
+    let dir = Path::new(&reform.source.name).parent().unwrap_or(Path::new(""));
+    let mut loaded = scenario::parse_in(&text, &name, dir).map_err(|d| {
         // positions would point into the changed document, not a file: leave them out
         let mut plain = scenario::Diagnostics::new(name.clone(), "");
         for item in d.items() {

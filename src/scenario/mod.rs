@@ -40,4 +40,4 @@ pub use overlay::MAX_DEPTH as MAX_EXTENDS_DEPTH;
 pub(crate) use overlay::normalize;
 pub use rule_tests::{Expectation, MAX_COUNT, RuleTest, ScriptedEvent};
 pub use schema::json_schema;
-pub use source::{ChainFile, Loaded, ScenarioError, SourceFile, load, parse, parse_tests};
+pub use source::{ChainFile, Loaded, ScenarioError, SourceFile, load, parse, parse_in, parse_tests};

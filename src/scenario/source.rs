@@ -129,6 +129,18 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
 /// Every problem found (errors, and warnings found alongside them), when there
 /// is at least one error.
 pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
+    parse_in(text, name, Path::new(name).parent().unwrap_or(Path::new("")))
+}
+
+/// As [`parse`], for a text that is not a file of its own (a scenario
+/// changed by `compare --set`, a sweep cell): its `extends` is read from
+/// `dir`, the folder of the file the text was made from, not from the
+/// folder of `name` (which then only names it in messages).
+///
+/// # Errors
+///
+/// As [`parse`].
+pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostics> {
     let fail = |d: Diagnostic| {
         let mut ds = Diagnostics::new(name, "");
         ds.push(d);
@@ -146,7 +158,13 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
                 .with_hint("run `pointsim new` to write an example scenario to start from"),
         ));
     }
-    let chain = overlay::read_chain(name, text.to_owned())?;
+    if overlay::not_toml(text) {
+        return Err(fail(
+            Diagnostic::error(format!("`{name}` is not a TOML scenario"))
+                .with_hint("a scenario is TOML text with `[scenario]`, `[score]` and `[population]` tables; is this the right file?"),
+        ));
+    }
+    let chain = overlay::read_chain(name, text.to_owned(), dir)?;
     let mut diags = chain.diagnostics();
     let mut merged: Option<DeTable> = None;
     let mut syntax = false;

@@ -19,6 +19,7 @@ mod cli;
 mod compare;
 mod fuzz_input;
 mod good_input;
+mod hostile;
 mod invariance;
 mod ledger;
 mod mechanics;

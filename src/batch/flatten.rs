@@ -33,8 +33,8 @@ pub fn document(loaded: &Loaded) -> Result<Table, String> {
     }
     let mut merged: Option<Table> = None;
     for f in source.chain.iter().rev() {
-        let text =
-            std::fs::read_to_string(&f.file).map_err(|e| format!("cannot read `{}` again: {e}", f.file))?;
+        let text = crate::scenario::read_text(std::path::Path::new(&f.file))
+            .map_err(|d| format!("cannot read it again: {}", d.message))?;
         if sha256_hex(text.as_bytes()) != f.sha256 {
             return Err(format!("`{}` changed while the sweep was reading it", f.file));
         }

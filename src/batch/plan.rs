@@ -232,16 +232,13 @@ pub fn load(path: &Path) -> Result<Plan, PlanError> {
         ds.push(d);
         PlanError::Plan(ds)
     };
-    let text = match std::fs::read(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let text = match crate::scenario::file::read(path) {
+        Ok(t) => t,
+        Err(crate::scenario::file::ReadError::NotFound) => {
             return Err(one(Diagnostic::error(format!("plan file `{name}` does not exist"))
                 .with_hint("check the path; the README's Sweeps section shows a plan to start from")));
         }
-        Err(e) => return Err(one(Diagnostic::error(format!("could not read plan file `{name}`: {e}")))),
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(t) => t,
-            Err(_) => return Err(one(Diagnostic::error(format!("plan file `{name}` is not UTF-8 text")))),
-        },
+        Err(e) => return Err(one(e.diagnostic(&name))),
     };
     parse(&text, &name, path.parent().unwrap_or(Path::new("")))
 }

@@ -15,7 +15,17 @@ pub const MAX_LINES: usize = 6;
 
 /// `(file stem, figure)` for every chart of the finished sweep `m` whose
 /// cells table is `cells` ([`super::tables::cells_table`]).
+///
+/// Stems are made from metric names, which hold tier, perk and group names
+/// from the scenario: they are made safe and distinct file names by
+/// [`file_stems`](crate::output::file_stems) (`tier_share.A/B` → `tier_share.A_B`).
 pub fn figures(m: &Manifest, cells: &Table) -> Vec<(String, SweepFigure)> {
+    let figs = raw_figures(m, cells);
+    let stems = crate::output::file_stems(&figs.iter().map(|(s, _)| s.as_str()).collect::<Vec<_>>());
+    stems.into_iter().zip(figs.into_iter().map(|(_, f)| f)).collect()
+}
+
+fn raw_figures(m: &Manifest, cells: &Table) -> Vec<(String, SweepFigure)> {
     let col = |name: &str| -> Option<Vec<f64>> {
         cells.columns.iter().find(|c| c.name == name).and_then(|c| match &c.data {
             ColumnData::F64(v) => Some(v.iter().map(|x| x.unwrap_or(f64::NAN)).collect()),

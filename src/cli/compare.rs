@@ -140,7 +140,9 @@ fn with_sets(reform: Loaded, sets: &[String]) -> Result<Loaded, Failure> {
     let text =
         toml::to_string(&doc).map_err(|e| bad(format!("cannot write the changed scenario: {e}"), None))?;
     let name = format!("{} with --set {}", reform.source.name, sets.join(" --set "));
-    let mut loaded = scenario::parse(&text, &name).map_err(|d| {
+    // an `extends` set here is read from the folder of the file it changes
+    let dir = Path::new(&reform.source.name).parent().unwrap_or(Path::new(""));
+    let mut loaded = scenario::parse_in(&text, &name, dir).map_err(|d| {
         // positions would point into the changed document, not a file: leave them out
         let mut plain = scenario::Diagnostics::new(name.clone(), "");
         for item in d.items() {
@@ -191,6 +193,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(format!("{}_vs_{reform_stem}", stem(&args.base))));
+    let mut inputs = super::inputs::chain_files(&base.source);
+    inputs.extend(super::inputs::chain_files(&reform.source));
+    super::inputs::refuse_own_inputs(&out, &inputs)?;
     output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
 
     let pool = rayon::ThreadPoolBuilder::new()

@@ -113,6 +113,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
     let out =
         args.out.clone().unwrap_or_else(|| super::sweep::default_out(std::path::Path::new(&first.plan_file)));
+    super::inputs::refuse_own_inputs(&out, &args.dirs)?;
     let mut merged = first.clone();
     merged.shard = None;
     sweep_dir::open(&out, &merged, false, args.force)?;

@@ -6,6 +6,7 @@
 
 mod check;
 mod compare;
+mod inputs;
 mod merge;
 mod new;
 mod overrides;

@@ -141,6 +141,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
 
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
+    super::inputs::refuse_own_inputs(&out, &super::inputs::chain_files(&source))?;
     output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
 
     let pool = rayon::ThreadPoolBuilder::new()

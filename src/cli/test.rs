@@ -136,8 +136,7 @@ pub(super) fn check_tests_file(path: &Path, loaded: &Loaded) -> Result<(Diagnost
         ds.push(d);
         ds.render(term::color())
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| fail(Diagnostic::error(format!("could not read `{name}`: {e}"))))?;
+    let text = scenario::read_text(path).map_err(fail)?;
     match scenario::parse_tests(&text, &name, &loaded.scenario) {
         Ok(tests) => Ok((Diagnostics::new(name, text), tests)),
         Err(d) => Err(d.render(term::color())),

@@ -232,7 +232,7 @@ pub fn compare_csv(c: &Comparison) -> Vec<u8> {
     .expect("writing to memory");
     for m in &c.metrics {
         w.write_record([
-            m.name.clone(),
+            super::csv_text(&m.name),
             field(m.base.mean),
             field(m.reform.mean),
             field(m.diff.mean),
@@ -260,9 +260,9 @@ pub fn transitions_csv(c: &Comparison) -> Vec<u8> {
             for j in (0..c.reform_tiers.len()).rev() {
                 let k = c.transitions[g][i][j];
                 w.write_record([
-                    group.clone(),
-                    c.base_tiers[i].clone(),
-                    c.reform_tiers[j].clone(),
+                    super::csv_text(group),
+                    super::csv_text(&c.base_tiers[i]),
+                    super::csv_text(&c.reform_tiers[j]),
                     k.to_string(),
                     field(share(k, c.group_sizes[g] * reps)),
                 ])
@@ -287,7 +287,7 @@ pub fn access_changes_csv(c: &Comparison) -> Vec<u8> {
             w.write_record([
                 h.kind.to_owned(),
                 h.id.clone(),
-                group.clone(),
+                super::csv_text(group),
                 field(share(x.both + x.lost, x.n)),
                 field(share(x.both + x.gained, x.n)),
                 field(share(x.gained, x.n)),

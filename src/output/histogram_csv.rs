@@ -36,7 +36,7 @@ pub fn histogram_csv(s: &Scenario, sum: &Summary, min_cell: u32) -> Vec<u8> {
             let (count, share) =
                 if hidden { (String::new(), String::new()) } else { (c.to_string(), csv_float(share)) };
             w.write_record([
-                group.to_string(),
+                super::csv_text(group),
                 lo.to_string(),
                 (lo + width - 1).to_string(),
                 count,

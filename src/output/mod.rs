@@ -48,7 +48,7 @@ pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
 pub use suppress::DEFAULT_MIN_CELL;
 pub use terminal::terminal_summary;
-pub use write::{OutDirError, prepare_out_dir, write_all, write_all_unsynced};
+pub use write::{MAX_STEM_BYTES, OutDirError, file_stems, prepare_out_dir, write_all, write_all_unsynced};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -89,6 +89,14 @@ pub(crate) fn csv_float(x: f64) -> String {
     if x.is_finite() && !text.contains(['.', 'e']) { text + ".0" } else { text }
 }
 
+/// A text cell for CSV that a spreadsheet will not run as a formula: text
+/// from a scenario beginning with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'` (`=HYPERLINK(...)` → `'=HYPERLINK(...)`).
+/// Only text columns go through this; numbers stay numbers.
+pub fn csv_text(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
+}
+
 fn has_groups(s: &Scenario) -> bool {
     !(s.groups.len() == 1 && s.groups[0].name == "all")
 }
@@ -124,6 +132,18 @@ fn to_pretty_json<T: Serialize>(value: &T) -> Vec<u8> {
     let mut out = serde_json::to_vec_pretty(value).expect("output documents contain only JSON-safe values");
     out.push(b'\n');
     out
+}
+
+#[cfg(test)]
+mod csv_text_tests {
+    #[test]
+    fn formula_cells_are_neutralised() {
+        for (text, cell) in [("=1+2", "'=1+2"), ("+A1", "'+A1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)")] {
+            assert_eq!(super::csv_text(text), cell);
+        }
+        assert_eq!(super::csv_text("employed"), "employed");
+        assert_eq!(super::csv_text("a=b"), "a=b");
+    }
 }
 
 #[cfg(test)]

@@ -56,7 +56,7 @@ pub fn steps_csv(s: &Scenario, sum: &Summary, min_cell: u32) -> Vec<u8> {
             let (u, d) = moves(&sl.tier_count, t);
             (up, down) = (up + u, down + d);
         }
-        let prefix = |group: &str| vec![snap.step.to_string(), csv_float(year), group.to_string()];
+        let prefix = |group: &str| vec![snap.step.to_string(), csv_float(year), super::csv_text(group)];
         let all = &snap.overall;
         let mut r = prefix("all");
         r.extend(figures(s, all));

@@ -31,12 +31,14 @@ impl ColumnData {
 
     /// Value `row` as CSV text: integers as written, floats always with a
     /// decimal point or exponent (`1.0`, never `1`, so readers type the
-    /// column as float), text as is, missing as empty.
+    /// column as float), text as is but for a leading `'` before text that a
+    /// spreadsheet would run as a formula ([`csv_text`](super::csv_text)),
+    /// missing as empty.
     pub fn csv_field(&self, row: usize) -> String {
         match self {
             ColumnData::I64(v) => v[row].map_or_else(String::new, |x| x.to_string()),
             ColumnData::F64(v) => v[row].filter(|x| x.is_finite()).map_or_else(String::new, super::csv_float),
-            ColumnData::Utf8(v) => v[row].clone().unwrap_or_default(),
+            ColumnData::Utf8(v) => v[row].as_deref().map_or_else(String::new, super::csv_text),
             ColumnData::Bool(v) => v[row].map_or_else(String::new, |b| b.to_string()),
         }
     }

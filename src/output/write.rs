@@ -147,6 +147,55 @@ fn check_name(name: &str) -> io::Result<()> {
     }
 }
 
+/// The most bytes of a file stem made by [`file_stems`].
+pub const MAX_STEM_BYTES: usize = 100;
+
+/// Safe, distinct file stems for `texts` (made from scenario text, such as
+/// a sweep chart named after a tier): letters, digits, `.`, `-`, `_` and
+/// `+` are kept, anything else (`/`, `\`, spaces, NUL, control characters)
+/// becomes `_`, a leading `.` becomes `_` (so no `..` and no hidden file),
+/// the stem is cut to [`MAX_STEM_BYTES`], and a stem equal to an earlier
+/// one (ignoring case, for case-insensitive file systems) gets `-2`, `-3`,
+/// ... The same texts always give the same stems.
+pub fn file_stems<S: AsRef<str>>(texts: &[S]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    texts
+        .iter()
+        .map(|t| {
+            let mut stem: String = t
+                .as_ref()
+                .chars()
+                .map(|c| if c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '+') { c } else { '_' })
+                .collect();
+            if stem.is_empty() || stem.starts_with('.') {
+                stem.insert(0, '_');
+            }
+            cut(&mut stem, MAX_STEM_BYTES);
+            let base = stem.clone();
+            let mut k = 1;
+            while !seen.insert(stem.to_lowercase()) {
+                k += 1;
+                stem = base.clone();
+                let suffix = format!("-{k}");
+                cut(&mut stem, MAX_STEM_BYTES - suffix.len());
+                stem.push_str(&suffix);
+            }
+            stem
+        })
+        .collect()
+}
+
+/// Cut `s` to at most `max` bytes, on a character boundary.
+fn cut(s: &mut String, max: usize) {
+    if s.len() > max {
+        let mut at = max;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        s.truncate(at);
+    }
+}
+
 /// Make a rename durable by syncing the folder that holds it (Unix only).
 fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
@@ -165,6 +214,22 @@ mod tests {
             std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn file_stems_are_safe_and_distinct() {
+        let long = "é".repeat(200);
+        let texts =
+            ["tier_share.A/B", "tier_share.A_B", "..", "a\0b", "", &long, "tier_share.a/b", "ok-1.x+"];
+        let stems = file_stems(&texts);
+        assert_eq!(&stems[..4], ["tier_share.A_B", "tier_share.A_B-2", "_..", "a_b"]);
+        assert_eq!(stems[4], "_");
+        assert!(stems[5].len() <= MAX_STEM_BYTES && stems[5].starts_with('é'));
+        assert_eq!(stems[6], "tier_share.a_b-3", "case-insensitively distinct");
+        assert_eq!(stems[7], "ok-1.x+");
+        for s in &stems {
+            check_name(&format!("plots/{s}.svg")).unwrap();
+        }
     }
 
     #[test]

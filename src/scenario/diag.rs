@@ -1,5 +1,6 @@
 //! Diagnostics for scenario files: errors and warnings with a position, rendered like rustc.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -182,6 +183,11 @@ impl Diagnostics {
 
     /// Render every item (source line, caret, hint) followed by the summary line.
     /// `color` selects ANSI styling; without it the output is plain text.
+    ///
+    /// Control characters from the file (in quoted lines, names in
+    /// messages) are shown escaped (`\u{1b}`), never sent to the terminal
+    /// raw. At most [`MAX_SHOWN`] items are rendered, then a line saying how
+    /// many more there are.
     pub fn render(&self, color: bool) -> String {
         if self.items.is_empty() {
             return String::new();
@@ -189,7 +195,7 @@ impl Diagnostics {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         let mut out = self.render_items(color);
         let level = if self.has_errors() { Level::ERROR } else { Level::WARNING };
-        out.push_str(&renderer.render(&[Group::with_title(level.primary_title(self.summary()))]));
+        out.push_str(&renderer.render(&[Group::with_title(level.primary_title(escape(&self.summary())))]));
         out.push('\n');
         out
     }
@@ -197,50 +203,148 @@ impl Diagnostics {
     /// Render every item like [`render`](Self::render), without the summary
     /// line (for problems that are not about loading the file, such as a
     /// failed rule test).
+    ///
+    /// The time taken grows with the number of items and the length of the
+    /// lines they quote, not with the size of the file for each item.
     pub fn render_items(&self, color: bool) -> String {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let lines = LineIndex::new(&self.text);
         let mut out = String::new();
-        for d in &self.items {
-            out.push_str(&renderer.render(&self.report(d)));
+        for d in self.items.iter().take(MAX_SHOWN) {
+            out.push_str(&renderer.render(&self.report(d, &lines)));
             if let (None, Some(hint)) = (self.snippet_span(d), &d.hint) {
                 // no snippet: a blank line, then the hint, as uv does
                 let (on, off) = if color { ("\x1b[1;96m", "\x1b[0m") } else { ("", "") };
-                out.push_str(&format!("\n\n{on}hint{off}: {hint}"));
+                out.push_str(&format!("\n\n{on}hint{off}: {}", escape(hint)));
             }
             out.push_str("\n\n");
+        }
+        if self.items.len() > MAX_SHOWN {
+            let more = self.items.len() - MAX_SHOWN;
+            let noun = if more == 1 { "problem" } else { "problems" };
+            out.push_str(&format!(
+                "... and {more} more {noun} not shown (the first {MAX_SHOWN} are above)\n\n"
+            ));
         }
         out
     }
 
-    fn report<'a>(&'a self, d: &'a Diagnostic) -> Vec<Group<'a>> {
+    fn report<'a>(&'a self, d: &'a Diagnostic, lines: &LineIndex) -> Vec<Group<'a>> {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let title = level.primary_title(d.message.as_str());
+        let title = level.primary_title(escape(&d.message));
         let Some(span) = self.snippet_span(d) else {
             return vec![Group::with_title(title)];
         };
         let (name, text, base) = self.file_at(span.start);
         let span = clamp_span(text, span.start - base..span.end.saturating_sub(base));
+        // quote only the lines the span covers, numbered as in the file
+        let first = lines.line(base + span.start);
+        let from = lines.start(first).max(base) - base;
+        let to = text[span.end..].find('\n').map_or(text.len(), |i| span.end + i);
+        let line_start = first + 1 - lines.line(base);
+        let (quoted, span) = escape_snippet(&text[from..to], span.start - from..span.end - from);
         let mut ann = AnnotationKind::Primary.span(span);
         if let Some(label) = &d.label {
-            ann = ann.label(label.as_str());
+            ann = ann.label(escape(label));
         }
-        let snippet = Snippet::source(text).path(name).annotation(ann);
+        let snippet = Snippet::source(quoted).line_start(line_start).path(escape(name)).annotation(ann);
         let mut groups = vec![title.element(snippet)];
         if let Some(hint) = &d.hint {
-            groups.push(Group::with_title(Level::HELP.with_name("hint").secondary_title(hint.as_str())));
+            groups.push(Group::with_title(Level::HELP.with_name("hint").secondary_title(escape(hint))));
         }
         groups
     }
 }
+
+/// The most items [`Diagnostics::render`] shows.
+pub const MAX_SHOWN: usize = 1000;
 
 impl Diagnostics {
     /// Where to put the caret, if the diagnostic has a place in a text that is there.
     fn snippet_span(&self, d: &Diagnostic) -> Option<Range<usize>> {
         d.span.clone().filter(|_| !self.text.is_empty()).map(|s| clamp_span(&self.text, s))
     }
+}
+
+/// Where each line of a text starts, for line numbers without scanning the text again.
+pub(crate) struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// The index of `text`'s lines.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// Byte offset where 0-based line `line` starts.
+    pub fn start(&self, line: usize) -> usize {
+        self.starts[line]
+    }
+}
+
+/// Whether `c` must not reach a terminal raw: a control character other
+/// than newline and tab (C0, DEL, C1 such as the 8-bit CSI `\u{9b}`), or a
+/// bidirectional override that reorders what is shown.
+pub(crate) fn is_unsafe_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with every [unsafe](is_unsafe_char) character written as an escape, `\u{1b}`.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Quoted source lines with unsafe characters escaped (a carriage return
+/// stays: it ends a line), and the span moved to match.
+fn escape_snippet(text: &str, span: Range<usize>) -> (Cow<'_, str>, Range<usize>) {
+    if !text.chars().any(|c| c != '\r' && is_unsafe_char(c)) {
+        return (Cow::Borrowed(text), span);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut start, mut end) = (span.start, span.end);
+    for (i, c) in text.char_indices() {
+        if i == span.start {
+            start = out.len();
+        }
+        if i == span.end {
+            end = out.len();
+        }
+        if c != '\r' && is_unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    if span.end >= text.len() {
+        end = out.len();
+    }
+    if span.start >= text.len() {
+        start = out.len();
+    }
+    (Cow::Owned(out), start..end.max(start))
 }
 
 /// Keep a span inside the text and on character boundaries, so rendering never panics.
@@ -297,6 +401,38 @@ mod tests {
         let mut d = Diagnostics::new("a.toml", "é");
         d.push(Diagnostic::error("x").with_span(1..99));
         d.render(true);
+    }
+
+    #[test]
+    fn control_characters_are_shown_escaped() {
+        let text = "[scenario]\nname = \"a\x1bb\u{9b}c\"\n";
+        let mut d = Diagnostics::new("a\x07.toml", text);
+        d.push(
+            Diagnostic::error("name `a\x1b]52;c;aGk=\x07`")
+                .with_span(20..21)
+                .with_label("\u{9b}31m")
+                .with_hint("\u{202e}x"),
+        );
+        let out = d.render(true);
+        let raw: Vec<char> = out.chars().filter(|&c| c != '\x1b' && is_unsafe_char(c)).collect();
+        assert!(raw.is_empty(), "{raw:?} in {out}");
+        let plain = d.render(false);
+        assert!(!plain.chars().any(is_unsafe_char), "{plain}");
+        assert!(plain.contains(r#"2 | name = "a\u{1b}b\u{9b}c""#), "{plain}");
+        assert!(plain.contains("name `a\\u{1b}]52;c;aGk=\\u{7}`"), "{plain}");
+    }
+
+    #[test]
+    fn only_the_quoted_lines_are_read_for_each_item() {
+        let text: String = (0..3000).map(|i| format!("k{i} = 1\n")).collect();
+        let mut d = Diagnostics::new("a.toml", text.as_str());
+        for i in 0..3000 {
+            let at = text.find(&format!("k{i} ")).unwrap();
+            d.push(Diagnostic::error("x").with_span(at..at + 1));
+        }
+        let out = d.render(false);
+        assert!(out.contains(" --> a.toml:1000:1\n"), "line numbers as in the file");
+        assert!(out.contains("... and 2000 more problems not shown"), "{}", &out[out.len() - 200..]);
     }
 
     #[test]

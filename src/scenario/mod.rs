@@ -17,6 +17,8 @@
 mod build;
 mod check;
 mod diag;
+pub(crate) mod file;
+pub mod limits;
 mod mechanics;
 mod model;
 mod overlay;
@@ -31,10 +33,11 @@ mod validate;
 mod validate_mech;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use file::{MAX_FILE_BYTES, read_text};
 pub use mechanics::*;
 pub use model::*;
 pub use overlay::MAX_DEPTH as MAX_EXTENDS_DEPTH;
 pub(crate) use overlay::normalize;
 pub use rule_tests::{Expectation, MAX_COUNT, RuleTest, ScriptedEvent};
 pub use schema::json_schema;
-pub use source::{ChainFile, Loaded, ScenarioError, SourceFile, load, parse, parse_tests};
+pub use source::{ChainFile, Loaded, ScenarioError, SourceFile, load, parse, parse_in, parse_tests};

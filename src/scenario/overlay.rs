@@ -108,7 +108,10 @@ pub(crate) fn sha256(bytes: &[u8]) -> String {
 /// One positioned diagnostic (at the `extends` value that leads to it) when
 /// `extends` is not a string, a base file is missing or unreadable, the chain
 /// loops back on itself, or it is longer than [`MAX_DEPTH`].
-pub(crate) fn read_chain(name: &str, text: String) -> Result<Chain, Diagnostics> {
+///
+/// The given file's `extends` is read from `dir` (its folder); each base's
+/// from the folder of that base.
+pub(crate) fn read_chain(name: &str, text: String, dir: &Path) -> Result<Chain, Diagnostics> {
     let top = File { name: name.to_owned(), sha256: sha256(text.as_bytes()), text };
     let mut files = vec![top];
     let mut seen = vec![identity(Path::new(name))];
@@ -145,7 +148,8 @@ pub(crate) fn read_chain(name: &str, text: String) -> Result<Chain, Diagnostics>
             );
             return fail(files, d);
         }
-        let folder = Path::new(&cur.name).parent().unwrap_or(Path::new(""));
+        let folder =
+            if files.len() == 1 { dir } else { Path::new(&cur.name).parent().unwrap_or(Path::new("")) };
         let path = normalize(&folder.join(target.as_ref()));
         let shown = path.display().to_string();
         let id = identity(&path);
@@ -158,6 +162,13 @@ pub(crate) fn read_chain(name: &str, text: String) -> Result<Chain, Diagnostics>
             return fail(files, d);
         }
         let base = match read_base(&path, &shown, folder) {
+            Ok(t) if not_toml(&t) => {
+                // quote nothing from it: it may be any file on the system
+                let d = Diagnostic::error(format!("`extends` names `{shown}`, which is not a TOML scenario"))
+                    .with_label("not a scenario file")
+                    .with_hint("`extends` names the base scenario, a `.toml` file; is this the right path?");
+                return fail(files, d);
+            }
             Ok(t) => t,
             Err(d) => return fail(files, d),
         };
@@ -165,6 +176,18 @@ pub(crate) fn read_chain(name: &str, text: String) -> Result<Chain, Diagnostics>
         files.push(File { name: shown, sha256: sha256(base.as_bytes()), text: base });
     }
     Ok(Chain::new(files))
+}
+
+/// Whether `text` is not TOML at all (a password file, a log, a script):
+/// it fails to parse, and no line that is not a comment opens a `[table]`
+/// or holds a `key = value`. Such a file is reported without quoting it.
+pub(crate) fn not_toml(text: &str) -> bool {
+    let structured = text
+        .lines()
+        .map(str::trim_start)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|l| l.starts_with('[') || l.contains('='));
+    !structured && DeTable::parse(text).is_err()
 }
 
 /// What makes two paths the same file: the canonical path, or the path as
@@ -191,13 +214,14 @@ pub(crate) fn normalize(path: &Path) -> PathBuf {
 
 /// The text of the base file at `path` (named `shown`), or why it cannot be read.
 fn read_base(path: &Path, shown: &str, folder: &Path) -> Result<String, Diagnostic> {
-    if path.is_dir() {
-        return Err(Diagnostic::error(format!("`extends` names `{shown}`, which is a directory"))
-            .with_hint("give the path of a `.toml` scenario file"));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    use super::file::ReadError;
+    match super::file::read(path) {
+        Ok(text) => Ok(text),
+        Err(ReadError::Directory) => {
+            Err(Diagnostic::error(format!("`extends` names `{shown}`, which is a directory"))
+                .with_hint("give the path of a `.toml` scenario file"))
+        }
+        Err(ReadError::NotFound) => {
             let mut hint = format!(
                 "the path is relative to the folder of the file that says `extends` (`{}`)",
                 if folder.as_os_str().is_empty() { "." } else { folder.to_str().unwrap_or("?") }
@@ -205,26 +229,12 @@ fn read_base(path: &Path, shown: &str, folder: &Path) -> Result<String, Diagnost
             if let Some(near) = nearest_file(path) {
                 hint.push_str(&format!("; did you mean `{near}`?"));
             }
-            return Err(Diagnostic::error(format!("`extends` names `{shown}`, which does not exist"))
+            Err(Diagnostic::error(format!("`extends` names `{shown}`, which does not exist"))
                 .with_label("no such file")
-                .with_hint(hint));
+                .with_hint(hint))
         }
-        Err(e) => return Err(Diagnostic::error(format!("could not read `{shown}`: {e}"))),
-    };
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(format!(
-            "`{shown}` is not UTF-8 text: invalid byte at offset {}",
-            e.utf8_error().valid_up_to()
-        ))
-        .with_hint("scenario files are TOML text saved as UTF-8; is this the right file?")
-    })?;
-    if let Some(at) = text.find('\0') {
-        return Err(Diagnostic::error(format!(
-            "`{shown}` looks like a binary file: NUL byte at offset {at}"
-        ))
-        .with_hint("scenario files are TOML text; is this the right file?"));
+        Err(e) => Err(e.diagnostic(shown)),
     }
-    Ok(text)
 }
 
 /// The `.toml` file in the folder of `path` whose name is nearest to its name.
@@ -399,7 +409,16 @@ fn merge_entries<'c>(
                     }
                     continue;
                 }
-                DeValue::Boolean(false) => {}
+                DeValue::Boolean(false) => {
+                    diags.push(
+                        Diagnostic::error(format!("`remove = false` in {noun} `{id}` does nothing"))
+                            .with_span(rv.span())
+                            .with_hint(format!(
+                                "drop the `remove` line to keep {noun} `{id}` (and change its keys here), \
+                                 or write `remove = true` with only `{ident}` to remove it"
+                            )),
+                    );
+                }
                 other => {
                     diags.push(
                         Diagnostic::error(format!("expected `true` for `remove`, found {}", kind(other)))

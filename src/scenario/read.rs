@@ -387,6 +387,10 @@ pub(crate) fn kind(v: &DeValue) -> &'static str {
 /// id or name, else ``the 3rd `[[rule]]` ``.
 pub(crate) fn entry_what(noun: &str, path: &str, i: usize, ident: Option<&str>) -> String {
     match ident {
+        // a name over the limit (reported on its own) is shortened wherever it is repeated
+        Some(n) if n.chars().count() > super::limits::MAX_ID_CHARS => {
+            format!("{noun} `{}…`", n.chars().take(40).collect::<String>())
+        }
         Some(n) if !n.is_empty() => format!("{noun} `{n}`"),
         _ => format!("the {} `[[{path}]]`", ordinal(i + 1)),
     }

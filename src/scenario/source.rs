@@ -6,7 +6,7 @@ use std::path::Path;
 use toml::de::DeTable;
 
 use super::check::Checker;
-use super::diag::{Diagnostic, Diagnostics, line_of};
+use super::diag::{Diagnostic, Diagnostics, LineIndex};
 use super::model::Scenario;
 use super::read::{Reader, Spans};
 use super::rule_tests::{self, RuleTest};
@@ -102,8 +102,9 @@ impl ScenarioError {
 /// # Errors
 ///
 /// [`ScenarioError::Invalid`] with every problem found: the file is missing,
-/// is a directory, is not UTF-8 text, is not valid TOML, or breaks any rule
-/// of the format. Warnings alone never make it fail.
+/// is a directory or not a regular file (a FIFO, a device), is larger than
+/// [`MAX_FILE_BYTES`](super::MAX_FILE_BYTES), is not UTF-8 text, is not
+/// valid TOML, or breaks any rule of the format. Warnings alone never make it fail.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     let name = path.display().to_string();
     let fail = |d: Diagnostic| {
@@ -111,32 +112,7 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
         ds.push(d);
         ScenarioError::Invalid(ds)
     };
-    if path.is_dir() {
-        return Err(fail(
-            Diagnostic::error(format!("`{name}` is a directory, not a scenario file"))
-                .with_hint("give the path of a `.toml` scenario file"),
-        ));
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(fail(
-                Diagnostic::error(format!("`{name}` does not exist"))
-                    .with_hint("check the path; `pointsim new` writes an example scenario to start from"),
-            ));
-        }
-        Err(e) => return Err(fail(Diagnostic::error(format!("could not read `{name}`: {e}")))),
-    };
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            return Err(fail(
-                Diagnostic::error(format!("`{name}` is not UTF-8 text: invalid byte at offset {at}"))
-                    .with_hint("scenario files are TOML text saved as UTF-8; is this the right file?"),
-            ));
-        }
-    };
+    let text = super::file::read(path).map_err(|e| fail(e.diagnostic(&name)))?;
     parse(&text, &name).map_err(ScenarioError::Invalid)
 }
 
@@ -153,6 +129,18 @@ pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
 /// Every problem found (errors, and warnings found alongside them), when there
 /// is at least one error.
 pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
+    parse_in(text, name, Path::new(name).parent().unwrap_or(Path::new("")))
+}
+
+/// As [`parse`], for a text that is not a file of its own (a scenario
+/// changed by `compare --set`, a sweep cell): its `extends` is read from
+/// `dir`, the folder of the file the text was made from, not from the
+/// folder of `name` (which then only names it in messages).
+///
+/// # Errors
+///
+/// As [`parse`].
+pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostics> {
     let fail = |d: Diagnostic| {
         let mut ds = Diagnostics::new(name, "");
         ds.push(d);
@@ -170,7 +158,13 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
                 .with_hint("run `pointsim new` to write an example scenario to start from"),
         ));
     }
-    let chain = overlay::read_chain(name, text.to_owned())?;
+    if overlay::not_toml(text) {
+        return Err(fail(
+            Diagnostic::error(format!("`{name}` is not a TOML scenario"))
+                .with_hint("a scenario is TOML text with `[scenario]`, `[score]` and `[population]` tables; is this the right file?"),
+        ));
+    }
+    let chain = overlay::read_chain(name, text.to_owned(), dir)?;
     let mut diags = chain.diagnostics();
     let mut merged: Option<DeTable> = None;
     let mut syntax = false;
@@ -179,14 +173,14 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
         let text = &chain.text[range.clone()];
         let (doc, errors) = DeTable::parse_recoverable(text);
         syntax |= !errors.is_empty();
-        let mut lines_seen = Vec::new();
+        let lines = LineIndex::new(text);
+        let mut lines_seen = std::collections::HashSet::new();
         for e in &errors {
             // one error per line: later ones on the same line are mostly knock-on effects
-            let line = e.span().map(|s| line_of(text, s.start));
-            if line.is_some() && lines_seen.contains(&line) {
+            let line = e.span().map(|s| lines.line(s.start.min(text.len())));
+            if line.is_some() && !lines_seen.insert(line) {
                 continue;
             }
-            lines_seen.push(line);
             let mut d = syntax_error(e, text);
             d.span = d.span.map(|s| s.start + range.start..s.end + range.start);
             diags.push(d);

@@ -19,6 +19,11 @@ const MAX_RATE: f64 = 1e9;
 
 /// Check every value of `spec`, reporting each problem.
 pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
+    let counts_ok = super::limits::check_counts(c, spec);
+    super::limits::check_text(c, spec);
+    if !counts_ok {
+        return; // the other checks' cost grows with the counts
+    }
     check_top(c, spec);
     check_tiers(c, spec);
     check_groups(c, spec);

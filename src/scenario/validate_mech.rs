@@ -10,8 +10,6 @@ use super::spec::*;
 const U32: i64 = u32::MAX as i64;
 const MAX_POINTS: i64 = 1 << 53;
 const MAX_RATE: f64 = 1e9;
-/// The most lists a scenario may have (a subject's lists are kept as bits of a `u64`).
-pub(crate) const MAX_LISTS: usize = 64;
 /// The largest household size `sizes` may describe.
 pub(crate) const MAX_HOUSEHOLD: usize = 50;
 
@@ -319,11 +317,6 @@ fn check_lists(c: &mut Checker, spec: &FileSpec) {
     let rules: Vec<&str> = spec.rule.iter().map(|r| r.id.as_str()).collect();
     let perks: Vec<&str> = spec.perk.iter().map(|p| p.id.as_str()).collect();
     let restrictions: Vec<&str> = spec.restriction.iter().map(|r| r.id.as_str()).collect();
-    if spec.list.len() > MAX_LISTS {
-        let msg = format!("a scenario may have at most {MAX_LISTS} lists, this one has {}", spec.list.len());
-        let hint = "merge lists that impose the same sanctions".to_owned();
-        c.error(&format!("list[{MAX_LISTS}]"), msg, hint);
-    }
     for (i, l) in spec.list.iter().enumerate() {
         let p = format!("list[{i}]");
         c.id_pattern(&format!("{p}.id"), "list", &l.id);

@@ -97,21 +97,36 @@ pub fn text_width<DB: DrawingBackend>(root: &Area<DB>, s: &str, style: &TextStyl
     root.estimate_text_size(s, style).map_or(s.chars().count() as u32 * 14, |(w, _)| w)
 }
 
-/// `s`, cut with an ellipsis so that it fits in `max` pixels.
+/// The most characters of one text a chart measures or draws: longer text
+/// (a name read back from a hand-edited results file) is cut with an
+/// ellipsis first, so drawing time grows linearly with its length, not with
+/// its square.
+pub const MAX_DRAWN_CHARS: usize = 200;
+
+/// `s`, cut to [`MAX_DRAWN_CHARS`] characters with an ellipsis.
+pub fn clip(s: &str) -> std::borrow::Cow<'_, str> {
+    match s.char_indices().nth(MAX_DRAWN_CHARS) {
+        None => std::borrow::Cow::Borrowed(s),
+        Some((i, _)) => std::borrow::Cow::Owned(format!("{}…", &s[..i])),
+    }
+}
+
+/// `s`, cut with an ellipsis so that it fits in `max` pixels (the cut is
+/// found by bisection: a few measurements, whatever the length).
 pub fn fit<DB: DrawingBackend>(root: &Area<DB>, s: &str, style: &TextStyle, max: u32) -> String {
-    if text_width(root, s, style) <= max {
-        return s.to_owned();
+    let s = clip(s);
+    if text_width(root, &s, style) <= max {
+        return s.into_owned();
     }
     let chars: Vec<char> = s.chars().collect();
-    let mut n = chars.len();
-    while n > 0 {
-        n -= 1;
-        let cut: String = chars[..n].iter().collect::<String>().trim_end().to_owned() + "…";
-        if text_width(root, &cut, style) <= max {
-            return cut;
-        }
+    let cut = |n: usize| chars[..n].iter().collect::<String>().trim_end().to_owned() + "…";
+    // the longest prefix that fits: `lo` fits (or is 0), `hi` does not
+    let (mut lo, mut hi) = (0, chars.len());
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if text_width(root, &cut(mid), style) <= max { lo = mid } else { hi = mid }
     }
-    "…".into()
+    if lo == 0 { "…".into() } else { cut(lo) }
 }
 
 /// `s` broken at spaces into at most `lines` lines of at most `max` pixels;
@@ -124,6 +139,7 @@ pub fn wrap<DB: DrawingBackend>(
     lines: usize,
 ) -> Vec<String> {
     let mut out: Vec<String> = vec![];
+    let s = clip(s);
     let mut words = s.split_whitespace().peekable();
     while words.peek().is_some() {
         if out.len() + 1 == lines.max(1) {
@@ -312,5 +328,23 @@ mod tests {
         assert_eq!(spread(&[100, 105, 300], 30, 0, 1000), vec![100, 130, 300]);
         assert_eq!(spread(&[995, 990], 30, 0, 1000), vec![1000, 970]);
         assert_eq!(spread(&[], 30, 0, 1000), Vec::<i32>::new());
+    }
+
+    #[test]
+    fn a_long_name_is_cut_in_a_few_measurements() {
+        theme::register_fonts().unwrap();
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (400, 100)).into_drawing_area();
+        let style = theme::text(size::BODY, INK);
+        let started = std::time::Instant::now();
+        let long = "x".repeat(100_000);
+        let cut = fit(&root, &long, &style, 300);
+        assert!(cut.ends_with('…') && cut.chars().count() < 100, "{cut}");
+        assert!(text_width(&root, &cut, &style) <= 300);
+        let lines = wrap(&root, &"word ".repeat(20_000), &style, 300, 3);
+        assert_eq!(lines.len(), 3);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        assert_eq!(fit(&root, "short", &style, 300), "short");
+        assert_eq!(clip(&"é".repeat(MAX_DRAWN_CHARS + 1)).chars().count(), MAX_DRAWN_CHARS + 1);
     }
 }

@@ -186,7 +186,7 @@ impl Diagnostics {
     ///
     /// Control characters from the file (in quoted lines, names in
     /// messages) are shown escaped (`\u{1b}`), never sent to the terminal
-    /// raw. At most [`MAX_SHOWN`] items are rendered, then a line saying how
+    /// raw. At most 1,000 items (`MAX_SHOWN`) are rendered, then a line saying how
     /// many more there are.
     pub fn render(&self, color: bool) -> String {
         if self.items.is_empty() {

@@ -13,6 +13,7 @@ mod common;
 
 mod bad_input;
 mod bad_plans;
+mod budget;
 mod caps;
 mod charts;
 mod cli;

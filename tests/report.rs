@@ -90,6 +90,8 @@ fn run_min_cell(text: &str, seed: u64, started: u64, min_cell: u32) -> RunData {
         command_line: vec!["pointsim".into(), "run".into(), "scenarios/hostile <x>.toml".into()],
         threads: 1,
         wall_seconds: started as f64 / 7.0,
+        estimated_memory_bytes: 0,
+        peak_memory_bytes: None,
         started_at: SystemTime::UNIX_EPOCH + Duration::from_secs(started),
     };
     let dir = tempfile::tempdir().unwrap();

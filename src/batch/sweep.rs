@@ -207,19 +207,11 @@ fn check(text: &str, name: &str, threads: usize, available: Option<u64>) -> Resu
             return Err(format!("invalid scenario: {}{more}", first.replace('\n', " ")));
         }
     };
-    if s.population > crate::MAX_POPULATION {
-        return Err(format!(
-            "invalid scenario: a population of {} is more than pointsim supports",
-            s.population
-        ));
-    }
-    if let Err(events) = crate::check_workload(&s) {
-        return Err(format!("invalid scenario: about {events:.1e} events, more than pointsim takes on"));
-    }
-    if let Some(avail) = available
-        && let Err(need) = crate::check_memory(&s, threads, avail)
-    {
-        return Err(format!("too large: needs about {:.1} GiB of memory", need as f64 / (1u64 << 30) as f64));
+    // up to one run per thread at once
+    let job = crate::budget::Job { concurrent_runs: threads.max(1), ..crate::budget::Job::run(&s, threads) };
+    if let Some(d) = crate::budget::check(&job, None, available, false).first() {
+        let what = if d.message.contains("memory") { "too large" } else { "invalid scenario" };
+        return Err(format!("{what}: {}", d.message));
     }
     Ok(s)
 }

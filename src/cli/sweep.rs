@@ -60,6 +60,9 @@ pub struct Args {
     /// Give every cell its own replicate seeds instead of common random numbers.
     #[arg(long)]
     pub independent_seeds: bool,
+    /// Run even when the memory estimate exceeds what is available.
+    #[arg(long)]
+    pub ignore_memory: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -97,7 +100,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return emit_slurm(&args, shards, &pool, plan);
     }
     let sweep = pool.install(|| {
-        Sweep::prepare(plan, args.independent_seeds, args.shard, threads, pointsim::available_memory())
+        Sweep::prepare(
+            plan,
+            args.independent_seeds,
+            args.shard,
+            threads,
+            if args.ignore_memory { None } else { pointsim::available_memory() },
+        )
     });
     if args.dry_run {
         print!("{}", super::sweep_plan::describe(&sweep, threads));

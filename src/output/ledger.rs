@@ -12,13 +12,7 @@ use crate::population::Population;
 use crate::scenario::Scenario;
 use crate::trace::{self, Note, Status, Trace};
 
-/// The ledger refuses runs that would give more rows than this; `--trace-sample` keeps it smaller.
-pub const MAX_LEDGER_ROWS: f64 = 20e6;
-
-/// Memory the ledger takes per row while it is built (the columns are
-/// built in memory, then encoded): measured at about 1 KB (300 MB for
-/// 305,000 rows of `scenarios/rongcheng.toml`), rounded up.
-pub const LEDGER_BYTES_PER_ROW: f64 = 1200.0;
+pub use crate::budget::{LEDGER_BYTES_PER_ROW, MAX_LEDGER_ROWS};
 
 /// Which subjects a ledger holds: all of them, or a systematic sample of
 /// `k`: subjects `⌊i·N/k⌋` for `i` in `0..k`, spread evenly over the

@@ -282,6 +282,9 @@ pub struct Scenario {
 /// The largest step count a scenario may ask for (about 274 years of days).
 pub const MAX_STEPS: u32 = 100_000;
 
+/// The largest population pointsim accepts (group counts are kept in 32 bits).
+pub const MAX_POPULATION: u64 = 1_000_000_000;
+
 impl Scenario {
     /// Index of the tier a score falls in.
     pub fn tier_of(&self, score: i64) -> usize {

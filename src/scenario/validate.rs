@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::check::{Checker, num};
-use super::model::MAX_STEPS;
+use super::model::{MAX_POPULATION, MAX_STEPS};
 use super::spec::*;
 
 const U32: i64 = u32::MAX as i64;
@@ -83,8 +83,15 @@ fn check_top(c: &mut Checker, spec: &FileSpec) {
         };
         c.int_range(key, &format!("`{key}`"), x, -MAX_POINTS, MAX_POINTS, hint);
     }
-    let hint = "`population.size` is the number of simulated subjects";
-    c.int_range("population.size", "`population.size`", Some(spec.population.size), 1, i64::MAX, hint);
+    let hint = format!("`population.size` is the number of simulated subjects, from 1 to {MAX_POPULATION}");
+    c.int_range(
+        "population.size",
+        "`population.size`",
+        Some(spec.population.size),
+        1,
+        MAX_POPULATION as i64,
+        &hint,
+    );
 }
 
 fn check_tiers(c: &mut Checker, spec: &FileSpec) {

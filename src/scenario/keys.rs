@@ -396,6 +396,44 @@ macro_rules! spec_table {
 }
 pub(crate) use spec_table;
 
+/// Whether `path` names a value the format can have, by the declared keys:
+/// `scenario.steps`, `rule[2]`, `rule[2].rate_by_tier.AA`, and `…#key` for
+/// where a map entry's key is written. The checks look values up by such
+/// paths; a path that is not one (a typo, a renamed key) would never be found
+/// and its check would silently do nothing, so debug builds assert on it.
+pub(crate) fn is_path(path: &str) -> bool {
+    let mut table = <super::spec::FileSpec as ReadTable>::TABLE;
+    let mut rest = path;
+    loop {
+        let (seg, tail) = match rest.split_once('.') {
+            Some((seg, tail)) => (seg, Some(tail)),
+            None => (rest, None),
+        };
+        let (name, index) = match seg.split_once('[') {
+            Some((name, index)) => (name, Some(index)),
+            None => (seg, None),
+        };
+        let Some(key) = table.key(name) else { return false };
+        let entries = key.ty == "array of tables";
+        if let Some(index) = index {
+            let digits = index.strip_suffix(']').unwrap_or("");
+            if !entries || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return false;
+            }
+        }
+        match (key.sub, tail) {
+            (_, None) => return true,
+            // a map (`rate_by_tier`): any entry name, then perhaps `#key`
+            (None, Some(entry)) => return key.ty == "table" && !entry.is_empty(),
+            (Some(_), Some(_)) if entries && index.is_none() => return false,
+            (Some(sub), Some(tail)) => {
+                table = sub;
+                rest = tail;
+            }
+        }
+    }
+}
+
 /// The format reference's table of the keys of `table`: a header and one row per key.
 #[cfg(test)]
 pub(crate) fn doc_table(table: &Table, root: bool) -> String {
@@ -522,6 +560,100 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn key_paths() {
+        for good in [
+            "schema_version",
+            "scenario.steps",
+            "rule[12]",
+            "rule[0].rate_by_tier.AA+",
+            "rule[0].rate_by_tier.A.1#key",
+            "rule[0].rate_by_score[1].multiplier",
+            "population.group[0].rate_multiplier.volunteering",
+            "population.households.sizes",
+            "test[0].expect[2].lists",
+            "recovery.expire_after.judicial",
+        ] {
+            assert!(is_path(good), "{good}");
+        }
+        for bad in [
+            "",
+            "scenario.stesp",
+            "score.start.x",
+            "rule.id",
+            "rule[x].id",
+            "rule[0.id",
+            "scenario[0].name",
+            "population.group[0].rate_multiplier.",
+            "tier[0].mni",
+        ] {
+            assert!(!is_path(bad), "{bad}");
+        }
+    }
+
+    /// Every path written in the checks names a declared key: a literal path
+    /// (`"score.start"`, `format!("population.group[{i}].share")`) is one, and
+    /// a key appended to a prefix (`format!("{p}.share")`) is declared in some
+    /// table. With the assertion in `Checker::at`, which catches a wrong path at
+    /// a look-up the tests run, a renamed or misspelt key fails a test.
+    #[test]
+    fn every_path_in_the_checks_names_a_declared_key() {
+        let sources = [
+            include_str!("validate.rs"),
+            include_str!("validate_mech.rs"),
+            include_str!("limits.rs"),
+            include_str!("rule_tests.rs"),
+            include_str!("build.rs"),
+        ];
+        let names: std::collections::BTreeSet<&str> =
+            FileSpec::TABLE.walk().iter().flat_map(|t| t.keys.iter().map(|k| k.name)).collect();
+        let is_pathlike = |s: &str| {
+            !s.is_empty()
+                && (s.contains('.') || s.contains('['))
+                && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.{}[]#".contains(&b))
+        };
+        let mut wrong = Vec::new();
+        let mut seen = 0;
+        for src in sources {
+            // the odd pieces between quotes are the string literals
+            for lit in src.split('"').skip(1).step_by(2).filter(|s| is_pathlike(s) && !s.ends_with(".toml")) {
+                seen += 1;
+                if let Some(rest) = lit.strip_prefix('{') {
+                    // `{p}.share`: the key after the prefix must be declared somewhere
+                    let after = rest.split_once('}').map_or("", |(_, a)| a);
+                    let key = after.strip_prefix('.').unwrap_or("");
+                    let key = key.split(['.', '[', '{', '#']).next().unwrap_or("");
+                    if !key.is_empty() && !names.contains(key) {
+                        wrong.push(lit.to_owned());
+                    }
+                    continue;
+                }
+                // `population.group[{i}].share`: placeholders become an index or a name
+                let mut path = String::new();
+                let mut in_braces = false;
+                for ch in lit.chars() {
+                    match ch {
+                        '{' => in_braces = true,
+                        '}' => {
+                            in_braces = false;
+                            path.push(if path.ends_with('[') { '0' } else { 'x' });
+                        }
+                        _ if in_braces => {}
+                        _ => path.push(ch),
+                    }
+                }
+                let path = path.strip_suffix("#key").unwrap_or(&path);
+                // `perk[{i}].{key}`: a key chosen at run time; its table must exist
+                let prefix = lit.split_once(".{").map(|(before, _)| before.replace("{i}", "0"));
+                if !is_path(path) && !prefix.is_some_and(|p| is_path(&p)) {
+                    wrong.push(lit.to_owned());
+                }
+            }
+        }
+        assert!(seen > 50, "the scan found only {seen} paths; has the code moved?");
+        assert!(wrong.is_empty(), "paths that name no declared key: {wrong:?}");
     }
 
     #[test]

@@ -257,6 +257,9 @@ spec_table! {
         bin_width: Option<i64> = opt("optional, `10`") "`>= 1`" range(min = 1) default(10),
         /// Steps between rows of `steps.csv`; step 0 and the last step are always included.
         snapshot_every: Option<i64> = opt("optional, `1`") "`>= 1`" range(min = 1) default(1),
+        /// Title of `report.html` (its heading and window title), instead of the scenario name.
+        #[schemars(length(min = 1, max = 200))]
+        title: Option<String> = opt("optional, `scenario.name`") "at most 200 characters, no control characters",
     }
 }
 

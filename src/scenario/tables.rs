@@ -95,34 +95,3 @@ fn read_color(r: &mut Reader, t: &Table, k: &Key) -> Option<ColorSpec> {
         }
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::ReadTable;
-
-    /// The format reference names every key the reader accepts, so it does
-    /// not fall behind the reader again (it once lacked every mechanics key).
-    #[test]
-    fn the_format_reference_names_every_key() {
-        let doc = include_str!("../../docs/scenario-format.md");
-        let missing: Vec<String> = super::FileSpec::TABLE
-            .walk()
-            .into_iter()
-            .flat_map(|table| table.keys.iter().map(move |k| (table.name, k.name)))
-            .filter(|(_, key)| !mentions(doc, key))
-            .map(|(table, key)| format!("{table}.{key}"))
-            .collect();
-        assert!(missing.is_empty(), "docs/scenario-format.md does not mention {missing:?}");
-    }
-
-    /// Whether `doc` has `key` as a word in code: between backticks, brackets,
-    /// commas, spaces or `=` (`` `key` ``, `[[key]]`, `{ key = 1 }`).
-    fn mentions(doc: &str, key: &str) -> bool {
-        let before = |c: char| "`[ ,{".contains(c);
-        let after = |c: char| "`] ,=".contains(c);
-        doc.match_indices(key).any(|(i, _)| {
-            doc[..i].chars().next_back().is_some_and(before)
-                && doc[i + key.len()..].chars().next().is_some_and(after)
-        })
-    }
-}

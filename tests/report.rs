@@ -367,6 +367,16 @@ rate = 1.0
     assert!(html.contains(">everyone</th></tr>"), "one column when there are no groups");
 }
 
+#[test]
+fn report_title_replaces_the_scenario_name_in_the_report() {
+    let text = "[scenario]\nname = \"bare\"\nsteps = 2\n[score]\nstart = 10\n[population]\nsize = 20\n\
+                [report]\ntitle = \"Reform <A>\"\n";
+    let html = report_html(&run(text, 1, 0), &[]);
+    assert!(html.contains("<h1>Reform &lt;A&gt;</h1>"), "the title is the heading, escaped");
+    assert!(html.contains("<title>Reform &lt;A&gt; · pointsim report</title>"));
+    assert!(!html.contains("<h1>bare</h1>"));
+}
+
 /// The HTML of one `<section id="...">`, or `None`.
 fn section<'a>(html: &'a str, id: &str) -> Option<&'a str> {
     let at = html.find(&format!("<section id=\"{id}\">"))?;

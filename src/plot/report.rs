@@ -243,7 +243,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
         }
     }
     Context {
-        name: s.name.clone(),
+        name: s.report.title.clone().unwrap_or_else(|| s.name.clone()),
         description: s.description.clone(),
         sources: s.sources.iter().map(|t| segments(t)).collect(),
         facts: facts(data, size("all")),

@@ -245,7 +245,6 @@ pub fn parse_tests(text: &str, name: &str, sc: &Scenario) -> Result<Vec<RuleTest
     let doc = doc.into_inner();
     let mut r = Reader { text, diags, spans: Spans::new(), quiet_missing: !errors.is_empty() };
     let root = super::read::Table::root(&doc, 0..0);
-    r.unknown_keys(&root, &[super::read::opt("test")]);
     let specs = tables::read_tests(&mut r, &root);
     let Reader { mut diags, spans, .. } = r;
     if specs.is_empty() && !diags.has_errors() {

@@ -300,6 +300,10 @@ fn check_options(c: &mut Checker, spec: &FileSpec) {
         c.int_range("report.bin_width", "`report.bin_width`", r.bin_width, 1, U32, hint);
         let hint = "`snapshot_every` is the number of steps between rows of `steps.csv`";
         c.int_range("report.snapshot_every", "`report.snapshot_every`", r.snapshot_every, 1, U32, hint);
+        if r.title.as_ref().is_some_and(|t| t.trim().is_empty()) && c.read("report.title") {
+            let hint = "give the report a title, or remove the key to use the scenario name".to_owned();
+            c.error("report.title", "`report.title` is empty".to_owned(), hint);
+        }
     }
 }
 

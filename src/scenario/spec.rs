@@ -112,7 +112,7 @@ spec_table! {
     /// `[population]`: the synthetic population.
     pub struct PopulationSpec ("", "") {
         /// Number of subjects.
-        size: i64 = req("size = 10000") "`>= 1`" range(min = 1),
+        size: i64 = req("size = 10000") "`1` to `1_000_000_000`" range(min = 1, max = 1_000_000_000),
         /// Population groups, written `[[population.group]]`.
         group: Vec<GroupSpec> = opt("optional") "see below",
         /// Households, written `[population.households]`.

@@ -35,7 +35,7 @@ pub struct Args {
     #[command(flatten)]
     overrides: super::overrides::OverrideArgs,
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = super::overrides::threads)]
     jobs: Option<NonZeroUsize>,
     /// Small-cell suppression: hide every figure of a group with fewer than K
     /// subjects, and of any group that would let it be recovered from the

@@ -39,7 +39,7 @@ pub struct Args {
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = super::overrides::threads)]
     pub jobs: Option<NonZeroUsize>,
     /// Print the cells, runs, rows and estimated memory and time, then exit without running.
     #[arg(long)]

@@ -115,7 +115,7 @@ fn rfc3339(t: SystemTime) -> Option<String> {
 }
 
 /// Quote a word for a POSIX shell, leaving plain words as they are.
-pub(crate) fn shell_quote(word: &str) -> String {
+pub fn shell_quote(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()

@@ -42,8 +42,7 @@ mod fixture;
 
 pub use compare::{CompareInfo, access_changes_csv, compare_csv, compare_json, transitions_csv};
 pub use histogram_csv::histogram_csv;
-pub(crate) use manifest::shell_quote;
-pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command};
+pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command, shell_quote};
 pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
 pub use suppress::DEFAULT_MIN_CELL;

@@ -52,6 +52,7 @@ pub mod naive;
 pub mod output;
 pub mod plot;
 pub mod population;
+pub mod results;
 pub mod ruletest;
 pub mod scenario;
 pub mod stats;

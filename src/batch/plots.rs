@@ -6,15 +6,15 @@
 //! values, up to [`MAX_LINES`] (more would not read; the tables still hold
 //! them). Parameters whose values are not all numbers are not plotted.
 
-use super::manifest::Manifest;
-use crate::output::table::{ColumnData, Table};
 use crate::plot::{SweepFigure, SweepLine, SweepPoint};
+use crate::results::sweep::Manifest;
+use crate::results::table::{ColumnData, Table};
 
 /// The most lines one chart draws.
 pub const MAX_LINES: usize = 6;
 
 /// `(file stem, figure)` for every chart of the finished sweep `m` whose
-/// cells table is `cells` ([`super::tables::cells_table`]).
+/// cells table is `cells` ([`cells_table`](crate::results::tables::cells_table)).
 ///
 /// Stems are made from metric names, which hold tier, perk and group names
 /// from the scenario: they are made safe and distinct file names by
@@ -144,8 +144,8 @@ fn raw_figures(m: &Manifest, cells: &Table) -> Vec<(String, SweepFigure)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::manifest::CellInfo;
-    use crate::output::table::ColumnData;
+    use crate::results::sweep::CellInfo;
+    use crate::results::table::ColumnData;
     use serde_json::json;
 
     /// A 3 × 2 grid over `a` (numbers) and `b` (numbers), or `b` as text.

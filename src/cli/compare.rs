@@ -5,8 +5,9 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use pointsim::batch::compare::{self, Comparison};
+use pointsim::batch::compare;
 use pointsim::output::{self, CompareInfo, text::percent};
+use pointsim::results::comparison::Comparison;
 use pointsim::scenario::{self, Loaded, Scenario};
 
 use super::progress::Progress;

@@ -3,10 +3,10 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use pointsim::batch::journal::{self, JOURNAL, Record};
-use pointsim::batch::manifest::{Manifest, SWEEP_JSON};
-use pointsim::batch::tables;
+use pointsim::batch::journal::{self, JOURNAL};
 use pointsim::output;
+use pointsim::results::sweep::{Manifest, Record, SWEEP_JSON};
+use pointsim::results::tables;
 
 use rayon::prelude::*;
 
@@ -110,7 +110,7 @@ fn clear(out: &Path) -> std::io::Result<()> {
 /// then (with `plots`) `plots/*.png|svg`.
 pub fn write_tables(out: &Path, m: &Manifest, records: &[Record], plots: bool) -> Result<(), Failure> {
     let (runs, cells) = tables::tables(m, records).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
-    let files = tables::files(&runs, &cells).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+    let files = output::sweep_files(&runs, &cells).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
     output::write_all(out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
     if plots {
         let figures = pointsim::batch::plots::figures(m, &cells);

@@ -6,9 +6,9 @@
 
 use rayon::prelude::*;
 
-use super::table::{ColumnData, Table};
 use crate::engine::Cause;
 use crate::population::Population;
+use crate::results::table::{ColumnData, Table};
 use crate::scenario::Scenario;
 use crate::trace::{self, Note, Status, Trace};
 

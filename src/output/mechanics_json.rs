@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::Ordered;
-use super::suppress::Suppression;
+use crate::results::suppress::Suppression;
 use crate::scenario::{Color, Scenario};
 use crate::stats::{MechTotals, Slice, Summary};
 

@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::{Chart, RunData, StepRow};
 use crate::output::fairness::FOUR_FIFTHS;
 use crate::output::text::{percent, thousands};
+use crate::results::has_groups;
 use crate::scenario::{MaxThreshold, MinThreshold, Provenance, Scenario};
 
 /// The template; its name ends in `.html.j2`, which turns on HTML auto-escaping.
@@ -336,11 +337,6 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
             sha256: data.scenario_sha256.clone(),
         },
     }
-}
-
-/// Whether the scenario defines its own groups (not just the implicit `all`).
-fn has_groups(s: &Scenario) -> bool {
-    !(s.groups.len() == 1 && s.groups[0].name == "all")
 }
 
 /// The run at a glance: population, horizon, score range, recovery.

@@ -210,10 +210,10 @@ fn check_ledger(
         let population = pointsim::population::Population::new(scenario);
         let share = sample.map_or(1.0, |k| (k as f64 / scenario.population.max(1) as f64).min(1.0));
         let rows = pointsim::engine::expected_events(scenario, &population) * share;
-        let need = rows * output::ledger::LEDGER_BYTES_PER_ROW;
+        let need = rows * pointsim::trace::ledger::LEDGER_BYTES_PER_ROW;
         if let Some(avail) = pointsim::available_memory()
             && need > avail as f64 / 2.0
-            && rows <= output::ledger::MAX_LEDGER_ROWS
+            && rows <= pointsim::trace::ledger::MAX_LEDGER_ROWS
         {
             diags.push(
                 Diagnostic::error(format!(
@@ -223,11 +223,11 @@ fn check_ledger(
                 ))
                 .with_hint("write a sample of subjects with `--trace-sample K`, e.g. `--trace-sample 10000`"),
             );
-        } else if rows > output::ledger::MAX_LEDGER_ROWS {
+        } else if rows > pointsim::trace::ledger::MAX_LEDGER_ROWS {
             diags.push(
                 Diagnostic::error(format!(
                     "the ledger would hold about {rows:.1e} rows, more than pointsim writes ({:.0e})",
-                    output::ledger::MAX_LEDGER_ROWS
+                    pointsim::trace::ledger::MAX_LEDGER_ROWS
                 ))
                 .with_hint("write a sample of subjects with `--trace-sample K`, e.g. `--trace-sample 10000`"),
             );
@@ -250,7 +250,7 @@ fn ledger_bytes(
     population: &pointsim::population::Population,
     sample: Option<u64>,
 ) -> Result<Vec<u8>, Failure> {
-    use pointsim::output::ledger;
+    use pointsim::trace::ledger;
     let subjects = ledger::ledger_subjects(scenario.population, sample);
     let table = ledger::ledger_table(scenario, population, scenario.seed, &subjects);
     pointsim::output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))

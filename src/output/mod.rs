@@ -23,8 +23,6 @@
 mod compare;
 pub mod fairness;
 mod histogram_csv;
-#[cfg(feature = "parquet")]
-pub mod ledger;
 mod manifest;
 mod mechanics_json;
 #[cfg(feature = "parquet")]

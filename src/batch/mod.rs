@@ -18,7 +18,6 @@ pub mod flatten;
 pub mod journal;
 pub mod path;
 pub mod plan;
-pub mod plots;
 pub mod sample;
 pub mod seeds;
 pub mod slurm;

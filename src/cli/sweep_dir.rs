@@ -8,8 +8,6 @@ use pointsim::output;
 use pointsim::results::sweep::{Manifest, Record, SWEEP_JSON};
 use pointsim::results::tables;
 
-use rayon::prelude::*;
-
 use super::Failure;
 
 /// Files a sweep writes at the top of its folder (besides `cells/` and `plots/`).
@@ -113,20 +111,7 @@ pub fn write_tables(out: &Path, m: &Manifest, records: &[Record], plots: bool) -
     let files = output::sweep_files(&runs, &cells).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
     output::write_all(out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
     if plots {
-        let figures = pointsim::batch::plots::figures(m, &cells);
-        let drawn: Vec<(String, Vec<u8>)> = figures
-            .par_iter()
-            .map(|(stem, fig)| {
-                pointsim::plot::sweep_chart(fig).map(|(svg, png)| {
-                    [(format!("plots/{stem}.svg"), svg.into_bytes()), (format!("plots/{stem}.png"), png)]
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .context("cannot draw the sweep charts")?
-            .into_iter()
-            .flatten()
-            .collect();
-        let files: Vec<(&str, Vec<u8>)> = drawn.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        let files = pointsim::plot::render_sweep(m, &cells).context("cannot draw the sweep charts")?;
         output::write_all(out, &files)
             .with_context(|| format!("cannot write charts to `{}`", out.display()))?;
     }

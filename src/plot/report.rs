@@ -210,7 +210,7 @@ struct GroupRow {
 /// A chart as the template shows it: SVG without its XML prolog.
 #[derive(Serialize)]
 struct ChartItem {
-    name: &'static str,
+    name: String,
     title: String,
     caption: String,
     svg: String,
@@ -323,7 +323,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
         charts: charts
             .iter()
             .map(|c| ChartItem {
-                name: c.name,
+                name: c.name.clone(),
                 title: c.title.clone(),
                 caption: c.caption.clone(),
                 svg: strip_prolog(&c.svg).to_owned(),

@@ -127,11 +127,11 @@ impl<'t> Reader<'t> {
                 continue;
             }
             let shown = self.written_as(name, v);
-            let names = keys.iter().map(|k| k.name);
-            let hint = match suggest::nearest(name, names.clone()) {
-                Some(near) if t.path.is_empty() => format!("did you mean {}?", root_form(near)),
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("valid keys here are {}", suggest::list(names)),
+            let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
+            let hint = if t.path.is_empty() {
+                suggest::key_hint(name, &names, root_form)
+            } else {
+                suggest::key_hint(name, &names, suggest::quoted)
             };
             let what = if t.path.is_empty() { String::new() } else { format!(" in {}", t.what) };
             let noun = if shown.starts_with("`[") { "table" } else { "key" };

@@ -8,6 +8,8 @@
 //! | `histogram.csv` | [`histogram_csv`] |
 //! | `manifest.json` | [`manifest_json`] |
 //! | `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv` (`pointsim compare`) | [`compare_json`], [`compare_csv`], [`transitions_csv`], [`access_changes_csv`] |
+//! | `runs.*`, `cells.*` (`pointsim sweep`) | [`sweep_files`] |
+//! | any [`Table`](crate::results::table::Table) as CSV or Parquet (`ledger.parquet`, whose rows [`trace::ledger`](crate::trace::ledger) builds) | [`table::table_csv`], `parquet::table_parquet` |
 //! | (stdout) | [`terminal_summary`] |
 //!
 //! Every group breakdown goes through small-cell suppression
@@ -15,7 +17,8 @@
 //! group hidden to protect it, is published with empty values and a flag.
 //! Four-fifths ratios and tier mobility are defined once, in [`fairness`].
 //!
-//! Exporters only read the [`Scenario`] and the [`Summary`]; they never touch
+//! Exporters only read the [`Scenario`], the [`Summary`] and the result types
+//! of [`results`](crate::results); they never import `batch` and never touch
 //! the file system, so they are easy to test and to reuse (`-` for stdout,
 //! a batch merge, a web page). Every byte they return is a pure function of
 //! their arguments. See `output/README.md` for the columns of every file.

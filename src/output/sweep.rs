@@ -12,6 +12,7 @@ use super::table::table_csv;
 ///
 /// A Parquet encoding error.
 pub fn sweep_files(runs: &Table, cells: &Table) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    #[cfg_attr(not(feature = "parquet"), allow(unused_mut))]
     let mut files = vec![("runs.csv", table_csv(runs)), ("cells.csv", table_csv(cells))];
     #[cfg(feature = "parquet")]
     {

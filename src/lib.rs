@@ -9,6 +9,14 @@
 //! scenario.toml ─▶ scenario::load ─▶ Scenario ─▶ Population ─▶ engine::run ─▶ stats::summarise ─▶ output
 //! ```
 //!
+//! The modules are layers, data flowing left to right: [`scenario`] →
+//! [`population`] → [`engine`] → [`stats`] and [`results`] (pure result
+//! types and tables) → [`output`] (bytes of files), [`plot`] (charts) and
+//! [`trace`] (one subject; the ledger's rows) → [`batch`] (many runs:
+//! comparisons, sweeps, shards). Imports point one way: the engine fills
+//! the accumulators of `stats`, which never imports the engine; `output`
+//! and `plot` read `results` and never import `batch`.
+//!
 //! # Example
 //!
 //! ```
@@ -53,6 +61,7 @@ pub mod naive;
 pub mod output;
 pub mod plot;
 pub mod population;
+pub mod results;
 pub mod ruletest;
 pub mod scenario;
 pub mod stats;

@@ -84,7 +84,7 @@ max_tier = "Bronze"
 "#;
 
 fn names(cs: &[Chart]) -> Vec<&str> {
-    cs.iter().map(|c| c.name).collect()
+    cs.iter().map(|c| c.name.as_str()).collect()
 }
 
 /// Standard deviation of the PNG's grey levels. A blank or one-colour image

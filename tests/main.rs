@@ -22,6 +22,7 @@ mod fuzz_input;
 mod good_input;
 mod hostile;
 mod invariance;
+mod layers;
 mod ledger;
 mod mechanics;
 mod oracle;

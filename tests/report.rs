@@ -109,14 +109,14 @@ fn charts() -> Vec<Chart> {
     };
     vec![
         Chart {
-            name: "tiers_over_time",
+            name: "tiers_over_time".into(),
             title: "Tier shares over time".into(),
             caption: "How the share of each tier changes, month by month.".into(),
             svg: format!("<?xml version=\"1.0\" standalone=\"no\"?>\n{}", svg("one")),
             png: vec![],
         },
         Chart {
-            name: "final_histogram",
+            name: "final_histogram".into(),
             title: "Final scores".into(),
             caption: "Where everyone's score ended, in 10-point bins.".into(),
             svg: svg("two"),

@@ -4,11 +4,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use rayon::prelude::*;
 
-use super::journal::Record;
-use super::manifest::{CellInfo, Manifest, Shard, sweep_hash};
-use super::metrics::{metric_names, metrics};
 use super::plan::{Mode, Plan};
 use super::seeds::replicate_seed;
+use crate::results::metrics::{metric_names, metrics};
+use crate::results::sweep::{CellInfo, Manifest, Record, Shard};
 use crate::scenario::{self, Scenario};
 
 /// The seed of replicate `r` of cell `cell` in a sweep whose plan seed is `plan_seed`.
@@ -27,6 +26,14 @@ use crate::scenario::{self, Scenario};
 pub fn run_seed(plan_seed: u64, cell: usize, r: u32, independent: bool) -> u64 {
     let batch = if independent { replicate_seed(plan_seed, cell as u64) } else { plan_seed };
     replicate_seed(batch, u64::from(r))
+}
+
+/// The sweep hash of a plan and base (by their SHA-256) and seeding, for this pointsim version.
+pub fn sweep_hash(plan_sha256: &str, base_sha256: &str, independent_seeds: bool) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    super::plan::sha256_hex(
+        format!("{version}\n{plan_sha256}\n{base_sha256}\n{independent_seeds}\n").as_bytes(),
+    )
 }
 
 /// A checked plan with every cell's scenario made and validated.

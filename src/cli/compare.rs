@@ -5,9 +5,10 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use pointsim::batch::compare::{self, Comparison};
+use pointsim::batch::compare;
 use pointsim::budget::{self, Job};
 use pointsim::output::{self, CompareInfo, text::percent};
+use pointsim::results::comparison::Comparison;
 use pointsim::scenario::{self, Loaded, Scenario};
 
 use super::progress::Progress;
@@ -237,18 +238,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
             }
         }
     }
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("compare.json", output::compare_json(&c, &info)),
-        ("compare.csv", output::compare_csv(&c)),
-        ("transitions.csv", output::transitions_csv(&c)),
-        ("access_changes.csv", output::access_changes_csv(&c)),
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("compare.json".into(), output::compare_json(&c, &info)),
+        ("compare.csv".into(), output::compare_csv(&c)),
+        ("transitions.csv".into(), output::transitions_csv(&c)),
+        ("access_changes.csv".into(), output::access_changes_csv(&c)),
     ];
     if !args.no_plots {
-        let chart = pointsim::plot::compare_chart(&c, &info).context("cannot draw the comparison chart")?;
-        let html = pointsim::plot::compare_html(&c, &info, Some(&chart));
-        files.push((PICTURES[1], chart.png));
-        files.push((PICTURES[2], chart.svg.into_bytes()));
-        files.push((PICTURES[0], html.into_bytes()));
+        files.extend(pointsim::plot::render_compare(&c, &info).context("cannot draw the comparison chart")?);
     }
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;

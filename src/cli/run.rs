@@ -187,7 +187,7 @@ fn ledger_bytes(
     population: &pointsim::population::Population,
     sample: Option<u64>,
 ) -> Result<Vec<u8>, Failure> {
-    use pointsim::output::ledger;
+    use pointsim::trace::ledger;
     let subjects = ledger::ledger_subjects(scenario.population, sample);
     let table = ledger::ledger_table(scenario, population, scenario.seed, &subjects);
     pointsim::output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))

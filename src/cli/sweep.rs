@@ -8,11 +8,11 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use pointsim::batch::journal::{self, Journal, Record};
-use pointsim::batch::manifest::{SWEEP_JSON, Shard};
+use pointsim::batch::journal::{self, Journal};
 use pointsim::batch::plan;
 use pointsim::batch::sweep::Sweep;
 use pointsim::output;
+use pointsim::results::sweep::{Record, SWEEP_JSON, Shard};
 use rayon::prelude::*;
 
 use super::progress::Progress;

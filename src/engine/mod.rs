@@ -19,7 +19,6 @@ mod ziggurat;
 
 use rayon::prelude::*;
 
-pub use mech::MechTotals;
 pub use observe::{Cause, Ignore, ListReason, Observer, Skip};
 use source::{Random, Script, Source};
 use step_end::Episode;
@@ -27,7 +26,7 @@ use subject::{Scratch, Who};
 
 use crate::population::Population;
 use crate::scenario::{Scenario, ScriptedEvent};
-use crate::stats::{RuleTotals, RunTotals, SnapshotHistograms};
+use crate::stats::{MechTotals, RuleTotals, RunTotals, SnapshotHistograms};
 pub(crate) use compiled::Compiled;
 use mech::Mech;
 

@@ -178,11 +178,8 @@ impl Checker<'_> {
         let hint = if defined.is_empty() {
             format!("the file defines no {noun}s")
         } else {
-            let mut h = format!("defined {noun}s are {}", suggest::list(defined.iter().copied()));
-            if let Some(near) = suggest::nearest(name, defined.iter().copied()) {
-                h.push_str(&format!("; did you mean `{near}`?"));
-            }
-            h
+            let list = format!("defined {noun}s are {}", suggest::list(defined.iter().copied()));
+            suggest::or_nearest(list, name, defined.iter().copied())
         };
         self.error(path, msg, hint);
     }

@@ -82,6 +82,23 @@ impl Table {
 }
 
 impl Key {
+    /// A required key outside the scenario format (a sweep plan's `[vary]`):
+    /// `example` is the line its hint suggests when it is missing.
+    pub const fn required(name: &'static str, example: &'static str) -> Key {
+        Key {
+            name,
+            required: true,
+            example,
+            need: "required",
+            doc: &[],
+            values: "",
+            ty: "table",
+            range: (None, None),
+            default: None,
+            sub: None,
+        }
+    }
+
     /// The doc line, joined.
     pub fn doc_line(&self) -> String {
         self.doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ")

@@ -18,7 +18,7 @@ mod build;
 mod check;
 mod diag;
 pub(crate) mod file;
-mod keys;
+pub(crate) mod keys;
 pub mod limits;
 mod mechanics;
 mod model;

@@ -107,14 +107,13 @@ impl<'t> Reader<'t> {
                 continue;
             }
             let shown = self.written_as(name, v);
-            let names = keys.iter().map(|k| k.name);
-            let hint = match suggest::nearest(name, names.clone()) {
-                Some(near) if t.path.is_empty() => {
-                    let key = keys.iter().find(|k| k.name == near).map_or(String::new(), Key::root_form);
-                    format!("did you mean {key}?")
-                }
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("valid keys here are {}", suggest::list(names)),
+            let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
+            let hint = if t.path.is_empty() {
+                let root_form =
+                    |near: &str| keys.iter().find(|k| k.name == near).map_or(String::new(), Key::root_form);
+                suggest::key_hint(name, &names, root_form)
+            } else {
+                suggest::key_hint(name, &names, suggest::quoted)
             };
             let what = if t.path.is_empty() { String::new() } else { format!(" in {}", t.what) };
             let noun = if shown.starts_with("`[") { "table" } else { "key" };

@@ -49,10 +49,8 @@ fn read_step(r: &mut Reader, t: &Table, k: &Key) -> Option<StepSpec> {
         "month" => Some(StepSpec::Month),
         _ => {
             let names = ["day", "week", "month"];
-            let mut hint = format!("`step` is one of {}", suggest::list(names));
-            if let Some(near) = suggest::nearest(&word, names) {
-                hint.push_str(&format!("; did you mean `{near}`?"));
-            }
+            let hint =
+                suggest::or_nearest(format!("`step` is one of {}", suggest::list(names)), &word, names);
             let span = r.spans.remove(&t.key_path(k.name)).unwrap_or(t.header.clone());
             r.push(Diagnostic::error(format!("unknown step `{word}`")).with_span(span).with_hint(hint));
             None
@@ -85,10 +83,11 @@ fn read_color(r: &mut Reader, t: &Table, k: &Key) -> Option<ColorSpec> {
         "red" => Some(ColorSpec::Red),
         _ => {
             let names = ["black", "red"];
-            let mut hint = "`color` is `black` (joint sanctions) or `red` (joint rewards)".to_owned();
-            if let Some(near) = suggest::nearest(&word, names) {
-                hint.push_str(&format!("; did you mean `{near}`?"));
-            }
+            let hint = suggest::or_nearest(
+                "`color` is `black` (joint sanctions) or `red` (joint rewards)",
+                &word,
+                names,
+            );
             let span = r.spans.remove(&t.key_path(k.name)).unwrap_or(t.header.clone());
             r.push(Diagnostic::error(format!("unknown list color `{word}`")).with_span(span).with_hint(hint));
             None

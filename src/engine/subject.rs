@@ -342,7 +342,7 @@ impl<O: Observer> Life<'_, O> {
     }
 
     /// Move the score to `to` during `step` for `cause`.
-    #[inline]
+    #[inline(always)]
     pub fn set_score(&mut self, step: u32, to: i64, cause: Cause) {
         if to != self.score {
             self.rec.change(self.acc, self.c.first_row_after(step), self.score);

@@ -46,7 +46,7 @@ pub struct RunInfo {
 
 /// The run manifest as pretty-printed JSON (with a trailing newline).
 ///
-/// Keys: `pointsim_version`, `scenario_file`, `scenario_sha256`,
+/// Keys: `pointsim_version`, `build{git_commit, git_dirty}` (see [`build`]), `scenario_file`, `scenario_sha256`,
 /// `scenario_chain[{file, sha256}]` (the scenario file, then the files it
 /// extends, one item when it is not an overlay), `seed`,
 /// `overrides{seed,population,steps}`, `options{min_cell}` (output options
@@ -67,6 +67,7 @@ pub struct RunInfo {
 pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
     let doc = ManifestDoc {
         pointsim_version: env!("CARGO_PKG_VERSION"),
+        build: build(),
         scenario_file: &info.scenario_file,
         scenario_sha256: &info.scenario_sha256,
         scenario_chain: &info.scenario_chain,
@@ -124,9 +125,28 @@ pub fn shell_quote(word: &str) -> String {
     }
 }
 
+/// Where this binary was built from: the git commit and whether the work
+/// tree had uncommitted changes (`build.rs`); `None` outside a checkout.
+#[derive(Serialize)]
+pub struct Build {
+    /// The commit, 40 hex digits.
+    pub git_commit: Option<&'static str>,
+    /// Whether tracked files differed from the commit.
+    pub git_dirty: Option<bool>,
+}
+
+/// This binary's [`Build`].
+pub fn build() -> Build {
+    Build {
+        git_commit: option_env!("POINTSIM_GIT_COMMIT"),
+        git_dirty: option_env!("POINTSIM_GIT_DIRTY").map(|d| d == "true"),
+    }
+}
+
 #[derive(Serialize)]
 struct ManifestDoc<'a> {
     pointsim_version: &'static str,
+    build: Build,
     scenario_file: &'a str,
     scenario_sha256: &'a str,
     scenario_chain: &'a [ChainFile],
@@ -194,13 +214,36 @@ mod tests {
         serde_json::from_slice(&manifest_json(&fixture::scenario(), &fixture::summary(), info)).unwrap()
     }
 
+    /// Built from a git checkout (as CI and a developer build are), the
+    /// manifest names the commit.
+    #[test]
+    fn a_checkout_records_its_commit() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        if !root.join(".git").exists() {
+            return; // a source package: nothing to record
+        }
+        let commit = build().git_commit.expect("a checkout's commit");
+        assert!(commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()), "{commit}");
+        assert!(build().git_dirty.is_some());
+    }
+
     #[test]
     fn snapshot() {
         let bytes = manifest_json(&fixture::scenario(), &fixture::summary(), &info());
-        let text = String::from_utf8(bytes).unwrap().replace(env!("CARGO_PKG_VERSION"), "[version]");
+        let mut text = String::from_utf8(bytes).unwrap().replace(env!("CARGO_PKG_VERSION"), "[version]");
+        let b = build();
+        let commit = b.git_commit.map_or("null".to_owned(), |c| format!("\"{c}\""));
+        let dirty = b.git_dirty.map_or("null".to_owned(), |d| d.to_string());
+        text = text
+            .replace(&format!("\"git_commit\": {commit}"), "\"git_commit\": [commit]")
+            .replace(&format!("\"git_dirty\": {dirty}"), "\"git_dirty\": [dirty]");
         insta::assert_snapshot!(text, @r#"
             {
               "pointsim_version": "[version]",
+              "build": {
+                "git_commit": [commit],
+                "git_dirty": [dirty]
+              },
               "scenario_file": "scenarios/tiny town.toml",
               "scenario_sha256": "abababababababababababababababababababababababababababababababab",
               "scenario_chain": [

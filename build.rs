@@ -1,0 +1,29 @@
+//! Build script: records the git commit the binary is built from, and whether
+//! the work tree had changes, for `manifest.json` (`build.git_commit`,
+//! `build.git_dirty`). Outside a git checkout (a crates.io package) both are
+//! left unset and the manifest says `null`.
+
+use std::process::Command;
+
+fn git(args: &[&str]) -> Option<String> {
+    let out = Command::new("git").args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn main() {
+    // rebuild when HEAD moves or the index changes (a commit, a checkout, an add)
+    if let Some(dir) = git(&["rev-parse", "--git-dir"]) {
+        println!("cargo:rerun-if-changed={dir}/HEAD");
+        println!("cargo:rerun-if-changed={dir}/index");
+        if let Some(head) = git(&["symbolic-ref", "-q", "HEAD"]) {
+            println!("cargo:rerun-if-changed={dir}/{head}");
+        }
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+    if let Some(commit) = git(&["rev-parse", "HEAD"]).filter(|c| c.len() == 40) {
+        println!("cargo:rustc-env=POINTSIM_GIT_COMMIT={commit}");
+        // tracked files changed since the commit (untracked files do not count)
+        let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+        println!("cargo:rustc-env=POINTSIM_GIT_DIRTY={dirty}");
+    }
+}

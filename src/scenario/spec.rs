@@ -14,6 +14,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::keys::spec_table;
+use super::limits::MAX_LABEL_CHARS;
+use super::model::{MAX_POPULATION, MAX_STEPS};
+use super::rule_tests::MAX_COUNT;
 
 spec_table! {
     /// A pointsim scenario file: a points-scoring system and a population to run through it.
@@ -61,7 +64,7 @@ spec_table! {
         /// Default random seed; `--seed` on the command line overrides it.
         seed: Option<i64> = opt("optional, `0`") "`>= 0`" range(min = 0) default(0),
         /// Number of steps to simulate.
-        steps: i64 = req("steps = 365") "`1` to `100_000`" range(min = 1, max = 100_000),
+        steps: i64 = req("steps = 365") "`1` to `100_000`" range(min = 1, max = MAX_STEPS),
         /// Length of one step.
         step: Option<StepSpec> = opt("optional, `\"day\"`") "`\"day\"` (1/365 year), `\"week\"` (1/52), `\"month\"` (1/12)" default(StepSpec::Day),
     }
@@ -112,7 +115,7 @@ spec_table! {
     /// `[population]`: the synthetic population.
     pub struct PopulationSpec ("", "") {
         /// Number of subjects.
-        size: i64 = req("size = 10000") "`1` to `1_000_000_000`" range(min = 1, max = 1_000_000_000),
+        size: i64 = req("size = 10000") "`1` to `1_000_000_000`" range(min = 1, max = MAX_POPULATION),
         /// Population groups, written `[[population.group]]`.
         group: Vec<GroupSpec> = opt("optional") "see below",
         /// Households, written `[population.households]`.
@@ -258,7 +261,7 @@ spec_table! {
         /// Steps between rows of `steps.csv`; step 0 and the last step are always included.
         snapshot_every: Option<i64> = opt("optional, `1`") "`>= 1`" range(min = 1) default(1),
         /// Title of `report.html` (its heading and window title), instead of the scenario name.
-        #[schemars(length(min = 1, max = 200))]
+        #[schemars(length(min = 1, max = MAX_LABEL_CHARS))]
         title: Option<String> = opt("optional, `scenario.name`") "at most 200 characters, no control characters",
     }
 }
@@ -407,7 +410,7 @@ spec_table! {
         /// The rule that records it.
         rule: String = req("rule = \"volunteering\"") "a rule id the kind has",
         /// How many such events in that step.
-        count: Option<i64> = opt("optional, `1`") "`1` to `1000`" range(min = 1, max = 1000) default(1),
+        count: Option<i64> = opt("optional, `1`") "`1` to `1000`" range(min = 1, max = MAX_COUNT) default(1),
         /// The record is wrongful: the subject did nothing.
         wrongful: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
         /// A wrongful record's appeal: `won` or `lost`, decided after the rule's `appeal_delay`.

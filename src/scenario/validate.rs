@@ -7,15 +7,8 @@
 use std::collections::HashMap;
 
 use super::check::{Checker, num};
-use super::model::{MAX_POPULATION, MAX_STEPS};
+use super::model::{MAX_POINTS, MAX_POPULATION, MAX_RATE, MAX_STEPS, SHARE_TOLERANCE, U32};
 use super::spec::*;
-
-const U32: i64 = u32::MAX as i64;
-/// The largest magnitude of a score or point value (2^53): far beyond any
-/// real scale, and small enough that sums over a run cannot overflow.
-const MAX_POINTS: i64 = 1 << 53;
-/// The largest rate (events per subject per year) or multiplier accepted.
-const MAX_RATE: f64 = 1e9;
 
 /// Check every value of `spec`, reporting each problem.
 pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
@@ -189,7 +182,12 @@ fn check_groups(c: &mut Checker, spec: &FileSpec) {
     let all_read = (0..groups.len()).all(|i| c.at(&format!("population.group[{i}].share")).is_some());
     let sum: f64 = groups.iter().map(|g| g.share).sum();
     // with kinds, shares are per kind (see validate_mech)
-    if spec.kind.is_empty() && !groups.is_empty() && all_read && sum.is_finite() && (sum - 1.0).abs() > 1e-9 {
+    if spec.kind.is_empty()
+        && !groups.is_empty()
+        && all_read
+        && sum.is_finite()
+        && (sum - 1.0).abs() > SHARE_TOLERANCE
+    {
         let parts: Vec<String> = groups.iter().map(|g| format!("`{}` {}", g.name, num(g.share))).collect();
         let msg = format!("group shares sum to `{}`, not 1", num(sum));
         let hint = format!("the shares are {}; change them so they add up to 1", parts.join(", "));

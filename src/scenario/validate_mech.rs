@@ -4,12 +4,8 @@
 use std::collections::HashMap;
 
 use super::check::{Checker, num};
-use super::model::MAX_STEPS;
+use super::model::{MAX_POINTS, MAX_RATE, MAX_STEPS, SHARE_TOLERANCE, U32};
 use super::spec::*;
-
-const U32: i64 = u32::MAX as i64;
-const MAX_POINTS: i64 = 1 << 53;
-const MAX_RATE: f64 = 1e9;
 /// The largest household size `sizes` may describe.
 pub(crate) const MAX_HOUSEHOLD: usize = 50;
 
@@ -123,7 +119,7 @@ fn check_kinds(c: &mut Checker, spec: &FileSpec) {
     let all_read = (0..spec.kind.len()).all(|i| c.at(&format!("kind[{i}].share")).is_some());
     if !spec.kind.is_empty() && !by_count && all_read {
         let sum: f64 = spec.kind.iter().filter_map(|k| k.share).sum();
-        if (sum - 1.0).abs() > 1e-9 {
+        if (sum - 1.0).abs() > SHARE_TOLERANCE {
             let msg = format!("kind shares sum to `{}`, not 1", num(sum));
             let last = format!("kind[{}].share", spec.kind.len() - 1);
             c.error(&last, msg, "change the shares so they add up to 1".to_owned());
@@ -177,7 +173,7 @@ fn check_group_kinds(c: &mut Checker, spec: &FileSpec) {
         let sum: f64 = members.iter().map(|&i| groups[i].share).sum();
         if let Some(&last) = members.last()
             && all_read
-            && (sum - 1.0).abs() > 1e-9
+            && (sum - 1.0).abs() > SHARE_TOLERANCE
         {
             let msg = format!("the shares of kind `{name}`'s groups sum to `{}`, not 1", num(sum));
             let hint =
@@ -477,7 +473,7 @@ fn check_households(c: &mut Checker, spec: &FileSpec) {
         c.error(path, "every entry of `sizes` must be between 0 and 1".to_owned(), hint);
     } else {
         let sum: f64 = h.sizes.iter().sum();
-        if (sum - 1.0).abs() > 1e-9 {
+        if (sum - 1.0).abs() > SHARE_TOLERANCE {
             c.error(path, format!("household sizes sum to `{}`, not 1", num(sum)), hint);
         }
     }

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::diag::{Diagnostic, Diagnostics, line_of};
-use super::keys::is_path;
+use super::keys::{is_path, key_at};
+use super::model::MAX_RATE;
 use super::read::{Spans, entry_what};
 use super::suggest;
 
@@ -75,8 +76,21 @@ impl Checker<'_> {
         entry_what(noun, path, i, read.then_some(ident))
     }
 
-    /// An integer at `path` (read as `x`) must be within `lo..=hi`.
-    pub fn int_range(&mut self, path: &str, desc: &str, x: Option<i64>, lo: i64, hi: i64, hint: &str) {
+    /// The range declared for the value at `path` (`range(min = .., max = ..)`
+    /// in `spec.rs`): the bounds of the range checks below, which are thus
+    /// those of the schema and the format reference. A range check of a key
+    /// that declares no range is a bug, so debug builds (and every test) panic on it.
+    pub fn declared_range(&self, path: &str) -> (Option<f64>, Option<f64>) {
+        let range = key_at(path).map_or((None, None), |k| k.range);
+        debug_assert!(range != (None, None), "`{path}` is range-checked but declares no range");
+        range
+    }
+
+    /// An integer at `path` (read as `x`) must be within the range declared for its key.
+    pub fn int_range(&mut self, path: &str, desc: &str, x: Option<i64>, hint: &str) {
+        let (lo, hi) = self.declared_range(path);
+        // integer bounds are declared as f64, exactly up to 2^53
+        let (lo, hi) = (lo.map_or(i64::MIN, |b| b as i64), hi.map_or(i64::MAX, |b| b as i64));
         let Some(x) = x.filter(|_| self.read(path)) else { return };
         if (lo..=hi).contains(&x) {
             return;
@@ -94,27 +108,31 @@ impl Checker<'_> {
         self.error(path, msg, hint.to_owned());
     }
 
-    /// A number at `path` must be finite and `>= 0`.
-    pub fn non_negative(&mut self, path: &str, desc: &str, x: f64, hint: &str) {
-        if !self.read(path) {
+    /// A number at `path` (read as `x`) must be finite and within the range
+    /// declared for its key. A range closed below a guard bound (a share, `0`
+    /// to `1`) is named whole; otherwise the message names the bound crossed.
+    pub fn number_range(&mut self, path: &str, desc: &str, x: Option<f64>, hint: &str) {
+        let (lo, hi) = self.declared_range(path);
+        let Some(x) = x.filter(|_| self.read(path)) else { return };
+        let (lo, hi) = (lo.unwrap_or(f64::NEG_INFINITY), hi.unwrap_or(f64::INFINITY));
+        let want = if lo.is_finite() && hi < MAX_RATE {
+            if (lo..=hi).contains(&x) {
+                return;
+            }
+            format!("be between {} and {}", num(lo), num(hi))
+        } else if !x.is_finite() {
+            "be a finite number".to_owned()
+        } else if x < lo && lo == 0.0 {
+            "not be negative".to_owned()
+        } else if x < lo {
+            format!("be at least {}", num(lo))
+        } else if x > hi {
+            format!("be at most `{hi:e}`")
+        } else {
             return;
-        }
-        if !x.is_finite() {
-            let msg = format!("{desc} must be a finite number, found `{}`", self.src(path));
-            self.error(path, msg, hint.to_owned());
-        } else if x < 0.0 {
-            let msg = format!("{desc} must not be negative, found `{}`", self.src(path));
-            self.error(path, msg, hint.to_owned());
-        }
-    }
-
-    /// A finite number at `path` must be at most `max` (non-finite values are
-    /// reported by [`non_negative`](Self::non_negative)).
-    pub fn at_most(&mut self, path: &str, desc: &str, x: f64, max: f64, hint: &str) {
-        if self.read(path) && x.is_finite() && x > max {
-            let msg = format!("{desc} must be at most `{max:e}`, found `{}`", self.src(path));
-            self.error(path, msg, hint.to_owned());
-        }
+        };
+        let msg = format!("{desc} must {want}, found `{}`", self.src(path));
+        self.error(path, msg, hint.to_owned());
     }
 
     /// Report the second of two equal names (`seen` maps a name to its first path).

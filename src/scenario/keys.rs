@@ -9,6 +9,9 @@
 //! - the struct itself, with serde and schemars derives (`deny_unknown_fields`;
 //!   the doc line becomes the JSON Schema description, the range its
 //!   `minimum`/`maximum`, the typed default its `default`);
+//! - the bounds of the value checks: `Checker::int_range` and
+//!   `Checker::number_range` look the range up by the value's path, so the
+//!   validator, the schema and the format reference cannot disagree;
 //! - its [`Table`] of [`Key`]s: the keys the reader accepts (unknown keys and
 //!   "did you mean" hints), which are required, and the sub-tables;
 //! - the reader ([`ReadTable::read`]), which reads every key by its type;
@@ -44,7 +47,10 @@ pub(crate) struct Key {
     pub values: &'static str,
     /// How the format reference names its type: `integer`, `array of tables`.
     pub ty: &'static str,
-    /// The lowest and highest value the schema accepts, if declared.
+    /// The lowest and highest value accepted, if declared (for a map, of
+    /// each of its values; for an array of numbers, of each item): the
+    /// schema's `minimum`/`maximum`, and the bounds the value checks use
+    /// ([`Checker::int_range`](super::check::Checker::int_range)).
     pub range: (Option<f64>, Option<f64>),
     /// The value used when the key is absent, if it is a plain value.
     pub default: Option<fn() -> serde_json::Value>,
@@ -419,6 +425,13 @@ pub(crate) use spec_table;
 /// paths; a path that is not one (a typo, a renamed key) would never be found
 /// and its check would silently do nothing, so debug builds assert on it.
 pub(crate) fn is_path(path: &str) -> bool {
+    key_at(path).is_some()
+}
+
+/// The declared key of the value at `path` (see [`is_path`]); for an entry
+/// of a map (`rule[2].rate_by_tier.AA`), the map's key, whose range is that
+/// of its values.
+pub(crate) fn key_at(path: &str) -> Option<&'static Key> {
     let mut table = <super::spec::FileSpec as ReadTable>::TABLE;
     let mut rest = path;
     loop {
@@ -430,19 +443,19 @@ pub(crate) fn is_path(path: &str) -> bool {
             Some((name, index)) => (name, Some(index)),
             None => (seg, None),
         };
-        let Some(key) = table.key(name) else { return false };
+        let key = table.key(name)?;
         let entries = key.ty == "array of tables";
         if let Some(index) = index {
             let digits = index.strip_suffix(']').unwrap_or("");
             if !entries || digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return false;
+                return None;
             }
         }
         match (key.sub, tail) {
-            (_, None) => return true,
+            (_, None) => return Some(key),
             // a map (`rate_by_tier`): any entry name, then perhaps `#key`
-            (None, Some(entry)) => return key.ty == "table" && !entry.is_empty(),
-            (Some(_), Some(_)) if entries && index.is_none() => return false,
+            (None, Some(entry)) => return (key.ty == "table" && !entry.is_empty()).then_some(key),
+            (Some(_), Some(_)) if entries && index.is_none() => return None,
             (Some(sub), Some(tail)) => {
                 table = sub;
                 rest = tail;
@@ -482,9 +495,12 @@ fn doc_cell(line: &str) -> String {
     }
 }
 
-/// A bound as the format reference writes it: `100_000`, `0.5`.
+/// A bound as the format reference writes it: `100_000`, `0.5`, `-2^53`.
 #[cfg(test)]
 fn bound_text(x: f64) -> String {
+    if x.abs() == super::model::MAX_POINTS as f64 {
+        return if x < 0.0 { "-2^53" } else { "2^53" }.to_owned();
+    }
     if x.fract() != 0.0 {
         return x.to_string();
     }
@@ -567,6 +583,7 @@ mod tests {
                     let shown = bound_text(x);
                     if !k.values.contains(&format!("`{shown}`"))
                         && !k.values.contains(&format!("`>= {shown}`"))
+                        && !k.values.contains(&format!("`{x:e}`"))
                     {
                         wrong.push(format!("{at}: bound {shown} is not in `{}`", k.values));
                     }
@@ -679,6 +696,7 @@ mod tests {
         assert_eq!(doc_cell("`1` or `2`."), "`1` or `2`");
         assert_eq!(bound_text(100_000.0), "100_000");
         assert_eq!(bound_text(1000.0), "1000");
+        assert_eq!(bound_text(-((1u64 << 53) as f64)), "-2^53");
         assert_eq!(default_text(&serde_json::json!(1.0)), "1");
         assert_eq!(default_text(&serde_json::json!("day")), "\"day\"");
     }

@@ -16,6 +16,8 @@
 
 mod build;
 mod check;
+#[cfg(test)]
+mod declared_ranges;
 mod diag;
 pub(crate) mod file;
 pub(crate) mod keys;

@@ -293,6 +293,19 @@ pub const MAX_STEPS: u32 = 100_000;
 /// The largest population pointsim accepts (group counts are kept in 32 bits).
 pub const MAX_POPULATION: u64 = 1_000_000_000;
 
+/// The largest magnitude of a score or point value (2^53): far beyond any
+/// real scale, and small enough that sums over a run cannot overflow.
+pub const MAX_POINTS: i64 = 1 << 53;
+
+/// The largest rate (events per subject per year) or rate multiplier accepted.
+pub const MAX_RATE: f64 = 1e9;
+
+/// How far from 1 a sum of shares (groups, kinds, household sizes) may be.
+pub const SHARE_TOLERANCE: f64 = 1e-9;
+
+/// The largest count kept in 32 bits (`bin_width`, `max_per_year`, …), as the integer a file holds.
+pub(crate) const U32: i64 = u32::MAX as i64;
+
 impl Scenario {
     /// Index of the tier a score falls in.
     pub fn tier_of(&self, score: i64) -> usize {

@@ -105,14 +105,7 @@ pub(crate) fn check(c: &mut Checker, specs: &[TestSpec], sc: &Scenario) -> Vec<R
                 let hint = "give the test a kind the rule applies to, or the rule that kind in `applies_to`";
                 c.error(&format!("{q}.rule"), msg, hint.to_owned());
             }
-            c.int_range(
-                &format!("{q}.count"),
-                "`count`",
-                e.count,
-                1,
-                MAX_COUNT,
-                "write how many events, like `count = 2`",
-            );
+            c.int_range(&format!("{q}.count"), "`count`", e.count, "write how many events, like `count = 2`");
             let wrongful = e.wrongful.unwrap_or(false);
             let appeal = e.appeal.map(|a| a == AppealOutcomeSpec::Won);
             if appeal.is_some() && c.at(&format!("{q}.appeal")).is_some() {

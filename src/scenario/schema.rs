@@ -3,6 +3,7 @@
 use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
+use super::keys::ReadTable;
 use super::spec::FileSpec;
 
 /// The JSON Schema (draft-07, which Taplo checks) of a scenario file, as
@@ -25,10 +26,39 @@ pub fn json_schema() -> String {
     let schema = SchemaSettings::draft07().into_generator().into_root_schema_for::<FileSpec>();
     let mut value = schema.to_value();
     strip_null(&mut value);
+    bound_entries(&mut value);
     allow_overlays(&mut value);
     let mut s = serde_json::to_string_pretty(&value).expect("a schema always serializes");
     s.push('\n');
     s
+}
+
+/// schemars puts a declared `range` only on a number; that of a map
+/// (`rate_by_tier`) or an array of numbers (`sizes`) bounds each of its
+/// values, so it goes on the schema of the map's values or the array's items.
+fn bound_entries(root: &mut Value) {
+    for table in FileSpec::TABLE.walk() {
+        for k in table.keys {
+            let inner = match k.ty {
+                "table" if k.sub.is_none() => "additionalProperties",
+                "array of numbers" => "items",
+                _ => continue,
+            };
+            if k.range == (None, None) {
+                continue;
+            }
+            let at = format!("/definitions/{}/properties/{}/{inner}", table.name, k.name);
+            let schema = root.pointer_mut(&at).and_then(Value::as_object_mut);
+            let schema = schema.unwrap_or_else(|| panic!("the schema has no `{at}`"));
+            for (name, bound) in [("minimum", k.range.0), ("maximum", k.range.1)] {
+                // a whole bound as an integer, as schemars writes `range(min = 0)`
+                if let Some(x) = bound {
+                    let v = if x.fract() == 0.0 { Value::from(x as i64) } else { Value::from(x) };
+                    schema.insert(name.to_owned(), v);
+                }
+            }
+        }
+    }
 }
 
 /// TOML has no null: an absent key is how a value is left out. Remove the

@@ -1,9 +1,10 @@
 //! Raw scenario file contents, one struct per TOML table, before cross-field checks.
 //!
 //! Each key is declared once, here, through `spec_table!` (see `keys.rs`):
-//! its doc line, type, whether it is required, its default and valid values.
-//! The reader, the accepted keys, `scenario.schema.json` and the key tables of
-//! `docs/scenario-format.md` all follow from these declarations. The reader
+//! its doc line, type, whether it is required, its default, valid values and
+//! range. The reader, the accepted keys, the bounds of the range checks,
+//! `scenario.schema.json` and the key tables of `docs/scenario-format.md` all
+//! follow from these declarations. The reader
 //! fills them; `validate` turns them into a [`Scenario`].
 //!
 //! [`Scenario`]: super::Scenario
@@ -14,6 +15,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::keys::spec_table;
+use super::limits::MAX_LABEL_CHARS;
+use super::model::{MAX_POINTS, MAX_POPULATION, MAX_RATE, MAX_STEPS, U32};
+use super::rule_tests::MAX_COUNT;
+use super::validate_mech::MAX_HOUSEHOLD;
 
 spec_table! {
     /// A pointsim scenario file: a points-scoring system and a population to run through it.
@@ -61,7 +66,7 @@ spec_table! {
         /// Default random seed; `--seed` on the command line overrides it.
         seed: Option<i64> = opt("optional, `0`") "`>= 0`" range(min = 0) default(0),
         /// Number of steps to simulate.
-        steps: i64 = req("steps = 365") "`1` to `100_000`" range(min = 1, max = 100_000),
+        steps: i64 = req("steps = 365") "`1` to `100_000`" range(min = 1, max = MAX_STEPS),
         /// Length of one step.
         step: Option<StepSpec> = opt("optional, `\"day\"`") "`\"day\"` (1/365 year), `\"week\"` (1/52), `\"month\"` (1/12)" default(StepSpec::Day),
     }
@@ -83,11 +88,11 @@ spec_table! {
     /// `[score]`: start score and optional clamp.
     pub struct ScoreSpec ("", "") {
         /// Every subject's score at step 0, unless its group sets its own `start`.
-        start: i64 = req("start = 1000") "within `[min, max]` when those are given",
+        start: i64 = req("start = 1000") "`-2^53` to `2^53`; within `[min, max]` when those are given" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// The score never goes below this.
-        min: Option<i64> = opt("optional, none (no floor)") "`min <= start`; `min <= max`",
+        min: Option<i64> = opt("optional, none (no floor)") "`-2^53` to `2^53`; `min <= start`; `min <= max`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// The score never goes above this.
-        max: Option<i64> = opt("optional, none (no ceiling)") "`start <= max`",
+        max: Option<i64> = opt("optional, none (no ceiling)") "`-2^53` to `2^53`; `start <= max`" range(min = -MAX_POINTS, max = MAX_POINTS),
     }
 }
 
@@ -100,7 +105,7 @@ spec_table! {
         /// Human-readable name.
         label: Option<String> = opt("optional, = `name`") "any string",
         /// Inclusive lower bound.
-        min: i64 = req("min = 1000") "unique among tiers",
+        min: i64 = req("min = 1000") "`-2^53` to `2^53`; unique among tiers" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// Provenance: where the value comes from (see "Provenance" below).
         source: Option<String> = opt("optional") "any string",
         /// The value is an assumption.
@@ -112,7 +117,7 @@ spec_table! {
     /// `[population]`: the synthetic population.
     pub struct PopulationSpec ("", "") {
         /// Number of subjects.
-        size: i64 = req("size = 10000") "`1` to `1_000_000_000`" range(min = 1, max = 1_000_000_000),
+        size: i64 = req("size = 10000") "`1` to `1_000_000_000`" range(min = 1, max = MAX_POPULATION),
         /// Population groups, written `[[population.group]]`.
         group: Vec<GroupSpec> = opt("optional") "see below",
         /// Households, written `[population.households]`.
@@ -133,9 +138,9 @@ spec_table! {
         /// Fraction of the population.
         share: f64 = req("share = 0.5") "`0` to `1`; all shares sum to 1 (within 1e-9)" range(min = 0, max = 1),
         /// This group's start score, e.g. points for static attributes (job, property) at step 0; drift moves its subjects back toward it.
-        start: Option<i64> = opt("optional, `score.start`") "within `[score.min, score.max]`",
+        start: Option<i64> = opt("optional, `score.start`") "`-2^53` to `2^53`; within `[score.min, score.max]`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// Per-rule rate multiplier for this group: `{ rule_id = number }`.
-        rate_multiplier: BTreeMap<String, f64> = opt("optional; every rule ×1") "keys are rule ids; values finite and `>= 0` (`0` switches a rule off for the group)",
+        rate_multiplier: BTreeMap<String, f64> = opt("optional; every rule ×1") "keys are rule ids; values finite, `0` to `1e9` (`0` switches a rule off for the group)" range(min = 0, max = MAX_RATE),
         /// Provenance.
         source: Option<String> = opt("optional") "any string",
         /// The value is an assumption.
@@ -154,13 +159,13 @@ spec_table! {
         /// Free text.
         description: Option<String> = opt("optional, `\"\"`") "any string",
         /// Points added per event (negative removes).
-        points: i64 = req("points = 5") "any integer",
+        points: i64 = req("points = 5") "`-2^53` to `2^53`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// Expected events per subject per year.
-        rate: f64 = req("rate = 1.0") "finite, `>= 0`; an integer is accepted" range(min = 0),
+        rate: f64 = req("rate = 1.0") "finite, `0` to `1e9`; an integer is accepted" range(min = 0, max = MAX_RATE),
         /// At most this many events per subject per scenario year.
-        max_per_year: Option<i64> = opt("optional, no cap") "`>= 0`" range(min = 0),
+        max_per_year: Option<i64> = opt("optional, no cap") "`0` to `4_294_967_295`" range(min = 0, max = U32),
         /// Rate multiplier by the subject's tier: `{ tier_name = number }`.
-        rate_by_tier: BTreeMap<String, f64> = opt("optional; every tier ×1") "keys are tier names; values finite and `>= 0`",
+        rate_by_tier: BTreeMap<String, f64> = opt("optional; every tier ×1") "keys are tier names; values finite, `0` to `1e9`" range(min = 0, max = MAX_RATE),
         /// Rate multiplier by score band: `[{ min = 600, multiplier = 0.5 }, …]`; the band with the highest `min` at or below the score applies, ×1 below every band.
         rate_by_score: Vec<BandSpec> = opt("optional, none") "`min` integers, unique; `multiplier` finite, `>= 0`",
         /// The kinds whose subjects the rule fires for.
@@ -174,13 +179,13 @@ spec_table! {
         /// Events happen only to subjects on this list (performing a judgment).
         requires_list: Option<String> = opt("optional") "a list id",
         /// Share of events recorded on a subject who did nothing.
-        error_rate: Option<f64> = opt("optional, `0`") "`0` to `1`" default(0.0),
+        error_rate: Option<f64> = opt("optional, `0`") "`0` to `1`" range(min = 0, max = 1) default(0.0),
         /// Share of wrongly recorded subjects who appeal.
-        appeal_rate: Option<f64> = opt("optional, `0`") "`0` to `1`" default(0.0),
+        appeal_rate: Option<f64> = opt("optional, `0`") "`0` to `1`" range(min = 0, max = 1) default(0.0),
         /// Share of appeals that succeed; a success gives the points back and removes any listing the record caused.
-        appeal_success: Option<f64> = opt("optional, `1`") "`0` to `1`" default(1.0),
+        appeal_success: Option<f64> = opt("optional, `1`") "`0` to `1`" range(min = 0, max = 1) default(1.0),
         /// Steps from the end of the record's step to the appeal's decision.
-        appeal_delay: Option<i64> = opt("optional, `0`") "`0` to `100_000`" default(0),
+        appeal_delay: Option<i64> = opt("optional, `0`") "`0` to `100_000`" range(min = 0, max = MAX_STEPS) default(0),
         /// A credit-repair action: its points never lift the score above the subject's start and count against `recovery.repair_max_per_year`.
         repair: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
         /// Provenance.
@@ -203,7 +208,7 @@ spec_table! {
         /// Granted in this tier or any higher one.
         min_tier: Option<String> = opt("one of the two") "a tier name",
         /// Granted when score `>=` this.
-        min_score: Option<i64> = opt("one of the two") "any integer",
+        min_score: Option<i64> = opt("one of the two") "`-2^53` to `2^53`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// The kinds it applies to (a perk for consenting residents only).
         applies_to: Vec<String> = opt("optional, every kind") "kind names",
         /// Provenance.
@@ -226,7 +231,7 @@ spec_table! {
         /// Imposed in this tier or any lower one.
         max_tier: Option<String> = opt("one of the two") "a tier name",
         /// Imposed when score `<=` this.
-        max_score: Option<i64> = opt("one of the two") "any integer",
+        max_score: Option<i64> = opt("one of the two") "`-2^53` to `2^53`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// The kinds it applies to.
         applies_to: Vec<String> = opt("optional, every kind") "kind names",
         /// Provenance.
@@ -240,13 +245,13 @@ spec_table! {
     /// `[recovery]`: how lost points come back; both mechanisms are optional.
     pub struct RecoverySpec ("", "") {
         /// After this many whole steps with no negative record, every point lost since the last restoration is given back.
-        restore_after: Option<i64> = opt("optional, off") "`>= 1`" range(min = 1),
+        restore_after: Option<i64> = opt("optional, off") "`1` to `100_000`" range(min = 1, max = MAX_STEPS),
         /// At the end of every step the score moves this many points toward the subject's start score (its group's `start`, else `score.start`), never past it.
-        drift: Option<i64> = opt("optional, off") "`>= 1`" range(min = 1),
+        drift: Option<i64> = opt("optional, off") "`1` to `2^53`" range(min = 1, max = MAX_POINTS),
         /// Per record category, steps after which a negative record stops counting (its points come back): `{ judicial = 1825 }`.
-        expire_after: BTreeMap<String, i64> = opt("optional, none") "keys are categories some rule uses; values `1` to `100_000`",
+        expire_after: BTreeMap<String, i64> = opt("optional, none") "keys are categories some rule uses; values `1` to `100_000`" range(min = 1, max = MAX_STEPS),
         /// At most this many points per subject per scenario year from `repair = true` rules.
-        repair_max_per_year: Option<i64> = opt("optional, no cap") "`>= 0`" range(min = 0),
+        repair_max_per_year: Option<i64> = opt("optional, no cap") "`0` to `2^53`" range(min = 0, max = MAX_POINTS),
     }
 }
 
@@ -254,11 +259,11 @@ spec_table! {
     /// `[report]`: reporting options.
     pub struct ReportSpec ("", "") {
         /// Width in points of a `histogram.csv` bin.
-        bin_width: Option<i64> = opt("optional, `10`") "`>= 1`" range(min = 1) default(10),
+        bin_width: Option<i64> = opt("optional, `10`") "`1` to `4_294_967_295`" range(min = 1, max = U32) default(10),
         /// Steps between rows of `steps.csv`; step 0 and the last step are always included.
-        snapshot_every: Option<i64> = opt("optional, `1`") "`>= 1`" range(min = 1) default(1),
+        snapshot_every: Option<i64> = opt("optional, `1`") "`1` to `4_294_967_295`" range(min = 1, max = U32) default(1),
         /// Title of `report.html` (its heading and window title), instead of the scenario name.
-        #[schemars(length(min = 1, max = 200))]
+        #[schemars(length(min = 1, max = MAX_LABEL_CHARS))]
         title: Option<String> = opt("optional, `scenario.name`") "at most 200 characters, no control characters",
     }
 }
@@ -278,11 +283,11 @@ spec_table! {
         /// Number of subjects.
         count: Option<i64> = opt("one of the two") "`>= 0`" range(min = 0),
         /// Start score of this kind (default `score.start`).
-        start: Option<i64> = opt("optional, `score.start`") "`min <= start <= max`",
+        start: Option<i64> = opt("optional, `score.start`") "`-2^53` to `2^53`; `min <= start <= max`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// Lowest score of this kind (default `score.min`).
-        min: Option<i64> = opt("optional, `score.min`") "`min <= start <= max`",
+        min: Option<i64> = opt("optional, `score.min`") "`-2^53` to `2^53`; `min <= start <= max`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// Highest score of this kind (default `score.max`).
-        max: Option<i64> = opt("optional, `score.max`") "`min <= start <= max`",
+        max: Option<i64> = opt("optional, `score.max`") "`-2^53` to `2^53`; `min <= start <= max`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// Provenance.
         source: Option<String> = opt("optional") "any string",
         /// The value is an assumption.
@@ -294,9 +299,9 @@ spec_table! {
     /// One score band of `rate_by_score`.
     pub struct BandSpec ("band", "min") {
         /// Lowest score of the band (inclusive).
-        min: i64 = req("min = 600") "any integer; unique among the rule's bands",
+        min: i64 = req("min = 600") "`-2^53` to `2^53`; unique among the rule's bands" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// Rate multiplier in the band.
-        multiplier: f64 = req("multiplier = 0.5") "finite, `>= 0`" range(min = 0),
+        multiplier: f64 = req("multiplier = 0.5") "finite, `0` to `1e9`" range(min = 0, max = MAX_RATE),
     }
 }
 
@@ -304,7 +309,8 @@ spec_table! {
     /// `[population.households]`: subjects grouped into households of random size.
     pub struct HouseholdsSpec ("", "") {
         /// Share of households with 1, 2, 3, … members; a household's first member is its head.
-        sizes: Vec<f64> = req("sizes = [0.3, 0.3, 0.25, 0.15]") "each `0` to `1`, summing to 1; at most 50 entries",
+        #[schemars(length(min = 1, max = MAX_HOUSEHOLD))]
+        sizes: Vec<f64> = req("sizes = [0.3, 0.3, 0.25, 0.15]") "each `0` to `1`, summing to 1; at most 50 entries" range(min = 0, max = 1),
         /// Only subjects of this kind live in households.
         kind: Option<String> = opt("optional, every kind") "a kind name",
         /// Provenance.
@@ -343,19 +349,19 @@ spec_table! {
         /// An event of this rule lists the subject.
         enter_on: Option<String> = opt("one way onto the list") "a rule id",
         /// With `enter_on`: this many events are needed.
-        enter_count: Option<i64> = opt("optional, `1`") "`>= 1`" range(min = 1) default(1),
+        enter_count: Option<i64> = opt("optional, `1`") "`1` to `4_294_967_295`" range(min = 1, max = U32) default(1),
         /// With `enter_count`: the events must fall within this many steps.
-        enter_within: Option<i64> = opt("optional, no window") "`>= 1`" range(min = 1),
+        enter_within: Option<i64> = opt("optional, no window") "`1` to `100_000`" range(min = 1, max = MAX_STEPS),
         /// The score falling below this lists the subject.
-        enter_below: Option<i64> = opt("one way onto the list") "any integer",
+        enter_below: Option<i64> = opt("one way onto the list") "`-2^53` to `2^53`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// The score reaching this lists the subject (redlists).
-        enter_at_least: Option<i64> = opt("one way onto the list") "any integer",
+        enter_at_least: Option<i64> = opt("one way onto the list") "`-2^53` to `2^53`" range(min = -MAX_POINTS, max = MAX_POINTS),
         /// Steps a listing lasts; a score-entered list without it ends when the condition stops holding.
-        duration: Option<i64> = opt("optional, until cleared") "`1` to `100_000`" range(min = 1),
+        duration: Option<i64> = opt("optional, until cleared") "`1` to `100_000`" range(min = 1, max = MAX_STEPS),
         /// An event of this rule clears the listing (paying off).
         clear_on: Option<String> = opt("optional") "a rule id",
         /// The listing ends after this many steps without a negative record.
-        clear_after_clean: Option<i64> = opt("optional") "`1` to `100_000`" range(min = 1),
+        clear_after_clean: Option<i64> = opt("optional") "`1` to `100_000`" range(min = 1, max = MAX_STEPS),
         /// Perks a listed subject loses, whatever the score (blacklists).
         revokes: Vec<String> = opt("optional, `[]`") "perk ids",
         /// Restrictions a listed subject is under, whatever the score (blacklists).
@@ -363,11 +369,11 @@ spec_table! {
         /// Perks a listed subject holds, whatever the score (redlists).
         grants: Vec<String> = opt("optional, `[]`") "perk ids",
         /// Points added (or removed) once on listing.
-        points: Option<i64> = opt("optional, `0`") "any integer" default(0),
+        points: Option<i64> = opt("optional, `0`") "`-2^53` to `2^53`" range(min = -MAX_POINTS, max = MAX_POINTS) default(0),
         /// `"household"`: members are listed with their head, until the head leaves.
         inherited_by: Option<String> = opt("optional") "`\"household\"`",
         /// Probability that a member inherits a listing.
-        inherit_probability: Option<f64> = opt("optional, `1`") "`0` to `1`" default(1.0),
+        inherit_probability: Option<f64> = opt("optional, `1`") "`0` to `1`" range(min = 0, max = 1) default(1.0),
         /// The kinds the list takes.
         applies_to: Vec<String> = opt("optional, every kind") "kind names",
         /// Provenance.
@@ -407,7 +413,7 @@ spec_table! {
         /// The rule that records it.
         rule: String = req("rule = \"volunteering\"") "a rule id the kind has",
         /// How many such events in that step.
-        count: Option<i64> = opt("optional, `1`") "`1` to `1000`" range(min = 1, max = 1000) default(1),
+        count: Option<i64> = opt("optional, `1`") "`1` to `1000`" range(min = 1, max = MAX_COUNT) default(1),
         /// The record is wrongful: the subject did nothing.
         wrongful: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
         /// A wrongful record's appeal: `won` or `lost`, decided after the rule's `appeal_delay`.

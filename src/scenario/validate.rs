@@ -7,15 +7,8 @@
 use std::collections::HashMap;
 
 use super::check::{Checker, num};
-use super::model::{MAX_POPULATION, MAX_STEPS};
+use super::model::{MAX_POPULATION, MAX_STEPS, SHARE_TOLERANCE};
 use super::spec::*;
-
-const U32: i64 = u32::MAX as i64;
-/// The largest magnitude of a score or point value (2^53): far beyond any
-/// real scale, and small enough that sums over a run cannot overflow.
-const MAX_POINTS: i64 = 1 << 53;
-/// The largest rate (events per subject per year) or multiplier accepted.
-const MAX_RATE: f64 = 1e9;
 
 /// Check every value of `spec`, reporting each problem.
 pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
@@ -49,11 +42,11 @@ fn check_top(c: &mut Checker, spec: &FileSpec) {
         c.error("scenario.name", "`scenario.name` is empty".to_owned(), hint);
     }
     let hint = "the seed makes runs reproducible; use any whole number from 0 up";
-    c.int_range("scenario.seed", "`scenario.seed`", s.seed, 0, i64::MAX, hint);
+    c.int_range("scenario.seed", "`scenario.seed`", s.seed, hint);
     let hint = format!(
         "`steps` is the number of time steps to simulate (each one `step` long), from 1 to {MAX_STEPS}"
     );
-    c.int_range("scenario.steps", "`scenario.steps`", Some(s.steps), 1, MAX_STEPS.into(), &hint);
+    c.int_range("scenario.steps", "`scenario.steps`", Some(s.steps), &hint);
     let sc = &spec.score;
     match (sc.min, sc.max) {
         (Some(lo), Some(hi)) if lo > hi && c.at("score.min").is_some() && c.at("score.max").is_some() => {
@@ -81,17 +74,10 @@ fn check_top(c: &mut Checker, spec: &FileSpec) {
             "score.min" => sc.min,
             _ => sc.max,
         };
-        c.int_range(key, &format!("`{key}`"), x, -MAX_POINTS, MAX_POINTS, hint);
+        c.int_range(key, &format!("`{key}`"), x, hint);
     }
     let hint = format!("`population.size` is the number of simulated subjects, from 1 to {MAX_POPULATION}");
-    c.int_range(
-        "population.size",
-        "`population.size`",
-        Some(spec.population.size),
-        1,
-        MAX_POPULATION as i64,
-        &hint,
-    );
+    c.int_range("population.size", "`population.size`", Some(spec.population.size), &hint);
 }
 
 fn check_tiers(c: &mut Checker, spec: &FileSpec) {
@@ -110,14 +96,7 @@ fn check_tiers(c: &mut Checker, spec: &FileSpec) {
             continue;
         }
         let hint = "scores are whole numbers of at most 2^53 = 9007199254740992 in size";
-        c.int_range(
-            &min_path,
-            &format!("`min` of tier `{}`", t.name),
-            Some(t.min),
-            -MAX_POINTS,
-            MAX_POINTS,
-            hint,
-        );
+        c.int_range(&min_path, &format!("`min` of tier `{}`", t.name), Some(t.min), hint);
         match mins.get(&t.min) {
             Some((first_path, first_name)) => {
                 let this = c.entry("tier", "tier", i, "name", &t.name);
@@ -155,13 +134,11 @@ fn check_groups(c: &mut Checker, spec: &FileSpec) {
         c.unique(&mut names, &g.name, &name_path, "group", "group names");
         let what = c.entry("group", "population.group", i, "name", &g.name);
         let share_path = format!("{p}.share");
-        if c.at(&share_path).is_some() && !(0.0..=1.0).contains(&g.share) {
-            let msg = format!("`share` in {what} must be between 0 and 1, found `{}`", c.src(&share_path));
-            c.error(&share_path, msg, "a share is a fraction of the population, like `0.25`".to_owned());
-        }
+        let hint = "a share is a fraction of the population, like `0.25`";
+        c.number_range(&share_path, &format!("`share` in {what}"), Some(g.share), hint);
         let start_path = format!("{p}.start");
         let hint = "scores are whole numbers of at most 2^53 = 9007199254740992 in size";
-        c.int_range(&start_path, &format!("`start` in {what}"), g.start, -MAX_POINTS, MAX_POINTS, hint);
+        c.int_range(&start_path, &format!("`start` in {what}"), g.start, hint);
         if let (Some(start), Some(_)) = (g.start, c.at(&start_path)) {
             let (lo, hi) = (spec.score.min, spec.score.max);
             if lo.is_some_and(|lo| start < lo) || hi.is_some_and(|hi| start > hi) {
@@ -182,14 +159,18 @@ fn check_groups(c: &mut Checker, spec: &FileSpec) {
                 c.unknown_ref(&format!("{mp}#key"), msg, "rule", &rule_ids);
             }
             let hint = "a multiplier scales the rule's rate for this group: 1 leaves it, 0 switches it off";
-            c.non_negative(&mp, &format!("`rate_multiplier.{rule}` in {what}"), m, hint);
-            c.at_most(&mp, &format!("`rate_multiplier.{rule}` in {what}"), m, MAX_RATE, hint);
+            c.number_range(&mp, &format!("`rate_multiplier.{rule}` in {what}"), Some(m), hint);
         }
     }
     let all_read = (0..groups.len()).all(|i| c.at(&format!("population.group[{i}].share")).is_some());
     let sum: f64 = groups.iter().map(|g| g.share).sum();
     // with kinds, shares are per kind (see validate_mech)
-    if spec.kind.is_empty() && !groups.is_empty() && all_read && sum.is_finite() && (sum - 1.0).abs() > 1e-9 {
+    if spec.kind.is_empty()
+        && !groups.is_empty()
+        && all_read
+        && sum.is_finite()
+        && (sum - 1.0).abs() > SHARE_TOLERANCE
+    {
         let parts: Vec<String> = groups.iter().map(|g| format!("`{}` {}", g.name, num(g.share))).collect();
         let msg = format!("group shares sum to `{}`, not 1", num(sum));
         let hint = format!("the shares are {}; change them so they add up to 1", parts.join(", "));
@@ -207,20 +188,12 @@ fn check_rules(c: &mut Checker, spec: &FileSpec) {
         c.unique(&mut ids, &r.id, &format!("{p}.id"), "rule", "rule ids");
         let what = c.entry("rule", "rule", i, "id", &r.id);
         let hint = "`rate` is the expected number of events per subject per year, like `0.5`";
-        c.non_negative(&format!("{p}.rate"), &format!("`rate` in {what}"), r.rate, hint);
-        c.at_most(&format!("{p}.rate"), &format!("`rate` in {what}"), r.rate, MAX_RATE, hint);
+        c.number_range(&format!("{p}.rate"), &format!("`rate` in {what}"), Some(r.rate), hint);
         let hint = "points are whole numbers of at most 2^53 = 9007199254740992 in size";
-        c.int_range(
-            &format!("{p}.points"),
-            &format!("`points` in {what}"),
-            Some(r.points),
-            -MAX_POINTS,
-            MAX_POINTS,
-            hint,
-        );
+        c.int_range(&format!("{p}.points"), &format!("`points` in {what}"), Some(r.points), hint);
         let hint = "`max_per_year` caps the events per subject per scenario year";
         let desc = format!("`max_per_year` in {what}");
-        c.int_range(&format!("{p}.max_per_year"), &desc, r.max_per_year, 0, U32, hint);
+        c.int_range(&format!("{p}.max_per_year"), &desc, r.max_per_year, hint);
         for (tier, &m) in &r.rate_by_tier {
             let mp = format!("{p}.rate_by_tier.{tier}");
             if !tiers.contains(&tier.as_str()) {
@@ -228,8 +201,7 @@ fn check_rules(c: &mut Checker, spec: &FileSpec) {
                 c.unknown_ref(&format!("{mp}#key"), msg, "tier", &tiers);
             }
             let hint = "a multiplier scales the rule's rate in this tier: 1 leaves it, 0 switches it off";
-            c.non_negative(&mp, &format!("`rate_by_tier.{tier}` in {what}"), m, hint);
-            c.at_most(&mp, &format!("`rate_by_tier.{tier}` in {what}"), m, MAX_RATE, hint);
+            c.number_range(&mp, &format!("`rate_by_tier.{tier}` in {what}"), Some(m), hint);
         }
     }
 }
@@ -253,14 +225,7 @@ fn check_thresholds(c: &mut Checker, spec: &FileSpec) {
         let (or_what, example) = if side == "min" { ("higher", "1000") } else { ("lower", "599") };
         let score = if noun == "perk" { spec.perk[i].min_score } else { spec.restriction[i].max_score };
         let hint = "scores are whole numbers of at most 2^53 = 9007199254740992 in size";
-        c.int_range(
-            &format!("{p}.{side}_score"),
-            &format!("`{side}_score` in {what}"),
-            score,
-            -MAX_POINTS,
-            MAX_POINTS,
-            hint,
-        );
+        c.int_range(&format!("{p}.{side}_score"), &format!("`{side}_score` in {what}"), score, hint);
         if tier_read && score_read {
             let msg = format!("{what} has both `{tier_key}` and `{score_key}`");
             let hint = format!("keep one: `{tier_key}` (that tier or {or_what}) or `{score_key}` (a score)");
@@ -284,22 +249,15 @@ fn check_thresholds(c: &mut Checker, spec: &FileSpec) {
 fn check_options(c: &mut Checker, spec: &FileSpec) {
     if let Some(r) = &spec.recovery {
         let hint = format!("`restore_after` is a number of whole steps, from 1 to {MAX_STEPS}");
-        c.int_range(
-            "recovery.restore_after",
-            "`recovery.restore_after`",
-            r.restore_after,
-            1,
-            MAX_STEPS.into(),
-            &hint,
-        );
+        c.int_range("recovery.restore_after", "`recovery.restore_after`", r.restore_after, &hint);
         let hint = "`drift` is how many points per step the score moves back toward `score.start`";
-        c.int_range("recovery.drift", "`recovery.drift`", r.drift, 1, MAX_POINTS, hint);
+        c.int_range("recovery.drift", "`recovery.drift`", r.drift, hint);
     }
     if let Some(r) = &spec.report {
         let hint = "`bin_width` is the width in points of one histogram bin";
-        c.int_range("report.bin_width", "`report.bin_width`", r.bin_width, 1, U32, hint);
+        c.int_range("report.bin_width", "`report.bin_width`", r.bin_width, hint);
         let hint = "`snapshot_every` is the number of steps between rows of `steps.csv`";
-        c.int_range("report.snapshot_every", "`report.snapshot_every`", r.snapshot_every, 1, U32, hint);
+        c.int_range("report.snapshot_every", "`report.snapshot_every`", r.snapshot_every, hint);
         if r.title.as_ref().is_some_and(|t| t.trim().is_empty()) && c.read("report.title") {
             let hint = "give the report a title, or remove the key to use the scenario name".to_owned();
             c.error("report.title", "`report.title` is empty".to_owned(), hint);

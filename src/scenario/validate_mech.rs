@@ -4,12 +4,8 @@
 use std::collections::HashMap;
 
 use super::check::{Checker, num};
-use super::model::MAX_STEPS;
+use super::model::{MAX_STEPS, SHARE_TOLERANCE};
 use super::spec::*;
-
-const U32: i64 = u32::MAX as i64;
-const MAX_POINTS: i64 = 1 << 53;
-const MAX_RATE: f64 = 1e9;
 /// The largest household size `sizes` may describe.
 pub(crate) const MAX_HOUSEHOLD: usize = 50;
 
@@ -38,15 +34,6 @@ fn refs(c: &mut Checker, path: &str, what: &str, names: &[String], noun: &str, d
                 defined,
             );
         }
-    }
-}
-
-/// A share-like number at `path` must lie in `[0, 1]`.
-fn unit(c: &mut Checker, path: &str, desc: &str, x: Option<f64>, hint: &str) {
-    if let Some(x) = x.filter(|_| c.at(path).is_some())
-        && !(0.0..=1.0).contains(&x)
-    {
-        c.error(path, format!("{desc} must be between 0 and 1, found `{}`", c.src(path)), hint.to_owned());
     }
 }
 
@@ -85,25 +72,13 @@ fn check_kinds(c: &mut Checker, spec: &FileSpec) {
             }
             _ => {}
         }
-        unit(
-            c,
-            &format!("{p}.share"),
-            &format!("`share` in {what}"),
-            k.share,
-            "a share is a fraction, like `0.9`",
-        );
+        let hint = "a share is a fraction, like `0.9`";
+        c.number_range(&format!("{p}.share"), &format!("`share` in {what}"), k.share, hint);
         let hint = "a count is a number of subjects";
-        c.int_range(&format!("{p}.count"), &format!("`count` in {what}"), k.count, 0, i64::MAX, hint);
+        c.int_range(&format!("{p}.count"), &format!("`count` in {what}"), k.count, hint);
         let hint = "scores are whole numbers of at most 2^53 = 9007199254740992 in size";
         for (key, x) in [("start", k.start), ("min", k.min), ("max", k.max)] {
-            c.int_range(
-                &format!("{p}.{key}"),
-                &format!("`{key}` in {what}"),
-                x,
-                -MAX_POINTS,
-                MAX_POINTS,
-                hint,
-            );
+            c.int_range(&format!("{p}.{key}"), &format!("`{key}` in {what}"), x, hint);
         }
         let lo = k.min.or(spec.score.min);
         let hi = k.max.or(spec.score.max);
@@ -123,7 +98,7 @@ fn check_kinds(c: &mut Checker, spec: &FileSpec) {
     let all_read = (0..spec.kind.len()).all(|i| c.at(&format!("kind[{i}].share")).is_some());
     if !spec.kind.is_empty() && !by_count && all_read {
         let sum: f64 = spec.kind.iter().filter_map(|k| k.share).sum();
-        if (sum - 1.0).abs() > 1e-9 {
+        if (sum - 1.0).abs() > SHARE_TOLERANCE {
             let msg = format!("kind shares sum to `{}`, not 1", num(sum));
             let last = format!("kind[{}].share", spec.kind.len() - 1);
             c.error(&last, msg, "change the shares so they add up to 1".to_owned());
@@ -177,7 +152,7 @@ fn check_group_kinds(c: &mut Checker, spec: &FileSpec) {
         let sum: f64 = members.iter().map(|&i| groups[i].share).sum();
         if let Some(&last) = members.last()
             && all_read
-            && (sum - 1.0).abs() > 1e-9
+            && (sum - 1.0).abs() > SHARE_TOLERANCE
         {
             let msg = format!("the shares of kind `{name}`'s groups sum to `{}`, not 1", num(sum));
             let hint =
@@ -238,30 +213,25 @@ fn check_rule_abilities(c: &mut Checker, spec: &FileSpec) {
             let hint =
                 "a multiplier scales the rule's rate in this score band: 1 leaves it, 0 switches it off";
             let desc = format!("`multiplier` of band {} in {what}", j + 1);
-            c.non_negative(&format!("{bp}.multiplier"), &desc, b.multiplier, hint);
-            c.at_most(&format!("{bp}.multiplier"), &desc, b.multiplier, MAX_RATE, hint);
+            c.number_range(&format!("{bp}.multiplier"), &desc, Some(b.multiplier), hint);
             let hint = "scores are whole numbers of at most 2^53 = 9007199254740992 in size";
             let desc = format!("`min` of band {} in {what}", j + 1);
-            c.int_range(&format!("{bp}.min"), &desc, Some(b.min), -MAX_POINTS, MAX_POINTS, hint);
+            c.int_range(&format!("{bp}.min"), &desc, Some(b.min), hint);
             c.unique(&mut mins, &b.min.to_string(), &format!("{bp}.min"), "score band", "band minimums");
         }
         let hint = "a share of events, from 0 (none) to 1 (all)";
-        unit(c, &format!("{p}.error_rate"), &format!("`error_rate` in {what}"), r.error_rate, hint);
-        unit(c, &format!("{p}.appeal_rate"), &format!("`appeal_rate` in {what}"), r.appeal_rate, hint);
-        unit(
-            c,
-            &format!("{p}.appeal_success"),
-            &format!("`appeal_success` in {what}"),
-            r.appeal_success,
-            hint,
-        );
+        for (key, x) in [
+            ("error_rate", r.error_rate),
+            ("appeal_rate", r.appeal_rate),
+            ("appeal_success", r.appeal_success),
+        ] {
+            c.number_range(&format!("{p}.{key}"), &format!("`{key}` in {what}"), x, hint);
+        }
         let hint = format!("`appeal_delay` is a number of steps, from 0 to {MAX_STEPS}");
         c.int_range(
             &format!("{p}.appeal_delay"),
             &format!("`appeal_delay` in {what}"),
             r.appeal_delay,
-            0,
-            MAX_STEPS.into(),
             &hint,
         );
         let appeal_key =
@@ -298,15 +268,13 @@ fn check_recovery(c: &mut Checker, spec: &FileSpec) {
             c.unknown_name(&format!("{path}#key"), msg, "category", cat, &categories);
         }
         let hint = format!("records expire after a number of steps, from 1 to {MAX_STEPS}");
-        c.int_range(&path, &format!("`expire_after.{cat}`"), Some(after), 1, MAX_STEPS.into(), &hint);
+        c.int_range(&path, &format!("`expire_after.{cat}`"), Some(after), &hint);
     }
     let hint = "the most points per subject per year that repair actions may add";
     c.int_range(
         "recovery.repair_max_per_year",
         "`recovery.repair_max_per_year`",
         r.repair_max_per_year,
-        0,
-        MAX_POINTS,
         hint,
     );
 }
@@ -357,14 +325,7 @@ fn check_lists(c: &mut Checker, spec: &FileSpec) {
             );
         }
         let hint = "the number of the rule's events that put a subject on the list";
-        c.int_range(
-            &format!("{p}.enter_count"),
-            &format!("`enter_count` in {what}"),
-            l.enter_count,
-            1,
-            U32,
-            hint,
-        );
+        c.int_range(&format!("{p}.enter_count"), &format!("`enter_count` in {what}"), l.enter_count, hint);
         for key in ["enter_count", "enter_within"] {
             let set = if key == "enter_count" { l.enter_count.is_some() } else { l.enter_within.is_some() };
             if set && l.enter_on.is_none() && c.at(&format!("{p}.{key}")).is_some() {
@@ -382,20 +343,13 @@ fn check_lists(c: &mut Checker, spec: &FileSpec) {
             ("clear_after_clean", l.clear_after_clean),
         ] {
             let hint = format!("a number of steps, from 1 to {MAX_STEPS}");
-            c.int_range(&format!("{p}.{key}"), &format!("`{key}` in {what}"), x, 1, MAX_STEPS.into(), &hint);
+            c.int_range(&format!("{p}.{key}"), &format!("`{key}` in {what}"), x, &hint);
         }
         for (key, x) in
             [("enter_below", l.enter_below), ("enter_at_least", l.enter_at_least), ("points", l.points)]
         {
             let hint = "scores and points are whole numbers of at most 2^53 = 9007199254740992 in size";
-            c.int_range(
-                &format!("{p}.{key}"),
-                &format!("`{key}` in {what}"),
-                x,
-                -MAX_POINTS,
-                MAX_POINTS,
-                hint,
-            );
+            c.int_range(&format!("{p}.{key}"), &format!("`{key}` in {what}"), x, hint);
         }
         refs(c, &format!("{p}.revokes"), &format!("`revokes` in {what}"), &l.revokes, "perk", &perks);
         refs(c, &format!("{p}.grants"), &format!("`grants` in {what}"), &l.grants, "perk", &perks);
@@ -452,13 +406,8 @@ fn check_lists(c: &mut Checker, spec: &FileSpec) {
             );
         }
         let hint = "a probability, from 0 to 1";
-        unit(
-            c,
-            &format!("{p}.inherit_probability"),
-            &format!("`inherit_probability` in {what}"),
-            l.inherit_probability,
-            hint,
-        );
+        let desc = format!("`inherit_probability` in {what}");
+        c.number_range(&format!("{p}.inherit_probability"), &desc, l.inherit_probability, hint);
     }
 }
 
@@ -473,11 +422,13 @@ fn check_households(c: &mut Checker, spec: &FileSpec) {
     );
     if h.sizes.is_empty() || h.sizes.len() > MAX_HOUSEHOLD {
         c.error(path, format!("`sizes` has {} entries", h.sizes.len()), hint);
-    } else if h.sizes.iter().any(|x| !(0.0..=1.0).contains(x)) {
-        c.error(path, "every entry of `sizes` must be between 0 and 1".to_owned(), hint);
+    } else if let (Some(lo), Some(hi)) = c.declared_range(path)
+        && h.sizes.iter().any(|x| !(lo..=hi).contains(x))
+    {
+        c.error(path, format!("every entry of `sizes` must be between {} and {}", num(lo), num(hi)), hint);
     } else {
         let sum: f64 = h.sizes.iter().sum();
-        if (sum - 1.0).abs() > 1e-9 {
+        if (sum - 1.0).abs() > SHARE_TOLERANCE {
             c.error(path, format!("household sizes sum to `{}`, not 1", num(sum)), hint);
         }
     }

@@ -159,3 +159,54 @@ impl Session {
         Ok(pointsim::output::compare_json(&c, &info))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+    use std::time::Duration;
+
+    use super::*;
+
+    fn session() -> Session {
+        let toy = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/teaching_toy.toml");
+        Session::new(Options {
+            base_path: toy,
+            reform_path: None,
+            max_population: 200_000,
+            min_cell: pointsim::output::DEFAULT_MIN_CELL,
+            threads: 1,
+            ignore_memory: false,
+        })
+        .unwrap_or_else(|_| panic!("the teaching toy loads"))
+    }
+
+    /// Wait until `n` tickets have been taken.
+    fn tickets(s: &Session, n: u64) {
+        while s.latest.load(Ordering::SeqCst) < n {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn a_waiting_request_overtaken_by_a_newer_one_does_not_run() {
+        let s = session();
+        let query = |points: &str| Query {
+            sets: vec![format!("rule.volunteer_service.points={points}")],
+            replicates: 1,
+            overrides: pointsim::Overrides { population: Some(200), ..Default::default() },
+        };
+        let (old, new) = (s.prepare(query("6")).unwrap(), s.prepare(query("7")).unwrap());
+        let busy = s.busy.lock().unwrap(); // a computation is running
+        std::thread::scope(|scope| {
+            let first = scope.spawn(|| s.compare_json(&old));
+            tickets(&s, 1);
+            let second = scope.spawn(|| s.compare_json(&new));
+            tickets(&s, 2);
+            drop(busy);
+            let (first, second) = (first.join().unwrap(), second.join().unwrap());
+            assert_eq!(first.unwrap_err().status, 409);
+            let json = String::from_utf8(second.unwrap()).unwrap();
+            assert!(json.contains("rule.volunteer_service.points=7"));
+        });
+    }
+}

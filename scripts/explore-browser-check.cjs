@@ -9,6 +9,7 @@
 // 3. Times change → redrawn over repeated key presses at each population asked
 //    for, printing one JSON line per population (median and worst).
 // 4. Takes a screenshot.
+// 5. Opens a page written by `--export` from disk and checks that it shows its numbers.
 'use strict';
 
 const { execFileSync } = require('node:child_process');
@@ -113,7 +114,19 @@ function compareArgs(address) {
     await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
     await page.screenshot({ path: shot });
     console.log(`screenshot: ${shot}`);
-    if (external.length) fail(`the page asked for other addresses: ${external.join(', ')}`);
+    // a page written by --export, opened from disk with no server
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explore-export-'));
+    const saved = path.join(dir, 'page.html');
+    execFileSync(pointsim, ['explore', scenario, '--set', 'rule.volunteer_service.points=10', '--export', saved]);
+    await page.goto('file://' + saved, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
+    const rows = await page.$$eval('#headline tbody tr', (r) => r.length);
+    const readOnly = await page.$eval('input[data-path="rule.volunteer_service.points"]', (e) => e.readOnly && e.value);
+    if (rows < 2 || readOnly !== '10') fail(`the exported page shows ${rows} headline rows, control ${readOnly}`);
+    console.log(`ok: the exported page shows ${rows} headline rows from disk`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const outside = external.filter((u) => !u.startsWith('file://') && !u.startsWith('blob:'));
+    if (outside.length) fail(`the page asked for other addresses: ${outside.join(', ')}`);
     if (errors.length) fail(`script errors on the page: ${errors.join('; ')}`);
   } finally {
     await browser.close();

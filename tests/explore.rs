@@ -16,6 +16,8 @@ struct Server {
     child: Child,
     /// `127.0.0.1:PORT`.
     addr: String,
+    /// The rest of the address it printed (`/`, or `/?set=...`).
+    page: String,
 }
 
 impl Drop for Server {
@@ -40,13 +42,12 @@ fn start(args: &[&str]) -> Server {
         .unwrap();
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let addr = line
+    let (addr, page) = line
         .trim()
         .strip_prefix("explore: http://")
-        .and_then(|r| r.strip_suffix('/'))
-        .unwrap_or_else(|| panic!("first line is {line:?}"))
-        .to_owned();
-    Server { child, addr }
+        .and_then(|r| r.split_once('/'))
+        .unwrap_or_else(|| panic!("first line is {line:?}"));
+    Server { child, addr: addr.to_owned(), page: format!("/{page}") }
 }
 
 /// A response: status, headers (lowercase names), body.
@@ -274,4 +275,50 @@ fn limits_and_files_outside_the_chain_are_refused() {
     assert_eq!(reply.status, 400);
     assert!(reply.error().contains("`extends` cannot be changed here"), "{}", reply.error());
     assert_eq!(server.get("/api/compare?population=2500&replicates=1").status, 200);
+}
+
+#[test]
+fn starting_values_are_in_the_first_address() {
+    let server = start(&[TOY]);
+    assert_eq!(server.page, "/");
+    let server = start(&[TOY, "--set", "tier.A.min=990", "--population", "3000"]);
+    assert_eq!(server.page, "/?set=tier.A.min%3D990&population=3000&replicates=5");
+    let api = server.get(&server.page.replacen("/?", "/api/compare?", 1));
+    assert_eq!(api.status, 200, "{}", api.body);
+    // a bad starting value stops it before it serves, with the --set message
+    let a = pointsim()
+        .current_dir(repo(""))
+        .args(["explore", TOY, "--no-open", "--set", "rule.nope.points=1"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr, cli_refusal(&["--set", "rule.nope.points=1"]));
+}
+
+#[test]
+fn export_writes_one_page_with_the_clis_numbers() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("page.html");
+    let set = ["--set", "rule.volunteer_service.points=10", "--population", "3000"];
+    pointsim()
+        .current_dir(repo(""))
+        .args(["explore", TOY])
+        .args(set)
+        .args(["-r", "2", "--export"])
+        .arg(&file)
+        .assert()
+        .success();
+    let html = read(&file);
+    let open = r#"<script type="application/json" id="explore-data">"#;
+    let start = html.find(open).unwrap() + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    let cli = cli_compare(&[set.as_slice(), &["--replicates", "2"]].concat());
+    assert_eq!(numbers(data["compare"].clone()), numbers(cli));
+    assert_eq!(data["query"], "set=rule.volunteer_service.points%3D10&population=3000&replicates=2");
+    assert!(data["overlay"].as_str().unwrap().contains("points = 10"));
+    // nothing to fetch: style and script are inline
+    for fetched in [r#"src=""#, r#"href="/"#] {
+        assert!(!html.contains(fetched), "{fetched}");
+    }
 }

@@ -14,9 +14,9 @@ use super::controls;
 use super::query::Query;
 use super::session::{ApiError, Session};
 
-const INDEX: &str = include_str!("assets/index.html");
-const SCRIPT: &str = include_str!("assets/explore.js");
-const STYLE: &str = include_str!("assets/explore.css");
+pub const INDEX: &str = include_str!("assets/index.html");
+pub const SCRIPT: &str = include_str!("assets/explore.js");
+pub const STYLE: &str = include_str!("assets/explore.css");
 
 /// A response before it is sent: status, content type, body, extra headers.
 pub struct Answer {

@@ -8,6 +8,7 @@
 
 mod batch;
 mod controls;
+mod export;
 mod http;
 mod overlay;
 mod query;
@@ -36,12 +37,27 @@ use super::{Failure, term};
 #[command(after_help = "Examples:\n  \
     pointsim explore scenarios/teaching_toy.toml\n  \
     pointsim explore scenarios/teaching_toy.toml --port 8080 --no-open\n  \
+    pointsim explore scenarios/teaching_toy.toml --set rule.volunteer_service.points=10 --export page.html\n  \
     pointsim explore scenarios/fairness_delayed_impact.toml scenarios/overlays/fairness_reform.toml")]
 pub struct Args {
     /// Base scenario file (TOML).
     scenario: PathBuf,
     /// Reform scenario file (TOML) the page's changes apply to [default: the base].
     reform: Option<PathBuf>,
+    /// Change the reform from the start, as `compare --set` does: the page
+    /// opens with these values. Repeat for several.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Replicates (pairs of runs) the page starts with.
+    #[arg(short, long, value_name = "K", default_value_t = controls::PAGE_REPLICATES,
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(query::MAX_REPLICATES)))]
+    replicates: u32,
+    #[command(flatten)]
+    overrides: super::overrides::OverrideArgs,
+    /// Write this comparison as one self-contained page (no server needed,
+    /// controls read-only) to FILE and exit.
+    #[arg(long, value_name = "FILE")]
+    export: Option<PathBuf>,
     /// Port to listen on (0: any free port).
     #[arg(long, value_name = "N", default_value_t = 0)]
     port: u16,
@@ -75,6 +91,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
         threads: super::run::threads(args.jobs),
         ignore_memory: args.ignore_memory,
     })?;
+    // the starting state, checked as `compare` checks its flags
+    let start = query::Query {
+        sets: args.set.clone(),
+        replicates: args.replicates,
+        overrides: args.overrides.overrides(),
+    };
+    let prepared = session.prepare(start.clone()).map_err(|e| Failure::BadInput(e.message))?;
+    if let Some(file) = &args.export {
+        return export(&session, &prepared, file);
+    }
     if !args.host.is_loopback() {
         term::eprint(&format!(
             "warning: listening on `{}`: anyone who can reach this machine can use the page and run simulations\n",
@@ -86,7 +112,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
     })?;
     let served =
         server.server_addr().to_ip().context("the server listens on something that is not an IP address")?;
-    let url = format!("http://{served}/");
+    let mut url = format!("http://{served}/");
+    if !start.sets.is_empty()
+        || start.overrides != pointsim::Overrides::default()
+        || start.replicates != controls::PAGE_REPLICATES
+    {
+        url = format!("{url}?{}", start.to_query());
+    }
     {
         let mut out = std::io::stdout().lock();
         writeln!(out, "explore: {url}").and_then(|()| out.flush()).context("cannot write to stdout")?;
@@ -99,6 +131,19 @@ pub fn run(args: Args) -> Result<(), Failure> {
         let session = Arc::clone(&session);
         std::thread::spawn(move || http::serve(&session, request, served));
     }
+    Ok(())
+}
+
+/// Write the page of one comparison to `file`.
+fn export(session: &session::Session, p: &session::Prepared, file: &std::path::Path) -> Result<(), Failure> {
+    let page = export::page(session, p).map_err(|e| match e.status {
+        400 => Failure::BadInput(e.message),
+        _ => Failure::Other(anyhow::anyhow!(e.message.trim().trim_start_matches("error: ").to_owned())),
+    })?;
+    let name = file.file_name().context("the export needs a file name")?.to_string_lossy().into_owned();
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    pointsim::output::write_all(dir, &[(&name, page)])
+        .with_context(|| format!("cannot write `{}`", file.display()))?;
     Ok(())
 }
 

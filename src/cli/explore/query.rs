@@ -70,6 +70,24 @@ impl Query {
         Ok(q)
     }
 
+    /// This query as a query string, the form [`Query::parse`] reads.
+    pub fn to_query(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for set in &self.sets {
+            s.append_pair("set", set);
+        }
+        let o = &self.overrides;
+        for (key, value) in
+            [("seed", o.seed), ("population", o.population), ("steps", o.steps.map(u64::from))]
+        {
+            if let Some(x) = value {
+                s.append_pair(key, &x.to_string());
+            }
+        }
+        s.append_pair("replicates", &self.replicates.to_string());
+        s.finish()
+    }
+
     /// The `pointsim compare` command line that computes the same comparison.
     pub fn argv(&self, base: &Path, reform: Option<&Path>, min_cell: u32) -> Vec<String> {
         let mut v = vec!["pointsim".to_owned(), "compare".to_owned(), base.display().to_string()];
@@ -119,6 +137,16 @@ mod tests {
             q.argv(Path::new("s.toml"), None, pointsim::output::DEFAULT_MIN_CELL).join(" "),
             "pointsim compare s.toml --set rule.a.points=10 --set tier.A.min=990 --seed 7 --replicates 3"
         );
+    }
+
+    #[test]
+    fn a_query_string_reads_back() {
+        let q = Query {
+            sets: vec!["scenario.name=\"a & b\"".into(), "tier.A.min=990".into()],
+            replicates: 4,
+            overrides: Overrides { population: Some(3000), steps: Some(12), seed: None },
+        };
+        assert_eq!(Query::parse(&q.to_query()).unwrap(), q);
     }
 
     #[test]

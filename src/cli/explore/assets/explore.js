@@ -15,6 +15,8 @@
   let generation = 0;
   let inflight = null;
   let changedAt = 0;
+  // a page written by `pointsim explore --export`: its data, or null when served
+  const saved = document.getElementById('explore-data');
 
   // An element with text and attributes.
   function el(tag, attrs = {}, text = null) {
@@ -89,8 +91,8 @@
   }
 
   // Controls from the address: `set=PATH=VALUE`, `population=N`, `replicates=K`...
-  function readAddress() {
-    const params = new URLSearchParams(location.search);
+  function readAddress(search) {
+    const params = new URLSearchParams(search);
     for (const set of params.getAll('set')) {
       const at = set.indexOf('=');
       const path = at < 0 ? set : set.slice(0, at).trim();
@@ -298,19 +300,24 @@
   }
 
   async function init() {
-    try {
-      const r = await fetch('/api/scenario');
-      info = await r.json();
-    } catch (e) {
-      $('status').textContent = 'cannot reach the pointsim server';
-      return;
+    const data = saved ? JSON.parse(saved.textContent) : null;
+    if (data) {
+      info = data.scenario;
+    } else {
+      try {
+        const r = await fetch('/api/scenario');
+        info = await r.json();
+      } catch (e) {
+        $('status').textContent = 'cannot reach the pointsim server';
+        return;
+      }
     }
     replicates = info.replicates;
     $('name').textContent = info.name;
     $('description').textContent = info.description;
     document.title = `${info.name} · pointsim explore`;
     buildForm();
-    readAddress();
+    readAddress(data ? data.query : location.search);
     $('reset').addEventListener('click', () => {
       for (const { c, input } of inputs) input.value = c.value;
       extra = [];
@@ -330,7 +337,26 @@
         $('status').textContent = 'command selected: press Ctrl+C to copy';
       }
     });
+    if (data) {
+      showSaved(data);
+      return;
+    }
     update();
+  }
+
+  // A saved page: the controls show the state but do not change it.
+  function showSaved(data) {
+    for (const { c, input } of inputs) {
+      input.readOnly = true;
+      input.classList.toggle('changed', input.value.trim() !== c.value);
+    }
+    $('replicates').readOnly = true;
+    $('reset').hidden = true;
+    $('overlay').href = URL.createObjectURL(new Blob([data.overlay], { type: 'application/toml' }));
+    render(data.compare);
+    document.body.dataset.generation = '0';
+    document.body.dataset.state = 'ready';
+    $('status').textContent = `A saved page: ${data.compare.groups.all.toLocaleString('en')} subjects, ${data.compare.replicates} replicates, seed ${data.compare.seed}. Run \`pointsim explore\` to change the values.`;
   }
 
   init();

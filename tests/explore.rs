@@ -322,3 +322,15 @@ fn export_writes_one_page_with_the_clis_numbers() {
         assert!(!html.contains(fetched), "{fetched}");
     }
 }
+
+#[test]
+fn the_page_speaks_the_language_asked_for() {
+    let en = start(&[TOY]).get("/api/scenario").json();
+    assert_eq!(en["lang"], "en");
+    assert_eq!(en["strings"]["copy"], "Copy command");
+    let zh = start(&[TOY, "--lang", "zh-CN"]).get("/api/scenario").json();
+    assert_eq!(zh["lang"], "zh-CN");
+    assert_eq!(zh["strings"]["copy"], "复制命令");
+    // the scenario's own words stay as written
+    assert_eq!(zh["name"], en["name"]);
+}

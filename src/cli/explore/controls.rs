@@ -9,6 +9,36 @@ use serde::Serialize;
 
 use super::session::Session;
 
+/// The page's words, one table per language (`en` holds every key).
+const STRINGS: &str = include_str!("assets/strings.json");
+
+/// The language of the page's own words (the scenario's text is shown as written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English.
+    #[value(name = "en")]
+    En,
+    /// Simplified Chinese.
+    #[value(name = "zh-CN")]
+    ZhCn,
+}
+
+impl Lang {
+    /// Its BCP 47 tag, the key of its table in strings.json.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// The words of `lang` (an empty table if strings.json lacked it: the page then shows keys).
+fn strings(lang: Lang) -> serde_json::Value {
+    let all: serde_json::Value = serde_json::from_str(STRINGS).unwrap_or_default();
+    all.get(lang.tag()).cloned().unwrap_or_else(|| serde_json::json!({}))
+}
+
 /// Replicates the page asks for until told otherwise: fewer than `compare`'s
 /// 10, so that a change redraws within the latency targets, yet enough for
 /// confidence intervals.
@@ -39,6 +69,8 @@ struct Named {
 
 #[derive(Serialize)]
 struct Page<'a> {
+    lang: &'static str,
+    strings: serde_json::Value,
     name: &'a str,
     description: &'a str,
     base_file: String,
@@ -121,6 +153,8 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
     controls.push(option("steps", "Steps", u64::from(s.steps), 1, None));
     controls.push(option("seed", "Seed", s.seed, 1, None));
     let page = Page {
+        lang: session.opts.lang.tag(),
+        strings: strings(session.opts.lang),
         name: &s.name,
         description: &s.description,
         base_file: session.opts.base_path.display().to_string(),
@@ -142,7 +176,49 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use super::rate_step;
+    use super::*;
+
+    /// Every language has every key, and every key the page uses is there.
+    #[test]
+    fn every_word_of_the_page_is_in_every_language() {
+        let all: serde_json::Map<String, serde_json::Value> = serde_json::from_str(STRINGS).unwrap();
+        let keys = |lang: &str| -> Vec<String> {
+            let mut k: Vec<String> = all[lang].as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        for lang in [Lang::En, Lang::ZhCn] {
+            assert_eq!(keys(lang.tag()), keys("en"), "{}", lang.tag());
+        }
+        let en = keys("en");
+        let mut used: Vec<String> = Vec::new();
+        for (text, open, close) in [
+            (include_str!("assets/index.html"), "data-t=\"", '"'),
+            (include_str!("assets/explore.js"), "T('", '\''),
+        ] {
+            for part in text.split(open).skip(1) {
+                used.push(part[..part.find(close).unwrap()].to_owned());
+            }
+        }
+        // keys the script builds: `column_` + a control's column, `option_` + its path, `kind_` + an access kind
+        used.retain(|k| !k.ends_with('_'));
+        used.extend(
+            [
+                "column_points",
+                "column_rate",
+                "option_population",
+                "option_steps",
+                "option_seed",
+                "kind_perk",
+                "kind_restriction",
+            ]
+            .map(String::from),
+        );
+        assert!(used.len() > 40, "{used:?}");
+        for k in used {
+            assert!(en.contains(&k), "`{k}` is used by the page but not in strings.json");
+        }
+    }
 
     #[test]
     fn rate_steps_follow_the_magnitude() {

@@ -80,6 +80,9 @@ pub struct Args {
     /// Run even when the memory estimate exceeds what is available.
     #[arg(long)]
     ignore_memory: bool,
+    /// Language of the page's words (the scenario's own text is shown as written).
+    #[arg(long, value_enum, value_name = "LANG", default_value = "en")]
+    lang: controls::Lang,
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -90,6 +93,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         min_cell: args.min_cell,
         threads: super::run::threads(args.jobs),
         ignore_memory: args.ignore_memory,
+        lang: args.lang,
     })?;
     // the starting state, checked as `compare` checks its flags
     let start = query::Query {

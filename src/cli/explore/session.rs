@@ -49,6 +49,8 @@ pub struct Options {
     pub min_cell: u32,
     pub threads: usize,
     pub ignore_memory: bool,
+    /// The language of the page's words.
+    pub lang: super::controls::Lang,
 }
 
 /// The scenarios and the computation slot.
@@ -176,6 +178,7 @@ mod tests {
             min_cell: pointsim::output::DEFAULT_MIN_CELL,
             threads: 1,
             ignore_memory: false,
+            lang: super::super::controls::Lang::En,
         })
         .unwrap_or_else(|_| panic!("the teaching toy loads"))
     }

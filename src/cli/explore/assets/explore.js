@@ -17,6 +17,13 @@
   let changedAt = 0;
   // a page written by `pointsim explore --export`: its data, or null when served
   const saved = document.getElementById('explore-data');
+  let strings = {};      // the page's words in the chosen language (/api/scenario)
+
+  // The text `key` of strings.json with `{name}` replaced by `vars.name`.
+  function T(key, vars = {}) {
+    const text = strings[key] === undefined ? key : strings[key];
+    return text.replace(/\{(\w+)\}/g, (m, name) => (name in vars ? String(vars[name]) : m));
+  }
 
   // An element with text and attributes.
   function el(tag, attrs = {}, text = null) {
@@ -43,8 +50,8 @@
   function change(x, share) {
     if (x === null || Number.isNaN(x)) return '–';
     const v = share ? 100 * x : x;
-    if (Math.abs(v).toFixed(1) === '0.0') return share ? '0.0 pp' : '0.0';
-    return (v > 0 ? '+' : '') + v.toFixed(1) + (share ? ' pp' : '');
+    if (Math.abs(v).toFixed(1) === '0.0') return share ? `0.0 ${T('pp')}` : '0.0';
+    return (v > 0 ? '+' : '') + v.toFixed(1) + (share ? ` ${T('pp')}` : '');
   }
   // As the manifests quote a word for a shell.
   function shellQuote(w) {
@@ -56,9 +63,9 @@
   function buildForm() {
     const form = $('form');
     const sections = [
-      ['rules', 'Rules: points per event and events per person per year'],
-      ['tiers', 'Tiers: lowest score of each'],
-      ['options', 'Population and run'],
+      ['rules', T('legend_rules')],
+      ['tiers', T('legend_tiers')],
+      ['options', T('legend_options')],
     ];
     for (const [section, title] of sections) {
       const fs = el('fieldset');
@@ -66,7 +73,9 @@
       for (const c of info.controls.filter((c) => c.section === section)) {
         const id = 'c-' + inputs.length;
         const row = el('div', { class: 'row' });
-        const text = section === 'rules' ? `${c.label}: ${c.column}` : c.label;
+        const text =
+          section === 'rules' ? T('column_' + c.column, { label: c.label })
+            : section === 'options' ? T('option_' + c.path) : c.label;
         row.append(el('label', { for: id }, text));
         const input = el('input', { id, type: 'number', step: c.step, 'data-path': c.path, inputmode: 'decimal' });
         if (c.min !== null) input.min = c.min;
@@ -79,7 +88,7 @@
       }
       if (section === 'options') {
         const row = el('div', { class: 'row' });
-        row.append(el('label', { for: 'replicates' }, 'Replicates (pairs of runs)'));
+        row.append(el('label', { for: 'replicates' }, T('replicates')));
         const input = el('input', { id: 'replicates', type: 'number', step: '1', min: '1', max: '10000' });
         input.value = String(replicates);
         input.addEventListener('input', () => changed());
@@ -138,7 +147,7 @@
     const mine = ++generation;
     const started = changedAt || performance.now();
     document.body.dataset.state = 'computing';
-    $('status').textContent = 'computing…';
+    $('status').textContent = T('computing');
     fetch('/api/compare?' + q, { signal: ctrl.signal })
       .then(async (r) => {
         const body = await r.json();
@@ -153,7 +162,9 @@
           document.body.dataset.latencyMs = ms.toFixed(1);
           document.body.dataset.generation = String(mine);
           document.body.dataset.state = 'ready';
-          $('status').textContent = `${body.groups.all.toLocaleString('en')} subjects, ${body.replicates} replicates, seed ${body.seed}: redrawn ${ms.toFixed(0)} ms after the change`;
+          $('status').textContent = T('redrawn', {
+            subjects: body.groups.all.toLocaleString('en'), replicates: body.replicates, seed: body.seed, ms: ms.toFixed(0),
+          });
         });
       })
       .catch((e) => {
@@ -161,7 +172,7 @@
         $('error').textContent = String(e.message || e);
         $('error').hidden = false;
         document.body.dataset.state = 'error';
-        $('status').textContent = 'the reform cannot run: see the message';
+        $('status').textContent = T('cannot_run');
       });
   }
 
@@ -171,10 +182,10 @@
     const body = $('headline').tBodies[0];
     body.replaceChildren();
     const label = new Map();
-    for (const t of info.tiers) label.set('tier_share.' + t.id, `tier ${t.id} (${t.label})`);
-    for (const p of info.perks) label.set('perk_share.' + p.id, `perk: ${p.label}`);
-    for (const p of info.restrictions) label.set('restriction_share.' + p.id, `restriction: ${p.label}`);
-    label.set('score.mean', 'mean score');
+    for (const t of info.tiers) label.set('tier_share.' + t.id, T('tier', { id: t.id, label: t.label }));
+    for (const p of info.perks) label.set('perk_share.' + p.id, T('perk', { label: p.label }));
+    for (const p of info.restrictions) label.set('restriction_share.' + p.id, T('restriction', { label: p.label }));
+    label.set('score.mean', T('mean_score'));
     const shown = doc.metrics.filter(
       (m) => m.name === 'score.mean' || !(m.name.startsWith('group.') || m.name.startsWith('score.')),
     );
@@ -201,7 +212,7 @@
     const tiers = info.tiers;
     const rowH = 34, left = 150, width = 560, barW = width - left - 70;
     const s = svg('svg', { viewBox: `0 0 ${width} ${tiers.length * rowH + 30}`, role: 'img',
-      'aria-label': 'Tier shares, base and reform; the numbers are in the table above' });
+      'aria-label': T('tier_chart_label') });
     tiers.forEach((t, i) => {
       const m = metric(doc, 'tier_share.' + t.id);
       const y = 24 + i * rowH;
@@ -213,24 +224,24 @@
       });
     });
     s.append(svg('rect', { x: left, y: 2, width: 12, height: 12, class: 'legend-base' }));
-    s.append(svg('text', { x: left + 16, y: 12 }, 'base'));
+    s.append(svg('text', { x: left + 16, y: 12 }, T('base')));
     s.append(svg('rect', { x: left + 70, y: 2, width: 12, height: 12, class: 'legend-reform' }));
-    s.append(svg('text', { x: left + 86, y: 12 }, 'reform'));
+    s.append(svg('text', { x: left + 86, y: 12 }, T('reform')));
     $('tier-chart').replaceChildren(s);
   }
 
   function renderMoves(doc) {
     const m = doc.moved && doc.moved.all;
     $('moved').textContent = m
-      ? `Under the reform ${percent(m.up)} of the subjects end in a higher tier, ${percent(m.down)} in a lower one, ${percent(m.same)} in the same.`
-      : 'The two scenarios have different tiers.';
+      ? T('moved', { up: percent(m.up), down: percent(m.down), same: percent(m.same) })
+      : T('moved_none');
     const t = doc.transitions;
     const matrix = t.by_group.all;
     const n = matrix.flat().reduce((a, b) => a + b, 0);
     const table = $('transitions');
     table.replaceChildren();
     const head = el('tr');
-    head.append(el('th', { scope: 'col' }, 'base tier ↓ / reform tier →'));
+    head.append(el('th', { scope: 'col' }, T('transitions_corner')));
     for (const r of t.reform_tiers) head.append(el('th', { scope: 'col' }, r));
     table.append(el('thead'));
     table.tHead.append(head);
@@ -252,7 +263,7 @@
     table.replaceChildren();
     const groups = Object.keys(doc.groups);
     const head = el('tr');
-    head.append(el('th', { scope: 'col' }, 'held: base → reform'));
+    head.append(el('th', { scope: 'col' }, T('access_corner')));
     for (const g of groups) head.append(el('th', { scope: 'col' }, g));
     table.append(el('thead'));
     table.tHead.append(head);
@@ -260,7 +271,7 @@
     const label = new Map([...info.perks, ...info.restrictions].map((p) => [p.id, p.label]));
     for (const a of doc.access) {
       const tr = el('tr', { 'data-access': a.id });
-      tr.append(el('th', { scope: 'row' }, `${a.kind} ${label.get(a.id) || a.id}`));
+      tr.append(el('th', { scope: 'row' }, `${T('kind_' + a.kind)} ${label.get(a.id) || a.id}`));
       for (const g of groups) {
         const x = a.by_group[g];
         tr.append(el('td', { 'data-group': g }, x ? `${percent(x.held_base)} → ${percent(x.held_reform)}` : '–'));
@@ -280,13 +291,13 @@
     const y = (c) => height - pad - (c / max) * (height - 2 * pad);
     const path = (counts) => counts.map((c, i) => `${i ? 'L' : 'M'}${x(i)},${y(c)} H${x(i + 1)}`).join(' ');
     const s = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img',
-      'aria-label': `Final scores from ${d.lo} in bins of ${d.bin_width}, base and reform` });
+      'aria-label': T('dist_label', { lo: d.lo, bin: d.bin_width }) });
     s.append(svg('path', { d: path(d.base) + ` V${y(0)} H${x(0)} Z`, fill: 'var(--base)', 'fill-opacity': 0.35, stroke: 'var(--base)' }));
     s.append(svg('path', { d: path(d.reform), fill: 'none', stroke: 'var(--reform)', 'stroke-width': 2.5, 'stroke-dasharray': '6 3' }));
     s.append(svg('line', { x1: pad, y1: y(0), x2: width - pad, y2: y(0), stroke: '#999' }));
     s.append(svg('text', { x: pad, y: height - 8 }, String(d.lo)));
     s.append(svg('text', { x: width - pad, y: height - 8, 'text-anchor': 'end' }, String(d.lo + n * d.bin_width)));
-    s.append(svg('text', { x: width / 2, y: height - 8, 'text-anchor': 'middle' }, 'final score (base filled, reform dashed)'));
+    s.append(svg('text', { x: width / 2, y: height - 8, 'text-anchor': 'middle' }, T('dist_caption')));
     $('dist-chart').replaceChildren(s);
   }
 
@@ -312,6 +323,9 @@
         return;
       }
     }
+    strings = info.strings;
+    document.documentElement.lang = info.lang;
+    for (const e of document.querySelectorAll('[data-t]')) e.textContent = T(e.dataset.t);
     replicates = info.replicates;
     $('name').textContent = info.name;
     $('description').textContent = info.description;
@@ -328,13 +342,13 @@
       const text = $('command').textContent;
       try {
         await navigator.clipboard.writeText(text);
-        $('status').textContent = 'command copied';
+        $('status').textContent = T('copied');
       } catch (e) {
         const range = document.createRange();
         range.selectNodeContents($('command'));
         getSelection().removeAllRanges();
         getSelection().addRange(range);
-        $('status').textContent = 'command selected: press Ctrl+C to copy';
+        $('status').textContent = T('selected');
       }
     });
     if (data) {
@@ -356,7 +370,9 @@
     render(data.compare);
     document.body.dataset.generation = '0';
     document.body.dataset.state = 'ready';
-    $('status').textContent = `A saved page: ${data.compare.groups.all.toLocaleString('en')} subjects, ${data.compare.replicates} replicates, seed ${data.compare.seed}. Run \`pointsim explore\` to change the values.`;
+    $('status').textContent = T('saved', {
+      subjects: data.compare.groups.all.toLocaleString('en'), replicates: data.compare.replicates, seed: data.compare.seed,
+    });
   }
 
   init();

@@ -18,6 +18,7 @@ mod caps;
 mod charts;
 mod cli;
 mod compare;
+mod explore;
 mod fuzz_input;
 mod good_input;
 mod hostile;

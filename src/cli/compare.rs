@@ -87,7 +87,7 @@ fn stem(p: &Path) -> String {
 }
 
 /// Load one side, printing its warnings.
-fn load(path: &Path, quiet: bool) -> Result<Loaded, Failure> {
+pub(super) fn load(path: &Path, quiet: bool) -> Result<Loaded, Failure> {
     let loaded = scenario::load(path).map_err(|e| super::check::bad_input(&e))?;
     if !quiet && !loaded.warnings.items().is_empty() {
         term::eprint(&loaded.warnings.render(term::color()));
@@ -98,7 +98,7 @@ fn load(path: &Path, quiet: bool) -> Result<Loaded, Failure> {
 /// Refuse a scenario that cannot run here, before anything is written:
 /// `replicates` pairs, side by side below
 /// [`PARALLEL_REPLICATES_BELOW`](pointsim::batch::compare::PARALLEL_REPLICATES_BELOW) subjects.
-fn check_runnable(
+pub(super) fn check_runnable(
     s: &Scenario,
     file: &Path,
     threads: usize,
@@ -125,8 +125,9 @@ fn check_runnable(
     ))
 }
 
-/// `reform` (or `base`) with the `--set` changes, checked like any scenario.
-fn with_sets(reform: Loaded, sets: &[String]) -> Result<Loaded, Failure> {
+/// `reform` (or `base`) with the `--set` changes, checked like any scenario;
+/// diagnostics coloured when `color`.
+pub(super) fn with_sets(reform: Loaded, sets: &[String], color: bool) -> Result<Loaded, Failure> {
     use pointsim::batch::path::{ParamPath, apply};
     if sets.is_empty() {
         return Ok(reform);
@@ -161,7 +162,7 @@ fn with_sets(reform: Loaded, sets: &[String]) -> Result<Loaded, Failure> {
             item.span = None;
             plain.push(item);
         }
-        Failure::BadInput(plain.render(term::color()))
+        Failure::BadInput(plain.render(color))
     })?;
     loaded.scenario.name = format!("{} ({})", loaded.scenario.name, sets.join(", "));
     loaded.source.chain = reform.source.chain;
@@ -177,26 +178,37 @@ fn value_of(text: &str) -> toml::Value {
         .unwrap_or_else(|| toml::Value::String(text.to_owned()))
 }
 
-pub fn run(args: Args) -> Result<(), Failure> {
-    let base = load(&args.base, args.quiet)?;
-    let reform_path = args.reform.clone().unwrap_or_else(|| args.base.clone());
-    let reform = with_sets(load(&reform_path, args.quiet)?, &args.set)?;
-    let overrides = args.overrides.overrides();
-    let threads = super::run::threads(args.jobs);
+/// The two scenarios to compare: `base` and `reform` with `overrides`
+/// applied to both, refused when they cannot be compared.
+pub(super) fn sides(
+    (base, base_path): (&Loaded, &Path),
+    (reform, reform_path): (&Loaded, &Path),
+    overrides: &pointsim::Overrides,
+) -> Result<(Scenario, Scenario), Failure> {
     let (mut a, mut b) = (base.scenario.clone(), reform.scenario.clone());
     for s in [&mut a, &mut b] {
-        pointsim::apply_overrides(s, &overrides)
+        pointsim::apply_overrides(s, overrides)
             .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
     }
     compare::comparable(&a, &b).map_err(|why| {
         Failure::BadInput(format!(
             "error: cannot compare `{}` with `{}`: {why}\n\nhint: a reform changes rules, tiers, perks or \
              restrictions of the same population; write it as an overlay with `extends = \"{}\"`\n",
-            args.base.display(),
+            base_path.display(),
             reform_path.display(),
-            args.base.display()
+            base_path.display()
         ))
     })?;
+    Ok((a, b))
+}
+
+pub fn run(args: Args) -> Result<(), Failure> {
+    let base = load(&args.base, args.quiet)?;
+    let reform_path = args.reform.clone().unwrap_or_else(|| args.base.clone());
+    let reform = with_sets(load(&reform_path, args.quiet)?, &args.set, term::color())?;
+    let overrides = args.overrides.overrides();
+    let threads = super::run::threads(args.jobs);
+    let (a, b) = sides((&base, &args.base), (&reform, &reform_path), &overrides)?;
     check_runnable(&a, &args.base, threads, args.replicates, args.ignore_memory)?;
     check_runnable(&b, &reform_path, threads, args.replicates, args.ignore_memory)?;
     let reform_stem = if args.reform.is_none() { "set".to_owned() } else { stem(&reform_path) };
@@ -220,14 +232,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|why| Failure::BadInput(format!("error: {why}\n")))?;
     progress.finish();
 
-    let info = CompareInfo {
-        base_name: a.name.clone(),
-        base_chain: base.source.chain.clone(),
-        reform_name: b.name.clone(),
-        reform_chain: reform.source.chain.clone(),
-        overrides: pointsim::Overrides { seed: Some(seed), ..overrides },
-        command_line: std::env::args().collect(),
-    };
+    let info = info((&a, &base), (&b, &reform), seed, overrides, std::env::args().collect());
     if args.force {
         for name in PICTURES {
             match std::fs::remove_file(out.join(name)) {
@@ -259,6 +264,24 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// What compare.json records besides the numbers.
+pub(super) fn info(
+    (a, base): (&Scenario, &Loaded),
+    (b, reform): (&Scenario, &Loaded),
+    seed: u64,
+    overrides: pointsim::Overrides,
+    command_line: Vec<String>,
+) -> CompareInfo {
+    CompareInfo {
+        base_name: a.name.clone(),
+        base_chain: base.source.chain.clone(),
+        reform_name: b.name.clone(),
+        reform_chain: reform.source.chain.clone(),
+        overrides: pointsim::Overrides { seed: Some(seed), ..overrides },
+        command_line,
+    }
 }
 
 /// The few lines printed after a comparison: the headline differences.

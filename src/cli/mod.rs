@@ -6,6 +6,7 @@
 
 mod check;
 mod compare;
+mod explore;
 mod inputs;
 mod merge;
 mod new;
@@ -45,6 +46,7 @@ enum Command {
     Run(run::Args),
     Check(check::Args),
     Compare(compare::Args),
+    Explore(explore::Args),
     Schema(schema::Args),
     New(new::Args),
     Plot(plot::Args),
@@ -76,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Run(a) => run::run(a),
         Command::Check(a) => check::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Explore(a) => explore::run(a),
         Command::Schema(a) => schema::run(a),
         Command::New(a) => new::run(a),
         Command::Plot(a) => plot::run(a),

@@ -1,0 +1,135 @@
+// The `pointsim explore` page in a real browser, over the DevTools protocol
+// (puppeteer-core driving Debian's Chromium). Run by explore-browser-check.sh,
+// which installs both and starts the server; see that script for the usage.
+//
+// 1. Loads the page at 1024×768 and waits for the first drawing.
+// 2. Moves a control with the keyboard (focus, ArrowUp), waits for the redraw
+//    and checks that the tier share the page shows is the one
+//    `pointsim compare` computes for the same `--set` (read from the address).
+// 3. Times change → redrawn over repeated key presses at each population asked
+//    for, printing one JSON line per population (median and worst).
+// 4. Takes a screenshot.
+// 5. Opens a page written by `--export` from disk and checks that it shows its numbers.
+'use strict';
+
+const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const puppeteer = require('puppeteer-core');
+
+const [url, pointsim, scenario, shot, ...populations] = process.argv.slice(2);
+const CONTROL = process.env.EXPLORE_CONTROL || 'rule.volunteer_service.points';
+const PRESSES = Number(process.env.EXPLORE_PRESSES || 15);
+
+function fail(msg) {
+  console.error(`error: ${msg}`);
+  process.exit(1);
+}
+
+// Press `key` in the control and wait until the page has redrawn for it.
+async function press(page, key) {
+  const before = await page.$eval('body', (b) => Number(b.dataset.generation || 0));
+  await page.focus(`input[data-path="${CONTROL}"]`);
+  await page.keyboard.press(key);
+  await page.waitForFunction(
+    (g) => document.body.dataset.state !== 'computing' && Number(document.body.dataset.generation || 0) > g,
+    { timeout: 30000 },
+    before,
+  );
+  const state = await page.$eval('body', (b) => b.dataset.state);
+  if (state !== 'ready') fail(`the page shows an error: ${await page.$eval('#error', (e) => e.textContent)}`);
+  return page.$eval('body', (b) => Number(b.dataset.latencyMs));
+}
+
+// The `pointsim compare` arguments of the page's address.
+function compareArgs(address) {
+  const q = new URL(address).searchParams;
+  const args = [];
+  for (const s of q.getAll('set')) args.push('--set', s);
+  for (const k of ['seed', 'population', 'steps']) if (q.has(k)) args.push(`--${k}`, q.get(k));
+  args.push('--replicates', q.get('replicates'));
+  return args;
+}
+
+(async () => {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'explore-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    userDataDir: profile,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+    defaultViewport: { width: 1024, height: 768 },
+  });
+  try {
+    const page = await browser.newPage();
+    const external = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(url)) external.push(r.url());
+    });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
+
+    // a keyboard change, then the page's share against the command line's
+    await press(page, 'ArrowUp');
+    const address = page.url();
+    const shown = await page.$$eval('#headline tr[data-metric^="tier_share."]', (rows) =>
+      rows.map((r) => ({
+        name: r.dataset.metric,
+        value: Number(r.querySelector('td[data-side=reform]').dataset.value),
+        text: r.querySelector('td[data-side=reform]').textContent,
+      })),
+    );
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'explore-compare-'));
+    execFileSync(pointsim, ['compare', scenario, ...compareArgs(address), '--out', out, '--force', '-q', '--no-plots']);
+    const cli = JSON.parse(fs.readFileSync(path.join(out, 'compare.json'), 'utf8'));
+    fs.rmSync(out, { recursive: true, force: true });
+    if (!shown.length) fail('the page shows no tier shares');
+    for (const s of shown) {
+      const m = cli.metrics.find((x) => x.name === s.name);
+      if (!m || m.reform_mean !== s.value) fail(`${s.name}: the page shows ${s.value}, pointsim compare gives ${m && m.reform_mean}`);
+    }
+    const command = await page.$eval('#command', (e) => e.textContent);
+    console.log(`ok: after ArrowUp on ${CONTROL} the page shows ${shown.map((s) => `${s.name} ${s.text}`).join(', ')}, as \`${command}\` does`);
+
+    // latency, change → redrawn, at each population
+    for (const n of populations) {
+      const u = new URL(url);
+      u.searchParams.set('population', n);
+      u.searchParams.set('replicates', '5');
+      await page.goto(u.href, { waitUntil: 'load' });
+      await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 60000 });
+      const times = [];
+      for (let i = 0; i < PRESSES; i++) times.push(await press(page, i % 2 ? 'ArrowDown' : 'ArrowUp'));
+      times.sort((a, b) => a - b);
+      const median = times[Math.floor(times.length / 2)];
+      console.log(JSON.stringify({ population: Number(n), replicates: 5, presses: PRESSES, median_ms: median, max_ms: times[times.length - 1] }));
+    }
+
+    await page.goto(`${url}?set=rule.volunteer_service.points=10&set=rule.volunteer_service.rate=2&replicates=5`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
+    await page.screenshot({ path: shot });
+    console.log(`screenshot: ${shot}`);
+    // a page written by --export, opened from disk with no server
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explore-export-'));
+    const saved = path.join(dir, 'page.html');
+    execFileSync(pointsim, ['explore', scenario, '--set', 'rule.volunteer_service.points=10', '--export', saved]);
+    await page.goto('file://' + saved, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
+    const rows = await page.$$eval('#headline tbody tr', (r) => r.length);
+    const readOnly = await page.$eval('input[data-path="rule.volunteer_service.points"]', (e) => e.readOnly && e.value);
+    if (rows < 2 || readOnly !== '10') fail(`the exported page shows ${rows} headline rows, control ${readOnly}`);
+    console.log(`ok: the exported page shows ${rows} headline rows from disk`);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const outside = external.filter((u) => !u.startsWith('file://') && !u.startsWith('blob:'));
+    if (outside.length) fail(`the page asked for other addresses: ${outside.join(', ')}`);
+    if (errors.length) fail(`script errors on the page: ${errors.join('; ')}`);
+  } finally {
+    await browser.close();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+})().catch((e) => fail(e.stack || String(e)));

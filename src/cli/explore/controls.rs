@@ -1,0 +1,230 @@
+//! `GET /api/scenario`: what the page builds its controls from.
+//!
+//! One control per rule's `points` and `rate` and per tier's `min`, each
+//! named by the path `--set` takes and holding the value as `--set` would
+//! write it, plus the options `--population`, `--steps` and `--seed`. The
+//! page puts every text here into the document as text (never as HTML).
+
+use serde::Serialize;
+
+use super::session::Session;
+
+/// The page's words, one table per language (`en` holds every key).
+const STRINGS: &str = include_str!("assets/strings.json");
+
+/// The language of the page's own words (the scenario's text is shown as written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English.
+    #[value(name = "en")]
+    En,
+    /// Simplified Chinese.
+    #[value(name = "zh-CN")]
+    ZhCn,
+}
+
+impl Lang {
+    /// Its BCP 47 tag, the key of its table in strings.json.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+}
+
+/// The words of `lang` (an empty table if strings.json lacked it: the page then shows keys).
+fn strings(lang: Lang) -> serde_json::Value {
+    let all: serde_json::Value = serde_json::from_str(STRINGS).unwrap_or_default();
+    all.get(lang.tag()).cloned().unwrap_or_else(|| serde_json::json!({}))
+}
+
+/// Replicates the page asks for until told otherwise: fewer than `compare`'s
+/// 10, so that a change redraws within the latency targets, yet enough for
+/// confidence intervals.
+pub const PAGE_REPLICATES: u32 = 5;
+
+#[derive(Serialize)]
+struct Control {
+    /// `rule.volunteering.points`; for the options, the query key (`population`).
+    path: String,
+    /// `rules`, `tiers` or `options`.
+    section: &'static str,
+    /// Row label (a rule's or tier's label) and column (`points`, `rate`, `min`).
+    label: String,
+    column: &'static str,
+    /// The current value, as `--set` writes it.
+    value: String,
+    /// The step of the arrow keys, and the bounds.
+    step: String,
+    min: Option<String>,
+    max: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Named {
+    id: String,
+    label: String,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    lang: &'static str,
+    strings: serde_json::Value,
+    name: &'a str,
+    description: &'a str,
+    base_file: String,
+    reform_file: Option<String>,
+    step_unit: String,
+    replicates: u32,
+    max_population: u64,
+    controls: Vec<Control>,
+    /// Highest first, as in compare.json.
+    tiers: Vec<Named>,
+    perks: Vec<Named>,
+    restrictions: Vec<Named>,
+}
+
+/// The arrow-key step for a rate: its order of magnitude, at most 1.
+fn rate_step(rate: f64) -> String {
+    if rate <= 0.0 || !rate.is_finite() {
+        return "0.01".into();
+    }
+    let exp = rate.log10().floor().clamp(-6.0, 0.0) as i32;
+    format!("{}", 10f64.powi(exp))
+}
+
+/// The page's description of the session's reform side.
+pub fn scenario_json(session: &Session) -> Vec<u8> {
+    let s = &session.reform.scenario;
+    let mut controls = Vec::new();
+    for r in &s.rules {
+        controls.push(Control {
+            path: format!("rule.{}.points", r.id),
+            section: "rules",
+            label: r.label.clone(),
+            column: "points",
+            value: r.points.to_string(),
+            step: "1".into(),
+            min: None,
+            max: None,
+        });
+        controls.push(Control {
+            path: format!("rule.{}.rate", r.id),
+            section: "rules",
+            label: r.label.clone(),
+            column: "rate",
+            value: format!("{:?}", r.rate),
+            step: rate_step(r.rate),
+            min: Some("0".into()),
+            max: None,
+        });
+    }
+    for t in s.tiers.iter().rev().filter(|t| t.min != i64::MIN) {
+        controls.push(Control {
+            path: format!("tier.{}.min", t.name),
+            section: "tiers",
+            label: t.label.clone(),
+            column: "min",
+            value: t.min.to_string(),
+            step: "1".into(),
+            min: None,
+            max: None,
+        });
+    }
+    let option = |path: &str, label: &str, value: u64, step: u64, max: Option<u64>| Control {
+        path: path.into(),
+        section: "options",
+        label: label.into(),
+        column: "value",
+        value: value.to_string(),
+        step: step.to_string(),
+        min: Some(if path == "seed" { "0".into() } else { "1".into() }),
+        max: max.map(|m| m.to_string()),
+    };
+    let pop_step = 10u64.pow((s.population.max(10) as f64).log10().floor() as u32 - 1).max(1);
+    controls.push(option(
+        "population",
+        "Population (subjects)",
+        s.population,
+        pop_step,
+        Some(session.opts.max_population),
+    ));
+    controls.push(option("steps", "Steps", u64::from(s.steps), 1, None));
+    controls.push(option("seed", "Seed", s.seed, 1, None));
+    let page = Page {
+        lang: session.opts.lang.tag(),
+        strings: strings(session.opts.lang),
+        name: &s.name,
+        description: &s.description,
+        base_file: session.opts.base_path.display().to_string(),
+        reform_file: session.opts.reform_path.as_ref().map(|p| p.display().to_string()),
+        step_unit: format!("{:?}", s.step).to_lowercase(),
+        replicates: PAGE_REPLICATES,
+        max_population: session.opts.max_population,
+        controls,
+        tiers: s.tiers.iter().rev().map(|t| Named { id: t.name.clone(), label: t.label.clone() }).collect(),
+        perks: s.perks.iter().map(|p| Named { id: p.id.clone(), label: p.label.clone() }).collect(),
+        restrictions: s
+            .restrictions
+            .iter()
+            .map(|p| Named { id: p.id.clone(), label: p.label.clone() })
+            .collect(),
+    };
+    serde_json::to_vec_pretty(&page).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every language has every key, and every key the page uses is there.
+    #[test]
+    fn every_word_of_the_page_is_in_every_language() {
+        let all: serde_json::Map<String, serde_json::Value> = serde_json::from_str(STRINGS).unwrap();
+        let keys = |lang: &str| -> Vec<String> {
+            let mut k: Vec<String> = all[lang].as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        for lang in [Lang::En, Lang::ZhCn] {
+            assert_eq!(keys(lang.tag()), keys("en"), "{}", lang.tag());
+        }
+        let en = keys("en");
+        let mut used: Vec<String> = Vec::new();
+        for (text, open, close) in [
+            (include_str!("assets/index.html"), "data-t=\"", '"'),
+            (include_str!("assets/explore.js"), "T('", '\''),
+        ] {
+            for part in text.split(open).skip(1) {
+                used.push(part[..part.find(close).unwrap()].to_owned());
+            }
+        }
+        // keys the script builds: `column_` + a control's column, `option_` + its path, `kind_` + an access kind
+        used.retain(|k| !k.ends_with('_'));
+        used.extend(
+            [
+                "column_points",
+                "column_rate",
+                "option_population",
+                "option_steps",
+                "option_seed",
+                "kind_perk",
+                "kind_restriction",
+            ]
+            .map(String::from),
+        );
+        assert!(used.len() > 40, "{used:?}");
+        for k in used {
+            assert!(en.contains(&k), "`{k}` is used by the page but not in strings.json");
+        }
+    }
+
+    #[test]
+    fn rate_steps_follow_the_magnitude() {
+        assert_eq!(rate_step(0.6), "0.1");
+        assert_eq!(rate_step(0.003), "0.001");
+        assert_eq!(rate_step(6.0), "1");
+        assert_eq!(rate_step(0.0), "0.01");
+    }
+}

@@ -1,0 +1,156 @@
+//! Requests to responses: routing, the `Host` check, and the headers every answer carries.
+//!
+//! tiny_http parses HTTP; this file only decides what to answer. Every
+//! answer forbids other origins' scripts (`Content-Security-Policy`) and
+//! caching of API results; a request whose `Host` is not the address served
+//! is refused with `403`, so a page on another site that makes its name
+//! resolve to 127.0.0.1 (DNS rebinding) cannot reach the API.
+
+use std::net::{IpAddr, SocketAddr};
+
+use tiny_http::{Header, Method, Request, Response};
+
+use super::controls;
+use super::query::Query;
+use super::session::{ApiError, Session};
+
+pub const INDEX: &str = include_str!("assets/index.html");
+pub const SCRIPT: &str = include_str!("assets/explore.js");
+pub const STYLE: &str = include_str!("assets/explore.css");
+
+/// A response before it is sent: status, content type, body, extra headers.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub attachment: Option<&'static str>,
+}
+
+impl Answer {
+    fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Answer {
+        Answer { status: 200, content_type, body: body.into(), attachment: None }
+    }
+
+    /// `{ "error": message }` with `status`.
+    pub fn error(status: u16, message: &str) -> Answer {
+        let body = serde_json::to_vec(&serde_json::json!({ "error": message })).unwrap_or_default();
+        Answer { status, content_type: "application/json", body, attachment: None }
+    }
+}
+
+impl From<ApiError> for Answer {
+    fn from(e: ApiError) -> Answer {
+        Answer::error(e.status, &e.message)
+    }
+}
+
+/// Whether `host` (a `Host` header) names the address `served`: the address
+/// itself or `localhost` with its port; on an unspecified address
+/// (`0.0.0.0`), any IP address or `localhost` with its port, never another name.
+pub fn host_allowed(host: &str, served: SocketAddr) -> bool {
+    let Some((name, port)) = host.rsplit_once(':') else { return false };
+    if port.parse::<u16>().ok() != Some(served.port()) {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") && (served.ip().is_loopback() || served.ip().is_unspecified()) {
+        return true;
+    }
+    let ip = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')).unwrap_or(name);
+    match ip.parse::<IpAddr>() {
+        Ok(ip) => ip == served.ip() || served.ip().is_unspecified(),
+        Err(_) => false,
+    }
+}
+
+/// The answer to one request.
+pub fn answer(
+    session: &Session,
+    method: &Method,
+    url: &str,
+    host: Option<&str>,
+    served: SocketAddr,
+) -> Answer {
+    if !host.is_some_and(|h| host_allowed(h, served)) {
+        return Answer::error(
+            403,
+            &format!(
+                "error: this server answers only requests for `{served}`; the `Host` header names another\n"
+            ),
+        );
+    }
+    if *method != Method::Get && *method != Method::Head {
+        return Answer::error(405, "error: only GET requests are answered\n");
+    }
+    let (path, query) = url.split_once('?').unwrap_or((url, ""));
+    let parsed = || {
+        Query::parse(query).map_err(|(msg, hint)| ApiError::bad(format!("error: {msg}\n\nhint: {hint}\n")))
+    };
+    match path {
+        "/" | "/index.html" => Answer::ok("text/html; charset=utf-8", INDEX),
+        "/explore.js" => Answer::ok("text/javascript; charset=utf-8", SCRIPT),
+        "/explore.css" => Answer::ok("text/css; charset=utf-8", STYLE),
+        "/api/scenario" => Answer::ok("application/json", controls::scenario_json(session)),
+        "/api/compare" => {
+            match parsed().and_then(|q| session.prepare(q)).and_then(|p| session.compare_json(&p)) {
+                Ok(json) => Answer::ok("application/json", json),
+                Err(e) => e.into(),
+            }
+        }
+        "/api/overlay" => {
+            match parsed().and_then(|q| session.prepare(q)).and_then(|p| super::overlay::overlay(session, &p))
+            {
+                Ok(text) => Answer {
+                    attachment: Some("attachment; filename=\"reform.toml\""),
+                    ..Answer::ok("application/toml; charset=utf-8", text)
+                },
+                Err(e) => e.into(),
+            }
+        }
+        _ => Answer::error(404, &format!("error: nothing at `{path}`\n")),
+    }
+}
+
+/// Answer `request` and send the response; a client that went away is not an error.
+pub fn serve(session: &Session, request: Request, served: SocketAddr) {
+    let host = request.headers().iter().find(|h| h.field.equiv("Host")).map(|h| h.value.as_str().to_owned());
+    let a = answer(session, request.method(), request.url(), host.as_deref(), served);
+    let header = |k: &str, v: &str| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok();
+    let mut response = Response::from_data(a.body).with_status_code(a.status);
+    let headers = [
+        header("Content-Type", a.content_type),
+        header("Cache-Control", "no-store"),
+        header("X-Content-Type-Options", "nosniff"),
+        header("Referrer-Policy", "no-referrer"),
+        header(
+            "Content-Security-Policy",
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+             form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+        a.attachment.and_then(|v| header("Content-Disposition", v)),
+    ];
+    for h in headers.into_iter().flatten() {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn host_must_name_the_served_address() {
+        let served = "127.0.0.1:8080".parse().unwrap();
+        assert!(host_allowed("127.0.0.1:8080", served));
+        assert!(host_allowed("localhost:8080", served));
+        assert!(!host_allowed("127.0.0.1:8081", served));
+        assert!(!host_allowed("evil.example:8080", served));
+        assert!(!host_allowed("127.0.0.1", served));
+        let any = "0.0.0.0:80".parse().unwrap();
+        assert!(host_allowed("192.168.1.5:80", any));
+        assert!(host_allowed("localhost:80", any));
+        assert!(!host_allowed("rebind.example:80", any));
+        let v6 = "[::1]:9000".parse().unwrap();
+        assert!(host_allowed("[::1]:9000", v6));
+    }
+}

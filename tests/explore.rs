@@ -1,0 +1,336 @@
+//! `pointsim explore`: the real binary on an ephemeral port, asked over HTTP.
+//!
+//! The client here is a few lines over `TcpStream` on purpose: it must be
+//! able to send a wrong `Host` header, which HTTP client crates fill in.
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use tempfile::TempDir;
+
+use crate::common::{TOY, pointsim, read, repo};
+
+/// A running `pointsim explore`, stopped when dropped.
+struct Server {
+    child: Child,
+    /// `127.0.0.1:PORT`.
+    addr: String,
+    /// The rest of the address it printed (`/`, or `/?set=...`).
+    page: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Start `pointsim explore ARGS --no-open --port 0` in the repository and read its first line.
+fn start(args: &[&str]) -> Server {
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("pointsim"))
+        .arg("explore")
+        .args(args)
+        .args(["--no-open", "--port", "0", "--jobs", "2"])
+        .current_dir(repo(""))
+        .env("NO_COLOR", "1")
+        .env_remove("SLURM_CPUS_PER_TASK")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let (addr, page) = line
+        .trim()
+        .strip_prefix("explore: http://")
+        .and_then(|r| r.split_once('/'))
+        .unwrap_or_else(|| panic!("first line is {line:?}"));
+    Server { child, addr: addr.to_owned(), page: format!("/{page}") }
+}
+
+/// A response: status, headers (lowercase names), body.
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+
+    /// The `error` text of a `{ "error": ... }` answer.
+    fn error(&self) -> String {
+        self.json()["error"].as_str().unwrap().to_owned()
+    }
+}
+
+impl Server {
+    fn get(&self, target: &str) -> Reply {
+        self.get_as(target, Some(&self.addr.clone()))
+    }
+
+    /// GET `target` with this `Host` header (none when `None`).
+    fn get_as(&self, target: &str, host: Option<&str>) -> Reply {
+        let mut s = TcpStream::connect(&self.addr).unwrap();
+        let host = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+        write!(s, "GET {target} HTTP/1.1\r\n{host}Connection: close\r\n\r\n").unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+        let mut lines = head.lines();
+        let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+        let headers = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
+        Reply { status, headers, body: body.to_owned() }
+    }
+}
+
+/// compare.json without the fields that name the command.
+fn numbers(mut doc: serde_json::Value) -> serde_json::Value {
+    doc.as_object_mut().unwrap().remove("command");
+    doc
+}
+
+/// `pointsim compare TOY ARGS` run in the repository; its compare.json.
+fn cli_compare(args: &[&str]) -> serde_json::Value {
+    let out = TempDir::new().unwrap();
+    pointsim()
+        .current_dir(repo(""))
+        .args(["compare", TOY])
+        .args(args)
+        .arg("--out")
+        .arg(out.path())
+        .args(["--force", "-q", "--no-plots"])
+        .assert()
+        .success();
+    serde_json::from_str(&read(&out.path().join("compare.json"))).unwrap()
+}
+
+/// `pointsim compare TOY ARGS`'s message on stderr when it refuses them.
+fn cli_refusal(args: &[&str]) -> String {
+    let out = TempDir::new().unwrap();
+    let a = pointsim()
+        .current_dir(repo(""))
+        .args(["compare", TOY])
+        .args(args)
+        .arg("--out")
+        .arg(out.path())
+        .args(["-q", "--no-plots"])
+        .assert()
+        .code(2);
+    String::from_utf8(a.get_output().stderr.clone()).unwrap()
+}
+
+#[test]
+fn api_compare_is_the_clis_compare_json() {
+    let server = start(&[TOY]);
+    let reply = server.get(
+        "/api/compare?set=rule.volunteer_service.points%3D10&set=tier.A.min=990&population=3000&seed=9&replicates=3",
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.header("content-type"), Some("application/json"));
+    let api = reply.json();
+    let cli = cli_compare(&[
+        "--set",
+        "rule.volunteer_service.points=10",
+        "--set",
+        "tier.A.min=990",
+        "--population",
+        "3000",
+        "--seed",
+        "9",
+        "--replicates",
+        "3",
+    ]);
+    assert_eq!(numbers(api.clone()), numbers(cli));
+    // the command it names is the one that gives these numbers
+    let argv: Vec<&str> =
+        api["command"]["argv"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_eq!(
+        argv.join(" "),
+        format!(
+            "pointsim compare {TOY} --set rule.volunteer_service.points=10 --set tier.A.min=990 --seed 9 \
+             --population 3000 --replicates 3"
+        )
+    );
+    // without parameters: compare's defaults (10 replicates), the base against itself
+    let plain = server.get("/api/compare");
+    assert_eq!(plain.status, 200);
+    assert_eq!(numbers(plain.json()), numbers(cli_compare(&[TOY])));
+}
+
+#[test]
+fn bad_values_get_the_set_message_and_the_server_goes_on() {
+    let server = start(&[TOY]);
+    for set in [
+        "rule.nope.points=10",
+        "rule.volunteer_service.rate=-1",
+        "tier.A.min",
+        "rule.volunteer_service.points=1.5",
+    ] {
+        let reply = server.get(&format!("/api/compare?set={set}&replicates=2"));
+        assert_eq!(reply.status, 400, "{set}: {}", reply.body);
+        assert_eq!(reply.error(), cli_refusal(&["--set", set, "--replicates", "2"]), "{set}");
+    }
+    let reply = server.get("/api/compare?replicates=0");
+    assert_eq!(reply.status, 400);
+    assert!(reply.error().contains("not in 1..=10000"), "{}", reply.error());
+    let reply = server.get("/api/compare?colour=red");
+    assert_eq!(reply.status, 400);
+    assert!(reply.error().contains("unknown parameter `colour`"));
+    // still serving, with the right numbers
+    let reply = server.get("/api/compare?set=rule.traffic_ticket.points=-3&replicates=2");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(
+        numbers(reply.json()),
+        numbers(cli_compare(&["--set", "rule.traffic_ticket.points=-3", "--replicates", "2"]))
+    );
+}
+
+#[test]
+fn only_the_served_address_is_answered() {
+    let server = start(&[TOY]);
+    let port = server.addr.rsplit_once(':').unwrap().1.to_owned();
+    for host in [Some(format!("rebind.example:{port}")), Some("127.0.0.1:1".into()), None] {
+        let reply = server.get_as("/api/scenario", host.as_deref());
+        assert_eq!(reply.status, 403, "{host:?}");
+        assert!(reply.error().contains("`Host`"));
+    }
+    assert_eq!(server.get_as("/", Some(&format!("localhost:{port}"))).status, 200);
+    assert_eq!(server.get("/api/scenario").status, 200);
+}
+
+#[test]
+fn the_page_is_served_from_the_binary() {
+    let server = start(&[TOY]);
+    let page = server.get("/?set=rule.volunteer_service.points=10");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert!(page.body.contains(r#"<script src="/explore.js" defer></script>"#));
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.contains("default-src 'none'") && csp.contains("script-src 'self'"), "{csp}");
+    for asset in ["/explore.js", "/explore.css"] {
+        let a = server.get(asset);
+        assert_eq!(a.status, 200, "{asset}");
+        // the SVG namespace is a name, not an address that is fetched
+        let body = a.body.replace("'http://www.w3.org/2000/svg'", "");
+        assert!(!body.contains("http://") && !body.contains("https://"), "{asset} reaches the network");
+    }
+    assert_eq!(server.get("/nothing").status, 404);
+    // the controls: every rule's points and rate, every tier's threshold, the run's options
+    let s = server.get("/api/scenario").json();
+    let paths: Vec<&str> =
+        s["controls"].as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap()).collect();
+    for p in ["rule.volunteer_service.points", "rule.sued_found_in_breach.rate", "tier.AA.min", "tier.C.min"]
+    {
+        assert!(paths.contains(&p), "{p} in {paths:?}");
+    }
+    assert!(paths.ends_with(&["population", "steps", "seed"]));
+    assert_eq!(s["controls"][1]["value"], "0.6");
+}
+
+#[test]
+fn the_overlay_runs_and_gives_the_same_reform() {
+    let server = start(&[TOY]);
+    let query = "set=rule.volunteer_service.points=10&set=tier.AA.min=1020&population=3000&replicates=2";
+    let reply = server.get(&format!("/api/overlay?{query}"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.header("content-disposition"), Some("attachment; filename=\"reform.toml\""));
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("reform.toml");
+    std::fs::write(&file, &reply.body).unwrap();
+    pointsim()
+        .arg("run")
+        .arg(&file)
+        .arg("--out")
+        .arg(dir.path().join("run"))
+        .args(["-q", "--no-plots"])
+        .assert()
+        .success();
+    // compared with its base, the overlay gives the page's numbers
+    let api = server.get(&format!("/api/compare?{query}")).json();
+    let cli = cli_compare(&[file.to_str().unwrap(), "--population", "3000", "--replicates", "2"]);
+    assert_eq!(api["metrics"], cli["metrics"]);
+    assert_eq!(api["transitions"], cli["transitions"]);
+}
+
+#[test]
+fn limits_and_files_outside_the_chain_are_refused() {
+    let server = start(&[TOY, "--max-population", "2500"]);
+    let reply = server.get("/api/compare?population=3000");
+    assert_eq!(reply.status, 400);
+    assert!(reply.error().contains("above the interactive limit of 2500"), "{}", reply.error());
+    assert!(reply.error().contains("--max-population 3000"));
+    let reply = server.get("/api/compare?set=extends=%22/etc/passwd%22");
+    assert_eq!(reply.status, 400);
+    assert!(reply.error().contains("`extends` cannot be changed here"), "{}", reply.error());
+    assert_eq!(server.get("/api/compare?population=2500&replicates=1").status, 200);
+}
+
+#[test]
+fn starting_values_are_in_the_first_address() {
+    let server = start(&[TOY]);
+    assert_eq!(server.page, "/");
+    let server = start(&[TOY, "--set", "tier.A.min=990", "--population", "3000"]);
+    assert_eq!(server.page, "/?set=tier.A.min%3D990&population=3000&replicates=5");
+    let api = server.get(&server.page.replacen("/?", "/api/compare?", 1));
+    assert_eq!(api.status, 200, "{}", api.body);
+    // a bad starting value stops it before it serves, with the --set message
+    let a = pointsim()
+        .current_dir(repo(""))
+        .args(["explore", TOY, "--no-open", "--set", "rule.nope.points=1"])
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8(a.get_output().stderr.clone()).unwrap();
+    assert_eq!(stderr, cli_refusal(&["--set", "rule.nope.points=1"]));
+}
+
+#[test]
+fn export_writes_one_page_with_the_clis_numbers() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("page.html");
+    let set = ["--set", "rule.volunteer_service.points=10", "--population", "3000"];
+    pointsim()
+        .current_dir(repo(""))
+        .args(["explore", TOY])
+        .args(set)
+        .args(["-r", "2", "--export"])
+        .arg(&file)
+        .assert()
+        .success();
+    let html = read(&file);
+    let open = r#"<script type="application/json" id="explore-data">"#;
+    let start = html.find(open).unwrap() + open.len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let data: serde_json::Value = serde_json::from_str(&html[start..end]).unwrap();
+    let cli = cli_compare(&[set.as_slice(), &["--replicates", "2"]].concat());
+    assert_eq!(numbers(data["compare"].clone()), numbers(cli));
+    assert_eq!(data["query"], "set=rule.volunteer_service.points%3D10&population=3000&replicates=2");
+    assert!(data["overlay"].as_str().unwrap().contains("points = 10"));
+    // nothing to fetch: style and script are inline
+    for fetched in [r#"src=""#, r#"href="/"#] {
+        assert!(!html.contains(fetched), "{fetched}");
+    }
+}
+
+#[test]
+fn the_page_speaks_the_language_asked_for() {
+    let en = start(&[TOY]).get("/api/scenario").json();
+    assert_eq!(en["lang"], "en");
+    assert_eq!(en["strings"]["copy"], "Copy command");
+    let zh = start(&[TOY, "--lang", "zh-CN"]).get("/api/scenario").json();
+    assert_eq!(zh["lang"], "zh-CN");
+    assert_eq!(zh["strings"]["copy"], "复制命令");
+    // the scenario's own words stay as written
+    assert_eq!(zh["name"], en["name"]);
+}

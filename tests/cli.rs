@@ -596,9 +596,10 @@ fn force_without_plots_removes_earlier_pictures() {
 
 /// Disparity and mobility on a case worked out by hand: group `a` starts in
 /// tier `high`, group `b` in `low`, and nothing happens. The perk reaches all
-/// of `a` and none of `b` (ratio 0, flagged); the restriction falls on all
-/// of `b` and none of `a` (the least burdened share 0 over 1: ratio 0,
-/// flagged); everyone ends in the tier they started in.
+/// of `a` and none of `b` (ratio 0, flagged: with 70 and 30 subjects the 95%
+/// interval lies wholly below 0.8); the restriction falls on all of `b` and
+/// none of `a` (the least burdened share 0 over 1: ratio 0, flagged);
+/// everyone ends in the tier they started in.
 #[test]
 fn disparity_and_mobility_match_a_hand_worked_case() {
     let v = summary_of(
@@ -631,11 +632,16 @@ id = "watch"
 max_tier = "low"
 "#,
     );
-    assert_eq!(
-        v["disparity"]["fast_lane"],
-        serde_json::json!({"ratio": {"a": 1.0, "b": 0.0}, "flagged": ["b"]})
-    );
-    assert_eq!(v["disparity"]["watch"], serde_json::json!({"ratio": {"a": 1.0, "b": 0.0}, "flagged": ["b"]}));
+    for item in ["fast_lane", "watch"] {
+        let d = &v["disparity"][item];
+        assert_eq!(d["ratio"], serde_json::json!({"a": 1.0, "b": 0.0}), "{item}");
+        assert_eq!(d["flagged"], serde_json::json!(["b"]), "{item}");
+        assert_eq!(d["not_applicable"], serde_json::json!([]), "{item}");
+        // the best-off group's interval is the point 1; b's lies wholly below 0.8
+        assert_eq!(d["interval"]["a"], serde_json::json!([1.0, 1.0]), "{item}");
+        let high = d["interval"]["b"][1].as_f64().unwrap();
+        assert!(high < 0.8, "{item}: {high}");
+    }
     assert_eq!(
         v["mobility"],
         serde_json::json!({"high": {"high": 70, "low": 0}, "low": {"high": 0, "low": 30}})

@@ -1,7 +1,7 @@
 //! `steps.csv`: one row per snapshot and group, with score statistics,
 //! tier, perk and restriction figures, four-fifths ratios and tier mobility.
 
-use super::fairness::{four_fifths, moves, start_tiers, worst};
+use super::fairness::{applies, four_fifths, moves, start_tiers, worst};
 use super::{csv_float, has_groups, tiers_high_first};
 use crate::results::suppress::Suppression;
 use crate::scenario::Scenario;
@@ -92,16 +92,18 @@ pub fn steps_csv(s: &Scenario, sum: &Summary, min_cell: u32) -> Vec<u8> {
 /// Four-fifths ratios at one snapshot: per perk, then per restriction, one
 /// entry per group (`None` for an empty or suppressed group).
 fn ratios(s: &Scenario, snap: &Snapshot, sup: &Suppression) -> Vec<Vec<Option<f64>>> {
-    let shares = |count: &dyn Fn(&Slice) -> u64| -> Vec<Option<f64>> {
+    // only groups of a kind the perk or restriction applies to take part
+    let shares = |item: usize, count: &dyn Fn(&Slice) -> u64| -> Vec<Option<f64>> {
         snap.by_group
             .iter()
             .enumerate()
-            .map(|(g, sl)| (sl.n > 0 && !sup.group(g)).then(|| sl.share(count(sl))))
+            .map(|(g, sl)| (sl.n > 0 && !sup.group(g) && applies(s, item, g)).then(|| sl.share(count(sl))))
             .collect()
     };
-    let perks = (0..s.perks.len()).map(|k| four_fifths(&shares(&|sl| sl.perk_count[k]), false));
+    let perks = (0..s.perks.len()).map(|k| four_fifths(&shares(k, &|sl| sl.perk_count[k]), false));
+    let n = s.perks.len();
     let restrictions =
-        (0..s.restrictions.len()).map(|k| four_fifths(&shares(&|sl| sl.restriction_count[k]), true));
+        (0..s.restrictions.len()).map(|k| four_fifths(&shares(n + k, &|sl| sl.restriction_count[k]), true));
     perks.chain(restrictions).collect()
 }
 

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::fairness::{FOUR_FIFTHS, four_fifths, start_tiers};
+use super::fairness::{applies, assess, start_tiers};
 use super::{Ordered, tiers_high_first, to_pretty_json};
 use crate::results::suppress::{Reason, Suppression};
 use crate::scenario::{Provenance, Scenario};
@@ -117,37 +117,51 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary, min_cell: u32) -> Ve
 }
 
 /// Four-fifths ratios per perk and restriction at the end (see
-/// [`four_fifths`] for the convention), with the groups below 0.8 listed in
-/// `flagged`. Empty groups are left out; suppressed groups have a `null`
-/// ratio and take no part in the comparison.
+/// [`four_fifths`] for the convention), each with its 95% interval, and the
+/// groups flagged by [`assess`]'s rule: at least
+/// [`MIN_FLAG_SUBJECTS`](super::fairness::MIN_FLAG_SUBJECTS) subjects in the
+/// group and the one it is compared with, and the whole interval below 0.8.
+/// Only groups of a kind the perk or restriction applies to are compared
+/// (the others are listed in `not_applicable`). Empty groups are left out;
+/// suppressed groups have a `null` ratio and take no part in the comparison.
 fn disparity<'a>(s: &'a Scenario, sum: &Summary, sup: &Suppression) -> Ordered<'a, DisparityDoc<'a>> {
     let last = sum.final_snapshot();
-    let groups: Vec<(&str, Option<&Slice>)> = s
+    let groups: Vec<(usize, &str, Option<&Slice>)> = s
         .groups
         .iter()
         .zip(&last.by_group)
         .enumerate()
         .filter(|(g, (_, sl))| sl.n > 0 || sup.group(*g))
-        .map(|(g, (group, sl))| (group.name.as_str(), (!sup.group(g)).then_some(sl)))
+        .map(|(g, (group, sl))| (g, group.name.as_str(), (!sup.group(g)).then_some(sl)))
         .collect();
-    let entry = |count: &dyn Fn(&Slice) -> u64, restriction: bool| {
-        let shares: Vec<Option<f64>> =
-            groups.iter().map(|(_, sl)| sl.map(|sl| sl.share(count(sl)))).collect();
-        let ratios = four_fifths(&shares, restriction);
-        let flagged = groups
+    let entry = |item: usize, count: &dyn Fn(&Slice) -> u64, restriction: bool| {
+        let counts: Vec<Option<(u64, u64)>> = groups
             .iter()
-            .zip(&ratios)
-            .filter(|(_, r)| r.is_some_and(|r| r < FOUR_FIFTHS))
-            .map(|((g, _), _)| *g)
+            .map(|&(g, _, sl)| sl.filter(|_| applies(s, item, g)).map(|sl| (count(sl), sl.n)))
             .collect();
-        DisparityDoc { ratio: Ordered(groups.iter().map(|(g, _)| *g).zip(ratios).collect()), flagged }
+        let assessed = assess(&counts, restriction);
+        let names = || groups.iter().map(|&(_, name, _)| name);
+        DisparityDoc {
+            ratio: Ordered(names().zip(assessed.iter().map(|a| a.map(|a| a.ratio))).collect()),
+            interval: Ordered(names().zip(assessed.iter().map(|a| a.map(|a| [a.low, a.high]))).collect()),
+            flagged: names()
+                .zip(&assessed)
+                .filter(|(_, a)| a.is_some_and(|a| a.flagged))
+                .map(|(g, _)| g)
+                .collect(),
+            not_applicable: groups
+                .iter()
+                .filter(|&&(g, _, _)| !applies(s, item, g))
+                .map(|&(_, name, _)| name)
+                .collect(),
+        }
     };
     let mut out = vec![];
     for (k, p) in s.perks.iter().enumerate() {
-        out.push((p.id.as_str(), entry(&|sl: &Slice| sl.perk_count[k], false)));
+        out.push((p.id.as_str(), entry(k, &|sl: &Slice| sl.perk_count[k], false)));
     }
     for (k, r) in s.restrictions.iter().enumerate() {
-        out.push((r.id.as_str(), entry(&|sl: &Slice| sl.restriction_count[k], true)));
+        out.push((r.id.as_str(), entry(s.perks.len() + k, &|sl: &Slice| sl.restriction_count[k], true)));
     }
     Ordered(out)
 }
@@ -308,7 +322,11 @@ struct SummaryDoc<'a> {
 #[derive(Serialize)]
 struct DisparityDoc<'a> {
     ratio: Ordered<'a, Option<f64>>,
+    /// Per group: the ratio's 95% interval, `[low, high]`.
+    interval: Ordered<'a, Option<[f64; 2]>>,
     flagged: Vec<&'a str>,
+    /// Groups of a kind the perk or restriction does not apply to: no ratio.
+    not_applicable: Vec<&'a str>,
 }
 
 /// `suppression`: what small-cell suppression hid, and why.
@@ -652,18 +670,36 @@ mod tests {
                     "urban": 0.6666666666666666,
                     "rural": 1.0
                   },
-                  "flagged": [
-                    "urban"
-                  ]
+                  "interval": {
+                    "urban": [
+                      0.08026126375968216,
+                      1.0
+                    ],
+                    "rural": [
+                      1.0,
+                      1.0
+                    ]
+                  },
+                  "flagged": [],
+                  "not_applicable": []
                 },
                 "no_travel": {
                   "ratio": {
                     "urban": 1.0,
                     "rural": 0.6666666666666666
                   },
-                  "flagged": [
-                    "rural"
-                  ]
+                  "interval": {
+                    "urban": [
+                      1.0,
+                      1.0
+                    ],
+                    "rural": [
+                      0.08026126375968216,
+                      1.0
+                    ]
+                  },
+                  "flagged": [],
+                  "not_applicable": []
                 }
               },
               "mobility": {
@@ -690,7 +726,7 @@ mod tests {
                 "mobility_rows": []
               }
             }
-            "#);
+        "#);
     }
 
     #[test]
@@ -788,7 +824,12 @@ mod tests {
         // hidden groups take no part in disparity; the empty group is left out as before
         assert_eq!(
             v["disparity"]["fast_lane"],
-            serde_json::json!({"ratio": {"urban": null, "rural": null}, "flagged": []})
+            serde_json::json!({
+                "ratio": {"urban": null, "rural": null},
+                "interval": {"urban": null, "rural": null},
+                "flagged": [],
+                "not_applicable": []
+            })
         );
         // both hidden groups start in tier B: its row gives away only their sum, which the total does too
         assert_eq!(sup["mobility_rows"], serde_json::json!([]));

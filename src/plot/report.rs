@@ -12,7 +12,6 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use super::{Chart, RunData, StepRow};
-use crate::output::fairness::FOUR_FIFTHS;
 use crate::output::text::{percent, thousands};
 use crate::results::has_groups;
 use crate::scenario::{MaxThreshold, MinThreshold, Provenance, Scenario};
@@ -470,7 +469,13 @@ fn disparity_table(data: &RunData) -> Option<DisparityTable> {
     let mut flagged = 0;
     let rows = items
         .map(|(kind, label, id)| {
-            let ratio = &data.summary["disparity"][id]["ratio"];
+            let doc = &data.summary["disparity"][id];
+            let ratio = &doc["ratio"];
+            let flags: Vec<&str> =
+                doc["flagged"].as_array().map_or(vec![], |a| a.iter().filter_map(|g| g.as_str()).collect());
+            let not_applicable: Vec<&str> = doc["not_applicable"]
+                .as_array()
+                .map_or(vec![], |a| a.iter().filter_map(|g| g.as_str()).collect());
             let cells = s
                 .groups
                 .iter()
@@ -478,11 +483,21 @@ fn disparity_table(data: &RunData) -> Option<DisparityTable> {
                     if data.is_suppressed(&g.name) {
                         return RatioCell { text: SUPPRESSED.into(), flagged: false };
                     }
+                    if not_applicable.contains(&g.name.as_str()) {
+                        return RatioCell { text: "n/a".into(), flagged: false };
+                    }
                     match ratio[&g.name].as_f64() {
                         Some(r) => {
-                            let below = r < FOUR_FIFTHS;
-                            flagged += usize::from(below);
-                            RatioCell { text: format!("{r:.2}"), flagged: below }
+                            // flagged by summary.json's rule: the whole interval below 0.8
+                            let flag = flags.contains(&g.name.as_str());
+                            flagged += usize::from(flag);
+                            let interval = doc["interval"][&g.name].as_array().and_then(|iv| {
+                                Some(format!(" [{:.2}, {:.2}]", iv.first()?.as_f64()?, iv.get(1)?.as_f64()?))
+                            });
+                            RatioCell {
+                                text: format!("{r:.2}{}", interval.unwrap_or_default()),
+                                flagged: flag,
+                            }
                         }
                         None => RatioCell { text: "-".into(), flagged: false },
                     }

@@ -39,6 +39,13 @@ fn message(text: &str) -> String {
     text.trim_end().to_owned()
 }
 
+/// A CLI error line for a Python exception: the same words without the
+/// `error: ` the exception's name already says.
+fn value_message(text: &str) -> String {
+    let lines: Vec<&str> = text.trim_end().lines().map(|l| l.strip_prefix("error: ").unwrap_or(l)).collect();
+    lines.join("\n")
+}
+
 /// Turn a library failure into the Python exception for it.
 pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
     match e {
@@ -53,7 +60,7 @@ pub fn to_py(py: Python<'_>, e: Error) -> PyErr {
                 Err(other) => other,
             }
         }
-        Error::Value(m) => PyValueError::new_err(message(&m)),
+        Error::Value(m) => PyValueError::new_err(value_message(&m)),
         Error::Io(m) => PyOSError::new_err(m),
         Error::Other(m) => PyRuntimeError::new_err(m),
     }

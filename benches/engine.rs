@@ -327,8 +327,8 @@ fn full() {
         "weekly_over_daily_time": t("engine_1e6_weekly") / t("engine_1e6"),
         "rss_bytes_per_subject_1e6_to_1e7":
             (rss("engine_1e7") - rss("engine_1e6")) * 1048576.0 / 9_000_000.0,
-        "engine_state_bytes_per_subject": engine::BYTES_PER_SUBJECT,
-        "estimate_memory_mib_1e7_2_threads": engine::estimate_memory(&s, 2) as f64 / 1048576.0,
+        "estimate_memory_mib_1e7_2_threads":
+            pointsim::budget::estimate(&pointsim::budget::Job::run(&s, 2)).bytes as f64 / 1048576.0,
     });
     println!("{ratios}");
 }

@@ -9,6 +9,14 @@
 //! scenario.toml ─▶ scenario::load ─▶ Scenario ─▶ Population ─▶ engine::run ─▶ stats::summarise ─▶ output
 //! ```
 //!
+//! The modules are layers, data flowing left to right: [`scenario`] →
+//! [`population`] → [`engine`] → [`stats`] and [`results`] (pure result
+//! types and tables) → [`output`] (bytes of files), [`plot`] (charts) and
+//! [`trace`] (one subject; the ledger's rows) → [`batch`] (many runs:
+//! comparisons, sweeps, shards). Imports point one way: the engine fills
+//! the accumulators of `stats`, which never imports the engine; `output`
+//! and `plot` read `results` and never import `batch`.
+//!
 //! # Example
 //!
 //! ```
@@ -46,12 +54,14 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod budget;
 pub mod engine;
 #[doc(hidden)]
 pub mod naive;
 pub mod output;
 pub mod plot;
 pub mod population;
+pub mod results;
 pub mod ruletest;
 pub mod scenario;
 pub mod stats;
@@ -99,8 +109,7 @@ pub struct Overrides {
     pub steps: Option<u32>,
 }
 
-/// The largest population pointsim accepts (group counts are kept in 32 bits).
-pub const MAX_POPULATION: u64 = 1_000_000_000;
+pub use budget::{MAX_EVENTS, MAX_POPULATION, available_memory};
 
 /// Apply command-line overrides to a validated scenario, checking them.
 ///
@@ -127,40 +136,4 @@ pub fn apply_overrides(scenario: &mut Scenario, o: &Overrides) -> Result<(), Vec
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
-}
-
-/// The most events a run may be expected to simulate (about an hour at
-/// 10^8 events per second would be 3.6 × 10^11; this allows a little more).
-pub const MAX_EVENTS: f64 = 1e12;
-
-/// Whether a run of `scenario` is expected to finish: its worst-case
-/// expected number of events ([`engine::expected_events`]) must be finite
-/// and at most [`MAX_EVENTS`].
-///
-/// # Errors
-///
-/// The expected number of events, when it is too many (or infinite).
-pub fn check_workload(scenario: &Scenario) -> Result<f64, f64> {
-    let events = engine::expected_events(scenario, &Population::new(scenario));
-    if events.is_finite() && events <= MAX_EVENTS { Ok(events) } else { Err(events) }
-}
-
-/// Memory available to a new process in bytes (`MemAvailable` on Linux),
-/// or `None` where it cannot be read.
-pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib * 1024)
-}
-
-/// Whether a run of `scenario` on `threads` threads fits in `available`
-/// bytes; `Err` carries the estimate when it does not.
-///
-/// # Errors
-///
-/// The estimated need in bytes, when it exceeds 90% of `available`.
-pub fn check_memory(scenario: &Scenario, threads: usize, available: u64) -> Result<u64, u64> {
-    let need = engine::estimate_memory(scenario, threads);
-    if need > available / 10 * 9 { Err(need) } else { Ok(need) }
 }

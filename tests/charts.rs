@@ -28,6 +28,8 @@ fn run_min_cell(text: &str, min_cell: u32) -> (tempfile::TempDir, RunData) {
         command_line: vec!["pointsim".into()],
         threads: 1,
         wall_seconds: 0.0,
+        estimated_memory_bytes: 0,
+        peak_memory_bytes: None,
         started_at: std::time::SystemTime::UNIX_EPOCH,
     };
     let dir = tempfile::tempdir().unwrap();
@@ -82,7 +84,7 @@ max_tier = "Bronze"
 "#;
 
 fn names(cs: &[Chart]) -> Vec<&str> {
-    cs.iter().map(|c| c.name).collect()
+    cs.iter().map(|c| c.name.as_str()).collect()
 }
 
 /// Standard deviation of the PNG's grey levels. A blank or one-colour image

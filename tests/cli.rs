@@ -214,7 +214,7 @@ fn absurd_population_is_refused_with_its_position() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("big.toml:"))
-        .stderr(predicate::str::contains("2000000000"));
+        .stderr(predicate::str::contains("between 1 and 1000000000"));
     assert!(!dir.path().join("p").exists());
 }
 

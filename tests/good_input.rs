@@ -111,7 +111,7 @@ fn good_file_builds_the_expected_scenario() {
             },
         ],
         recovery: Recovery { restore_after: Some(12), drift: Some(1), repair_max_per_year: None },
-        report: Report { bin_width: 5, snapshot_every: 2 },
+        report: Report { bin_width: 5, snapshot_every: 2, title: None },
         kinds: vec![pointsim::scenario::Kind::everyone()],
         lists: vec![],
         households: None,
@@ -150,6 +150,21 @@ fn defaults_fill_in_a_minimal_file() {
     assert_eq!(s.rules[0].rate_by_tier, vec![1.0]);
     assert_eq!(s.report, Report::default());
     assert_eq!(s.recovery, Recovery::default());
+}
+
+#[test]
+fn report_title_is_optional_and_checked() {
+    let base = "[scenario]\nname = \"m\"\nsteps = 3\n[score]\nstart = 0\n[population]\nsize = 5\n";
+    assert_eq!(parse(base, "m.toml").unwrap().scenario.report.title, None);
+    let titled = format!("{base}[report]\ntitle = \"Reform A\"\n");
+    let s = parse(&titled, "m.toml").unwrap().scenario;
+    assert_eq!((s.report.title.as_deref(), s.report.bin_width), (Some("Reform A"), 10));
+    for (title, message) in [("\"  \"", "`report.title` is empty"), ("\"a\\u001bb\"", "`report.title`")] {
+        let text = format!("{base}[report]\ntitle = {title}\n");
+        let errors = parse(&text, "m.toml").unwrap_err();
+        let shown = errors.render(false);
+        assert!(shown.contains(message) && shown.contains("m.toml:9:9"), "{shown}");
+    }
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod common;
 
 mod bad_input;
 mod bad_plans;
+mod budget;
 mod caps;
 mod charts;
 mod cli;
@@ -21,6 +22,7 @@ mod fuzz_input;
 mod good_input;
 mod hostile;
 mod invariance;
+mod layers;
 mod ledger;
 mod mechanics;
 mod oracle;

@@ -1,9 +1,9 @@
 //! The mechanics of lists, households, wrongful records and appeals: exact
 //! tiny cases, shares against their probabilities, replay and determinism.
 
-use pointsim::engine::MechTotals;
 use pointsim::population::Population;
 use pointsim::scenario::Scenario;
+use pointsim::stats::MechTotals;
 
 use crate::common::{DEBT_EXAMPLE, repo};
 

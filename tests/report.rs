@@ -90,6 +90,8 @@ fn run_min_cell(text: &str, seed: u64, started: u64, min_cell: u32) -> RunData {
         command_line: vec!["pointsim".into(), "run".into(), "scenarios/hostile <x>.toml".into()],
         threads: 1,
         wall_seconds: started as f64 / 7.0,
+        estimated_memory_bytes: 0,
+        peak_memory_bytes: None,
         started_at: SystemTime::UNIX_EPOCH + Duration::from_secs(started),
     };
     let dir = tempfile::tempdir().unwrap();
@@ -107,14 +109,14 @@ fn charts() -> Vec<Chart> {
     };
     vec![
         Chart {
-            name: "tiers_over_time",
+            name: "tiers_over_time".into(),
             title: "Tier shares over time".into(),
             caption: "How the share of each tier changes, month by month.".into(),
             svg: format!("<?xml version=\"1.0\" standalone=\"no\"?>\n{}", svg("one")),
             png: vec![],
         },
         Chart {
-            name: "final_histogram",
+            name: "final_histogram".into(),
             title: "Final scores".into(),
             caption: "Where everyone's score ended, in 10-point bins.".into(),
             svg: svg("two"),
@@ -363,6 +365,16 @@ rate = 1.0
     );
     assert!(html.contains("The scenario lists no sources."));
     assert!(html.contains(">everyone</th></tr>"), "one column when there are no groups");
+}
+
+#[test]
+fn report_title_replaces_the_scenario_name_in_the_report() {
+    let text = "[scenario]\nname = \"bare\"\nsteps = 2\n[score]\nstart = 10\n[population]\nsize = 20\n\
+                [report]\ntitle = \"Reform <A>\"\n";
+    let html = report_html(&run(text, 1, 0), &[]);
+    assert!(html.contains("<h1>Reform &lt;A&gt;</h1>"), "the title is the heading, escaped");
+    assert!(html.contains("<title>Reform &lt;A&gt; · pointsim report</title>"));
+    assert!(!html.contains("<h1>bare</h1>"));
 }
 
 /// The HTML of one `<section id="...">`, or `None`.

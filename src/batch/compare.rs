@@ -1,6 +1,7 @@
-//! Baseline against reform with common random numbers: metric differences,
-//! tier transitions, perk and restriction changes, and both final score
-//! distributions.
+//! Baseline against reform with common random numbers: runs the replicate
+//! pairs and reduces them to a [`Comparison`] (metric differences, tier
+//! transitions, perk and restriction changes, and both final score
+//! distributions; the type lives in [`results`](crate::results)).
 //!
 //! Replicate `r` runs the base and the reform with the same seed
 //! ([`replicate_seed`]), so subject `i` draws from the same random streams in
@@ -12,132 +13,13 @@
 
 use std::collections::BTreeMap;
 
-use crate::batch::interval::{Interval, interval};
-use crate::batch::metrics::metrics_at;
 use crate::batch::seeds::replicate_seed;
 use crate::output::text::thousands;
 use crate::population::Population;
+use crate::results::comparison::{Comparison, Distribution, Holding, HoldingChange, LEVEL, MetricComparison};
+use crate::results::interval::interval;
+use crate::results::metrics::metrics_at;
 use crate::scenario::Scenario;
-
-/// The confidence level of every interval in a comparison.
-pub const LEVEL: f64 = 0.95;
-
-/// One metric in both scenarios over the replicates.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MetricComparison {
-    /// Dotted name, as [`metrics`](crate::batch::metrics::metrics) gives it (`tier_share.A`).
-    pub name: String,
-    /// The base's value in each replicate (`NaN` where the base lacks the metric).
-    pub base_values: Vec<f64>,
-    /// The reform's value in each replicate (`NaN` where the reform lacks the metric).
-    pub reform_values: Vec<f64>,
-    /// Mean and interval of the base's values.
-    pub base: Interval,
-    /// Mean and interval of the reform's values.
-    pub reform: Interval,
-    /// Mean and interval of the paired differences, reform − base.
-    pub diff: Interval,
-}
-
-/// How holders of one perk or restriction change, in one group.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Holding {
-    /// Subject-replicates holding it in both.
-    pub both: u64,
-    /// Holding it in the base only (lost under the reform).
-    pub lost: u64,
-    /// Holding it in the reform only (gained under the reform).
-    pub gained: u64,
-    /// Subject-replicates counted (group size × replicates).
-    pub n: u64,
-}
-
-/// A perk or restriction of either scenario, with its changes by group.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HoldingChange {
-    /// `perk` or `restriction`.
-    pub kind: &'static str,
-    /// Its id.
-    pub id: String,
-    /// Everyone first, then each group in scenario order.
-    pub by_group: Vec<Holding>,
-}
-
-/// Final scores of both scenarios, pooled over replicates, in common bins.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Distribution {
-    /// Bin width in points (the base's `report.bin_width`).
-    pub bin_width: u32,
-    /// Lower edge of the first bin (a multiple of `bin_width`).
-    pub lo: i64,
-    /// Subject-replicates of the base in each bin.
-    pub base: Vec<u64>,
-    /// Subject-replicates of the reform in each bin.
-    pub reform: Vec<u64>,
-}
-
-/// A finished comparison.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Comparison {
-    /// The seed replicate seeds are derived from.
-    pub seed: u64,
-    /// Each replicate's seed, used by both scenarios.
-    pub seeds: Vec<u64>,
-    /// `all`, then each group's name in scenario order (only `all` when the
-    /// scenario defines no groups), without the groups small-cell
-    /// suppression hides (see [`suppressed`](Self::suppressed)).
-    pub groups: Vec<String>,
-    /// Groups left out of every per-group figure: fewer subjects than the
-    /// default small-cell threshold, or hidden so that none can be recovered
-    /// from the totals (their metrics are `NaN`).
-    pub suppressed: Vec<String>,
-    /// Subjects in each of `groups` (one replicate).
-    pub group_sizes: Vec<u64>,
-    /// Every metric of either scenario: the base's in its order, then those only the reform has.
-    pub metrics: Vec<MetricComparison>,
-    /// The base's tier names, lowest first.
-    pub base_tiers: Vec<String>,
-    /// The reform's tier names, lowest first.
-    pub reform_tiers: Vec<String>,
-    /// `transitions[g][i][j]`: subject-replicates of group `g` (index into
-    /// `groups`) in base tier `i` and reform tier `j` at the end.
-    pub transitions: Vec<Vec<Vec<u64>>>,
-    /// Per group: subject-replicates whose final score is lower, equal, higher under the reform.
-    pub score_change: Vec<[u64; 3]>,
-    /// Perks then restrictions of the base, then those only the reform has.
-    pub holdings: Vec<HoldingChange>,
-    /// Both final score distributions.
-    pub distribution: Distribution,
-}
-
-impl Comparison {
-    /// Number of replicates.
-    pub fn replicates(&self) -> usize {
-        self.seeds.len()
-    }
-
-    /// Whether both scenarios have the same tier names in the same order, so
-    /// that "up" and "down" between them mean something.
-    pub fn same_tiers(&self) -> bool {
-        self.base_tiers == self.reform_tiers
-    }
-
-    /// Subject-replicates of group `g` that end in a higher, the same, or a
-    /// lower tier under the reform, as `[down, same, up]`; `None` when the
-    /// tiers differ between the scenarios.
-    pub fn moved(&self, g: usize) -> Option<[u64; 3]> {
-        if !self.same_tiers() {
-            return None;
-        }
-        let mut out = [0; 3];
-        for (i, row) in self.transitions[g].iter().enumerate() {
-            for (j, &n) in row.iter().enumerate() {
-                out[((j as isize - i as isize).signum() + 1) as usize] += n;
-            }
-        }
-        Some(out)
-    }
-}
 
 /// Why two scenarios cannot be compared subject by subject: what differs,
 /// in a sentence.
@@ -221,15 +103,14 @@ fn run(
 ) -> Comparison {
     use rayon::prelude::*;
     let population = Population::new(base);
-    // a scenario without groups has one implicit group `all`, which would only repeat everyone
-    let has_groups = !(base.groups.len() == 1 && base.groups[0].name == "all");
     let mut groups = vec!["all".to_owned()];
     let mut group_sizes = vec![base.population];
     let mut suppressed = Vec::new();
     // each group's row in the per-group tables, `None` when hidden
     let mut slot = vec![None; base.groups.len()];
-    if has_groups {
-        let hidden = crate::output::suppress::suppress(&population.sizes, u64::from(min_cell));
+    // a scenario without groups has one implicit group `all`, which would only repeat everyone
+    if crate::results::has_groups(base) {
+        let hidden = crate::results::suppress::suppress(&population.sizes, u64::from(min_cell));
         for (g, group) in base.groups.iter().enumerate() {
             if hidden[g].is_some() {
                 suppressed.push(group.name.clone());
@@ -373,7 +254,7 @@ struct Ctx<'a> {
 
 /// One replicate's counts, combined later in replicate order.
 struct Replicate {
-    metrics: [Vec<crate::batch::metrics::Metric>; 2],
+    metrics: [Vec<crate::results::metrics::Metric>; 2],
     transitions: Vec<Vec<Vec<u64>>>,
     score_change: Vec<[u64; 3]>,
     holdings: Vec<Vec<Holding>>,

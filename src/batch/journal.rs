@@ -10,38 +10,14 @@
 //! interrupted-and-resumed sweep ends with the same bytes as one that ran
 //! through.
 
-use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use crate::results::sweep::Record;
 
 /// File name of the journal in a sweep folder.
 pub const JOURNAL: &str = "journal.jsonl";
-
-/// One finished run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Record {
-    /// Cell index (0-based).
-    pub cell: usize,
-    /// Replicate index (0-based).
-    pub replicate: u32,
-    /// The seed the run used.
-    pub seed: u64,
-    /// `ok`, or why the run failed (one line).
-    pub status: String,
-    /// Metric values by name ([`super::metrics::metrics`]); `null` when
-    /// undefined. Empty for a failed run.
-    pub metrics: BTreeMap<String, Option<f64>>,
-}
-
-impl Record {
-    /// Whether the run succeeded.
-    pub fn is_ok(&self) -> bool {
-        self.status == "ok"
-    }
-}
 
 /// The complete, well-formed records of the journal in `dir` (none when
 /// there is no journal), in the order they were written.

@@ -249,7 +249,7 @@ fn walk(table: &mut Table, node: &Json, segs: &[String], value: Value) -> Result
         if !is_table(child) {
             return Err(err(
                 format!("`{}` is a single value; the path cannot go on after it", joined(&segs[..=i])),
-                Some(format!("did you mean `{}`?", joined(&segs[..=i]))),
+                Some(suggest::did_you_mean(&joined(&segs[..=i]))),
             ));
         }
         let entry = table.entry(seg.to_owned()).or_insert_with(|| Value::Table(Table::new()));
@@ -290,7 +290,7 @@ fn unknown_key(segs: &[String], i: usize, node: &Json) -> PathError {
         .map_or(Vec::new(), |p| p.keys().map(String::as_str).collect());
     let place = if i == 0 { "a scenario file".to_owned() } else { format!("`{}`", joined(&segs[..i])) };
     let hint = match suggest::nearest(&segs[i], names.iter().copied()) {
-        Some(near) => format!("did you mean `{}`?", replaced(segs, i, near)),
+        Some(near) => suggest::did_you_mean(&replaced(segs, i, near)),
         None if names.is_empty() => "this path leads to a value that has no keys".to_owned(),
         None => format!("keys of {place} are {}", suggest::list(names)),
     };
@@ -301,7 +301,7 @@ fn unknown_entry(segs: &[String], i: usize, ident: &str, ids: &[String]) -> Path
     let array = joined(&segs[..=i]);
     let id = &segs[i + 1];
     let hint = match suggest::nearest(id, ids.iter().map(String::as_str)) {
-        Some(near) => format!("did you mean `{}`?", replaced(segs, i + 1, near)),
+        Some(near) => suggest::did_you_mean(&replaced(segs, i + 1, near)),
         None if ids.is_empty() => format!("the base scenario has no `[[{array}]]` entries"),
         None => format!(
             "the base scenario's `[[{array}]]` entries are {}",

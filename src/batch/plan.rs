@@ -22,7 +22,7 @@ use toml::{Spanned, Value};
 
 use super::path::{self as ppath, ParamPath};
 use super::sample;
-use crate::scenario::read::kind;
+use crate::scenario::read::{self, Expect, Reader, kind};
 use crate::scenario::source::syntax_error;
 use crate::scenario::{self, Diagnostic, Diagnostics, Loaded, suggest};
 
@@ -227,11 +227,7 @@ fn list(v: &Vary) -> &[Value] {
 /// with a hint; [`PlanError::Base`] when the base scenario has errors.
 pub fn load(path: &Path) -> Result<Plan, PlanError> {
     let name = path.display().to_string();
-    let one = |d: Diagnostic| {
-        let mut ds = Diagnostics::new(name.clone(), "");
-        ds.push(d);
-        PlanError::Plan(ds)
-    };
+    let one = |d: Diagnostic| PlanError::Plan(Diagnostics::single(name.clone(), d));
     let text = match crate::scenario::file::read(path) {
         Ok(t) => t,
         Err(crate::scenario::file::ReadError::NotFound) => {
@@ -259,18 +255,12 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
         return Err(PlanError::Plan(diags));
     }
     let root = doc.get_ref();
-    let mut r = Read { diags, text };
+    let mut r = Read(Reader { text, diags, spans: read::Spans::new(), quiet_missing: false });
     const KEYS: [&str; 6] = ["base", "replicates", "mode", "seed", "cells", "vary"];
     for (k, _) in sorted(root) {
         if !KEYS.contains(&k.get_ref().as_ref()) {
-            let hint = match suggest::nearest(k.get_ref(), KEYS) {
-                Some("vary") => "did you mean `[vary]`?".to_owned(),
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!(
-                    "plan files have the keys {} and a `[vary]` table",
-                    suggest::list(KEYS[..5].iter().copied())
-                ),
-            };
+            let shown = |key: &str| if key == "vary" { "`[vary]`".to_owned() } else { suggest::quoted(key) };
+            let hint = suggest::key_hint(k.get_ref(), &KEYS, shown);
             r.diags.push(
                 Diagnostic::error(format!("unknown key `{}` in the plan", k.get_ref()))
                     .with_span(k.span())
@@ -286,25 +276,22 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
             ));
             None
         }
-        Some(v) => r
-            .typed::<String>(v, "base", "a string", "base = \"scenarios/teaching_toy.toml\"")
-            .map(|b| (b, v.span())),
+        Some(v) => r.typed::<String>(v, "base").map(|b| (b, v.span())),
     };
     let replicates = match get("replicates") {
         None => Some(1),
-        Some(v) => r.int_in(v, "replicates", 1, MAX_RUNS as i64, "replicates = 10").map(|n| n as u32),
+        Some(v) => r.int_in(v, "replicates", 1, MAX_RUNS as i64).map(|n| n as u32),
     };
     let mode = match get("mode") {
         None => Some(Mode::Grid),
-        Some(v) => match r.typed::<String>(v, "mode", "a string", "mode = \"grid\"").as_deref() {
+        Some(v) => match r.typed::<String>(v, "mode").as_deref() {
             Some("grid") => Some(Mode::Grid),
             Some("zip") => Some(Mode::Zip),
             Some("sample") => Some(Mode::Sample),
             Some(other) => {
-                let near = suggest::nearest(other, ["grid", "zip", "sample"]);
-                let hint = near.map_or("use \"grid\", \"zip\" or \"sample\"".to_owned(), |n| {
-                    format!("did you mean `\"{n}\"`?")
-                });
+                let names = ["grid", "zip", "sample"];
+                let hint =
+                    suggest::or_nearest(format!("`mode` is one of {}", suggest::list(names)), other, names);
                 r.diags.push(
                     Diagnostic::error(format!("unknown mode `{other}`")).with_span(v.span()).with_hint(hint),
                 );
@@ -313,11 +300,9 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
             None => None,
         },
     };
-    let seed = get("seed").and_then(|v| r.int_in(v, "seed", 0, i64::MAX, "seed = 42").map(|s| s as u64));
+    let seed = get("seed").and_then(|v| r.int_in(v, "seed", 0, i64::MAX).map(|s| s as u64));
     let cells = match (get("cells"), mode) {
-        (Some(v), Some(Mode::Sample)) => {
-            r.int_in(v, "cells", 1, MAX_RUNS as i64, "cells = 50").map(|n| n as u32)
-        }
+        (Some(v), Some(Mode::Sample)) => r.int_in(v, "cells", 1, MAX_RUNS as i64).map(|n| n as u32),
         (Some(v), Some(_)) => {
             r.diags.push(
                 Diagnostic::error("`cells` is only for `mode = \"sample\"`")
@@ -336,15 +321,15 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
         }
         _ => Some(0),
     };
-    let vary = r.vary(get("vary"), mode.unwrap_or(Mode::Grid));
+    let vary = r.vary(&read::Table::root(root, 0..0), mode.unwrap_or(Mode::Grid));
     if r.diags.has_errors() {
         r.diags.sort();
-        return Err(PlanError::Plan(r.diags));
+        return Err(PlanError::Plan(r.0.diags));
     }
     let (Some((base, base_span)), Some(replicates), Some(mode), Some(cells)) =
         (base, replicates, mode, cells)
     else {
-        return Err(PlanError::Plan(r.diags));
+        return Err(PlanError::Plan(r.0.diags));
     };
 
     // the base scenario
@@ -356,13 +341,12 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
                 .with_label("not found")
                 .with_hint("the path is relative to the plan file's folder"),
         );
-        return Err(PlanError::Plan(r.diags));
+        return Err(PlanError::Plan(r.0.diags));
     }
     let loaded = scenario::load(&base_file).map_err(|e| PlanError::Base(e.diagnostics().clone()))?;
     let base_doc = super::flatten::document(&loaded).map_err(|e| {
-        let mut d = Diagnostics::new(base_file.display().to_string(), "");
-        d.push(Diagnostic::error(format!("cannot read the base scenario: {e}")));
-        PlanError::Base(d)
+        let d = Diagnostic::error(format!("cannot read the base scenario: {e}"));
+        PlanError::Base(Diagnostics::single(base_file.display().to_string(), d))
     })?;
     for v in &vary {
         if let Err(e) = ppath::check(&base_doc, &v.path) {
@@ -405,7 +389,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
     }
     if r.diags.has_errors() {
         r.diags.sort();
-        return Err(PlanError::Plan(r.diags));
+        return Err(PlanError::Plan(r.0.diags));
     }
     Ok(plan)
 }
@@ -425,38 +409,32 @@ fn sorted<'a, 'i>(
     v
 }
 
-/// The plan being read and the problems found so far.
-struct Read<'t> {
-    diags: Diagnostics,
-    text: &'t str,
+/// The plan being read with the scenario reader (its problems so far, its
+/// wording of type errors and hints), and the plan's own checks.
+struct Read<'t>(Reader<'t>);
+
+impl<'t> std::ops::Deref for Read<'t> {
+    type Target = Reader<'t>;
+
+    fn deref(&self) -> &Reader<'t> {
+        &self.0
+    }
+}
+
+impl<'t> std::ops::DerefMut for Read<'t> {
+    fn deref_mut(&mut self) -> &mut Reader<'t> {
+        &mut self.0
+    }
 }
 
 impl Read<'_> {
-    fn typed<T: for<'de> serde::Deserialize<'de>>(
-        &mut self,
-        v: &Spanned<DeValue>,
-        key: &str,
-        expected: &str,
-        example: &str,
-    ) -> Option<T> {
-        match T::deserialize(ValueDeserializer::from(v.clone())) {
-            Ok(x) => Some(x),
-            Err(_) => {
-                self.diags.push(
-                    Diagnostic::error(format!(
-                        "expected {expected} for `{key}`, found {}",
-                        kind(v.get_ref())
-                    ))
-                    .with_span(v.span())
-                    .with_hint(format!("write it like `{example}`")),
-                );
-                None
-            }
-        }
+    /// The value of the plan's top-level `key`, of type `T`, or a report of its wrong type.
+    fn typed<T: Expect>(&mut self, v: &Spanned<DeValue>, key: &str) -> Option<T> {
+        self.0.value(v, &format!("`{key}`"), key, key)
     }
 
-    fn int_in(&mut self, v: &Spanned<DeValue>, key: &str, lo: i64, hi: i64, example: &str) -> Option<i64> {
-        let n = self.typed::<i64>(v, key, "an integer", example)?;
+    fn int_in(&mut self, v: &Spanned<DeValue>, key: &str, lo: i64, hi: i64) -> Option<i64> {
+        let n = self.typed::<i64>(v, key)?;
         if (lo..=hi).contains(&n) {
             return Some(n);
         }
@@ -468,31 +446,21 @@ impl Read<'_> {
         None
     }
 
-    /// The `[vary]` table.
-    fn vary(&mut self, v: Option<&Spanned<DeValue>>, mode: Mode) -> Vec<Vary> {
+    /// The `[vary]` table of the plan's `root`, reported missing or not a
+    /// table as the scenario reader reports a table.
+    fn vary(&mut self, root: &read::Table, mode: Mode) -> Vec<Vary> {
         let example = if mode == Mode::Sample {
             "\"rule.volunteering.rate\" = { min = 0.1, max = 2.0 }"
         } else {
             "\"rule.volunteering.points\" = [1, 3, 5]"
         };
-        let Some(v) = v else {
-            self.diags.push(
-                Diagnostic::error("the plan has no `[vary]` table")
-                    .with_span(0..0)
-                    .with_hint(format!("add a `[vary]` table with lines like `{example}`")),
-            );
-            return Vec::new();
-        };
-        let DeValue::Table(t) = v.get_ref() else {
-            self.diags.push(
-                Diagnostic::error(format!("expected a table for `vary`, found {}", kind(v.get_ref())))
-                    .with_span(v.span())
-                    .with_hint(format!("write a `[vary]` header followed by lines like `{example}`")),
-            );
+        let Some(t) =
+            self.0.table(root, "vary", Some(&crate::scenario::keys::Key::required("vary", example)))
+        else {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (k, val) in sorted(t) {
+        for (k, val) in sorted(t.table) {
             let key: &str = k.get_ref();
             let path = match ParamPath::parse(key) {
                 Ok(p) => p,
@@ -513,7 +481,7 @@ impl Read<'_> {
         if out.is_empty() && !self.diags.has_errors() {
             self.diags.push(
                 Diagnostic::error("`[vary]` is empty: the plan varies nothing")
-                    .with_span(v.span())
+                    .with_span(t.header.clone())
                     .with_hint(format!("add a line like `{example}`")),
             );
         }
@@ -687,7 +655,31 @@ mod tests {
         let out = d.render(false);
         assert_eq!(d.error_count(), 4, "{out}");
         assert!(out.contains("did you mean `replicates`?"), "{out}");
-        assert!(out.contains("did you mean `\"grid\"`?"), "{out}");
+        assert!(out.contains("`mode` is one of `grid`, `zip`, `sample`; did you mean `grid`?"), "{out}");
+        // the scenario reader's wording of a wrong type
+        assert!(out.contains("expected a string for `base`, found an integer"), "{out}");
+        assert!(out.contains("put the text in double quotes, like `base = \"...\"`"), "{out}");
+    }
+
+    #[test]
+    fn a_missing_or_wrong_vary_is_reported_like_a_scenario_table() {
+        let render = |text: &str| match plan(text) {
+            Err(PlanError::Plan(d)) => d.render(false),
+            other => panic!("{other:?}"),
+        };
+        let out = render("base = \"b.toml\"\nmode = \"zip\"\n");
+        assert!(out.contains("missing table `[vary]`"), "{out}");
+        assert!(
+            out.contains("add a `[vary]` table with at least `\"rule.volunteering.points\" = [1, 3, 5]`"),
+            "{out}"
+        );
+        let out = render("base = \"b.toml\"\nvary = 3\n");
+        assert!(out.contains("expected a table for `vary`, found an integer"), "{out}");
+        let out = render("base = \"b.toml\"\ncolour = 1\n[vary]\n\"rule.x.points\" = [1]\n");
+        assert!(
+            out.contains("valid keys here are `base`, `replicates`, `mode`, `seed`, `cells`, `vary`"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -4,11 +4,10 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use rayon::prelude::*;
 
-use super::journal::Record;
-use super::manifest::{CellInfo, Manifest, Shard, sweep_hash};
-use super::metrics::{metric_names, metrics};
 use super::plan::{Mode, Plan};
 use super::seeds::replicate_seed;
+use crate::results::metrics::{metric_names, metrics};
+use crate::results::sweep::{CellInfo, Manifest, Record, Shard};
 use crate::scenario::{self, Scenario};
 
 /// The seed of replicate `r` of cell `cell` in a sweep whose plan seed is `plan_seed`.
@@ -27,6 +26,14 @@ use crate::scenario::{self, Scenario};
 pub fn run_seed(plan_seed: u64, cell: usize, r: u32, independent: bool) -> u64 {
     let batch = if independent { replicate_seed(plan_seed, cell as u64) } else { plan_seed };
     replicate_seed(batch, u64::from(r))
+}
+
+/// The sweep hash of a plan and base (by their SHA-256) and seeding, for this pointsim version.
+pub fn sweep_hash(plan_sha256: &str, base_sha256: &str, independent_seeds: bool) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    super::plan::sha256_hex(
+        format!("{version}\n{plan_sha256}\n{base_sha256}\n{independent_seeds}\n").as_bytes(),
+    )
 }
 
 /// A checked plan with every cell's scenario made and validated.
@@ -207,19 +214,11 @@ fn check(text: &str, name: &str, threads: usize, available: Option<u64>) -> Resu
             return Err(format!("invalid scenario: {}{more}", first.replace('\n', " ")));
         }
     };
-    if s.population > crate::MAX_POPULATION {
-        return Err(format!(
-            "invalid scenario: a population of {} is more than pointsim supports",
-            s.population
-        ));
-    }
-    if let Err(events) = crate::check_workload(&s) {
-        return Err(format!("invalid scenario: about {events:.1e} events, more than pointsim takes on"));
-    }
-    if let Some(avail) = available
-        && let Err(need) = crate::check_memory(&s, threads, avail)
-    {
-        return Err(format!("too large: needs about {:.1} GiB of memory", need as f64 / (1u64 << 30) as f64));
+    // up to one run per thread at once
+    let job = crate::budget::Job { concurrent_runs: threads.max(1), ..crate::budget::Job::run(&s, threads) };
+    if let Some(d) = crate::budget::check(&job, None, available, false).first() {
+        let what = if d.message.contains("memory") { "too large" } else { "invalid scenario" };
+        return Err(format!("{what}: {}", d.message));
     }
     Ok(s)
 }

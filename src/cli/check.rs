@@ -52,19 +52,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     if !loaded.warnings.items().is_empty() {
                         term::eprint(&loaded.warnings.render(term::color()));
                     }
-                    let s = &loaded.scenario;
-                    let lists =
-                        if s.lists.is_empty() { String::new() } else { format!(", {} lists", s.lists.len()) };
-                    let tests = if tests == 0 { String::new() } else { format!(", {tests} rule tests") };
-                    println!(
-                        "ok: {} ({} rules, {} tiers, {} perks, {} restrictions, {} groups{lists}{tests})",
-                        file.display(),
-                        s.rules.len(),
-                        s.tiers.len(),
-                        s.perks.len(),
-                        s.restrictions.len(),
-                        s.groups.len()
-                    );
+                    println!("ok: {} ({})", file.display(), contents(&loaded.scenario, tests));
                 }
             }
             Err(e) => {
@@ -78,4 +66,30 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
     }
     if failed.is_empty() { Ok(()) } else { Err(Failure::BadInput(failed)) }
+}
+
+/// What a scenario holds, for `check`'s line: counts with their nouns in the
+/// right number, and groups, kinds and lists only when the file defines them.
+fn contents(s: &pointsim::scenario::Scenario, tests: usize) -> String {
+    let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = vec![
+        count(s.rules.len(), "rule", "rules"),
+        count(s.tiers.len(), "tier", "tiers"),
+        count(s.perks.len(), "perk", "perks"),
+        count(s.restrictions.len(), "restriction", "restrictions"),
+    ];
+    // without groups (or kinds) everyone is in one implicit `all`: not a group the file defines
+    if !(s.groups.len() == 1 && s.groups[0].name == "all") {
+        parts.push(count(s.groups.len(), "group", "groups"));
+    }
+    if !(s.kinds.len() == 1 && s.kinds[0].name == "all") {
+        parts.push(count(s.kinds.len(), "kind", "kinds"));
+    }
+    if !s.lists.is_empty() {
+        parts.push(count(s.lists.len(), "list", "lists"));
+    }
+    if tests > 0 {
+        parts.push(count(tests, "rule test", "rule tests"));
+    }
+    parts.join(", ")
 }

@@ -5,8 +5,10 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use pointsim::batch::compare::{self, Comparison};
+use pointsim::batch::compare;
+use pointsim::budget::{self, Job};
 use pointsim::output::{self, CompareInfo, text::percent};
+use pointsim::results::comparison::Comparison;
 use pointsim::scenario::{self, Loaded, Scenario};
 
 use super::progress::Progress;
@@ -58,7 +60,7 @@ pub struct Args {
     #[command(flatten)]
     overrides: super::overrides::OverrideArgs,
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = super::overrides::threads)]
     jobs: Option<NonZeroUsize>,
     /// Small-cell suppression: leave out every figure of a group with fewer
     /// than K subjects, and of any group that would let it be recovered from
@@ -68,6 +70,9 @@ pub struct Args {
     /// Skip the chart and compare.html (only the data files).
     #[arg(long)]
     no_plots: bool,
+    /// Run even when the memory estimate exceeds what is available.
+    #[arg(long)]
+    ignore_memory: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -90,28 +95,34 @@ fn load(path: &Path, quiet: bool) -> Result<Loaded, Failure> {
     Ok(loaded)
 }
 
-/// Refuse a scenario that cannot run here, before anything is written.
-fn check_runnable(s: &Scenario, file: &Path, threads: usize) -> Result<(), Failure> {
-    let bad = |msg: String| Failure::BadInput(format!("error: {msg}\n"));
-    if let Err(events) = pointsim::check_workload(s) {
-        return Err(bad(format!(
-            "`{}` would simulate about {events:.1e} events per run, more than pointsim takes on ({:.0e})",
-            file.display(),
-            pointsim::MAX_EVENTS
-        )));
+/// Refuse a scenario that cannot run here, before anything is written:
+/// `replicates` pairs, side by side below
+/// [`PARALLEL_REPLICATES_BELOW`](pointsim::batch::compare::PARALLEL_REPLICATES_BELOW) subjects.
+fn check_runnable(
+    s: &Scenario,
+    file: &Path,
+    threads: usize,
+    replicates: u32,
+    ignore_memory: bool,
+) -> Result<(), Failure> {
+    let parallel = s.population <= pointsim::batch::compare::PARALLEL_REPLICATES_BELOW;
+    let at_once = if parallel { threads.min(replicates as usize).max(1) } else { 1 };
+    // each replicate holds the base's and the reform's run
+    let job = Job { concurrent_runs: 2 * at_once, ..Job::run(s, threads) };
+    let available = if ignore_memory { None } else { pointsim::available_memory() };
+    let problems = budget::check(&job, None, available, false);
+    if problems.is_empty() {
+        return Ok(());
     }
-    if let Some(avail) = pointsim::available_memory()
-        && let Err(need) = pointsim::check_memory(s, threads, avail)
-    {
-        return Err(bad(format!(
-            "a run of `{}` needs about {:.1} GiB of memory, but only {:.1} GiB are available; \
-             try `--population N` or fewer threads (`-j`)",
-            file.display(),
-            need as f64 / (1u64 << 30) as f64,
-            avail as f64 / (1u64 << 30) as f64
-        )));
-    }
-    Ok(())
+    Err(Failure::BadInput(
+        problems
+            .iter()
+            .map(|d| {
+                let hint = d.hint.as_deref().map_or(String::new(), |h| format!("\n\nhint: {h}"));
+                format!("error: `{}`: {}{hint}\n", file.display(), d.message)
+            })
+            .collect(),
+    ))
 }
 
 /// `reform` (or `base`) with the `--set` changes, checked like any scenario.
@@ -186,8 +197,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             args.base.display()
         ))
     })?;
-    check_runnable(&a, &args.base, threads)?;
-    check_runnable(&b, &reform_path, threads)?;
+    check_runnable(&a, &args.base, threads, args.replicates, args.ignore_memory)?;
+    check_runnable(&b, &reform_path, threads, args.replicates, args.ignore_memory)?;
     let reform_stem = if args.reform.is_none() { "set".to_owned() } else { stem(&reform_path) };
     let out = args
         .out
@@ -227,18 +238,14 @@ pub fn run(args: Args) -> Result<(), Failure> {
             }
         }
     }
-    let mut files: Vec<(&str, Vec<u8>)> = vec![
-        ("compare.json", output::compare_json(&c, &info)),
-        ("compare.csv", output::compare_csv(&c)),
-        ("transitions.csv", output::transitions_csv(&c)),
-        ("access_changes.csv", output::access_changes_csv(&c)),
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        ("compare.json".into(), output::compare_json(&c, &info)),
+        ("compare.csv".into(), output::compare_csv(&c)),
+        ("transitions.csv".into(), output::transitions_csv(&c)),
+        ("access_changes.csv".into(), output::access_changes_csv(&c)),
     ];
     if !args.no_plots {
-        let chart = pointsim::plot::compare_chart(&c, &info).context("cannot draw the comparison chart")?;
-        let html = pointsim::plot::compare_html(&c, &info, Some(&chart));
-        files.push((PICTURES[1], chart.png));
-        files.push((PICTURES[2], chart.svg.into_bytes()));
-        files.push((PICTURES[0], html.into_bytes()));
+        files.extend(pointsim::plot::render_compare(&c, &info).context("cannot draw the comparison chart")?);
     }
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;

@@ -4,10 +4,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use pointsim::batch::journal::{self, JOURNAL, Record};
-use pointsim::batch::manifest::{Manifest, SWEEP_JSON};
-use pointsim::batch::tables;
+use pointsim::batch::journal::{self, JOURNAL};
 use pointsim::output;
+use pointsim::results::sweep::{Manifest, Record, SWEEP_JSON};
+use pointsim::results::tables;
 
 use super::{Failure, sweep_dir};
 

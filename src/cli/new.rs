@@ -56,6 +56,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         &[(&path.file_name().unwrap_or_default().to_string_lossy(), starter(&name).into_bytes())],
     )
     .with_context(|| format!("cannot write `{}`", path.display()))?;
-    println!("wrote {}: edit it, then `pointsim check {0}` and `pointsim run {0}`", path.display());
+    let file = pointsim::output::shell_quote(&path.display().to_string());
+    println!("wrote {}: edit it, then `pointsim check {file}` and `pointsim run {file}`", path.display());
     Ok(())
 }

@@ -39,8 +39,6 @@ pub fn write_plots(dir: &std::path::Path) -> Result<PathBuf, Failure> {
         ))
     })?;
     let files = pointsim::plot::render(&data).context("cannot draw the charts")?;
-    let files: Vec<(&str, Vec<u8>)> =
-        files.iter().map(|(name, bytes)| (name.as_str(), bytes.clone())).collect();
     pointsim::output::write_all(dir, &files)
         .with_context(|| format!("cannot write plots to `{}`", dir.display()))?;
     Ok(dir.join("report.html"))

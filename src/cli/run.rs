@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use anyhow::Context as _;
-use pointsim::MAX_POPULATION;
+use pointsim::budget::{self, Job};
 use pointsim::output::{self, RunInfo};
 use pointsim::scenario::{self, Diagnostic, Loaded};
 
@@ -35,7 +35,7 @@ pub struct Args {
     #[command(flatten)]
     overrides: super::overrides::OverrideArgs,
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = super::overrides::threads)]
     jobs: Option<NonZeroUsize>,
     /// Small-cell suppression: hide every figure of a group with fewer than K
     /// subjects, and of any group that would let it be recovered from the
@@ -53,6 +53,9 @@ pub struct Args {
     /// (subjects ⌊i·N/K⌋; implies --ledger).
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u64).range(1..))]
     trace_sample: Option<u64>,
+    /// Run even when the memory estimate exceeds what is available.
+    #[arg(long)]
+    ignore_memory: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
@@ -92,50 +95,25 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
     // refuse what cannot run before anything is written
     let mut diags = source.diagnostics();
-    let size_span = source.span_of("population.size");
-    if scenario.population > MAX_POPULATION {
-        let mut d = Diagnostic::error(format!(
-            "a population of {} is more than pointsim supports",
-            scenario.population
-        ))
-        .with_hint(format!("use at most {MAX_POPULATION} subjects"));
-        if let (None, Some(span)) = (overrides.population, size_span.clone()) {
-            d = d.with_span(span).with_label("too large");
-        }
-        diags.push(d);
-    } else if let Some(avail) = pointsim::available_memory()
-        && let Err(need) = pointsim::check_memory(&scenario, threads, avail)
-    {
-        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
-        let mut d = Diagnostic::error(format!(
-            "this run needs about {:.1} GiB of memory, but only {:.1} GiB are available",
-            gib(need),
-            gib(avail)
-        ))
-        .with_hint(
-            "lower `population.size` or `scenario.steps`, raise `report.snapshot_every`, use fewer threads (`-j`), \
-             bound the scores with `score.min` and `score.max`, or try `--population N` for a smaller run",
-        );
-        if let (None, Some(span)) = (overrides.population, size_span) {
-            d = d.with_span(span).with_label("this many subjects");
-        }
-        diags.push(d);
-    }
-    if let Err(events) = pointsim::check_workload(&scenario) {
-        let mut d = Diagnostic::error(format!(
-            "this run would simulate about {events:.1e} events, more than pointsim takes on ({:.0e})",
-            pointsim::MAX_EVENTS
-        ))
-        .with_hint("lower the rates and multipliers, `population.size` or `scenario.steps`");
-        if let (None, Some(span)) = (overrides.population, source.span_of("population.size")) {
-            d = d.with_span(span).with_label("this many subjects");
-        }
-        diags.push(d);
-    }
     let ledger = args.ledger || args.trace_sample.is_some();
-    if ledger {
-        check_ledger(&scenario, args.trace_sample, &mut diags);
+    if ledger && !cfg!(feature = "parquet") {
+        diags.push(
+            Diagnostic::error("this pointsim was built without Parquet support, so it cannot write a ledger")
+                .with_hint("build with the default features (`cargo build --release`)"),
+        );
     }
+    let job = Job {
+        ledger_share: ledger.then(|| {
+            args.trace_sample.map_or(1.0, |k| (k as f64 / scenario.population.max(1) as f64).min(1.0))
+        }),
+        population_from_flag: overrides.population.is_some(),
+        ..Job::run(&scenario, threads)
+    };
+    let available = if args.ignore_memory { None } else { pointsim::available_memory() };
+    for d in budget::check(&job, source.span_of("population.size"), available, false) {
+        diags.push(d);
+    }
+    let estimated_memory_bytes = budget::estimate(&job).bytes;
     if diags.has_errors() {
         return Err(Failure::BadInput(diags.render(term::color())));
     }
@@ -152,6 +130,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let sim = pool.install(|| pointsim::simulate(&scenario, scenario.seed, &|n| progress.inc(n)));
     progress.finish();
     let wall_seconds = clock.elapsed().as_secs_f64();
+    let peak_memory_bytes = budget::peak_memory();
 
     let info = RunInfo {
         scenario_file: source.name.clone(),
@@ -163,6 +142,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         command_line: std::env::args().collect(),
         threads,
         wall_seconds,
+        estimated_memory_bytes,
+        peak_memory_bytes,
         started_at,
     };
     if args.force {
@@ -199,50 +180,6 @@ pub fn run(args: Args) -> Result<(), Failure> {
 /// The ledger's file name.
 const LEDGER: &str = "ledger.parquet";
 
-/// Refuse a ledger that would be too large to build, before anything runs.
-fn check_ledger(
-    scenario: &pointsim::scenario::Scenario,
-    sample: Option<u64>,
-    diags: &mut scenario::Diagnostics,
-) {
-    #[cfg(feature = "parquet")]
-    {
-        let population = pointsim::population::Population::new(scenario);
-        let share = sample.map_or(1.0, |k| (k as f64 / scenario.population.max(1) as f64).min(1.0));
-        let rows = pointsim::engine::expected_events(scenario, &population) * share;
-        let need = rows * output::ledger::LEDGER_BYTES_PER_ROW;
-        if let Some(avail) = pointsim::available_memory()
-            && need > avail as f64 / 2.0
-            && rows <= output::ledger::MAX_LEDGER_ROWS
-        {
-            diags.push(
-                Diagnostic::error(format!(
-                    "the ledger would need about {:.1} GiB of memory to build, but only {:.1} GiB are available",
-                    need / (1u64 << 30) as f64,
-                    avail as f64 / (1u64 << 30) as f64
-                ))
-                .with_hint("write a sample of subjects with `--trace-sample K`, e.g. `--trace-sample 10000`"),
-            );
-        } else if rows > output::ledger::MAX_LEDGER_ROWS {
-            diags.push(
-                Diagnostic::error(format!(
-                    "the ledger would hold about {rows:.1e} rows, more than pointsim writes ({:.0e})",
-                    output::ledger::MAX_LEDGER_ROWS
-                ))
-                .with_hint("write a sample of subjects with `--trace-sample K`, e.g. `--trace-sample 10000`"),
-            );
-        }
-    }
-    #[cfg(not(feature = "parquet"))]
-    {
-        let _ = (scenario, sample);
-        diags.push(
-            Diagnostic::error("this pointsim was built without Parquet support, so it cannot write a ledger")
-                .with_hint("build with the default features (`cargo build --release`)"),
-        );
-    }
-}
-
 /// ledger.parquet for the run (every subject, or the sample).
 #[cfg(feature = "parquet")]
 fn ledger_bytes(
@@ -250,7 +187,7 @@ fn ledger_bytes(
     population: &pointsim::population::Population,
     sample: Option<u64>,
 ) -> Result<Vec<u8>, Failure> {
-    use pointsim::output::ledger;
+    use pointsim::trace::ledger;
     let subjects = ledger::ledger_subjects(scenario.population, sample);
     let table = ledger::ledger_table(scenario, population, scenario.seed, &subjects);
     pointsim::output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))
@@ -262,7 +199,7 @@ fn ledger_bytes(
     _: &pointsim::population::Population,
     _: Option<u64>,
 ) -> Result<Vec<u8>, Failure> {
-    unreachable!("refused by check_ledger")
+    unreachable!("refused before the run: no Parquet support")
 }
 
 /// Remove `path` if it exists.

@@ -8,11 +8,11 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use pointsim::batch::journal::{self, Journal, Record};
-use pointsim::batch::manifest::{SWEEP_JSON, Shard};
+use pointsim::batch::journal::{self, Journal};
 use pointsim::batch::plan;
 use pointsim::batch::sweep::Sweep;
 use pointsim::output;
+use pointsim::results::sweep::{Record, SWEEP_JSON, Shard};
 use rayon::prelude::*;
 
 use super::progress::Progress;
@@ -39,7 +39,7 @@ pub struct Args {
     #[arg(short, long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Worker threads [default: $SLURM_CPUS_PER_TASK, else every core].
-    #[arg(short, long, value_name = "N")]
+    #[arg(short, long, value_name = "N", value_parser = super::overrides::threads)]
     pub jobs: Option<NonZeroUsize>,
     /// Print the cells, runs, rows and estimated memory and time, then exit without running.
     #[arg(long)]
@@ -60,6 +60,9 @@ pub struct Args {
     /// Give every cell its own replicate seeds instead of common random numbers.
     #[arg(long)]
     pub independent_seeds: bool,
+    /// Run even when the memory estimate exceeds what is available.
+    #[arg(long)]
+    pub ignore_memory: bool,
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
@@ -97,7 +100,13 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return emit_slurm(&args, shards, &pool, plan);
     }
     let sweep = pool.install(|| {
-        Sweep::prepare(plan, args.independent_seeds, args.shard, threads, pointsim::available_memory())
+        Sweep::prepare(
+            plan,
+            args.independent_seeds,
+            args.shard,
+            threads,
+            if args.ignore_memory { None } else { pointsim::available_memory() },
+        )
     });
     if args.dry_run {
         print!("{}", super::sweep_plan::describe(&sweep, threads));

@@ -3,12 +3,10 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use pointsim::batch::journal::{self, JOURNAL, Record};
-use pointsim::batch::manifest::{Manifest, SWEEP_JSON};
-use pointsim::batch::tables;
+use pointsim::batch::journal::{self, JOURNAL};
 use pointsim::output;
-
-use rayon::prelude::*;
+use pointsim::results::sweep::{Manifest, Record, SWEEP_JSON};
+use pointsim::results::tables;
 
 use super::Failure;
 
@@ -110,23 +108,10 @@ fn clear(out: &Path) -> std::io::Result<()> {
 /// then (with `plots`) `plots/*.png|svg`.
 pub fn write_tables(out: &Path, m: &Manifest, records: &[Record], plots: bool) -> Result<(), Failure> {
     let (runs, cells) = tables::tables(m, records).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
-    let files = tables::files(&runs, &cells).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+    let files = output::sweep_files(&runs, &cells).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
     output::write_all(out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
     if plots {
-        let figures = pointsim::batch::plots::figures(m, &cells);
-        let drawn: Vec<(String, Vec<u8>)> = figures
-            .par_iter()
-            .map(|(stem, fig)| {
-                pointsim::plot::sweep_chart(fig).map(|(svg, png)| {
-                    [(format!("plots/{stem}.svg"), svg.into_bytes()), (format!("plots/{stem}.png"), png)]
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()
-            .context("cannot draw the sweep charts")?
-            .into_iter()
-            .flatten()
-            .collect();
-        let files: Vec<(&str, Vec<u8>)> = drawn.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+        let files = pointsim::plot::render_sweep(m, &cells).context("cannot draw the sweep charts")?;
         output::write_all(out, &files)
             .with_context(|| format!("cannot write charts to `{}`", out.display()))?;
     }

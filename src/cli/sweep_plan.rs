@@ -36,17 +36,18 @@ pub fn describe(sweep: &Sweep, threads: usize) -> String {
     let mut events = 0.0;
     for &(c, _) in &runs {
         if let Ok(sc) = sweep.scenario(c) {
-            memory = memory.max(pointsim::engine::estimate_memory(sc, threads));
-            events += pointsim::check_workload(sc).unwrap_or(0.0);
+            let job = pointsim::budget::Job {
+                concurrent_runs: threads.max(1),
+                ..pointsim::budget::Job::run(sc, threads)
+            };
+            let e = pointsim::budget::estimate(&job);
+            memory = memory.max(e.bytes);
+            events += if e.events.is_finite() { e.events } else { 0.0 };
         }
     }
     let at_once = threads.min(runs.len()).max(1);
-    let _ = writeln!(
-        s,
-        "memory      about {} per run at most, {} runs at once (estimate)",
-        bytes(memory),
-        at_once
-    );
+    let _ =
+        writeln!(s, "memory      about {} at most with {} runs at once (estimate)", bytes(memory), at_once);
     let secs = events / (EVENTS_PER_SECOND * threads.max(1) as f64);
     let _ = writeln!(
         s,

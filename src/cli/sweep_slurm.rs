@@ -3,11 +3,11 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use pointsim::batch::manifest::SWEEP_JSON;
 use pointsim::batch::slurm::{self, SlurmScripts, SlurmSweep};
 use pointsim::batch::sweep::Sweep;
 use pointsim::output;
 use pointsim::output::text::thousands;
+use pointsim::results::sweep::SWEEP_JSON;
 
 use super::{Failure, sweep_dir};
 

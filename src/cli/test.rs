@@ -131,11 +131,7 @@ pub(super) fn beside(file: &Path) -> Option<PathBuf> {
 /// positions) and its tests, or its rendered problems.
 pub(super) fn check_tests_file(path: &Path, loaded: &Loaded) -> Result<(Diagnostics, Vec<RuleTest>), String> {
     let name = path.display().to_string();
-    let fail = |d: Diagnostic| {
-        let mut ds = Diagnostics::new(name.clone(), "");
-        ds.push(d);
-        ds.render(term::color())
-    };
+    let fail = |d: Diagnostic| Diagnostics::single(name.clone(), d).render(term::color());
     let text = scenario::read_text(path).map_err(fail)?;
     match scenario::parse_tests(&text, &name, &loaded.scenario) {
         Ok(tests) => Ok((Diagnostics::new(name, text), tests)),

@@ -80,12 +80,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return Err(Failure::BadInput(errors));
     }
     // a trace prints every event: refuse one that could not finish (or be read)
-    let per_subject = pointsim::engine::max_events_per_subject(&scenario);
-    if !(per_subject.is_finite() && per_subject <= 1e8) {
-        return Err(Failure::BadInput(format!(
-            "error: a subject could have about {per_subject:.1e} events in this scenario, too many to trace\n\n\
-             hint: lower the rates and multipliers, or trace fewer steps with `--steps N`\n"
-        )));
+    let job = pointsim::budget::Job::run(&scenario, 1);
+    let problems = pointsim::budget::check(&job, None, None, true);
+    if !problems.is_empty() {
+        let hint = |d: &pointsim::scenario::Diagnostic| {
+            d.hint.as_deref().map_or(String::new(), |h| format!("\n\nhint: {h}\n"))
+        };
+        return Err(Failure::BadInput(
+            problems.iter().map(|d| format!("error: {}{}", d.message, hint(d))).collect(),
+        ));
     }
 
     let seed = scenario.seed;

@@ -19,7 +19,6 @@ mod ziggurat;
 
 use rayon::prelude::*;
 
-pub use mech::MechTotals;
 pub use observe::{Cause, Ignore, ListReason, Observer, Skip};
 use source::{Random, Script, Source};
 use step_end::Episode;
@@ -27,8 +26,8 @@ use subject::{Scratch, Who};
 
 use crate::population::Population;
 use crate::scenario::{Scenario, ScriptedEvent};
-use crate::stats::{RuleTotals, RunTotals, SnapshotHistograms};
-use compiled::Compiled;
+use crate::stats::{MechTotals, RuleTotals, RunTotals, SnapshotHistograms};
+pub(crate) use compiled::Compiled;
 use mech::Mech;
 
 /// Subjects between two progress reports.
@@ -36,9 +35,6 @@ const CHUNK: usize = 2048;
 
 /// Contiguous blocks of subjects per worker thread, each with its own accumulator.
 const BLOCKS_PER_THREAD: usize = 4;
-
-/// Bytes the engine keeps per subject: the final score.
-pub const BYTES_PER_SUBJECT: u64 = std::mem::size_of::<i64>() as u64;
 
 /// What the engine hands back.
 #[derive(Debug, Clone)]
@@ -286,7 +282,8 @@ fn run_blocks<const FULL: bool>(
             progress(done);
             acc
         })
-        .reduce(new_acc, Accum::merge)
+        .reduce_with(Accum::merge)
+        .unwrap_or_else(new_acc)
 }
 
 /// Replay one subject alone, reporting every score change to `observer`,
@@ -382,75 +379,12 @@ pub fn script<O: Observer>(
     Replayer::new(scenario).one::<true, _, _>(who, &mut Script::new(events), &mut Vec::new(), observer)
 }
 
-/// Estimated peak memory of a run in bytes on `threads` threads: the
-/// per-subject state plus the partial histograms (a few per thread).
-///
-/// The histograms span the scores subjects can reach: the clamp range when
-/// there is one, otherwise a generous bound on how far scores can move (every
-/// rule firing well above its expected count, at its highest multiplier), so
-/// a scenario whose scores could spread over billions of points is refused
-/// up front instead of exhausting memory mid-run.
-pub fn estimate_memory(scenario: &Scenario, threads: usize) -> u64 {
-    let c = Compiled::new(scenario);
-    let width = score_span(&c, scenario.groups.len());
-    let hist = (c.snapshot_steps.len() as u64)
-        .saturating_mul(scenario.groups.len() as u64)
-        .saturating_mul(width)
-        .saturating_mul(4);
-    let partials = (BLOCKS_PER_THREAD * threads.max(1)) as u64 + 1;
-    scenario.population.saturating_mul(BYTES_PER_SUBJECT).saturating_add(hist.saturating_mul(partials))
-}
-
-/// An upper bound on the number of distinct scores a run can produce.
-fn score_span(c: &Compiled, groups: usize) -> u64 {
-    let clamp = if c.min != i64::MIN && c.max != i64::MAX {
-        Some(c.max.abs_diff(c.min).saturating_add(1))
-    } else {
-        None
-    };
-    let (lo, hi) = initial_window(c);
-    let mut spread = hi.abs_diff(lo).saturating_add(1);
-    for r in 0..c.n_rules {
-        let mean = top_rate(c, groups, r) * f64::from(c.steps);
-        if mean <= 0.0 {
-            continue; // a rule that never fires moves nobody
-        }
-        // far above any realistic count: mean + 8 sd + 20
-        let events = mean + 8.0 * mean.sqrt() + 20.0;
-        let points = c.points[r].unsigned_abs() as f64;
-        // a restoration can give back as much as the negative rules took
-        let times = if c.points[r] < 0 && c.restore_after.is_some() { 2.0 } else { 1.0 };
-        spread = spread.saturating_add((times * points * events).min(u64::MAX as f64 / 4.0) as u64);
-    }
-    clamp.map_or(spread, |w| w.min(spread))
-}
-
-/// The highest per-step rate of rule `r` in any group and tier.
-fn top_rate(c: &Compiled, groups: usize, r: usize) -> f64 {
-    (0..groups * c.n_tiers).map(|t| c.rate[t * c.n_rules + r]).fold(0.0, f64::max)
-}
-
-/// The expected number of events of one subject at worst: the highest total
-/// rate of any group and tier for the whole run.
-pub fn max_events_per_subject(scenario: &Scenario) -> f64 {
-    let c = Compiled::new(scenario);
-    c.totals.iter().copied().fold(0.0, f64::max) * f64::from(c.steps)
-}
-
-/// The expected number of events of a run, at worst: every subject at its
-/// group's highest total rate (over tiers) for the whole run. Infinite when
-/// rates multiply beyond `f64`.
-pub fn expected_events(scenario: &Scenario, population: &Population) -> f64 {
-    let c = Compiled::new(scenario);
-    population
-        .sizes
-        .iter()
-        .enumerate()
-        .map(|(g, &size)| {
-            let top = (0..c.n_tiers).map(|k| c.total(g, k)).fold(0.0, f64::max);
-            size as f64 * top * f64::from(c.steps)
-        })
-        .sum()
+/// Whether `scenario` runs on the full version of the event loop (it declares
+/// a list, households, kinds with their own clamp, a perk or restriction for
+/// some kinds only, or a rule with a mechanic): its results then carry the
+/// mechanics totals.
+pub fn full_mechanics(scenario: &Scenario) -> bool {
+    Mech::needed(scenario)
 }
 
 #[cfg(test)]

@@ -272,7 +272,7 @@ fn rich_scenario() -> Scenario {
     s.rules[1].max_per_year = Some(3);
     s.score = ScoreRange { start: 100, min: Some(0), max: Some(140) };
     s.recovery = Recovery { restore_after: Some(6), drift: None, repair_max_per_year: None };
-    s.report = Report { bin_width: 5, snapshot_every: 3 };
+    s.report = Report { bin_width: 5, snapshot_every: 3, title: None };
     s.groups = vec![
         Group {
             name: "g1".into(),

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{Ordered, csv_float, to_pretty_json};
-use crate::batch::compare::{Comparison, LEVEL};
+use crate::results::comparison::{Comparison, LEVEL};
 use crate::scenario::ChainFile;
 
 /// What the comparison's files record besides the numbers: where the two

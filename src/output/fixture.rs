@@ -75,7 +75,7 @@ pub fn scenario() -> Scenario {
             applies_to: vec![],
         }],
         recovery: Recovery { restore_after: Some(2), drift: None, repair_max_per_year: None },
-        report: Report { bin_width: 10, snapshot_every: 1 },
+        report: Report { bin_width: 10, snapshot_every: 1, title: None },
         kinds: vec![crate::scenario::Kind::everyone()],
         lists: vec![],
         households: None,

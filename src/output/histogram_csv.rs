@@ -1,7 +1,7 @@
 //! `histogram.csv`: the final score distribution in fixed-width bins, long format.
 
-use super::suppress::Suppression;
 use super::{csv_float, has_groups};
+use crate::results::suppress::Suppression;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
@@ -15,7 +15,7 @@ use crate::stats::Summary;
 /// count over the group's size (0 for an empty group).
 ///
 /// A group hidden by small-cell suppression (threshold `min_cell`, 0 for
-/// none; see [`super::suppress`]) keeps its bins with `count` and `share`
+/// none; see [`results::suppress`](crate::results::suppress)) keeps its bins with `count` and `share`
 /// empty and `suppressed` `true`.
 pub fn histogram_csv(s: &Scenario, sum: &Summary, min_cell: u32) -> Vec<u8> {
     let sup = Suppression::new(s, sum, min_cell);

@@ -34,6 +34,12 @@ pub struct RunInfo {
     pub threads: usize,
     /// Elapsed wall-clock time in seconds.
     pub wall_seconds: f64,
+    /// The memory the run was estimated to need before it started
+    /// ([`crate::budget::estimate`]), in bytes.
+    pub estimated_memory_bytes: u64,
+    /// Peak resident memory of the process when the simulation finished, in
+    /// bytes ([`crate::budget::peak_memory`]; `None` where it cannot be read).
+    pub peak_memory_bytes: Option<u64>,
     /// When the run started.
     pub started_at: SystemTime,
 }
@@ -46,7 +52,7 @@ pub struct RunInfo {
 /// `overrides{seed,population,steps}`, `options{min_cell}` (output options
 /// that change what is published, not the simulation), `resolved_scenario` (the validated
 /// scenario `s` after overrides, serialised in full), `command{argv,reproduce}`
-/// and `run{started_at,wall_seconds,threads}`.
+/// and `run{started_at,wall_seconds,threads,estimated_memory_bytes,peak_memory_bytes}`.
 ///
 /// # Reproducibility
 ///
@@ -73,6 +79,8 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
             started_at: rfc3339(info.started_at),
             wall_seconds: info.wall_seconds,
             threads: info.threads,
+            estimated_memory_bytes: info.estimated_memory_bytes,
+            peak_memory_bytes: info.peak_memory_bytes,
         },
     };
     to_pretty_json(&doc)
@@ -107,7 +115,7 @@ fn rfc3339(t: SystemTime) -> Option<String> {
 }
 
 /// Quote a word for a POSIX shell, leaving plain words as they are.
-pub(crate) fn shell_quote(word: &str) -> String {
+pub fn shell_quote(word: &str) -> String {
     let plain = |c: char| c.is_ascii_alphanumeric() || "-_./,:=+@%".contains(c);
     if !word.is_empty() && word.chars().all(plain) {
         word.to_string()
@@ -147,6 +155,8 @@ struct RunDoc {
     started_at: Option<String>,
     wall_seconds: f64,
     threads: usize,
+    estimated_memory_bytes: u64,
+    peak_memory_bytes: Option<u64>,
 }
 
 #[cfg(test)]
@@ -174,6 +184,8 @@ mod tests {
                 .to_vec(),
             threads: 2,
             wall_seconds: 0.25,
+            estimated_memory_bytes: 9_000_000,
+            peak_memory_bytes: Some(8_000_000),
             started_at: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
         }
     }
@@ -404,7 +416,9 @@ mod tests {
               "run": {
                 "started_at": "2023-11-14T22:13:20Z",
                 "wall_seconds": 0.25,
-                "threads": 2
+                "threads": 2,
+                "estimated_memory_bytes": 9000000,
+                "peak_memory_bytes": 8000000
               }
             }
             "#);
@@ -413,7 +427,13 @@ mod tests {
     #[test]
     fn only_run_changes_with_threads_and_time() {
         let a = info();
-        let b = RunInfo { threads: 8, wall_seconds: 9.5, started_at: SystemTime::now(), ..info() };
+        let b = RunInfo {
+            threads: 8,
+            wall_seconds: 9.5,
+            started_at: SystemTime::now(),
+            peak_memory_bytes: None,
+            ..info()
+        };
         let (mut a, mut b) = (parsed(&a), parsed(&b));
         assert_ne!(a["run"], b["run"]);
         a.as_object_mut().unwrap().remove("run");

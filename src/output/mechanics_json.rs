@@ -9,10 +9,9 @@
 use serde::Serialize;
 
 use super::Ordered;
-use super::suppress::Suppression;
-use crate::engine::MechTotals;
+use crate::results::suppress::Suppression;
 use crate::scenario::{Color, Scenario};
-use crate::stats::{Slice, Summary};
+use crate::stats::{MechTotals, Slice, Summary};
 
 /// The `mechanics` document, or `None` when the scenario uses none of them.
 pub(crate) fn mechanics<'a>(s: &'a Scenario, sum: &Summary, sup: &Suppression) -> Option<MechanicsDoc<'a>> {

@@ -8,14 +8,17 @@
 //! | `histogram.csv` | [`histogram_csv`] |
 //! | `manifest.json` | [`manifest_json`] |
 //! | `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv` (`pointsim compare`) | [`compare_json`], [`compare_csv`], [`transitions_csv`], [`access_changes_csv`] |
+//! | `runs.*`, `cells.*` (`pointsim sweep`) | [`sweep_files`] |
+//! | any [`Table`](crate::results::table::Table) as CSV or Parquet (`ledger.parquet`, whose rows [`trace::ledger`](crate::trace::ledger) builds) | [`table::table_csv`], `parquet::table_parquet` |
 //! | (stdout) | [`terminal_summary`] |
 //!
 //! Every group breakdown goes through small-cell suppression
-//! ([`suppress`]): a group with fewer than `min_cell` subjects, and any
+//! ([`results::suppress`](crate::results::suppress)): a group with fewer than `min_cell` subjects, and any
 //! group hidden to protect it, is published with empty values and a flag.
 //! Four-fifths ratios and tier mobility are defined once, in [`fairness`].
 //!
-//! Exporters only read the [`Scenario`] and the [`Summary`]; they never touch
+//! Exporters only read the [`Scenario`], the [`Summary`] and the result types
+//! of [`results`](crate::results); they never import `batch` and never touch
 //! the file system, so they are easy to test and to reuse (`-` for stdout,
 //! a batch merge, a web page). Every byte they return is a pure function of
 //! their arguments. See `output/README.md` for the columns of every file.
@@ -23,15 +26,13 @@
 mod compare;
 pub mod fairness;
 mod histogram_csv;
-#[cfg(feature = "parquet")]
-pub mod ledger;
 mod manifest;
 mod mechanics_json;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 mod steps_csv;
 mod summary_json;
-pub mod suppress;
+mod sweep;
 pub mod table;
 mod terminal;
 pub mod text;
@@ -40,18 +41,19 @@ mod write;
 #[cfg(test)]
 mod fixture;
 
+pub use crate::results::DEFAULT_MIN_CELL;
 pub use compare::{CompareInfo, access_changes_csv, compare_csv, compare_json, transitions_csv};
 pub use histogram_csv::histogram_csv;
-pub(crate) use manifest::shell_quote;
-pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command};
+pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command, shell_quote};
 pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
-pub use suppress::DEFAULT_MIN_CELL;
+pub use sweep::sweep_files;
 pub use terminal::terminal_summary;
 pub use write::{MAX_STEM_BYTES, OutDirError, file_stems, prepare_out_dir, write_all, write_all_unsynced};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use crate::results::has_groups;
 use crate::scenario::Scenario;
 use crate::stats::Summary;
 
@@ -76,8 +78,6 @@ pub fn standard_files(s: &Scenario, sum: &Summary, info: &RunInfo) -> Vec<(&'sta
     ]
 }
 
-/// Whether the scenario defines its own groups (rather than the implicit
-/// single group `all`, whose rows would only repeat the overall ones).
 /// A float for CSV that always reads back as a float: `0.0`, not `0`.
 ///
 /// Readers that infer column types from the first rows (polars reads 100
@@ -95,10 +95,6 @@ pub(crate) fn csv_float(x: f64) -> String {
 /// Only text columns go through this; numbers stay numbers.
 pub fn csv_text(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_owned() }
-}
-
-fn has_groups(s: &Scenario) -> bool {
-    !(s.groups.len() == 1 && s.groups[0].name == "all")
 }
 
 /// Tier indices in rank order, highest tier first (the scenario keeps them lowest first).

@@ -15,7 +15,7 @@ use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
 
-use super::table::{ColumnData, Table};
+use crate::results::table::{ColumnData, Table};
 
 /// The table as the bytes of a Parquet file.
 ///

@@ -2,8 +2,8 @@
 //! tier, perk and restriction figures, four-fifths ratios and tier mobility.
 
 use super::fairness::{four_fifths, moves, start_tiers, worst};
-use super::suppress::Suppression;
 use super::{csv_float, has_groups, tiers_high_first};
+use crate::results::suppress::Suppression;
 use crate::scenario::Scenario;
 use crate::stats::{QUANTILES, Slice, Snapshot, Summary};
 
@@ -26,7 +26,7 @@ use crate::stats::{QUANTILES, Slice, Snapshot, Summary};
 /// of subjects whose tier is above or below the tier they started in.
 ///
 /// A group hidden by small-cell suppression (threshold `min_cell`, 0 for
-/// none; see [`super::suppress`]) keeps its rows, with `suppressed` `true`
+/// none; see [`results::suppress`](crate::results::suppress)) keeps its rows, with `suppressed` `true`
 /// and every other field after `group` empty; it takes no part in the
 /// disparity ratios of the other groups. When hidden groups start in
 /// different tiers, `tier_up` and `tier_down` of the `all` row are empty

@@ -3,8 +3,8 @@
 use serde::Serialize;
 
 use super::fairness::{FOUR_FIFTHS, four_fifths, start_tiers};
-use super::suppress::{Reason, Suppression};
 use super::{Ordered, tiers_high_first, to_pretty_json};
+use crate::results::suppress::{Reason, Suppression};
 use crate::scenario::{Provenance, Scenario};
 use crate::stats::{QUANTILES, ScoreStats, Slice, Summary};
 
@@ -29,7 +29,7 @@ use crate::stats::{QUANTILES, ScoreStats, Slice, Summary};
 /// restrictions keep file order. Shares are fractions in `[0, 1]`; an empty
 /// group has `score_mean: null`, `score: null` and shares of 0.
 ///
-/// A group hidden by small-cell suppression (see [`super::suppress`], with
+/// A group hidden by small-cell suppression (see [`results::suppress`](crate::results::suppress), with
 /// threshold `min_cell`; 0 hides nothing) keeps every key, with
 /// `suppressed: true` and every figure `null` (size, scores, counts, shares,
 /// its disparity ratios); it is left out of the disparity comparison, and

@@ -3,9 +3,9 @@
 
 use std::fmt::Write;
 
-use super::suppress::Suppression;
 use super::text::percent;
 use super::{has_groups, tiers_high_first};
+use crate::results::suppress::Suppression;
 use crate::scenario::Scenario;
 use crate::stats::{Slice, Summary};
 
@@ -17,7 +17,7 @@ use crate::stats::{Slice, Summary};
 /// restrictions and the share on each list (`on list`, when the scenario
 /// has lists), as percentages with one decimal. An empty group shows `-`,
 /// and a group hidden by small-cell suppression (threshold `min_cell`, 0 for
-/// none; see [`super::suppress`]) shows `hidden`, with a note under the table.
+/// none; see [`results::suppress`](crate::results::suppress)) shows `hidden`, with a note under the table.
 /// No colour; wide characters in names may misalign columns.
 pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f64, min_cell: u32) -> String {
     let sup = Suppression::new(s, sum, min_cell);

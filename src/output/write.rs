@@ -82,7 +82,7 @@ pub fn prepare_out_dir(dir: &Path, force: bool) -> Result<(), OutDirError> {
 /// same folder is written, synced to disk, given mode 0644 (on Unix) and
 /// renamed over `dir/name`, so a reader sees either the old file or the
 /// whole new one, never a part. Names are relative paths (`summary.json`,
-/// `plots/tiers.svg`); missing subfolders are created.
+/// `plots/tiers.svg`, as `&str` or `String`); missing subfolders are created.
 ///
 /// # Errors
 ///
@@ -90,7 +90,7 @@ pub fn prepare_out_dir(dir: &Path, force: bool) -> Result<(), OutDirError> {
 /// empty or contains `..`, checked for every name before anything is
 /// written; otherwise the first I/O error. Files written before the error
 /// stay (each is complete).
-pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+pub fn write_all<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> io::Result<()> {
     write_files(dir, files, true)
 }
 
@@ -102,16 +102,16 @@ pub fn write_all(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
 /// # Errors
 ///
 /// As [`write_all`].
-pub fn write_all_unsynced(dir: &Path, files: &[(&str, Vec<u8>)]) -> io::Result<()> {
+pub fn write_all_unsynced<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)]) -> io::Result<()> {
     write_files(dir, files, false)
 }
 
-fn write_files(dir: &Path, files: &[(&str, Vec<u8>)], sync: bool) -> io::Result<()> {
+fn write_files<N: AsRef<str>>(dir: &Path, files: &[(N, Vec<u8>)], sync: bool) -> io::Result<()> {
     for (name, _) in files {
-        check_name(name)?;
+        check_name(name.as_ref())?;
     }
     for (name, bytes) in files {
-        let target = dir.join(name);
+        let target = dir.join(name.as_ref());
         let parent = target.parent().unwrap_or(dir);
         std::fs::create_dir_all(parent)?;
         let mut tmp = tempfile::Builder::new().prefix(".pointsim-").suffix(".tmp").tempfile_in(parent)?;

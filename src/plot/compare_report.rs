@@ -7,9 +7,9 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use super::Chart;
-use crate::batch::compare::Comparison;
 use crate::output::text::{percent, thousands};
 use crate::output::{CompareInfo, shell_quote};
+use crate::results::comparison::Comparison;
 
 const TEMPLATE: &str = include_str!("compare.html.j2");
 const TEMPLATE_NAME: &str = "compare.html.j2";

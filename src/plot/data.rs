@@ -404,6 +404,8 @@ max_score = 95
             command_line: vec!["pointsim".into()],
             threads: 1,
             wall_seconds: 0.0,
+            estimated_memory_bytes: 0,
+            peak_memory_bytes: None,
             started_at: std::time::SystemTime::UNIX_EPOCH,
         };
         let dir = tempfile::tempdir().unwrap();
@@ -440,6 +442,8 @@ max_score = 95
             command_line: vec![],
             threads: 1,
             wall_seconds: 0.0,
+            estimated_memory_bytes: 0,
+            peak_memory_bytes: None,
             started_at: std::time::SystemTime::UNIX_EPOCH,
         };
         let dir = tempfile::tempdir().unwrap();

@@ -1,14 +1,22 @@
-//! Pictures and the HTML report, drawn from a saved output folder.
+//! Pictures and the HTML reports: of a run, drawn from a saved output
+//! folder; of a comparison and of a sweep, drawn from their result types
+//! ([`results`](crate::results)).
 //!
-//! Everything here reads [`RunData`] (the files a run wrote), never the
+//! A run's charts read [`RunData`] (the files a run wrote), never the
 //! engine, so `pointsim plot DIR` re-renders charts and report in seconds
 //! without re-running the simulation. Functions here are pure: they return
 //! bytes, and the caller writes them (atomically) with `output::write_all`.
+//!
+//! One route for every command: each draws a list of [`Chart`]s ([`charts`],
+//! [`compare_chart`], [`sweep_charts`]), [`chart_files`] turns them into
+//! `plots/<name>.png` and `.svg`, and [`render`], [`render_compare`] and
+//! [`render_sweep`] give every file a command writes.
 
 mod charts;
 mod compare_report;
 mod data;
 mod report;
+pub mod sweep;
 
 pub use charts::{
     CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, compare_chart, lorenz,
@@ -18,11 +26,17 @@ pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
 pub use report::report_html;
 
+use crate::output::CompareInfo;
+use crate::results::comparison::Comparison;
+use crate::results::sweep::Manifest;
+use crate::results::table::Table;
+pub use sweep::sweep_charts;
+
 /// One rendered chart, in both formats.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Chart {
     /// File stem: the chart is written as `plots/<name>.png` and `plots/<name>.svg`.
-    pub name: &'static str,
+    pub name: String,
     /// Title drawn on the chart (also the report's figure heading).
     pub title: String,
     /// One sentence saying what the chart shows (the report's caption).
@@ -33,9 +47,22 @@ pub struct Chart {
     pub png: Vec<u8>,
 }
 
+/// The files of `charts`: `plots/<name>.png` and `plots/<name>.svg` for
+/// each, in order, as (relative path, bytes) pairs ready for
+/// `output::write_all`. Run, compare and sweep all turn their charts into
+/// files here.
+pub fn chart_files(charts: &[Chart]) -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::with_capacity(2 * charts.len());
+    for c in charts {
+        files.push((format!("plots/{}.png", c.name), c.png.clone()));
+        files.push((format!("plots/{}.svg", c.name), c.svg.clone().into_bytes()));
+    }
+    files
+}
+
 /// Every file `pointsim plot` writes for a run: `plots/<name>.png` and
-/// `plots/<name>.svg` for each chart, then `report.html`, as (relative
-/// path, bytes) pairs ready for `output::write_all`.
+/// `plots/<name>.svg` for each chart ([`charts`], [`chart_files`]), then
+/// `report.html`, as (relative path, bytes) pairs ready for `output::write_all`.
 ///
 /// # Errors
 ///
@@ -46,11 +73,39 @@ pub struct Chart {
 /// The SVG files and the report are byte-identical for the same folder.
 pub fn render(data: &RunData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
     let charts = charts(data)?;
-    let mut files = Vec::with_capacity(2 * charts.len() + 1);
-    for c in &charts {
-        files.push((format!("plots/{}.png", c.name), c.png.clone()));
-        files.push((format!("plots/{}.svg", c.name), c.svg.clone().into_bytes()));
-    }
+    let mut files = chart_files(&charts);
     files.push(("report.html".to_owned(), report_html(data, &charts).into_bytes()));
     Ok(files)
+}
+
+/// Every file `pointsim compare` draws: `plots/compare_distribution.png`
+/// and `.svg` ([`compare_chart`], [`chart_files`]), then `compare.html`
+/// ([`compare_html`]), ready for `output::write_all`.
+///
+/// # Errors
+///
+/// The chart cannot be drawn or encoded.
+///
+/// # Reproducibility
+///
+/// The SVG file and the page are byte-identical for the same comparison.
+pub fn render_compare(c: &Comparison, info: &CompareInfo) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
+    let chart = compare_chart(c, info)?;
+    let mut files = chart_files(std::slice::from_ref(&chart));
+    files.push(("compare.html".to_owned(), compare_html(c, info, Some(&chart)).into_bytes()));
+    Ok(files)
+}
+
+/// Every chart file of a finished sweep ([`sweep_charts`], [`chart_files`]),
+/// ready for `output::write_all`.
+///
+/// # Errors
+///
+/// A chart that cannot be drawn or encoded.
+///
+/// # Reproducibility
+///
+/// The SVG files are byte-identical for the same manifest and cells table.
+pub fn render_sweep(m: &Manifest, cells: &Table) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
+    Ok(chart_files(&sweep_charts(m, cells)?))
 }

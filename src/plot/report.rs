@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::{Chart, RunData, StepRow};
 use crate::output::fairness::FOUR_FIFTHS;
 use crate::output::text::{percent, thousands};
+use crate::results::has_groups;
 use crate::scenario::{MaxThreshold, MinThreshold, Provenance, Scenario};
 
 /// The template; its name ends in `.html.j2`, which turns on HTML auto-escaping.
@@ -209,7 +210,7 @@ struct GroupRow {
 /// A chart as the template shows it: SVG without its XML prolog.
 #[derive(Serialize)]
 struct ChartItem {
-    name: &'static str,
+    name: String,
     title: String,
     caption: String,
     svg: String,
@@ -243,7 +244,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
         }
     }
     Context {
-        name: s.name.clone(),
+        name: s.report.title.clone().unwrap_or_else(|| s.name.clone()),
         description: s.description.clone(),
         sources: s.sources.iter().map(|t| segments(t)).collect(),
         facts: facts(data, size("all")),
@@ -322,7 +323,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
         charts: charts
             .iter()
             .map(|c| ChartItem {
-                name: c.name,
+                name: c.name.clone(),
                 title: c.title.clone(),
                 caption: c.caption.clone(),
                 svg: strip_prolog(&c.svg).to_owned(),
@@ -336,11 +337,6 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
             sha256: data.scenario_sha256.clone(),
         },
     }
-}
-
-/// Whether the scenario defines its own groups (not just the implicit `all`).
-fn has_groups(s: &Scenario) -> bool {
-    !(s.groups.len() == 1 && s.groups[0].name == "all")
 }
 
 /// The run at a glance: population, horizon, score range, recovery.

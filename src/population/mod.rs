@@ -27,17 +27,7 @@ impl Population {
     /// remainders (ties to the earlier group), so sizes always sum to the
     /// population and never differ from `share * size` by a whole subject.
     pub fn new(scenario: &Scenario) -> Self {
-        let kind_shares: Vec<f64> = scenario.kinds.iter().map(|k| k.share).collect();
-        let kind_sizes = largest_remainder(&kind_shares, scenario.population);
-        let mut sizes = vec![0u64; scenario.groups.len()];
-        for (k, &kind_size) in kind_sizes.iter().enumerate() {
-            let members: Vec<usize> =
-                (0..scenario.groups.len()).filter(|&g| scenario.groups[g].kind == k).collect();
-            let shares: Vec<f64> = members.iter().map(|&g| scenario.groups[g].share).collect();
-            for (&g, n) in members.iter().zip(largest_remainder(&shares, kind_size)) {
-                sizes[g] = n;
-            }
-        }
+        let sizes = group_sizes(scenario);
         let mut offsets = Vec::with_capacity(sizes.len() + 1);
         offsets.push(0);
         for s in &sizes {
@@ -75,6 +65,24 @@ impl Population {
         // offsets is sorted; partition_point finds the first offset above the subject
         self.offsets.partition_point(|&o| o <= subject) - 1
     }
+}
+
+/// Subjects per group (see [`Population::new`]), without building the
+/// population: kinds take their shares of the population, then each kind's
+/// groups their shares of it, by largest remainder.
+pub fn group_sizes(scenario: &Scenario) -> Vec<u64> {
+    let kind_shares: Vec<f64> = scenario.kinds.iter().map(|k| k.share).collect();
+    let kind_sizes = largest_remainder(&kind_shares, scenario.population);
+    let mut sizes = vec![0u64; scenario.groups.len()];
+    for (k, &kind_size) in kind_sizes.iter().enumerate() {
+        let members: Vec<usize> =
+            (0..scenario.groups.len()).filter(|&g| scenario.groups[g].kind == k).collect();
+        let shares: Vec<f64> = members.iter().map(|&g| scenario.groups[g].share).collect();
+        for (&g, n) in members.iter().zip(largest_remainder(&shares, kind_size)) {
+            sizes[g] = n;
+        }
+    }
+    sizes
 }
 
 /// Unit starts for `[population.households]`: within each group block of a

@@ -70,14 +70,14 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
                         bands.sort_by_key(|b| b.min);
                         bands
                     },
-                    error_rate: r.error_rate.unwrap_or(0.0),
+                    error_rate: r.error_rate(),
                     appeal: (r.appeal_rate.is_some()
                         || r.appeal_success.is_some()
                         || r.appeal_delay.is_some())
                     .then(|| Appeal {
-                        rate: r.appeal_rate.unwrap_or(0.0),
-                        success: r.appeal_success.unwrap_or(1.0),
-                        delay: r.appeal_delay.unwrap_or(0) as u32,
+                        rate: r.appeal_rate(),
+                        success: r.appeal_success(),
+                        delay: r.appeal_delay() as u32,
                     }),
                     expire_after: r
                         .category
@@ -85,7 +85,7 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
                         .filter(|_| r.points < 0)
                         .and_then(|c| recovery_spec.expire_after.get(c))
                         .map(|&x| x as u32),
-                    repair: r.repair.unwrap_or(false),
+                    repair: r.repair(),
                 },
             }
         })
@@ -161,13 +161,12 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
     let s = &spec.scenario;
     let report = spec.report.clone().unwrap_or_default();
     let recovery = spec.recovery.clone().unwrap_or_default();
-    let defaults = Report::default();
     Scenario {
         schema_version: 1,
         name: s.name.clone(),
         description: s.description.clone().unwrap_or_default(),
         sources: s.sources.clone(),
-        seed: s.seed.unwrap_or(0) as u64,
+        seed: s.seed() as u64,
         steps: s.steps as u32,
         step: match s.step {
             None | Some(StepSpec::Day) => StepUnit::Day,
@@ -200,7 +199,7 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
                 entry: match (&l.enter_on, l.enter_below, l.enter_at_least) {
                     (Some(r), _, _) => Entry::Rule {
                         rule: rule_index(r),
-                        count: l.enter_count.unwrap_or(1) as u32,
+                        count: l.enter_count() as u32,
                         within: l.enter_within.map(|w| w as u32),
                     },
                     (None, Some(b), _) => Entry::Below(b),
@@ -212,8 +211,8 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
                 revokes: l.revokes.iter().map(|p| perk_index(p)).collect(),
                 imposes: l.imposes.iter().map(|p| restriction_index(p)).collect(),
                 grants: l.grants.iter().map(|p| perk_index(p)).collect(),
-                points: l.points.unwrap_or(0),
-                inherit: l.inherited_by.as_ref().map(|_| l.inherit_probability.unwrap_or(1.0)),
+                points: l.points(),
+                inherit: l.inherited_by.as_ref().map(|_| l.inherit_probability()),
                 applies_to: kind_flags(&l.applies_to),
                 provenance: prov(&l.source, l.assumed),
             })
@@ -225,8 +224,9 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
         }),
         kinds,
         report: Report {
-            bin_width: report.bin_width.map_or(defaults.bin_width, |x| x as u32),
-            snapshot_every: report.snapshot_every.map_or(defaults.snapshot_every, |x| x as u32),
+            bin_width: report.bin_width() as u32,
+            snapshot_every: report.snapshot_every() as u32,
+            title: report.title.clone(),
         },
     }
 }

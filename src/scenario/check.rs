@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::diag::{Diagnostic, Diagnostics, line_of};
+use super::keys::is_path;
 use super::read::{Spans, entry_what};
 use super::suggest;
 
@@ -21,8 +22,18 @@ pub(crate) struct Checker<'a> {
 
 impl Checker<'_> {
     /// The span of the value at `path`, if it was read successfully.
+    ///
+    /// Every look-up goes through here. A `path` that names no key of the
+    /// format (`keys::is_path`) is a bug that would make a check silently do
+    /// nothing, so debug builds (and every test) panic on it.
     pub fn at(&self, path: &str) -> Option<Range<usize>> {
+        debug_assert!(is_path(path.strip_suffix("#key").unwrap_or(path)), "`{path}` is not a key path");
         self.spans.get(path).cloned()
+    }
+
+    /// Whether the value at `path` was read successfully.
+    pub fn read(&self, path: &str) -> bool {
+        self.at(path).is_some()
     }
 
     /// The value at `path` as written in the file (`-1.5`, `nan`).
@@ -37,27 +48,36 @@ impl Checker<'_> {
         line_of(self.text, at) + 1 - line_of(self.text, start)
     }
 
-    /// Report an error at `path` (at the file start if it has no span).
+    /// Report an error at `path`.
     pub fn error(&mut self, path: &str, msg: String, hint: String) {
-        let span = self.at(path).unwrap_or(0..0);
+        let span = self.reported_at(path);
         self.diags.push(Diagnostic::error(msg).with_span(span).with_hint(hint));
     }
 
     /// Report a warning at `path`.
     pub fn warn(&mut self, path: &str, msg: String, hint: String) {
-        let span = self.at(path).unwrap_or(0..0);
+        let span = self.reported_at(path);
         self.diags.push(Diagnostic::warning(msg).with_span(span).with_hint(hint));
+    }
+
+    /// Where a problem at `path` is shown. Checks report only at values that
+    /// were read, so a missing span is a bug: debug builds panic, release
+    /// builds point at the start of the file rather than lose the problem.
+    fn reported_at(&self, path: &str) -> Range<usize> {
+        let span = self.at(path);
+        debug_assert!(span.is_some(), "a problem reported at `{path}`, which was not read");
+        span.unwrap_or(0..0)
     }
 
     /// How messages name entry `i` of the array of tables at `path`, by its `ident` key.
     pub fn entry(&self, noun: &str, path: &str, i: usize, ident_key: &str, ident: &str) -> String {
-        let read = self.spans.contains_key(&format!("{path}[{i}].{ident_key}"));
+        let read = self.read(&format!("{path}[{i}].{ident_key}"));
         entry_what(noun, path, i, read.then_some(ident))
     }
 
     /// An integer at `path` (read as `x`) must be within `lo..=hi`.
     pub fn int_range(&mut self, path: &str, desc: &str, x: Option<i64>, lo: i64, hi: i64, hint: &str) {
-        let Some(x) = x.filter(|_| self.spans.contains_key(path)) else { return };
+        let Some(x) = x.filter(|_| self.read(path)) else { return };
         if (lo..=hi).contains(&x) {
             return;
         }
@@ -76,7 +96,7 @@ impl Checker<'_> {
 
     /// A number at `path` must be finite and `>= 0`.
     pub fn non_negative(&mut self, path: &str, desc: &str, x: f64, hint: &str) {
-        if !self.spans.contains_key(path) {
+        if !self.read(path) {
             return;
         }
         if !x.is_finite() {
@@ -91,7 +111,7 @@ impl Checker<'_> {
     /// A finite number at `path` must be at most `max` (non-finite values are
     /// reported by [`non_negative`](Self::non_negative)).
     pub fn at_most(&mut self, path: &str, desc: &str, x: f64, max: f64, hint: &str) {
-        if self.spans.contains_key(path) && x.is_finite() && x > max {
+        if self.read(path) && x.is_finite() && x > max {
             let msg = format!("{desc} must be at most `{max:e}`, found `{}`", self.src(path));
             self.error(path, msg, hint.to_owned());
         }
@@ -107,7 +127,7 @@ impl Checker<'_> {
         what: &str,
         rule: &str,
     ) {
-        if !self.spans.contains_key(path) {
+        if !self.read(path) {
             return;
         }
         if let Some(first) = seen.get(name) {
@@ -127,7 +147,7 @@ impl Checker<'_> {
 
     /// Check an id against `[a-z0-9_]+`.
     pub fn id_pattern(&mut self, path: &str, what: &str, id: &str) {
-        if !self.spans.contains_key(path) || valid_id(id) {
+        if !self.read(path) || valid_id(id) {
             return;
         }
         let fixed: String = id
@@ -158,11 +178,8 @@ impl Checker<'_> {
         let hint = if defined.is_empty() {
             format!("the file defines no {noun}s")
         } else {
-            let mut h = format!("defined {noun}s are {}", suggest::list(defined.iter().copied()));
-            if let Some(near) = suggest::nearest(name, defined.iter().copied()) {
-                h.push_str(&format!("; did you mean `{near}`?"));
-            }
-            h
+            let list = format!("defined {noun}s are {}", suggest::list(defined.iter().copied()));
+            suggest::or_nearest(list, name, defined.iter().copied())
         };
         self.error(path, msg, hint);
     }

@@ -91,6 +91,14 @@ impl Diagnostics {
         Diagnostics { name: name.into(), text: text.into(), items: Vec::new(), files: Vec::new() }
     }
 
+    /// The one problem `d` of the file `name`, whose text is not there to
+    /// show (it could not be read, or the problem has no place in it).
+    pub fn single(name: impl Into<String>, d: Diagnostic) -> Self {
+        let mut ds = Diagnostics::new(name, "");
+        ds.push(d);
+        ds
+    }
+
     /// An empty list for several files whose texts are joined in `text`, each
     /// named with its byte range there (see [`SourceFile::diagnostics`](super::SourceFile::diagnostics)).
     /// `name` is the file the user gave, used in the summary line.

@@ -120,6 +120,9 @@ pub(crate) fn check_text(c: &mut Checker, spec: &FileSpec) {
     for src in &s.sources {
         text(c, "scenario.sources", "an item of `scenario.sources`", src, Text);
     }
+    if let Some(title) = spec.report.as_ref().and_then(|r| r.title.as_ref()) {
+        text(c, "report.title", "`report.title`", title, Label);
+    }
     for (i, t) in spec.tier.iter().enumerate().take(MAX_TIERS) {
         let what = c.entry("tier", "tier", i, "name", &t.name);
         let p = format!("tier[{i}]");

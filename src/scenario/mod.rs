@@ -18,6 +18,7 @@ mod build;
 mod check;
 mod diag;
 pub(crate) mod file;
+pub(crate) mod keys;
 pub mod limits;
 mod mechanics;
 mod model;

@@ -224,11 +224,19 @@ pub struct Report {
     /// Steps between rows of `steps.csv` (`>= 1`, default 1); step 0 and the
     /// last step are always included.
     pub snapshot_every: u32,
+    /// Title of `report.html`, instead of the scenario name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 impl Default for Report {
     fn default() -> Self {
-        Report { bin_width: 10, snapshot_every: 1 }
+        let spec = super::spec::ReportSpec::default();
+        Report {
+            bin_width: spec.bin_width() as u32,
+            snapshot_every: spec.snapshot_every() as u32,
+            title: None,
+        }
     }
 }
 
@@ -281,6 +289,9 @@ pub struct Scenario {
 
 /// The largest step count a scenario may ask for (about 274 years of days).
 pub const MAX_STEPS: u32 = 100_000;
+
+/// The largest population pointsim accepts (group counts are kept in 32 bits).
+pub const MAX_POPULATION: u64 = 1_000_000_000;
 
 impl Scenario {
     /// Index of the tier a score falls in.

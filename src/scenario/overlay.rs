@@ -227,7 +227,8 @@ fn read_base(path: &Path, shown: &str, folder: &Path) -> Result<String, Diagnost
                 if folder.as_os_str().is_empty() { "." } else { folder.to_str().unwrap_or("?") }
             );
             if let Some(near) = nearest_file(path) {
-                hint.push_str(&format!("; did you mean `{near}`?"));
+                hint.push_str("; ");
+                hint.push_str(&suggest::did_you_mean(&near));
             }
             Err(Diagnostic::error(format!("`extends` names `{shown}`, which does not exist"))
                 .with_label("no such file")
@@ -321,7 +322,7 @@ fn merge_entries<'c>(
     let Some(&(_, ident, noun)) = IDENTITY.iter().find(|(p, ..)| *p == path) else {
         let known = IDENTITY.iter().map(|(p, ..)| *p);
         let hint = match suggest::nearest(path, known.clone()) {
-            Some(near) => format!("did you mean `[[{near}]]`?"),
+            Some(near) => suggest::did_you_mean(&format!("[[{near}]]")),
             None => format!(
                 "an overlay can change the entries of {}",
                 IDENTITY.iter().map(|(p, ..)| format!("`[[{p}]]`")).collect::<Vec<_>>().join(", ")
@@ -391,14 +392,12 @@ fn merge_entries<'c>(
                         entries.remove(p);
                     } else {
                         let defined: Vec<&str> = entries.iter().filter_map(|e| ident_of(e, ident)).collect();
-                        let mut hint = if defined.is_empty() {
+                        let hint = if defined.is_empty() {
                             format!("the base defines no {noun}s")
                         } else {
-                            format!("the base defines {}", suggest::list(defined.iter().copied()))
+                            let list = format!("the base defines {}", suggest::list(defined.iter().copied()));
+                            suggest::or_nearest(list, &id, defined.iter().copied())
                         };
-                        if let Some(near) = suggest::nearest(&id, defined.iter().copied()) {
-                            hint.push_str(&format!("; did you mean `{near}`?"));
-                        }
                         diags.push(
                             Diagnostic::error(format!(
                                 "cannot remove {noun} `{id}`: the base has no such {noun}"

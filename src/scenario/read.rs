@@ -13,31 +13,11 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::diag::{Diagnostic, Diagnostics};
+use super::keys::Key;
 use super::suggest;
 
 /// Value spans by dotted path.
 pub(crate) type Spans = BTreeMap<String, Range<usize>>;
-
-/// A key a table accepts: its name, whether it must be present, and an example line for hints.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Key {
-    /// Key name as written in the file.
-    pub name: &'static str,
-    /// The key must be present.
-    pub required: bool,
-    /// A line to suggest when the key is missing, e.g. `steps = 365`.
-    pub example: &'static str,
-}
-
-/// Shorthand for a required [`Key`].
-pub(crate) const fn req(name: &'static str, example: &'static str) -> Key {
-    Key { name, required: true, example }
-}
-
-/// Shorthand for an optional [`Key`].
-pub(crate) const fn opt(name: &'static str) -> Key {
-    Key { name, required: false, example: "" }
-}
 
 /// One TOML table being read, with how to name it in messages.
 pub(crate) struct Table<'a, 'i> {
@@ -127,11 +107,13 @@ impl<'t> Reader<'t> {
                 continue;
             }
             let shown = self.written_as(name, v);
-            let names = keys.iter().map(|k| k.name);
-            let hint = match suggest::nearest(name, names.clone()) {
-                Some(near) if t.path.is_empty() => format!("did you mean {}?", root_form(near)),
-                Some(near) => format!("did you mean `{near}`?"),
-                None => format!("valid keys here are {}", suggest::list(names)),
+            let names: Vec<&str> = keys.iter().map(|k| k.name).collect();
+            let hint = if t.path.is_empty() {
+                let root_form =
+                    |near: &str| keys.iter().find(|k| k.name == near).map_or(String::new(), Key::root_form);
+                suggest::key_hint(name, &names, root_form)
+            } else {
+                suggest::key_hint(name, &names, suggest::quoted)
             };
             let what = if t.path.is_empty() { String::new() } else { format!(" in {}", t.what) };
             let noun = if shown.starts_with("`[") { "table" } else { "key" };
@@ -358,15 +340,6 @@ fn example(expected: &str, key: &str) -> String {
         "a table of integers" => format!("write a table of whole numbers, like `{key} = {{ name = 365 }}`"),
         "an array of numbers" => format!("write a list of numbers, like `{key} = [0.5, 0.5]`"),
         _ => format!("write `{key} = true` or `{key} = false`"),
-    }
-}
-
-/// How the top-level key `name` is written: `[[rule]]`, `[scenario]` or `schema_version`.
-fn root_form(name: &str) -> String {
-    match name {
-        "tier" | "rule" | "perk" | "restriction" | "kind" | "list" | "test" => format!("`[[{name}]]`"),
-        "schema_version" => format!("`{name}`"),
-        _ => format!("`[{name}]`"),
     }
 }
 

@@ -66,6 +66,10 @@ pub struct Expectation {
 impl Expectation {
     /// The span of `key`'s value, or of the expectation's table.
     pub fn span_of(&self, key: &str) -> Range<usize> {
+        debug_assert!(
+            <super::spec::ExpectSpec as super::keys::ReadTable>::TABLE.key(key).is_some(),
+            "`{key}` is not a key of an expectation"
+        );
         let find = |k: &str| self.spans.iter().find(|(x, _)| *x == k).map(|(_, s)| s.clone());
         find(key).or_else(|| find("table")).unwrap_or(0..0)
     }

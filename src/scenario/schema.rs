@@ -94,8 +94,8 @@ fn allow_overlays(root: &mut Value) {
         props.insert(
             "extends".to_owned(),
             serde_json::json!({
-                "description": "Makes this file an overlay: the path (relative to this file's folder) of the scenario it changes. The file then holds only what changes: tables merge key by key, entries of arrays of tables by `id` (or `name`).",
-                "type": "string"
+                "description": super::keys::EXTENDS.doc_line(),
+                "type": super::keys::EXTENDS.ty,
             }),
         );
     }
@@ -166,7 +166,7 @@ fn requirements(v: &Value, defs: &Value) -> Option<Value> {
 mod tests {
     use std::collections::BTreeSet;
 
-    use super::super::tables;
+    use super::super::keys::ReadTable;
     use super::*;
 
     /// The steps (property names, `[]` for array items) from the root to where
@@ -204,7 +204,8 @@ mod tests {
     #[test]
     fn reader_keys_match_schema_properties() {
         let schema: Value = serde_json::from_str(&json_schema()).unwrap();
-        for (name, keys) in tables::ALL {
+        for table in FileSpec::TABLE.walk() {
+            let (name, keys) = (&table.name, table.keys);
             let def = if *name == "FileSpec" { &schema } else { &schema["definitions"][name] };
             let props: BTreeSet<&str> = def["properties"]
                 .as_object()

@@ -107,11 +107,7 @@ impl ScenarioError {
 /// valid TOML, or breaks any rule of the format. Warnings alone never make it fail.
 pub fn load(path: &Path) -> Result<Loaded, ScenarioError> {
     let name = path.display().to_string();
-    let fail = |d: Diagnostic| {
-        let mut ds = Diagnostics::new(name.clone(), "");
-        ds.push(d);
-        ScenarioError::Invalid(ds)
-    };
+    let fail = |d: Diagnostic| ScenarioError::Invalid(Diagnostics::single(name.clone(), d));
     let text = super::file::read(path).map_err(|e| fail(e.diagnostic(&name)))?;
     parse(&text, &name).map_err(ScenarioError::Invalid)
 }
@@ -141,11 +137,7 @@ pub fn parse(text: &str, name: &str) -> Result<Loaded, Diagnostics> {
 ///
 /// As [`parse`].
 pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostics> {
-    let fail = |d: Diagnostic| {
-        let mut ds = Diagnostics::new(name, "");
-        ds.push(d);
-        ds
-    };
+    let fail = |d: Diagnostic| Diagnostics::single(name, d);
     if let Some(at) = text.find('\0') {
         return Err(fail(
             Diagnostic::error(format!("`{name}` looks like a binary file: NUL byte at offset {at}"))
@@ -245,7 +237,6 @@ pub fn parse_tests(text: &str, name: &str, sc: &Scenario) -> Result<Vec<RuleTest
     let doc = doc.into_inner();
     let mut r = Reader { text, diags, spans: Spans::new(), quiet_missing: !errors.is_empty() };
     let root = super::read::Table::root(&doc, 0..0);
-    r.unknown_keys(&root, &[super::read::opt("test")]);
     let specs = tables::read_tests(&mut r, &root);
     let Reader { mut diags, spans, .. } = r;
     if specs.is_empty() && !diags.has_errors() {

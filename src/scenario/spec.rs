@@ -1,8 +1,10 @@
 //! Raw scenario file contents, one struct per TOML table, before cross-field checks.
 //!
-//! These types mirror the file format exactly (`FORMAT.md`) and are the one
-//! source of `scenario.schema.json`: their doc comments become the schema's
-//! descriptions. The reader fills them; `validate` turns them into a [`Scenario`].
+//! Each key is declared once, here, through `spec_table!` (see `keys.rs`):
+//! its doc line, type, whether it is required, its default and valid values.
+//! The reader, the accepted keys, `scenario.schema.json` and the key tables of
+//! `docs/scenario-format.md` all follow from these declarations. The reader
+//! fills them; `validate` turns them into a [`Scenario`].
 //!
 //! [`Scenario`]: super::Scenario
 
@@ -11,74 +13,58 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A pointsim scenario file: a points-scoring system and a population to run through it.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "pointsim scenario")]
-pub struct FileSpec {
-    /// Format version the file is written for; only 1 exists. Absent means the current version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 1))]
-    pub schema_version: Option<i64>,
-    /// Name, length and seed of the simulation.
-    pub scenario: ScenarioSpec,
-    /// Start score and optional clamp.
-    pub score: ScoreSpec,
-    /// Grades by score, in any order (sorted by `min`). None means a single tier `all`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tier: Vec<TierSpec>,
-    /// The synthetic population.
-    pub population: PopulationSpec,
-    /// Recorded behaviours: each adds or removes points at a rate per subject-year.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rule: Vec<RuleSpec>,
-    /// Things granted to subjects at or above a threshold.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub perk: Vec<PerkSpec>,
-    /// Things imposed on subjects at or below a threshold.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub restriction: Vec<RestrictionSpec>,
-    /// Subject kinds (citizen, company, organisation). None means one kind `all`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub kind: Vec<KindSpec>,
-    /// Blacklists and redlists with joint sanctions or joint rewards.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub list: Vec<ListSpec>,
-    /// How lost points come back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recovery: Option<RecoverySpec>,
-    /// Reporting options.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub report: Option<ReportSpec>,
-    /// Rule tests: one subject, scripted events, the expected state at given
-    /// steps. `pointsim test` runs them; `pointsim run` ignores them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub test: Vec<TestSpec>,
+use super::keys::spec_table;
+
+spec_table! {
+    /// A pointsim scenario file: a points-scoring system and a population to run through it.
+    #[schemars(title = "pointsim scenario")]
+    pub struct FileSpec ("", "") {
+        /// Format version the file is written for.
+        schema_version: Option<i64> = opt("optional; absent means the current version") "`1`" range(min = 1, max = 1),
+        /// Name, horizon, seed.
+        scenario: ScenarioSpec = req("name = \"My city\"\nsteps = 365") "see below",
+        /// Start score and clamp.
+        score: ScoreSpec = req("start = 1000") "see below",
+        /// Grades.
+        tier: Vec<TierSpec> = opt("optional, zero or more") "see below",
+        /// Population size and groups.
+        population: PopulationSpec = req("size = 10000") "see below",
+        /// Behaviours that change the score.
+        rule: Vec<RuleSpec> = opt("optional, zero or more") "see below",
+        /// Benefits above a threshold.
+        perk: Vec<PerkSpec> = opt("optional, zero or more") "see below",
+        /// Sanctions below a threshold.
+        restriction: Vec<RestrictionSpec> = opt("optional, zero or more") "see below",
+        /// Kinds of subject (citizen, company, …).
+        kind: Vec<KindSpec> = opt("optional, zero or more") "see below",
+        /// Blacklists and redlists with joint sanctions or rewards.
+        list: Vec<ListSpec> = opt("optional, zero or more") "see below",
+        /// How lost points come back.
+        recovery: Option<RecoverySpec> = opt("optional") "see below",
+        /// Output options.
+        report: Option<ReportSpec> = opt("optional") "see below",
+        /// Rule tests, run by `pointsim test` and ignored by `run`.
+        test: Vec<TestSpec> = opt("optional, zero or more") "see below",
+    }
 }
 
-/// `[scenario]`: name, length and seed of the simulation.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScenarioSpec {
-    /// Scenario name, shown in every output.
-    #[schemars(length(min = 1))]
-    pub name: String,
-    /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Where the numbers come from.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub sources: Vec<String>,
-    /// Default random seed (0 when absent); `--seed` overrides it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
-    pub seed: Option<i64>,
-    /// Number of steps to simulate.
-    #[schemars(range(min = 1, max = 100_000))]
-    pub steps: i64,
-    /// Length of one step (default `day`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub step: Option<StepSpec>,
+spec_table! {
+    /// `[scenario]`: name, length and seed of the simulation.
+    pub struct ScenarioSpec ("", "") {
+        /// Scenario name, shown in every output.
+        #[schemars(length(min = 1))]
+        name: String = req("name = \"My city\"") "non-empty",
+        /// Free text.
+        description: Option<String> = opt("optional, `\"\"`") "any string",
+        /// Citations for the scenario's numbers.
+        sources: Vec<String> = opt("optional, `[]`") "any strings",
+        /// Default random seed; `--seed` on the command line overrides it.
+        seed: Option<i64> = opt("optional, `0`") "`>= 0`" range(min = 0) default(0),
+        /// Number of steps to simulate.
+        steps: i64 = req("steps = 365") "`1` to `100_000`" range(min = 1, max = 100_000),
+        /// Length of one step.
+        step: Option<StepSpec> = opt("optional, `\"day\"`") "`\"day\"` (1/365 year), `\"week\"` (1/52), `\"month\"` (1/12)" default(StepSpec::Day),
+    }
 }
 
 /// Length of one simulation step.
@@ -93,318 +79,239 @@ pub enum StepSpec {
     Month,
 }
 
-/// `[score]`: start score and optional clamp.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ScoreSpec {
-    /// Every subject's score at step 0; within `[min, max]`.
-    pub start: i64,
-    /// Scores never go below this.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<i64>,
-    /// Scores never go above this (`min <= max`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
+spec_table! {
+    /// `[score]`: start score and optional clamp.
+    pub struct ScoreSpec ("", "") {
+        /// Every subject's score at step 0, unless its group sets its own `start`.
+        start: i64 = req("start = 1000") "within `[min, max]` when those are given",
+        /// The score never goes below this.
+        min: Option<i64> = opt("optional, none (no floor)") "`min <= start`; `min <= max`",
+        /// The score never goes above this.
+        max: Option<i64> = opt("optional, none (no ceiling)") "`start <= max`",
+    }
 }
 
-/// `[[tier]]`: a grade, held by scores at or above `min` (up to the next tier's `min`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TierSpec {
-    /// Unique tier name, e.g. `AAA`.
-    #[schemars(length(min = 1))]
-    pub name: String,
-    /// Human label (defaults to the name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Inclusive lower bound of the tier; unique among tiers.
-    pub min: i64,
-    /// Citation for the threshold.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The threshold is an assumption, not a sourced fact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assumed: Option<bool>,
+spec_table! {
+    /// `[[tier]]`: a grade, held by scores at or above `min` (up to the next tier's `min`).
+    pub struct TierSpec ("tier", "name") {
+        /// Tier name, used by `min_tier`, `max_tier` and `rate_by_tier`.
+        #[schemars(length(min = 1))]
+        name: String = req("name = \"A\"") "non-empty; unique among tiers",
+        /// Human-readable name.
+        label: Option<String> = opt("optional, = `name`") "any string",
+        /// Inclusive lower bound.
+        min: i64 = req("min = 1000") "unique among tiers",
+        /// Provenance: where the value comes from (see "Provenance" below).
+        source: Option<String> = opt("optional") "any string",
+        /// The value is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+    }
 }
 
-/// `[population]`: the synthetic population.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PopulationSpec {
-    /// Total number of subjects.
-    #[schemars(range(min = 1))]
-    pub size: i64,
-    /// Population groups; shares sum to 1. None means one group `all`.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub group: Vec<GroupSpec>,
-    /// Households: subjects living together, for inherited listings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub households: Option<HouseholdsSpec>,
+spec_table! {
+    /// `[population]`: the synthetic population.
+    pub struct PopulationSpec ("", "") {
+        /// Number of subjects.
+        size: i64 = req("size = 10000") "`1` to `1_000_000_000`" range(min = 1, max = 1_000_000_000),
+        /// Population groups, written `[[population.group]]`.
+        group: Vec<GroupSpec> = opt("optional") "see below",
+        /// Households, written `[population.households]`.
+        households: Option<HouseholdsSpec> = opt("optional") "see below",
+    }
 }
 
-/// `[[population.group]]`: a share of the population with its own rate multipliers.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct GroupSpec {
-    /// Unique group name; `all` is reserved.
-    #[schemars(length(min = 1))]
-    pub name: String,
-    /// The subject kind this group belongs to (required when several kinds are declared);
-    /// its `share` is then a share of that kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Share of the population, in [0, 1]; all shares sum to 1.
-    #[schemars(range(min = 0, max = 1))]
-    pub share: f64,
-    /// This group's start score, replacing `score.start` for its subjects
-    /// (e.g. points for static attributes); within `score.min` and `score.max`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// Rate multiplier per rule id (finite, >= 0; default 1).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub rate_multiplier: BTreeMap<String, f64>,
-    /// Citation for the share and multipliers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The share and multipliers are assumptions, not sourced facts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assumed: Option<bool>,
+spec_table! {
+    /// `[[population.group]]`: a share of the population with its own rate multipliers.
+    pub struct GroupSpec ("group", "name") {
+        /// Group name.
+        #[schemars(length(min = 1))]
+        name: String = req("name = \"employed\"") "non-empty; unique; not `all`",
+        /// The kind of the group's subjects; `share` is then a share of that kind.
+        kind: Option<String> = opt("required when the file has `[[kind]]`") "a kind name",
+        /// Free text.
+        description: Option<String> = opt("optional, `\"\"`") "any string",
+        /// Fraction of the population.
+        share: f64 = req("share = 0.5") "`0` to `1`; all shares sum to 1 (within 1e-9)" range(min = 0, max = 1),
+        /// This group's start score, e.g. points for static attributes (job, property) at step 0; drift moves its subjects back toward it.
+        start: Option<i64> = opt("optional, `score.start`") "within `[score.min, score.max]`",
+        /// Per-rule rate multiplier for this group: `{ rule_id = number }`.
+        rate_multiplier: BTreeMap<String, f64> = opt("optional; every rule ×1") "keys are rule ids; values finite and `>= 0` (`0` switches a rule off for the group)",
+        /// Provenance.
+        source: Option<String> = opt("optional") "any string",
+        /// The value is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+    }
 }
 
-/// `[[rule]]`: a recorded behaviour, a Poisson process that adds or removes points.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSpec {
-    /// Unique rule id, lowercase letters, digits and `_`.
-    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
-    pub id: String,
-    /// Human label (defaults to the id).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Points added (positive) or removed (negative) per event.
-    pub points: i64,
-    /// Expected events per subject per year (finite, >= 0).
-    #[schemars(range(min = 0))]
-    pub rate: f64,
-    /// At most this many events per subject per scenario year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
-    pub max_per_year: Option<i64>,
-    /// Rate multiplier per tier name (finite, >= 0; default 1).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub rate_by_tier: BTreeMap<String, f64>,
-    /// Rate multipliers by score band: the band with the highest `min` at or below the
-    /// score applies; below every band the multiplier is 1.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub rate_by_score: Vec<BandSpec>,
-    /// Kinds of subject the rule applies to (default: every kind).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub applies_to: Vec<String>,
-    /// Record category, e.g. `judicial` or `administrative_penalty`; events and points
-    /// are reported by category, and `recovery.expire_after` works per category.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<String>,
-    /// The agency that submits the record; events and points are reported by agency.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agency: Option<String>,
-    /// Events happen only to subjects holding this perk (e.g. repaying a loan).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_perk: Option<String>,
-    /// Events happen only to subjects on this list (e.g. performing a court judgment).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub requires_list: Option<String>,
-    /// Share of this rule's events recorded on a subject who did nothing, in [0, 1].
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_rate: Option<f64>,
-    /// Share of wrongly recorded subjects who appeal, in [0, 1] (default 0).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appeal_rate: Option<f64>,
-    /// Share of appeals that succeed, in [0, 1] (default 1); a success reverses the points and
-    /// any listing the record caused.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appeal_success: Option<f64>,
-    /// Steps from the record to the appeal's decision (default 0: decided at the step's end).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appeal_delay: Option<i64>,
-    /// A credit-repair action: its points count against `recovery.repair_max_per_year` and
-    /// never lift the score above the subject's start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub repair: Option<bool>,
-    /// Citation for the points and rate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The points and rate are assumptions, not sourced facts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assumed: Option<bool>,
+spec_table! {
+    /// `[[rule]]`: a recorded behaviour, a Poisson process that adds or removes points.
+    pub struct RuleSpec ("rule", "id") {
+        /// Identifier, used by `rate_multiplier`.
+        #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
+        id: String = req("id = \"volunteering\"") "`[a-z0-9_]+`; unique among rules",
+        /// Human-readable name.
+        label: Option<String> = opt("optional, = `id`") "any string",
+        /// Free text.
+        description: Option<String> = opt("optional, `\"\"`") "any string",
+        /// Points added per event (negative removes).
+        points: i64 = req("points = 5") "any integer",
+        /// Expected events per subject per year.
+        rate: f64 = req("rate = 1.0") "finite, `>= 0`; an integer is accepted" range(min = 0),
+        /// At most this many events per subject per scenario year.
+        max_per_year: Option<i64> = opt("optional, no cap") "`>= 0`" range(min = 0),
+        /// Rate multiplier by the subject's tier: `{ tier_name = number }`.
+        rate_by_tier: BTreeMap<String, f64> = opt("optional; every tier ×1") "keys are tier names; values finite and `>= 0`",
+        /// Rate multiplier by score band: `[{ min = 600, multiplier = 0.5 }, …]`; the band with the highest `min` at or below the score applies, ×1 below every band.
+        rate_by_score: Vec<BandSpec> = opt("optional, none") "`min` integers, unique; `multiplier` finite, `>= 0`",
+        /// The kinds whose subjects the rule fires for.
+        applies_to: Vec<String> = opt("optional, every kind") "kind names",
+        /// Record category (`judicial`, …): events and points are reported by category, and `recovery.expire_after` works per category.
+        category: Option<String> = opt("optional") "any string",
+        /// The agency that submits the record; events and points are reported by agency.
+        agency: Option<String> = opt("optional") "any string",
+        /// Events happen only to subjects holding this perk (repaying a loan).
+        requires_perk: Option<String> = opt("optional") "a perk id",
+        /// Events happen only to subjects on this list (performing a judgment).
+        requires_list: Option<String> = opt("optional") "a list id",
+        /// Share of events recorded on a subject who did nothing.
+        error_rate: Option<f64> = opt("optional, `0`") "`0` to `1`" default(0.0),
+        /// Share of wrongly recorded subjects who appeal.
+        appeal_rate: Option<f64> = opt("optional, `0`") "`0` to `1`" default(0.0),
+        /// Share of appeals that succeed; a success gives the points back and removes any listing the record caused.
+        appeal_success: Option<f64> = opt("optional, `1`") "`0` to `1`" default(1.0),
+        /// Steps from the end of the record's step to the appeal's decision.
+        appeal_delay: Option<i64> = opt("optional, `0`") "`0` to `100_000`" default(0),
+        /// A credit-repair action: its points never lift the score above the subject's start and count against `recovery.repair_max_per_year`.
+        repair: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+        /// Provenance.
+        source: Option<String> = opt("optional") "any string",
+        /// The value is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+    }
 }
 
-/// `[[perk]]`: granted at or above a threshold (`min_tier` or `min_score`), or only by redlists (no threshold).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PerkSpec {
-    /// Unique id among perks and restrictions, lowercase letters, digits and `_`.
-    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
-    pub id: String,
-    /// Human label (defaults to the id).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Granted to subjects in this tier or a higher one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_tier: Option<String>,
-    /// Granted to subjects with at least this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min_score: Option<i64>,
-    /// Kinds of subject it applies to (default: every kind).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub applies_to: Vec<String>,
-    /// Citation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The perk is an assumption, not a sourced fact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assumed: Option<bool>,
+spec_table! {
+    /// `[[perk]]`: granted at or above a threshold (`min_tier` or `min_score`), or only by redlists (no threshold).
+    pub struct PerkSpec ("perk", "id") {
+        /// Identifier.
+        #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
+        id: String = req("id = \"library_20_books\"") "`[a-z0-9_]+`; unique among perks **and** restrictions",
+        /// Human-readable name.
+        label: Option<String> = opt("optional, = `id`") "any string",
+        /// Free text.
+        description: Option<String> = opt("optional, `\"\"`") "any string",
+        /// Granted in this tier or any higher one.
+        min_tier: Option<String> = opt("one of the two") "a tier name",
+        /// Granted when score `>=` this.
+        min_score: Option<i64> = opt("one of the two") "any integer",
+        /// The kinds it applies to (a perk for consenting residents only).
+        applies_to: Vec<String> = opt("optional, every kind") "kind names",
+        /// Provenance.
+        source: Option<String> = opt("optional") "any string",
+        /// The value is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+    }
 }
 
-/// `[[restriction]]`: imposed at or below a threshold (`max_tier` or `max_score`), or only by blacklists (no threshold).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RestrictionSpec {
-    /// Unique id among perks and restrictions, lowercase letters, digits and `_`.
-    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
-    pub id: String,
-    /// Human label (defaults to the id).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Imposed on subjects in this tier or a lower one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_tier: Option<String>,
-    /// Imposed on subjects with at most this score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_score: Option<i64>,
-    /// Kinds of subject it applies to (default: every kind).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub applies_to: Vec<String>,
-    /// Citation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The restriction is an assumption, not a sourced fact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assumed: Option<bool>,
+spec_table! {
+    /// `[[restriction]]`: imposed at or below a threshold (`max_tier` or `max_score`), or only by blacklists (no threshold).
+    pub struct RestrictionSpec ("restriction", "id") {
+        /// Identifier.
+        #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
+        id: String = req("id = \"no_rail_tickets\"") "`[a-z0-9_]+`; unique among perks **and** restrictions",
+        /// Human-readable name.
+        label: Option<String> = opt("optional, = `id`") "any string",
+        /// Free text.
+        description: Option<String> = opt("optional, `\"\"`") "any string",
+        /// Imposed in this tier or any lower one.
+        max_tier: Option<String> = opt("one of the two") "a tier name",
+        /// Imposed when score `<=` this.
+        max_score: Option<i64> = opt("one of the two") "any integer",
+        /// The kinds it applies to.
+        applies_to: Vec<String> = opt("optional, every kind") "kind names",
+        /// Provenance.
+        source: Option<String> = opt("optional") "any string",
+        /// The value is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+    }
 }
 
-/// `[recovery]`: how lost points come back; both mechanisms are optional.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RecoverySpec {
-    /// After this many whole steps with no negative record, every point lost since the last
-    /// restoration is given back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub restore_after: Option<i64>,
-    /// At the end of every step the score moves this many points toward `score.start`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub drift: Option<i64>,
-    /// Negative records of a category stop counting this many steps after they were
-    /// recorded (their points are given back), per category name.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub expire_after: BTreeMap<String, i64>,
-    /// At most this many points per subject per scenario year from `repair = true` rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
-    pub repair_max_per_year: Option<i64>,
+spec_table! {
+    /// `[recovery]`: how lost points come back; both mechanisms are optional.
+    pub struct RecoverySpec ("", "") {
+        /// After this many whole steps with no negative record, every point lost since the last restoration is given back.
+        restore_after: Option<i64> = opt("optional, off") "`>= 1`" range(min = 1),
+        /// At the end of every step the score moves this many points toward the subject's start score (its group's `start`, else `score.start`), never past it.
+        drift: Option<i64> = opt("optional, off") "`>= 1`" range(min = 1),
+        /// Per record category, steps after which a negative record stops counting (its points come back): `{ judicial = 1825 }`.
+        expire_after: BTreeMap<String, i64> = opt("optional, none") "keys are categories some rule uses; values `1` to `100_000`",
+        /// At most this many points per subject per scenario year from `repair = true` rules.
+        repair_max_per_year: Option<i64> = opt("optional, no cap") "`>= 0`" range(min = 0),
+    }
 }
 
-/// `[report]`: reporting options.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReportSpec {
-    /// Width in points of a `histogram.csv` bin (default 10).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub bin_width: Option<i64>,
-    /// Steps between rows of `steps.csv` (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub snapshot_every: Option<i64>,
+spec_table! {
+    /// `[report]`: reporting options.
+    pub struct ReportSpec ("", "") {
+        /// Width in points of a `histogram.csv` bin.
+        bin_width: Option<i64> = opt("optional, `10`") "`>= 1`" range(min = 1) default(10),
+        /// Steps between rows of `steps.csv`; step 0 and the last step are always included.
+        snapshot_every: Option<i64> = opt("optional, `1`") "`>= 1`" range(min = 1) default(1),
+        /// Title of `report.html` (its heading and window title), instead of the scenario name.
+        #[schemars(length(min = 1, max = 200))]
+        title: Option<String> = opt("optional, `scenario.name`") "at most 200 characters, no control characters",
+    }
 }
 
-/// `[[kind]]`: a kind of subject (citizen, company, organisation) with its own start score and clamp.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct KindSpec {
-    /// Unique kind name, lowercase letters, digits and `_`; `all` is reserved.
-    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
-    pub name: String,
-    /// Human label (defaults to the name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Share of the population in [0, 1]; give `share` for every kind (summing to 1) or `count` for every kind.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0, max = 1))]
-    pub share: Option<f64>,
-    /// Number of subjects of this kind; counts must sum to `population.size`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 0))]
-    pub count: Option<i64>,
-    /// Start score of this kind (default `score.start`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start: Option<i64>,
-    /// Lowest score of this kind (default `score.min`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub min: Option<i64>,
-    /// Highest score of this kind (default `score.max`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max: Option<i64>,
-    /// Citation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The share or count is an assumption.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assumed: Option<bool>,
+spec_table! {
+    /// `[[kind]]`: a kind of subject (citizen, company, organisation) with its own start score and clamp.
+    pub struct KindSpec ("kind", "name") {
+        /// Kind name, used by `applies_to` and `group.kind`.
+        #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
+        name: String = req("name = \"citizen\"") "`[a-z0-9_]+`; unique; not `all`",
+        /// Human-readable name.
+        label: Option<String> = opt("optional, = `name`") "any string",
+        /// Free text.
+        description: Option<String> = opt("optional, `\"\"`") "any string",
+        /// Fraction of the population.
+        share: Option<f64> = opt("one of the two") "`0` to `1`" range(min = 0, max = 1),
+        /// Number of subjects.
+        count: Option<i64> = opt("one of the two") "`>= 0`" range(min = 0),
+        /// Start score of this kind (default `score.start`).
+        start: Option<i64> = opt("optional, `score.start`") "`min <= start <= max`",
+        /// Lowest score of this kind (default `score.min`).
+        min: Option<i64> = opt("optional, `score.min`") "`min <= start <= max`",
+        /// Highest score of this kind (default `score.max`).
+        max: Option<i64> = opt("optional, `score.max`") "`min <= start <= max`",
+        /// Provenance.
+        source: Option<String> = opt("optional") "any string",
+        /// The value is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+    }
 }
 
-/// One score band of `rate_by_score`.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct BandSpec {
-    /// Lowest score of the band (inclusive).
-    pub min: i64,
-    /// Rate multiplier in the band (finite, >= 0).
-    #[schemars(range(min = 0))]
-    pub multiplier: f64,
+spec_table! {
+    /// One score band of `rate_by_score`.
+    pub struct BandSpec ("band", "min") {
+        /// Lowest score of the band (inclusive).
+        min: i64 = req("min = 600") "any integer; unique among the rule's bands",
+        /// Rate multiplier in the band.
+        multiplier: f64 = req("multiplier = 0.5") "finite, `>= 0`" range(min = 0),
+    }
 }
 
-/// `[population.households]`: subjects grouped into households of random size.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct HouseholdsSpec {
-    /// Share of households with 1, 2, 3, ... members (sums to 1).
-    pub sizes: Vec<f64>,
-    /// Only subjects of this kind live in households (default: every kind).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// Citation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The sizes are an assumption.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assumed: Option<bool>,
+spec_table! {
+    /// `[population.households]`: subjects grouped into households of random size.
+    pub struct HouseholdsSpec ("", "") {
+        /// Share of households with 1, 2, 3, … members; a household's first member is its head.
+        sizes: Vec<f64> = req("sizes = [0.3, 0.3, 0.25, 0.15]") "each `0` to `1`, summing to 1; at most 50 entries",
+        /// Only subjects of this kind live in households.
+        kind: Option<String> = opt("optional, every kind") "a kind name",
+        /// Provenance.
+        source: Option<String> = opt("optional") "any string",
+        /// The value is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+    }
 }
 
 /// Whether a list punishes or rewards.
@@ -417,130 +324,95 @@ pub enum ColorSpec {
     Red,
 }
 
-/// `[[list]]`: a blacklist or redlist that every department enforces, whatever the score.
-///
-/// Entry: exactly one of `enter_on` (events of a rule, optionally `enter_count` of them
-/// within `enter_within` steps), `enter_below` (score below a value) or `enter_at_least`.
-/// A listing takes effect at the end of the step it is triggered in.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ListSpec {
-    /// Unique list id, lowercase letters, digits and `_`.
-    #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
-    pub id: String,
-    /// Human label (defaults to the id).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub label: Option<String>,
-    /// Free text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// `black` (sanctions, the default) or `red` (rewards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub color: Option<ColorSpec>,
-    /// A rule whose events put the subject on the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enter_on: Option<String>,
-    /// With `enter_on`: this many events are needed (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub enter_count: Option<i64>,
-    /// With `enter_count`: the events must fall within this many steps.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub enter_within: Option<i64>,
-    /// Listed while the score is below this value (left when it is back at or above).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enter_below: Option<i64>,
-    /// Listed while the score is at least this value (left when it falls below).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enter_at_least: Option<i64>,
-    /// Steps a listing lasts; without it (and without other clearing) it is indefinite.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub duration: Option<i64>,
-    /// A rule whose event clears the listing (e.g. paying off the debt).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clear_on: Option<String>,
-    /// The listing is cleared after this many steps with no negative record.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1))]
-    pub clear_after_clean: Option<i64>,
-    /// Perks a listed subject loses, whatever the score (blacklists).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub revokes: Vec<String>,
-    /// Restrictions a listed subject is under, whatever the score (blacklists).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub imposes: Vec<String>,
-    /// Perks a listed subject holds, whatever the score (redlists).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub grants: Vec<String>,
-    /// Points added (or removed, if negative) once on listing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub points: Option<i64>,
-    /// `household`: when a household's head is listed, each other member is listed with
-    /// them with probability `inherit_probability`, until the head leaves the list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inherited_by: Option<String>,
-    /// Probability, in [0, 1], that a household member inherits a listing (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub inherit_probability: Option<f64>,
-    /// Kinds of subject the list applies to (default: every kind).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub applies_to: Vec<String>,
-    /// Citation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-    /// The parameters are assumptions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assumed: Option<bool>,
+spec_table! {
+    /// `[[list]]`: a blacklist or redlist that every department enforces, whatever the score.
+    ///
+    /// Entry: exactly one of `enter_on` (events of a rule, optionally `enter_count` of them
+    /// within `enter_within` steps), `enter_below` (score below a value) or `enter_at_least`.
+    /// A listing takes effect at the end of the step it is triggered in.
+    pub struct ListSpec ("list", "id") {
+        /// Identifier, used by `requires_list`, `lists` in tests and the outputs.
+        #[schemars(regex(pattern = r"^[a-z0-9_]+$"))]
+        id: String = req("id = \"dishonest_debtors\"") "`[a-z0-9_]+`; unique among lists",
+        /// Human-readable name.
+        label: Option<String> = opt("optional, = `id`") "any string",
+        /// Free text.
+        description: Option<String> = opt("optional, `\"\"`") "any string",
+        /// Joint sanctions (`black`) or joint rewards (`red`).
+        color: Option<ColorSpec> = opt("optional, `\"black\"`") "`\"black\"`, `\"red\"`" default(ColorSpec::Black),
+        /// An event of this rule lists the subject.
+        enter_on: Option<String> = opt("one way onto the list") "a rule id",
+        /// With `enter_on`: this many events are needed.
+        enter_count: Option<i64> = opt("optional, `1`") "`>= 1`" range(min = 1) default(1),
+        /// With `enter_count`: the events must fall within this many steps.
+        enter_within: Option<i64> = opt("optional, no window") "`>= 1`" range(min = 1),
+        /// The score falling below this lists the subject.
+        enter_below: Option<i64> = opt("one way onto the list") "any integer",
+        /// The score reaching this lists the subject (redlists).
+        enter_at_least: Option<i64> = opt("one way onto the list") "any integer",
+        /// Steps a listing lasts; a score-entered list without it ends when the condition stops holding.
+        duration: Option<i64> = opt("optional, until cleared") "`1` to `100_000`" range(min = 1),
+        /// An event of this rule clears the listing (paying off).
+        clear_on: Option<String> = opt("optional") "a rule id",
+        /// The listing ends after this many steps without a negative record.
+        clear_after_clean: Option<i64> = opt("optional") "`1` to `100_000`" range(min = 1),
+        /// Perks a listed subject loses, whatever the score (blacklists).
+        revokes: Vec<String> = opt("optional, `[]`") "perk ids",
+        /// Restrictions a listed subject is under, whatever the score (blacklists).
+        imposes: Vec<String> = opt("optional, `[]`") "restriction ids",
+        /// Perks a listed subject holds, whatever the score (redlists).
+        grants: Vec<String> = opt("optional, `[]`") "perk ids",
+        /// Points added (or removed) once on listing.
+        points: Option<i64> = opt("optional, `0`") "any integer" default(0),
+        /// `"household"`: members are listed with their head, until the head leaves.
+        inherited_by: Option<String> = opt("optional") "`\"household\"`",
+        /// Probability that a member inherits a listing.
+        inherit_probability: Option<f64> = opt("optional, `1`") "`0` to `1`" default(1.0),
+        /// The kinds the list takes.
+        applies_to: Vec<String> = opt("optional, every kind") "kind names",
+        /// Provenance.
+        source: Option<String> = opt("optional") "any string",
+        /// The value is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+    }
 }
 
-/// `[[test]]`: a rule test. One subject of the given kind and group lives
-/// through the scenario with only the scripted events (no randomness: no
-/// other rule fires, no record is wrongful unless scripted, no household);
-/// at each `[[test.expect]]` step its state must be as written.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TestSpec {
-    /// What the test checks, unique in the file, e.g. `an unpaid judgment lists the debtor`.
-    #[schemars(length(min = 1))]
-    pub name: String,
-    /// Free text: the policy text the test checks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The subject's kind (default: the kind of `group`, or the first kind).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// The subject's group (default: the first group of its kind).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
-    /// The events that happen, in any order; events of the same step happen in the order written.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub events: Vec<TestEventSpec>,
-    /// The expected state at the end of given steps.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub expect: Vec<ExpectSpec>,
+spec_table! {
+    /// `[[test]]`: a rule test. One subject of the given kind and group lives
+    /// through the scenario with only the scripted events (no randomness: no
+    /// other rule fires, no record is wrongful unless scripted, no household);
+    /// at each `[[test.expect]]` step its state must be as written.
+    pub struct TestSpec ("test", "name") {
+        /// What the test checks.
+        #[schemars(length(min = 1))]
+        name: String = req("name = \"an unpaid judgment lists the debtor\"") "unique among tests",
+        /// The policy text it checks.
+        description: Option<String> = opt("optional") "any string",
+        /// The subject's kind.
+        kind: Option<String> = opt("optional, the kind of `group`, else the first kind") "a kind name",
+        /// The subject's group.
+        group: Option<String> = opt("optional, the first group of the kind") "a group name (of `kind`, if given)",
+        /// `{ step, rule, count = 1, wrongful = false, appeal = "won" \| "lost" }`; same-step events happen in the order written.
+        events: Vec<TestEventSpec> = opt("optional, `[]`") "`step` `0` to `steps − 1`; `rule` a rule id the kind has; `count` `1` to `1000`; `appeal` only with `wrongful = true` and a rule with an appeals process",
+        /// Written `[[test.expect]]`: `step` and any of `score`, `tier`, `perks`, `restrictions`, `lists` (exact sets).
+        expect: Vec<ExpectSpec> = opt("required, at least one") "`step` `0` to `steps − 1`; names defined in the scenario; at least one key besides `step`",
+    }
 }
 
-/// One scripted event of a rule test.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TestEventSpec {
-    /// The step it happens in (0-based, below `scenario.steps`).
-    #[schemars(range(min = 0))]
-    pub step: i64,
-    /// The rule that records it.
-    pub rule: String,
-    /// How many such events in that step (default 1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(range(min = 1, max = 1000))]
-    pub count: Option<i64>,
-    /// The record is wrongful: the subject did nothing (default false).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wrongful: Option<bool>,
-    /// A wrongful record's appeal: `won` or `lost`, decided after the rule's `appeal_delay`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appeal: Option<AppealOutcomeSpec>,
+spec_table! {
+    /// One scripted event of a rule test.
+    pub struct TestEventSpec ("event", "rule") {
+        /// The step it happens in (0-based, below `scenario.steps`).
+        step: i64 = req("step = 3") "`0` to `steps − 1`" range(min = 0),
+        /// The rule that records it.
+        rule: String = req("rule = \"volunteering\"") "a rule id the kind has",
+        /// How many such events in that step.
+        count: Option<i64> = opt("optional, `1`") "`1` to `1000`" range(min = 1, max = 1000) default(1),
+        /// The record is wrongful: the subject did nothing.
+        wrongful: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+        /// A wrongful record's appeal: `won` or `lost`, decided after the rule's `appeal_delay`.
+        appeal: Option<AppealOutcomeSpec> = opt("optional") "`\"won\"`, `\"lost\"`; only with `wrongful = true` and a rule with an appeals process",
+    }
 }
 
 /// How a scripted appeal ends.
@@ -553,27 +425,21 @@ pub enum AppealOutcomeSpec {
     Lost,
 }
 
-/// `[[test.expect]]`: the subject's state at the end of a step. Each key is
-/// optional; `perks`, `restrictions` and `lists` are the exact sets held.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExpectSpec {
-    /// The step at whose end the state is checked (0-based, below `scenario.steps`).
-    #[schemars(range(min = 0))]
-    pub step: i64,
-    /// The score.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub score: Option<i64>,
-    /// The tier's name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<String>,
-    /// Every perk held, and no other.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub perks: Option<Vec<String>>,
-    /// Every restriction the subject is under, and no other.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restrictions: Option<Vec<String>>,
-    /// Every list the subject is on (its own or inherited listings), and no other.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lists: Option<Vec<String>>,
+spec_table! {
+    /// `[[test.expect]]`: the subject's state at the end of a step. Each key is
+    /// optional; `perks`, `restrictions` and `lists` are the exact sets held.
+    pub struct ExpectSpec ("expectation", "") {
+        /// The step at whose end the state is checked (0-based, below `scenario.steps`).
+        step: i64 = req("step = 3") "`0` to `steps − 1`" range(min = 0),
+        /// The score.
+        score: Option<i64> = opt("optional") "any integer",
+        /// The tier's name.
+        tier: Option<String> = opt("optional") "a tier name",
+        /// Every perk held, and no other.
+        perks: Option<Vec<String>> = opt("optional") "perk ids",
+        /// Every restriction the subject is under, and no other.
+        restrictions: Option<Vec<String>> = opt("optional") "restriction ids",
+        /// Every list the subject is on (its own or inherited listings), and no other.
+        lists: Option<Vec<String>> = opt("optional") "list ids",
+    }
 }

@@ -1,4 +1,6 @@
-//! "Did you mean ...?": the nearest valid name to a typo, and lists of names for hints.
+//! "Did you mean ...?": the nearest valid name to a typo, lists of names for
+//! hints, and the one wording of a hint for an unknown name, which the
+//! scenario reader, overlays and sweep plans all use.
 
 /// The candidate closest to `typo`, if one is close enough to be a likely typo.
 ///
@@ -26,6 +28,42 @@ pub(crate) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     names.into_iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
+/// `hint`, followed by `; did you mean `x`?` when one of `names` is near
+/// `typo`: the hint for an unknown name that lists the valid ones
+/// (`` defined tiers are `A`, `B`; did you mean `A`? ``).
+pub(crate) fn or_nearest<'a>(
+    hint: impl Into<String>,
+    typo: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let mut hint = hint.into();
+    if let Some(near) = nearest(typo, names) {
+        hint.push_str("; ");
+        hint.push_str(&did_you_mean(near));
+    }
+    hint
+}
+
+/// `` did you mean `x`? ``: how every hint suggests one name.
+pub(crate) fn did_you_mean(near: &str) -> String {
+    format!("did you mean `{near}`?")
+}
+
+/// The hint for an unknown key `typo` where `keys` are valid: `did you mean
+/// X?` with the nearest key as `shown` writes it (`` `points` ``,
+/// `` `[vary]` ``, `` `[[rule]]` ``), or else every valid key.
+pub(crate) fn key_hint(typo: &str, keys: &[&str], shown: impl Fn(&str) -> String) -> String {
+    match nearest(typo, keys.iter().copied()) {
+        Some(near) => format!("did you mean {}?", shown(near)),
+        None => format!("valid keys here are {}", list(keys.iter().copied())),
+    }
+}
+
+/// A name in backticks, as hints show it.
+pub(crate) fn quoted(name: &str) -> String {
+    format!("`{name}`")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,6 +75,17 @@ mod tests {
         assert_eq!(nearest("AAA+", ["AAA", "AA", "A"]), Some("AAA"));
         assert_eq!(nearest("aa", ["AAA", "AA", "A"]), Some("AA"));
         assert_eq!(nearest("months", ["day", "week", "month"]), Some("month"));
+    }
+
+    #[test]
+    fn one_wording_of_hints() {
+        assert_eq!(
+            or_nearest("`mode` is one of `grid`, `zip`", "gird", ["grid", "zip"]),
+            "`mode` is one of `grid`, `zip`; did you mean `grid`?"
+        );
+        assert_eq!(or_nearest("defined tiers are `A`", "Q", ["A"]), "defined tiers are `A`");
+        assert_eq!(key_hint("pionts", &["id", "points"], quoted), "did you mean `points`?");
+        assert_eq!(key_hint("colour", &["id", "points"], quoted), "valid keys here are `id`, `points`");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::check::{Checker, num};
-use super::model::MAX_STEPS;
+use super::model::{MAX_POPULATION, MAX_STEPS};
 use super::spec::*;
 
 const U32: i64 = u32::MAX as i64;
@@ -83,8 +83,15 @@ fn check_top(c: &mut Checker, spec: &FileSpec) {
         };
         c.int_range(key, &format!("`{key}`"), x, -MAX_POINTS, MAX_POINTS, hint);
     }
-    let hint = "`population.size` is the number of simulated subjects";
-    c.int_range("population.size", "`population.size`", Some(spec.population.size), 1, i64::MAX, hint);
+    let hint = format!("`population.size` is the number of simulated subjects, from 1 to {MAX_POPULATION}");
+    c.int_range(
+        "population.size",
+        "`population.size`",
+        Some(spec.population.size),
+        1,
+        MAX_POPULATION as i64,
+        &hint,
+    );
 }
 
 fn check_tiers(c: &mut Checker, spec: &FileSpec) {
@@ -293,6 +300,10 @@ fn check_options(c: &mut Checker, spec: &FileSpec) {
         c.int_range("report.bin_width", "`report.bin_width`", r.bin_width, 1, U32, hint);
         let hint = "`snapshot_every` is the number of steps between rows of `steps.csv`";
         c.int_range("report.snapshot_every", "`report.snapshot_every`", r.snapshot_every, 1, U32, hint);
+        if r.title.as_ref().is_some_and(|t| t.trim().is_empty()) && c.read("report.title") {
+            let hint = "give the report a title, or remove the key to use the scenario name".to_owned();
+            c.error("report.title", "`report.title` is empty".to_owned(), hint);
+        }
     }
 }
 

@@ -132,7 +132,7 @@ pub struct Summary {
     pub points_drifted: i64,
     /// Totals of the list, appeal, expiry and repair mechanics (when the scenario uses them).
     #[serde(skip)]
-    pub mech: Option<crate::engine::MechTotals>,
+    pub mech: Option<crate::stats::MechTotals>,
 }
 
 impl Summary {
@@ -157,7 +157,7 @@ pub struct RunTotals {
     pub points_drifted: i64,
     /// Totals of lists, appeals, expiry and repair (cumulated), when the
     /// scenario uses those mechanics.
-    pub mech: Option<crate::engine::MechTotals>,
+    pub mech: Option<crate::stats::MechTotals>,
 }
 
 /// Derive the summary from the merged engine totals.
@@ -209,7 +209,7 @@ pub fn summarise(scenario: &Scenario, group_sizes: &[u64], totals: &RunTotals) -
 }
 
 /// Listings, and the perks and restrictions lists change, of group `g` at snapshot `row`.
-fn apply_lists(sl: &mut Slice, s: &Scenario, mech: Option<&crate::engine::MechTotals>, row: usize, g: usize) {
+fn apply_lists(sl: &mut Slice, s: &Scenario, mech: Option<&crate::stats::MechTotals>, row: usize, g: usize) {
     sl.list_count = vec![0; s.lists.len()];
     let Some(m) = mech else { return };
     for (l, c) in sl.list_count.iter_mut().enumerate() {

@@ -5,8 +5,11 @@
 //! [`trace`] replays a subject with [`engine::replay`] (no population is run)
 //! and numbers each rule event within its scenario year; [`Trace::to_text`]
 //! and [`json_document`] render the result. Both renderings are pure.
+//! [`ledger`] turns the traces of many subjects into the rows of the run's
+//! ledger (a table; `output` writes it as `ledger.parquet`).
 
 mod json;
+pub mod ledger;
 mod text;
 
 use crate::engine::{self, Cause, ListReason, Observer, Skip};

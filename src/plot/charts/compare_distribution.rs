@@ -9,9 +9,9 @@ use plotters::prelude::*;
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, finish};
-use crate::batch::compare::Comparison;
 use crate::output::CompareInfo;
 use crate::plot::Chart;
+use crate::results::comparison::Comparison;
 
 /// At most this many bins are drawn; finer ones are merged in runs.
 const MAX_BARS: usize = 300;

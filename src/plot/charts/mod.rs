@@ -104,7 +104,7 @@ fn finish(
     fig: &impl render::Figure,
 ) -> Result<Chart, PlotError> {
     let (svg, png) = render::render(fig)?;
-    Ok(Chart { name, title, caption, svg, png })
+    Ok(Chart { name: name.to_owned(), title, caption, svg, png })
 }
 
 /// Legend text for tier `i`: "A ≥ 960", or "D < 600" for the lowest tier

@@ -1,24 +1,20 @@
-//! `ledger.parquet`: every score change and listing of chosen subjects, one
+//! The ledger's rows: every score change and listing of chosen subjects, one
 //! row each, for audits and for analyses the summary tables cannot answer.
 //!
-//! The rows come from [`trace`], which replays each subject
-//! from the seed, so the ledger holds exactly the histories of the run.
+//! The rows come from [`Tracer::trace`], which replays each subject from the
+//! seed, so the ledger holds exactly the histories of the run. This module
+//! builds the [`Table`]; `output` turns it into bytes (`ledger.parquet`, with
+//! `output::parquet::table_parquet`).
 
 use rayon::prelude::*;
 
-use super::table::{ColumnData, Table};
+use super::{Note, Status, Trace, Tracer};
 use crate::engine::Cause;
 use crate::population::Population;
+use crate::results::table::{ColumnData, Table};
 use crate::scenario::Scenario;
-use crate::trace::{self, Note, Status, Trace};
 
-/// The ledger refuses runs that would give more rows than this; `--trace-sample` keeps it smaller.
-pub const MAX_LEDGER_ROWS: f64 = 20e6;
-
-/// Memory the ledger takes per row while it is built (the columns are
-/// built in memory, then encoded): measured at about 1 KB (300 MB for
-/// 305,000 rows of `scenarios/rongcheng.toml`), rounded up.
-pub const LEDGER_BYTES_PER_ROW: f64 = 1200.0;
+pub use crate::budget::{LEDGER_BYTES_PER_ROW, MAX_LEDGER_ROWS};
 
 /// Which subjects a ledger holds: all of them, or a systematic sample of
 /// `k`: subjects `⌊i·N/k⌋` for `i` in `0..k`, spread evenly over the
@@ -53,7 +49,7 @@ pub fn ledger_subjects(population: u64, sample: Option<u64>) -> Vec<u64> {
 /// `lists_left` (ids joined by `;`, null when none).
 pub fn ledger_table(scenario: &Scenario, population: &Population, seed: u64, subjects: &[u64]) -> Table {
     const BLOCK: usize = 4096;
-    let tracer = trace::Tracer::new(scenario);
+    let tracer = Tracer::new(scenario);
     let mut b = Builder::default();
     for block in subjects.chunks(BLOCK) {
         let traces: Vec<Trace> = block.par_iter().map(|&id| tracer.trace(population, seed, id)).collect();

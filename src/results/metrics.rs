@@ -21,9 +21,9 @@ pub struct Metric {
 /// The final-step metrics of a run of `scenario` summarised as `summary`, in a
 /// fixed order: overall score statistics, shares, then each group in scenario
 /// order. A group hidden by small-cell suppression at the default threshold
-/// ([`DEFAULT_MIN_CELL`](crate::output::DEFAULT_MIN_CELL)) has every metric `NaN`.
+/// ([`DEFAULT_MIN_CELL`](super::suppress::DEFAULT_MIN_CELL)) has every metric `NaN`.
 pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
-    metrics_at(scenario, summary, crate::output::DEFAULT_MIN_CELL)
+    metrics_at(scenario, summary, super::suppress::DEFAULT_MIN_CELL)
 }
 
 /// [`metrics`] with small-cell suppression at threshold `min_cell` (0: none).
@@ -42,7 +42,7 @@ pub fn metrics_at(scenario: &Scenario, summary: &Summary, min_cell: u32) -> Vec<
     shares(scenario, &last.overall, "", &mut push);
     // small-cell suppression at its default threshold: a hidden group's
     // metrics are undefined (NaN), as its figures are null in summary.json
-    let sup = crate::output::suppress::Suppression::new(scenario, summary, min_cell);
+    let sup = super::suppress::Suppression::new(scenario, summary, min_cell);
     for (i, (g, slice)) in scenario.groups.iter().zip(&last.by_group).enumerate() {
         let prefix = format!("group.{}.", g.name);
         let hidden = sup.group(i);

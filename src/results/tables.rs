@@ -4,9 +4,8 @@
 //! the bytes depend neither on the thread count nor on interruptions or shards.
 
 use super::interval::interval;
-use super::journal::Record;
-use super::manifest::Manifest;
-use crate::output::table::{ColumnData, Table, table_csv};
+use super::sweep::{Manifest, Record};
+use super::table::{ColumnData, Table};
 
 /// Which runs of the sweep have no record, as (cell, replicate) pairs in order.
 pub fn missing(m: &Manifest, records: &[Record]) -> Vec<(usize, u32)> {
@@ -158,31 +157,4 @@ fn cells_of(m: &Manifest, rows: &Rows) -> Table {
 pub fn tables(m: &Manifest, records: &[Record]) -> Result<(Table, Table), String> {
     let rows = rows(m, records)?;
     Ok((runs_of(m, &rows), cells_of(m, &rows)))
-}
-
-/// The files of the tables `runs` and `cells` ([`tables`]): `runs.csv`,
-/// `cells.csv` and (with the `parquet` feature) `runs.parquet`, `cells.parquet`.
-///
-/// # Errors
-///
-/// A Parquet encoding error.
-pub fn files(runs: &Table, cells: &Table) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
-    let mut files = vec![("runs.csv", table_csv(runs)), ("cells.csv", table_csv(cells))];
-    #[cfg(feature = "parquet")]
-    {
-        use crate::output::parquet::table_parquet;
-        files.push(("runs.parquet", table_parquet(runs)?));
-        files.push(("cells.parquet", table_parquet(cells)?));
-    }
-    Ok(files)
-}
-
-/// `runs.csv`, `cells.csv` and (with the `parquet` feature) `runs.parquet`, `cells.parquet`.
-///
-/// # Errors
-///
-/// As [`runs_table`], or a Parquet encoding error.
-pub fn table_files(m: &Manifest, records: &[Record]) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
-    let (runs, cells) = tables(m, records)?;
-    files(&runs, &cells)
 }

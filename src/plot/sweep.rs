@@ -1,4 +1,5 @@
-//! Which sweep charts to draw: each metric of interest against each numeric parameter, from `cells.*`.
+//! A sweep's charts: which to draw (each metric of interest against each
+//! numeric parameter, from `cells.*`), drawn by [`sweep_charts`].
 //!
 //! Metrics of interest are the score mean and every tier, perk and
 //! restriction share; with population groups, each perk's share by group
@@ -6,15 +7,41 @@
 //! values, up to [`MAX_LINES`] (more would not read; the tables still hold
 //! them). Parameters whose values are not all numbers are not plotted.
 
-use super::manifest::Manifest;
-use crate::output::table::{ColumnData, Table};
-use crate::plot::{SweepFigure, SweepLine, SweepPoint};
+use rayon::prelude::*;
+
+use super::Chart;
+use super::charts::{PlotError, SweepFigure, SweepLine, SweepPoint, sweep_chart};
+use crate::results::sweep::Manifest;
+use crate::results::table::{ColumnData, Table};
 
 /// The most lines one chart draws.
 pub const MAX_LINES: usize = 6;
 
+/// Every chart of the finished sweep `m` whose cells table is `cells`
+/// ([`cells_table`](crate::results::tables::cells_table)), in the order of
+/// [`figures`], drawn side by side on the current rayon pool. Each chart's
+/// name is its file stem, its title the figure's and its caption the
+/// figure's subtitle.
+///
+/// # Errors
+///
+/// [`PlotError`] when the font cannot be registered or plotters fails.
+///
+/// # Reproducibility
+///
+/// The same manifest and table give the same SVG bytes, whatever the number of threads.
+pub fn sweep_charts(m: &Manifest, cells: &Table) -> Result<Vec<Chart>, PlotError> {
+    figures(m, cells)
+        .into_par_iter()
+        .map(|(name, fig)| {
+            let (svg, png) = sweep_chart(&fig)?;
+            Ok(Chart { name, title: fig.title, caption: fig.subtitle, svg, png })
+        })
+        .collect()
+}
+
 /// `(file stem, figure)` for every chart of the finished sweep `m` whose
-/// cells table is `cells` ([`super::tables::cells_table`]).
+/// cells table is `cells` ([`cells_table`](crate::results::tables::cells_table)).
 ///
 /// Stems are made from metric names, which hold tier, perk and group names
 /// from the scenario: they are made safe and distinct file names by
@@ -144,8 +171,8 @@ fn raw_figures(m: &Manifest, cells: &Table) -> Vec<(String, SweepFigure)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::batch::manifest::CellInfo;
-    use crate::output::table::ColumnData;
+    use crate::results::sweep::CellInfo;
+    use crate::results::table::ColumnData;
     use serde_json::json;
 
     /// A 3 × 2 grid over `a` (numbers) and `b` (numbers), or `b` as text.

@@ -62,7 +62,7 @@ pub const DEFAULT_MIN_CELL: u32 = 10;
 /// # Example
 ///
 /// ```
-/// use pointsim::output::suppress::{Reason, suppress};
+/// use pointsim::results::suppress::{Reason, suppress};
 /// // 3 subjects is a small cell; hiding it alone would let total − others recover it
 /// let hidden = suppress(&[500, 3, 40, 0], 10);
 /// assert_eq!(hidden, [None, Some(Reason::Primary), Some(Reason::Complementary), None]);

@@ -1,5 +1,9 @@
-//! `sweep.json`: what a sweep folder holds and what made it (plan, base, seeds, cells, shard).
+//! What a sweep folder records: `sweep.json` ([`Manifest`]: plan, base,
+//! seeds, cells, shard) and one [`Record`] per finished run (the lines of
+//! `journal.jsonl`). Pure data; reading and appending the journal is the
+//! batch layer's work.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -109,12 +113,27 @@ impl Manifest {
     }
 }
 
-/// The sweep hash of a plan and base (by their SHA-256) and seeding, for this pointsim version.
-pub fn sweep_hash(plan_sha256: &str, base_sha256: &str, independent_seeds: bool) -> String {
-    let version = env!("CARGO_PKG_VERSION");
-    super::plan::sha256_hex(
-        format!("{version}\n{plan_sha256}\n{base_sha256}\n{independent_seeds}\n").as_bytes(),
-    )
+/// One finished run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Cell index (0-based).
+    pub cell: usize,
+    /// Replicate index (0-based).
+    pub replicate: u32,
+    /// The seed the run used.
+    pub seed: u64,
+    /// `ok`, or why the run failed (one line).
+    pub status: String,
+    /// Metric values by name ([`super::metrics::metrics`]); `null` when
+    /// undefined. Empty for a failed run.
+    pub metrics: BTreeMap<String, Option<f64>>,
+}
+
+impl Record {
+    /// Whether the run succeeded.
+    pub fn is_ok(&self) -> bool {
+        self.status == "ok"
+    }
 }
 
 #[cfg(test)]

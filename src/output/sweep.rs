@@ -1,0 +1,24 @@
+//! The files of a sweep's tables: `runs.*` and `cells.*` as CSV and Parquet bytes.
+
+use crate::results::table::Table;
+
+use super::table::table_csv;
+
+/// The files of the tables `runs` and `cells`
+/// ([`results::tables::tables`](crate::results::tables::tables)): `runs.csv`,
+/// `cells.csv` and (with the `parquet` feature) `runs.parquet`, `cells.parquet`.
+///
+/// # Errors
+///
+/// A Parquet encoding error.
+pub fn sweep_files(runs: &Table, cells: &Table) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
+    #[cfg_attr(not(feature = "parquet"), allow(unused_mut))]
+    let mut files = vec![("runs.csv", table_csv(runs)), ("cells.csv", table_csv(cells))];
+    #[cfg(feature = "parquet")]
+    {
+        use super::parquet::table_parquet;
+        files.push(("runs.parquet", table_parquet(runs)?));
+        files.push(("cells.parquet", table_parquet(cells)?));
+    }
+    Ok(files)
+}

@@ -27,13 +27,13 @@ use super::{Failure, term};
 /// scenarios must have the same population size and groups.
 ///
 /// Without REFORM, `--set PATH=VALUE` makes a one-line reform of the base
-/// (`--set rule.volunteering.points=10`); with REFORM, the changes apply on
+/// (`--set rule.volunteer_service.points=10`); with REFORM, the changes apply on
 /// top of it. Paths are those of sweep plans.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     pointsim compare scenarios/teaching_toy.toml examples/overlays/teaching_toy_reform.toml\n  \
     pointsim compare base.toml reform.toml --replicates 50 --seed 7 --out /tmp/reform --force\n  \
-    pointsim compare scenarios/teaching_toy.toml --set rule.volunteering.points=10\n  \
+    pointsim compare scenarios/teaching_toy.toml --set rule.volunteer_service.points=10\n  \
     pointsim compare scenarios/rongcheng.toml --set perk.deposit_free_services.min_tier=A")]
 pub struct Args {
     /// Base scenario file (TOML).

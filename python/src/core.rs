@@ -10,11 +10,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use pointsim::batch::compare as cmp;
-use pointsim::batch::journal::Record;
-use pointsim::batch::manifest::SWEEP_JSON;
-use pointsim::batch::{flatten, path as ppath, plan, tables};
+use pointsim::batch::plan;
+use pointsim::batch::set::{self, Change, SetError};
+use pointsim::budget::{self, Job};
 use pointsim::output::{self, CompareInfo, RunInfo};
-use pointsim::scenario::{self, Diagnostic, Diagnostics, Loaded};
+use pointsim::results::sweep::{Record, SWEEP_JSON};
+use pointsim::results::tables;
+use pointsim::scenario::{self, Diagnostics, Loaded};
 
 /// The small-cell threshold of the CLI's `--min-cell`.
 pub const DEFAULT_MIN_CELL: u32 = output::DEFAULT_MIN_CELL;
@@ -112,10 +114,8 @@ fn plain(msg: &str, hint: Option<&str>) -> String {
 pub struct Scenario {
     /// The file as loaded (before any change).
     original: Loaded,
-    /// The folder an `extends` of a changed text is read from.
-    dir: PathBuf,
-    /// `(path, value as TOML)` of each change, in order.
-    sets: Vec<(String, toml::Value)>,
+    /// Each change, in order.
+    sets: Vec<Change>,
     /// The scenario to run: `original` with `sets` applied.
     loaded: Loaded,
 }
@@ -124,49 +124,26 @@ impl Scenario {
     /// `pointsim.load`: read and check a file (overlays resolved).
     pub fn load(path: &Path) -> Result<Scenario, Error> {
         let loaded = scenario::load(path).map_err(|e| scenario_error(e.diagnostics()))?;
-        let dir = path.parent().unwrap_or(Path::new("")).to_owned();
-        Ok(Scenario { original: loaded.clone(), dir, sets: vec![], loaded })
+        Ok(Scenario { original: loaded.clone(), sets: vec![], loaded })
     }
 
     /// `pointsim.loads`: check a text; `name` names it in messages and its
     /// folder is where an `extends` is read from.
     pub fn parse(text: &str, name: &str) -> Result<Scenario, Error> {
         let loaded = scenario::parse(text, name).map_err(|d| scenario_error(&d))?;
-        let dir = Path::new(name).parent().unwrap_or(Path::new("")).to_owned();
-        Ok(Scenario { original: loaded.clone(), dir, sets: vec![], loaded })
+        Ok(Scenario { original: loaded.clone(), sets: vec![], loaded })
     }
 
     /// `Scenario.set`: a new scenario with one more value changed, as
-    /// `pointsim compare --set PATH=VALUE` makes it (`src/cli/compare.rs: with_sets`).
+    /// `pointsim compare --set PATH=VALUE` makes it ([`set::with_sets`]).
     pub fn set(&self, path: &str, value: toml::Value) -> Result<Scenario, Error> {
         let mut sets = self.sets.clone();
-        sets.push((path.to_owned(), value));
-        let shown: Vec<String> = sets.iter().map(|(p, v)| format!("{p}={}", inline(v))).collect();
-        let bad = |msg: String, hint: Option<String>| Error::Value(plain(&msg, hint.as_deref()));
-        let mut doc = flatten::document(&self.original).map_err(|e| bad(e, None))?;
-        for (p, v) in &sets {
-            let set = format!("{p}={}", inline(v));
-            let parsed = ppath::ParamPath::parse(p.trim())
-                .map_err(|e| bad(format!("in `--set {set}`: {}", e.message), e.hint))?;
-            ppath::apply(&mut doc, &parsed, v.clone())
-                .map_err(|e| bad(format!("in `--set {set}`: {}", e.message), e.hint))?;
-        }
-        let text = toml::to_string(&doc)
-            .map_err(|e| bad(format!("cannot write the changed scenario: {e}"), None))?;
-        let name = format!("{} with --set {}", self.original.source.name, shown.join(" --set "));
-        let mut loaded = scenario::parse_in(&text, &name, &self.dir).map_err(|d| {
-            // positions would point into the changed document, not a file: leave them out
-            let mut flat = Diagnostics::new(name.clone(), "");
-            for item in d.items() {
-                let mut item = item.clone();
-                item.span = None;
-                flat.push(item);
-            }
-            scenario_error(&flat)
+        sets.push(Change { shown: format!("{path}={}", plan::inline(&value)), path: path.to_owned(), value });
+        let loaded = set::with_sets(self.original.clone(), &sets).map_err(|e| match e {
+            SetError::Path(e) => Error::Value(plain(&e.message, e.hint.as_deref())),
+            SetError::Invalid(d) => scenario_error(&d),
         })?;
-        loaded.scenario.name = format!("{} ({})", loaded.scenario.name, shown.join(", "));
-        loaded.source.chain = self.original.source.chain.clone();
-        Ok(Scenario { original: self.original.clone(), dir: self.dir.clone(), sets, loaded })
+        Ok(Scenario { original: self.original.clone(), sets, loaded })
     }
 
     /// The scenario's name (`scenario.name`).
@@ -204,11 +181,7 @@ impl Scenario {
 
     /// The scenario's text with every change and overlay merged in (TOML).
     pub fn to_toml(&self) -> Result<String, Error> {
-        let mut doc = flatten::document(&self.original).map_err(Error::Other)?;
-        for (p, v) in &self.sets {
-            let parsed = ppath::ParamPath::parse(p).map_err(|e| Error::Other(e.message))?;
-            ppath::apply(&mut doc, &parsed, v.clone()).map_err(|e| Error::Other(e.message))?;
-        }
+        let doc = set::document(&self.original, &self.sets).map_err(|e| Error::Other(e.message))?;
         toml::to_string(&doc).map_err(|e| Error::Other(e.to_string()))
     }
 
@@ -216,11 +189,6 @@ impl Scenario {
     pub fn warnings(&self) -> (String, Vec<Item>) {
         (self.loaded.warnings.render(false), items(&self.loaded.warnings))
     }
-}
-
-/// A TOML value on one line, as in `--set` (`10`, `"A"`, `[1, 2]`).
-fn inline(v: &toml::Value) -> String {
-    plan::inline(v)
 }
 
 /// The options of `pointsim run` that a Python call can give.
@@ -239,16 +207,8 @@ impl Options {
 }
 
 /// Threads to use: `jobs`, else `SLURM_CPUS_PER_TASK`, else every core (as `-j`).
-pub fn threads(jobs: Option<usize>) -> usize {
-    if let Some(j) = jobs {
-        return j;
-    }
-    if let Some(n) = std::env::var("SLURM_CPUS_PER_TASK").ok().and_then(|v| v.trim().parse::<usize>().ok())
-        && n > 0
-    {
-        return n;
-    }
-    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+pub fn threads(jobs: Option<std::num::NonZeroUsize>) -> usize {
+    budget::threads(jobs)
 }
 
 /// The scenario with the overrides applied, refused as `pointsim run` refuses it.
@@ -259,43 +219,28 @@ fn overridden(s: &Scenario, o: &Options) -> Result<scenario::Scenario, Error> {
     Ok(sc)
 }
 
-/// Refuse what cannot run here before anything runs (`src/cli/run.rs`):
-/// too many events, or more memory than is available.
-fn runnable(s: &Scenario, sc: &scenario::Scenario, o: &Options, threads: usize) -> Result<(), Error> {
+/// Refuse what cannot run here before anything runs, as `pointsim run` does
+/// ([`budget::check`]), positioned at `population.size` when the file sets it.
+fn runnable(s: &Scenario, job: &Job) -> Result<(), Error> {
     let source = &s.loaded.source;
     let mut diags = source.diagnostics();
-    let size_span =
-        if o.population.is_none() && s.sets.is_empty() { source.span_of("population.size") } else { None };
-    if let Some(avail) = pointsim::available_memory()
-        && let Err(need) = pointsim::check_memory(sc, threads, avail)
-    {
-        let gib = |b: u64| b as f64 / (1u64 << 30) as f64;
-        let mut d = Diagnostic::error(format!(
-            "this run needs about {:.1} GiB of memory, but only {:.1} GiB are available",
-            gib(need),
-            gib(avail)
-        ))
-        .with_hint(
-            "lower `population.size` or `scenario.steps`, raise `report.snapshot_every`, use fewer threads (`jobs`), \
-             bound the scores with `score.min` and `score.max`, or try `population=N` for a smaller run",
-        );
-        if let Some(span) = size_span.clone() {
-            d = d.with_span(span).with_label("this many subjects");
-        }
-        diags.push(d);
-    }
-    if let Err(events) = pointsim::check_workload(sc) {
-        let mut d = Diagnostic::error(format!(
-            "this run would simulate about {events:.1e} events, more than pointsim takes on ({:.0e})",
-            pointsim::MAX_EVENTS
-        ))
-        .with_hint("lower the rates and multipliers, `population.size` or `scenario.steps`");
-        if let Some(span) = size_span {
-            d = d.with_span(span).with_label("this many subjects");
-        }
+    // a changed scenario is no longer the file the positions point into
+    let size_span = if s.sets.is_empty() { source.span_of("population.size") } else { None };
+    for d in budget::check(job, size_span, budget::available_memory(), false) {
         diags.push(d);
     }
     if diags.has_errors() { Err(scenario_error(&diags)) } else { Ok(()) }
+}
+
+/// A list of the budget's problems as the CLI prints them without a file
+/// (`error: ...`, a blank line, `hint: ...`), each prefixed by `prefix`.
+fn problems(prefix: &str, problems: &[scenario::Diagnostic]) -> Option<Error> {
+    if problems.is_empty() {
+        return None;
+    }
+    Some(Error::Value(
+        problems.iter().map(|d| plain(&format!("{prefix}{}", d.message), d.hint.as_deref())).collect(),
+    ))
 }
 
 /// A run ready to start: checked, with its overrides applied.
@@ -304,13 +249,17 @@ pub struct RunPlan {
     scenario: scenario::Scenario,
     options: Options,
     threads: usize,
+    /// `budget::estimate` of the run, recorded in manifest.json.
+    estimated_memory_bytes: u64,
 }
 
 /// Check a run of `s` with `o` on `threads` threads.
 pub fn plan_run(s: &Scenario, o: &Options, threads: usize) -> Result<RunPlan, Error> {
     let scenario = overridden(s, o)?;
-    runnable(s, &scenario, o, threads)?;
-    Ok(RunPlan { source: s.loaded.source.clone(), scenario, options: *o, threads })
+    let job = Job { population_from_flag: o.population.is_some(), ..Job::run(&scenario, threads) };
+    runnable(s, &job)?;
+    let estimated_memory_bytes = budget::estimate(&job).bytes;
+    Ok(RunPlan { source: s.loaded.source.clone(), scenario, options: *o, threads, estimated_memory_bytes })
 }
 
 /// A finished run and what `pointsim run` records about it.
@@ -319,6 +268,8 @@ pub struct Run {
     sim: pointsim::Simulation,
     started_at: SystemTime,
     wall_seconds: f64,
+    /// This process's peak memory right after the simulation (`budget::peak_memory`).
+    peak_memory_bytes: Option<u64>,
 }
 
 /// Simulate a planned run (on the current rayon pool), as `pointsim run` does.
@@ -326,7 +277,8 @@ pub fn run(plan: RunPlan, progress: &(dyn Fn(u64) + Sync)) -> Run {
     let started_at = SystemTime::now();
     let clock = Instant::now();
     let sim = pointsim::simulate(&plan.scenario, plan.scenario.seed, progress);
-    Run { plan, sim, started_at, wall_seconds: clock.elapsed().as_secs_f64() }
+    let wall_seconds = clock.elapsed().as_secs_f64();
+    Run { plan, sim, started_at, wall_seconds, peak_memory_bytes: budget::peak_memory() }
 }
 
 impl Run {
@@ -341,6 +293,8 @@ impl Run {
             command_line: command_line(),
             threads: self.plan.threads,
             wall_seconds: self.wall_seconds,
+            estimated_memory_bytes: self.plan.estimated_memory_bytes,
+            peak_memory_bytes: self.peak_memory_bytes,
             started_at: self.started_at,
         }
     }
@@ -384,14 +338,9 @@ impl Run {
                 )),
             )));
         }
-        let per_subject = pointsim::engine::max_events_per_subject(s);
-        if !(per_subject.is_finite() && per_subject <= 1e8) {
-            return Err(Error::Value(plain(
-                &format!(
-                    "a subject could have about {per_subject:.1e} events in this scenario, too many to trace"
-                ),
-                Some("lower the rates and multipliers, or trace fewer steps with `steps=N`"),
-            )));
+        // a trace prints every event: refuse one that could not finish (`pointsim trace`)
+        if let Some(e) = problems("", &budget::check(&Job::run(s, 1), None, None, true)) {
+            return Err(e);
         }
         let t = pointsim::trace::trace(s, &self.sim.population, s.seed, subject);
         Ok(pointsim::trace::json_document(s, s.seed, &[t]))
@@ -405,10 +354,10 @@ impl Run {
     /// Write the folder `pointsim run` writes (with charts and report unless
     /// `plots` is false); returns the paths written.
     pub fn write(&self, out: &Path, force: bool, plots: bool) -> Result<Vec<PathBuf>, Error> {
-        refuse_own_inputs(out, &self.plan.source)?;
+        refuse_own_inputs(out, &output::chain_files(&self.plan.source))?;
         output::prepare_out_dir(out, force).map_err(|e| Error::Value(format!("error: {e}\n")))?;
         if force {
-            remove_earlier_pictures(out)
+            output::remove_earlier(out, &pointsim::plot::run_pictures(), &["plots"])
                 .map_err(|e| io("cannot remove earlier charts from the output folder", &e))?;
         }
         let files = self.files();
@@ -417,8 +366,7 @@ impl Run {
         let mut written: Vec<PathBuf> = files.iter().map(|(n, _)| out.join(n)).collect();
         if plots {
             let rendered = render_plots(out)?;
-            let refs: Vec<(&str, Vec<u8>)> = rendered.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-            output::write_all(out, &refs)
+            output::write_all(out, &rendered)
                 .map_err(|e| io(&format!("cannot write plots to `{}`", out.display()), &e))?;
             written.extend(rendered.iter().map(|(n, _)| out.join(n)));
         }
@@ -434,10 +382,7 @@ impl Run {
         let data = pointsim::plot::RunData::load(dir.path()).map_err(|e| Error::Other(e.to_string()))?;
         let charts = pointsim::plot::charts(&data)
             .map_err(|e| Error::Other(format!("cannot draw the charts: {e}")))?;
-        Ok(charts
-            .into_iter()
-            .map(|c| Chart { name: c.name.to_owned(), title: c.title, svg: c.svg })
-            .collect())
+        Ok(charts.into_iter().map(|c| Chart { name: c.name, title: c.title, svg: c.svg }).collect())
     }
 }
 
@@ -463,42 +408,9 @@ fn render_plots(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, Error> {
     pointsim::plot::render(&data).map_err(|e| Error::Other(format!("cannot draw the charts: {e}")))
 }
 
-/// Remove the charts and report of an earlier run in `out` (`src/cli/run.rs`).
-fn remove_earlier_pictures(out: &Path) -> std::io::Result<()> {
-    let mut names = vec![out.join("report.html")];
-    for chart in pointsim::plot::CHART_NAMES {
-        names.push(out.join("plots").join(format!("{chart}.png")));
-        names.push(out.join("plots").join(format!("{chart}.svg")));
-    }
-    for path in names {
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    let _ = std::fs::remove_dir(out.join("plots"));
-    Ok(())
-}
-
-/// Refuse an output folder that is or holds one of the scenario's files (`src/cli/inputs.rs`).
-fn refuse_own_inputs(out: &Path, source: &scenario::SourceFile) -> Result<(), Error> {
-    let Ok(out_c) = std::fs::canonicalize(out) else { return Ok(()) };
-    for f in &source.chain {
-        let Ok(in_c) = std::fs::canonicalize(&f.file) else { continue };
-        if in_c.starts_with(&out_c) {
-            return Err(Error::Value(plain(
-                &format!(
-                    "output folder `{}` holds `{}`, one of this command's inputs",
-                    out.display(),
-                    f.file
-                ),
-                Some(
-                    "choose another folder; nothing is written over or removed from a command's own inputs, even with force",
-                ),
-            )));
-        }
-    }
-    Ok(())
+/// Refuse an output folder that is or holds one of `inputs` (`output::refuse_own_inputs`).
+fn refuse_own_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), Error> {
+    output::refuse_own_inputs(out, inputs).map_err(|e| Error::Value(format!("error: {e}\n")))
 }
 
 /// A comparison ready to start.
@@ -508,6 +420,8 @@ pub struct ComparePlan {
     info: CompareInfo,
     replicates: u32,
     min_cell: u32,
+    /// The files both sides were read from (an output folder may not hold them).
+    inputs: Vec<PathBuf>,
 }
 
 /// Check a comparison as `pointsim compare` does (`src/cli/compare.rs`).
@@ -535,10 +449,19 @@ pub fn plan_compare(
             )),
         ))
     })?;
+    // as `pointsim compare` refuses a side (`check_runnable`): named by its file, at no position
     for (s, sc) in [(base, &a), (reform, &b)] {
-        runnable(s, sc, o, threads)?;
+        let job = cmp::budget_job(sc, threads, replicates);
+        if let Some(e) = problems(
+            &format!("`{}`: ", s.file()),
+            &budget::check(&job, None, budget::available_memory(), false),
+        ) {
+            return Err(e);
+        }
     }
     let seed = a.seed;
+    let mut inputs = output::chain_files(&base.loaded.source);
+    inputs.extend(output::chain_files(&reform.loaded.source));
     let info = CompareInfo {
         base_name: a.name.clone(),
         base_chain: base.loaded.source.chain.clone(),
@@ -547,13 +470,14 @@ pub fn plan_compare(
         overrides: pointsim::Overrides { seed: Some(seed), ..o.overrides() },
         command_line: command_line(),
     };
-    Ok(ComparePlan { base: a, reform: b, info, replicates, min_cell: o.min_cell })
+    Ok(ComparePlan { base: a, reform: b, info, replicates, min_cell: o.min_cell, inputs })
 }
 
 /// A finished comparison.
 pub struct Comparison {
-    c: cmp::Comparison,
+    c: pointsim::results::comparison::Comparison,
     info: CompareInfo,
+    inputs: Vec<PathBuf>,
 }
 
 /// Run a planned comparison on the current rayon pool.
@@ -561,13 +485,8 @@ pub fn compare(p: ComparePlan, progress: &(dyn Fn(u64) + Sync)) -> Result<Compar
     let seed = p.base.seed;
     let c = cmp::compare(&p.base, &p.reform, seed, p.replicates, p.min_cell, progress)
         .map_err(|why| Error::Value(format!("error: {why}\n")))?;
-    Ok(Comparison { c, info: p.info })
+    Ok(Comparison { c, info: p.info, inputs: p.inputs })
 }
-
-/// File names of a comparison's chart and page.
-const COMPARE_HTML: &str = "compare.html";
-const COMPARE_PNG: &str = "plots/compare_distribution.png";
-const COMPARE_SVG: &str = "plots/compare_distribution.svg";
 
 impl Comparison {
     /// `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv`, as `pointsim compare` writes them.
@@ -592,24 +511,19 @@ impl Comparison {
 
     /// Write the folder `pointsim compare` writes; returns the paths written.
     pub fn write(&self, out: &Path, force: bool, plots: bool) -> Result<Vec<PathBuf>, Error> {
+        refuse_own_inputs(out, &self.inputs)?;
         output::prepare_out_dir(out, force).map_err(|e| Error::Value(format!("error: {e}\n")))?;
         if force {
-            for name in [COMPARE_HTML, COMPARE_PNG, COMPARE_SVG] {
-                match std::fs::remove_file(out.join(name)) {
-                    Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                        return Err(io("cannot remove an earlier chart", &e));
-                    }
-                    _ => {}
-                }
-            }
+            output::remove_earlier(out, &pointsim::plot::COMPARE_PICTURES, &[])
+                .map_err(|e| io("cannot remove an earlier chart", &e))?;
         }
-        let mut files = self.files();
+        let mut files: Vec<(String, Vec<u8>)> =
+            self.files().into_iter().map(|(n, b)| (n.to_owned(), b)).collect();
         if plots {
-            let chart = self.chart()?;
-            let html = pointsim::plot::compare_html(&self.c, &self.info, Some(&chart));
-            files.push((COMPARE_PNG, chart.png));
-            files.push((COMPARE_SVG, chart.svg.into_bytes()));
-            files.push((COMPARE_HTML, html.into_bytes()));
+            files.extend(
+                pointsim::plot::render_compare(&self.c, &self.info)
+                    .map_err(|e| Error::Other(format!("cannot draw the comparison chart: {e}")))?,
+            );
         }
         output::write_all(out, &files)
             .map_err(|e| io(&format!("cannot write results to `{}`", out.display()), &e))?;
@@ -643,7 +557,7 @@ pub fn sweep(plan: Plan, independent_seeds: bool, threads: usize, cancelled: &(d
         independent_seeds,
         None,
         threads,
-        pointsim::available_memory(),
+        budget::available_memory(),
     );
     let runs = sweep.runs();
     let records: Vec<Record> = runs
@@ -664,25 +578,20 @@ impl Sweep {
 
     /// `runs.csv`, `runs.parquet`, `cells.csv`, `cells.parquet`, as `pointsim sweep` writes them.
     pub fn table_files(&self) -> Result<Vec<(&'static str, Vec<u8>)>, Error> {
-        tables::table_files(&self.sweep.manifest, &self.records).map_err(Error::Other)
+        let (runs, cells) = tables::tables(&self.sweep.manifest, &self.records).map_err(Error::Other)?;
+        output::sweep_files(&runs, &cells).map_err(Error::Other)
     }
 
-    /// Each chart of the sweep as (file stem, SVG, PNG).
-    fn charts(&self) -> Result<Vec<(String, String, Vec<u8>)>, Error> {
+    /// The sweep's charts (`plot::sweep_charts`).
+    fn charts(&self) -> Result<Vec<pointsim::plot::Chart>, Error> {
         let (_, cells) = tables::tables(&self.sweep.manifest, &self.records).map_err(Error::Other)?;
-        pointsim::batch::plots::figures(&self.sweep.manifest, &cells)
-            .iter()
-            .map(|(stem, fig)| {
-                pointsim::plot::sweep_chart(fig)
-                    .map(|(svg, png)| (stem.clone(), svg, png))
-                    .map_err(|e| Error::Other(format!("cannot draw the sweep charts: {e}")))
-            })
-            .collect()
+        pointsim::plot::sweep_charts(&self.sweep.manifest, &cells)
+            .map_err(|e| Error::Other(format!("cannot draw the sweep charts: {e}")))
     }
 
     /// The charts as (file stem, SVG).
     pub fn charts_svg(&self) -> Result<Vec<(String, String)>, Error> {
-        Ok(self.charts()?.into_iter().map(|(stem, svg, _)| (stem, svg)).collect())
+        Ok(self.charts()?.into_iter().map(|c| (c.name, c.svg)).collect())
     }
 
     /// Runs that failed, and how many runs there were.
@@ -714,13 +623,9 @@ impl Sweep {
         ));
         files.extend(self.table_files()?.into_iter().map(|(n, b)| (n.to_owned(), b)));
         if plots {
-            for (stem, svg, png) in self.charts()? {
-                files.push((format!("plots/{stem}.svg"), svg.into_bytes()));
-                files.push((format!("plots/{stem}.png"), png));
-            }
+            files.extend(pointsim::plot::chart_files(&self.charts()?));
         }
-        let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-        output::write_all(out, &refs)
+        output::write_all(out, &files)
             .map_err(|e| io(&format!("cannot write results to `{}`", out.display()), &e))?;
         Ok(files.iter().map(|(n, _)| out.join(n)).collect())
     }

@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 pub fn threads(jobs: Option<usize>) -> PyResult<usize> {
     match jobs {
         Some(0) => Err(PyValueError::new_err("`jobs` must be at least 1")),
-        j => Ok(core::threads(j)),
+        j => Ok(core::threads(j.and_then(std::num::NonZeroUsize::new))),
     }
 }
 

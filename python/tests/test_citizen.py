@@ -32,7 +32,7 @@ def test_gil_is_released_while_simulating():
     t = threading.Thread(target=count)
     t.start()
     start = time.monotonic()
-    pointsim.run(s, population=300_000, steps=120, jobs=1)
+    pointsim.run(s, population=1_000_000, steps=120, jobs=1)
     took = time.monotonic() - start
     stop.set()
     t.join()

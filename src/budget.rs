@@ -8,6 +8,7 @@
 //! with the limits and the memory available, returning every problem at once
 //! with a hint, positioned at `population.size` when the file set it.
 
+use std::num::NonZeroUsize;
 use std::ops::Range;
 
 use crate::engine::Compiled;
@@ -219,6 +220,21 @@ pub fn available_memory() -> Option<u64> {
     let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
+}
+
+/// Worker threads a command uses: `jobs` (`-j N`) when given, else
+/// `SLURM_CPUS_PER_TASK` when it holds a whole number above 0 (the CPUs a
+/// Slurm job was given), else every core.
+pub fn threads(jobs: Option<NonZeroUsize>) -> usize {
+    if let Some(j) = jobs {
+        return j.get();
+    }
+    if let Some(n) = std::env::var("SLURM_CPUS_PER_TASK").ok().and_then(|v| v.trim().parse::<usize>().ok())
+        && n > 0
+    {
+        return n;
+    }
+    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
 /// Peak resident memory of this process so far in bytes (`VmHWM` on Linux),

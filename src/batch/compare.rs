@@ -238,6 +238,17 @@ fn run(
 /// run parallel inside, so memory stays that of one pair of runs.
 pub const PARALLEL_REPLICATES_BELOW: u64 = 100_000;
 
+/// What one side (`s`, the base or the reform) of a comparison of
+/// `replicates` replicates on `threads` threads holds at once, for
+/// [`budget::check`](crate::budget::check): every replicate holds the base's
+/// and the reform's run, and replicates run side by side (up to one per
+/// thread) up to [`PARALLEL_REPLICATES_BELOW`] subjects.
+pub fn budget_job(s: &Scenario, threads: usize, replicates: u32) -> crate::budget::Job<'_> {
+    let parallel = s.population <= PARALLEL_REPLICATES_BELOW;
+    let at_once = if parallel { threads.min(replicates as usize).max(1) } else { 1 };
+    crate::budget::Job { concurrent_runs: 2 * at_once, ..crate::budget::Job::run(s, threads) }
+}
+
 /// What every replicate needs.
 struct Ctx<'a> {
     base: &'a Scenario,

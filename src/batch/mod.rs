@@ -20,5 +20,6 @@ pub mod path;
 pub mod plan;
 pub mod sample;
 pub mod seeds;
+pub mod set;
 pub mod slurm;
 pub mod sweep;

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use pointsim::batch::compare;
-use pointsim::budget::{self, Job};
+use pointsim::budget;
 use pointsim::output::{self, CompareInfo, text::percent};
 use pointsim::results::comparison::Comparison;
 use pointsim::scenario::{self, Loaded, Scenario};
@@ -27,13 +27,13 @@ use super::{Failure, term};
 /// scenarios must have the same population size and groups.
 ///
 /// Without REFORM, `--set PATH=VALUE` makes a one-line reform of the base
-/// (`--set rule.volunteering.points=10`); with REFORM, the changes apply on
+/// (`--set rule.volunteer_service.points=10`); with REFORM, the changes apply on
 /// top of it. Paths are those of sweep plans.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     pointsim compare scenarios/teaching_toy.toml examples/overlays/teaching_toy_reform.toml\n  \
     pointsim compare base.toml reform.toml --replicates 50 --seed 7 --out /tmp/reform --force\n  \
-    pointsim compare scenarios/teaching_toy.toml --set rule.volunteering.points=10\n  \
+    pointsim compare scenarios/teaching_toy.toml --set rule.volunteer_service.points=10\n  \
     pointsim compare scenarios/rongcheng.toml --set perk.deposit_free_services.min_tier=A")]
 pub struct Args {
     /// Base scenario file (TOML).
@@ -78,10 +78,6 @@ pub struct Args {
     quiet: bool,
 }
 
-/// Chart and page this command draws, removed before a `--force` run so none outlives its data.
-const PICTURES: [&str; 3] =
-    ["compare.html", "plots/compare_distribution.png", "plots/compare_distribution.svg"];
-
 fn stem(p: &Path) -> String {
     p.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
 }
@@ -96,8 +92,7 @@ pub(super) fn load(path: &Path, quiet: bool) -> Result<Loaded, Failure> {
 }
 
 /// Refuse a scenario that cannot run here, before anything is written:
-/// `replicates` pairs, side by side below
-/// [`PARALLEL_REPLICATES_BELOW`](pointsim::batch::compare::PARALLEL_REPLICATES_BELOW) subjects.
+/// `replicates` pairs ([`compare::budget_job`]).
 pub(super) fn check_runnable(
     s: &Scenario,
     file: &Path,
@@ -105,10 +100,7 @@ pub(super) fn check_runnable(
     replicates: u32,
     ignore_memory: bool,
 ) -> Result<(), Failure> {
-    let parallel = s.population <= pointsim::batch::compare::PARALLEL_REPLICATES_BELOW;
-    let at_once = if parallel { threads.min(replicates as usize).max(1) } else { 1 };
-    // each replicate holds the base's and the reform's run
-    let job = Job { concurrent_runs: 2 * at_once, ..Job::run(s, threads) };
+    let job = compare::budget_job(s, threads, replicates);
     let available = if ignore_memory { None } else { pointsim::available_memory() };
     let problems = budget::check(&job, None, available, false);
     if problems.is_empty() {
@@ -125,57 +117,29 @@ pub(super) fn check_runnable(
     ))
 }
 
-/// `reform` (or `base`) with the `--set` changes, checked like any scenario;
-/// diagnostics coloured when `color`.
+/// `reform` (or `base`) with the `--set` changes, checked like any scenario
+/// ([`pointsim::batch::set::with_sets`]); diagnostics coloured when `color`.
 pub(super) fn with_sets(reform: Loaded, sets: &[String], color: bool) -> Result<Loaded, Failure> {
-    use pointsim::batch::path::{ParamPath, apply};
-    if sets.is_empty() {
-        return Ok(reform);
-    }
-    let bad = |msg: String, hint: Option<String>| {
-        let hint = hint.map_or_else(String::new, |h| format!("\nhint: {h}\n"));
-        Failure::BadInput(format!("error: {msg}\n{hint}"))
+    use pointsim::batch::set::{self, Change, SetError};
+    let bad = |e: pointsim::batch::path::PathError| {
+        let hint = e.hint.map_or_else(String::new, |h| format!("\nhint: {h}\n"));
+        Failure::BadInput(format!("error: {}\n{hint}", e.message))
     };
-    let mut doc = pointsim::batch::flatten::document(&reform).map_err(|e| bad(e, None))?;
-    for set in sets {
-        let Some((path, value)) = set.split_once('=') else {
-            return Err(bad(
-                format!("`--set {set}` has no `=`"),
-                Some("write a path and a value, like `--set rule.volunteering.points=10`".into()),
-            ));
-        };
-        let path = ParamPath::parse(path.trim())
-            .map_err(|e| bad(format!("in `--set {set}`: {}", e.message), e.hint))?;
-        apply(&mut doc, &path, value_of(value.trim()))
-            .map_err(|e| bad(format!("in `--set {set}`: {}", e.message), e.hint))?;
-    }
-    let text =
-        toml::to_string(&doc).map_err(|e| bad(format!("cannot write the changed scenario: {e}"), None))?;
-    let name = format!("{} with --set {}", reform.source.name, sets.join(" --set "));
-    // an `extends` set here is read from the folder of the file it changes
-    let dir = Path::new(&reform.source.name).parent().unwrap_or(Path::new(""));
-    let mut loaded = scenario::parse_in(&text, &name, dir).map_err(|d| {
-        // positions would point into the changed document, not a file: leave them out
-        let mut plain = scenario::Diagnostics::new(name.clone(), "");
-        for item in d.items() {
-            let mut item = item.clone();
-            item.span = None;
-            plain.push(item);
+    let mut changes = Vec::with_capacity(sets.len());
+    for text in sets {
+        match Change::parse(text) {
+            Ok(c) => changes.push(c),
+            Err(e) => {
+                // changes are made in order: a bad path before this one is reported first
+                set::document(&reform, &changes).map_err(bad)?;
+                return Err(bad(e));
+            }
         }
-        Failure::BadInput(plain.render(color))
-    })?;
-    loaded.scenario.name = format!("{} ({})", loaded.scenario.name, sets.join(", "));
-    loaded.source.chain = reform.source.chain;
-    Ok(loaded)
-}
-
-/// A `--set` value: TOML (`10`, `0.5`, `true`, `"AA"`, `[1, 2]`), or else the text as a string (`AA`).
-fn value_of(text: &str) -> toml::Value {
-    format!("v = {text}")
-        .parse::<toml::Table>()
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .unwrap_or_else(|| toml::Value::String(text.to_owned()))
+    }
+    set::with_sets(reform, &changes).map_err(|e| match e {
+        SetError::Path(e) => bad(e),
+        SetError::Invalid(d) => Failure::BadInput(d.render(color)),
+    })
 }
 
 /// The two scenarios to compare: `base` and `reform` with `overrides`
@@ -207,7 +171,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let reform_path = args.reform.clone().unwrap_or_else(|| args.base.clone());
     let reform = with_sets(load(&reform_path, args.quiet)?, &args.set, term::color())?;
     let overrides = args.overrides.overrides();
-    let threads = super::run::threads(args.jobs);
+    let threads = pointsim::budget::threads(args.jobs);
     let (a, b) = sides((&base, &args.base), (&reform, &reform_path), &overrides)?;
     check_runnable(&a, &args.base, threads, args.replicates, args.ignore_memory)?;
     check_runnable(&b, &reform_path, threads, args.replicates, args.ignore_memory)?;
@@ -234,14 +198,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
     let info = info((&a, &base), (&b, &reform), seed, overrides, std::env::args().collect());
     if args.force {
-        for name in PICTURES {
-            match std::fs::remove_file(out.join(name)) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(anyhow::Error::new(e).context("cannot remove an earlier chart").into());
-                }
-                _ => {}
-            }
-        }
+        // so that none outlives its data
+        output::remove_earlier(&out, &pointsim::plot::COMPARE_PICTURES, &[])
+            .context("cannot remove an earlier chart")?;
     }
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("compare.json".into(), output::compare_json(&c, &info)),

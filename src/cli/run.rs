@@ -61,19 +61,6 @@ pub struct Args {
     quiet: bool,
 }
 
-/// Threads to use: `-j`, else `SLURM_CPUS_PER_TASK`, else every core.
-pub fn threads(jobs: Option<NonZeroUsize>) -> usize {
-    if let Some(j) = jobs {
-        return j.get();
-    }
-    if let Some(n) = std::env::var("SLURM_CPUS_PER_TASK").ok().and_then(|v| v.trim().parse::<usize>().ok())
-        && n > 0
-    {
-        return n;
-    }
-    std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
-}
-
 /// The default output folder: `output/<file stem>`.
 fn default_out(scenario: &Path) -> PathBuf {
     let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
@@ -88,7 +75,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         term::eprint(&loaded.warnings.render(term::color()));
     }
     let overrides = args.overrides.overrides();
-    let threads = threads(args.jobs);
+    let threads = budget::threads(args.jobs);
     let Loaded { mut scenario, source, .. } = loaded;
     pointsim::apply_overrides(&mut scenario, &overrides)
         .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
@@ -147,7 +134,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         started_at,
     };
     if args.force {
-        remove_earlier_pictures(&out).context("cannot remove earlier charts from the output folder")?;
+        // none of an earlier run's pictures outlives the data it was drawn
+        // from (this run draws its own, or none with `--no-plots`); an empty
+        // plots folder goes too, one holding the user's files stays
+        output::remove_earlier(&out, &pointsim::plot::run_pictures(), &["plots"])
+            .context("cannot remove earlier charts from the output folder")?;
     }
     let mut files = output::standard_files(&scenario, &sim.summary, &info);
     if ledger {
@@ -208,24 +199,4 @@ fn remove_if_there(path: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
         _ => Ok(()),
     }
-}
-
-/// Remove the charts and report an earlier run wrote into `out`, so none of
-/// them outlives the data it was drawn from (this run draws its own, or
-/// none with `--no-plots`). Only pointsim's own file names are touched.
-fn remove_earlier_pictures(out: &Path) -> std::io::Result<()> {
-    let mut names = vec![out.join("report.html")];
-    for chart in pointsim::plot::CHART_NAMES {
-        names.push(out.join("plots").join(format!("{chart}.png")));
-        names.push(out.join("plots").join(format!("{chart}.svg")));
-    }
-    for path in names {
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    // an empty plots folder goes too; one holding the user's files stays
-    let _ = std::fs::remove_dir(out.join("plots"));
-    Ok(())
 }

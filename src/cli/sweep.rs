@@ -91,7 +91,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut inputs = vec![args.plan.clone()];
     inputs.extend(super::inputs::chain_files(&plan.base.source));
     super::inputs::refuse_own_inputs(&args.out.clone().unwrap_or_else(|| default_out(&args.plan)), &inputs)?;
-    let threads = super::run::threads(args.jobs);
+    let threads = pointsim::budget::threads(args.jobs);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()

@@ -49,7 +49,10 @@ pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
 pub use sweep::sweep_files;
 pub use terminal::terminal_summary;
-pub use write::{MAX_STEM_BYTES, OutDirError, file_stems, prepare_out_dir, write_all, write_all_unsynced};
+pub use write::{
+    MAX_STEM_BYTES, OutDirError, OwnInputError, chain_files, file_stems, prepare_out_dir, refuse_own_inputs,
+    remove_earlier, write_all, write_all_unsynced,
+};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 

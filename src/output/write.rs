@@ -42,6 +42,87 @@ fn list(entries: &[String]) -> String {
     s
 }
 
+/// An output folder that is, or holds, one of the command's own inputs
+/// ([`refuse_own_inputs`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnInputError {
+    /// The output folder, as given.
+    pub out: PathBuf,
+    /// The input it is or holds, as given; `None` when it is the input itself.
+    pub input: Option<PathBuf>,
+}
+
+impl std::fmt::Display for OwnInputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.input {
+            None => write!(f, "output folder `{}` is one of this command's inputs", self.out.display())?,
+            Some(input) => write!(
+                f,
+                "output folder `{}` holds `{}`, one of this command's inputs",
+                self.out.display(),
+                input.display()
+            )?,
+        }
+        f.write_str(
+            "\n\nhint: choose another folder with --out; nothing is written over or removed from a command's \
+             own inputs, even with --force",
+        )
+    }
+}
+
+impl std::error::Error for OwnInputError {}
+
+/// Refuse `out` when it is one of `inputs` (files or folders) or holds one
+/// of them at any depth: a command never writes over, clears or deletes its
+/// own inputs, with or without `force` (`pointsim merge s0 s1 --out s0
+/// --force` used to remove shard `s0`'s files before reading them).
+/// Paths are compared after resolving links and `..`; an output folder
+/// that does not exist yet holds nothing. Call it before [`prepare_out_dir`].
+///
+/// # Errors
+///
+/// [`OwnInputError`] naming the first input found in `out`.
+pub fn refuse_own_inputs(out: &Path, inputs: &[PathBuf]) -> Result<(), OwnInputError> {
+    let Ok(out_c) = std::fs::canonicalize(out) else { return Ok(()) };
+    for input in inputs {
+        let Ok(in_c) = std::fs::canonicalize(input) else { continue };
+        if in_c.starts_with(&out_c) {
+            let input = (in_c != out_c).then(|| input.clone());
+            return Err(OwnInputError { out: out.to_path_buf(), input });
+        }
+    }
+    Ok(())
+}
+
+/// The files of a loaded scenario, as inputs for [`refuse_own_inputs`]: the
+/// given file, then every file it extends.
+pub fn chain_files(source: &crate::scenario::SourceFile) -> Vec<PathBuf> {
+    source.chain.iter().map(|f| PathBuf::from(&f.file)).collect()
+}
+
+/// Remove the files `names` (paths relative to `out`) where they exist,
+/// then each folder of `folders` (relative to `out`) that is left empty; a
+/// folder still holding anything stays. With `--force`, a command removes the
+/// pictures it draws before writing, so none outlives the data it was drawn
+/// from (names from [`plot::run_pictures`](crate::plot::run_pictures) and
+/// [`plot::COMPARE_PICTURES`](crate::plot::COMPARE_PICTURES)).
+///
+/// # Errors
+///
+/// A file that exists but cannot be removed.
+pub fn remove_earlier<N: AsRef<str>>(out: &Path, names: &[N], folders: &[&str]) -> io::Result<()> {
+    for name in names {
+        match std::fs::remove_file(out.join(name.as_ref())) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    for folder in folders {
+        let _ = std::fs::remove_dir(out.join(folder));
+    }
+    Ok(())
+}
+
 /// Make `dir` ready to receive a run's files: create it (and its parents)
 /// when missing, refuse a path that is a file, and refuse a folder that
 /// already holds anything unless `force` is set.

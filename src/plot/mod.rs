@@ -60,6 +60,22 @@ pub fn chart_files(charts: &[Chart]) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The pictures [`render`] gives for a run, whichever charts it draws:
+/// `report.html`, then `plots/<name>.png` and `.svg` of every chart name
+/// ([`CHART_NAMES`]). A run with `--force` removes these first.
+pub fn run_pictures() -> Vec<String> {
+    let mut names = vec!["report.html".to_owned()];
+    for chart in CHART_NAMES {
+        names.push(format!("plots/{chart}.png"));
+        names.push(format!("plots/{chart}.svg"));
+    }
+    names
+}
+
+/// The pictures [`render_compare`] gives: the page and the chart in both formats.
+pub const COMPARE_PICTURES: [&str; 3] =
+    ["compare.html", "plots/compare_distribution.png", "plots/compare_distribution.svg"];
+
 /// Every file `pointsim plot` writes for a run: `plots/<name>.png` and
 /// `plots/<name>.svg` for each chart ([`charts`], [`chart_files`]), then
 /// `report.html`, as (relative path, bytes) pairs ready for `output::write_all`.

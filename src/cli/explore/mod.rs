@@ -91,7 +91,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         reform_path: args.reform.clone(),
         max_population: args.max_population,
         min_cell: args.min_cell,
-        threads: super::run::threads(args.jobs),
+        threads: pointsim::budget::threads(args.jobs),
         ignore_memory: args.ignore_memory,
         lang: args.lang,
     })?;

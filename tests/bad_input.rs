@@ -72,6 +72,7 @@ bad!(
     syntax_error,
     table_shapes,
     too_many_tiers,
+    unclosed_table,
     unknown_key,
     unknown_names,
     unknown_rule_in_multiplier,

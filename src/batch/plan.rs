@@ -255,7 +255,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
         return Err(PlanError::Plan(diags));
     }
     let root = doc.get_ref();
-    let mut r = Read(Reader { text, diags, spans: read::Spans::new(), quiet_missing: false });
+    let mut r = Read(Reader { text, diags, spans: read::Spans::new() });
     const KEYS: [&str; 6] = ["base", "replicates", "mode", "seed", "cells", "vary"];
     for (k, _) in sorted(root) {
         if !KEYS.contains(&k.get_ref().as_ref()) {

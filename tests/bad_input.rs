@@ -35,6 +35,7 @@ bad!(
     binary_garbage,
     comments_only,
     control_characters,
+    duplicate_id_in_hint,
     duplicate_perk_id,
     duplicate_rule_id,
     duplicate_tier_min,
@@ -71,7 +72,9 @@ bad!(
     syntax_error,
     table_shapes,
     too_many_tiers,
+    unclosed_table,
     unknown_key,
+    unknown_names,
     unknown_rule_in_multiplier,
     unknown_step,
     unknown_table,
@@ -151,4 +154,16 @@ fn warnings_do_not_fail_loading() {
     assert!(!loaded.warnings.has_errors());
     assert_eq!(loaded.warnings.warning_count(), 6);
     insta::assert_snapshot!("warnings", loaded.warnings.render(false));
+}
+
+#[test]
+fn every_unknown_name_gets_the_nearest() {
+    // one typo in each kind of name reference: every one is suggested the defined name
+    let e = load(Path::new("tests/data/bad/unknown_names.toml")).unwrap_err();
+    let ds = e.diagnostics();
+    assert_eq!(ds.error_count(), 15, "{ds}");
+    for d in ds.items() {
+        let hint = d.hint.as_deref().unwrap_or("");
+        assert!(hint.contains("; did you mean `"), "no nearest name for `{}`: {hint}", d.message);
+    }
 }

@@ -30,7 +30,16 @@ macro_rules! bad {
     };
 }
 
-bad!(bad_paths, missing_base, sample_ranges, syntax, too_many_runs, unknown_keys, zip_unequal);
+bad!(
+    bad_paths,
+    missing_base,
+    paths_and_values,
+    sample_ranges,
+    syntax,
+    too_many_runs,
+    unknown_keys,
+    zip_unequal
+);
 
 #[test]
 fn every_case_is_listed() {

@@ -99,6 +99,25 @@ fn the_same_bytes_on_one_and_two_threads_and_samples_are_subsets() {
 }
 
 #[test]
+fn a_sample_of_k_names_exactly_k_subjects() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &["--trace-sample", "50"]);
+    let rows = read(&dir.path().join("ledger.parquet"));
+    let subjects: std::collections::BTreeSet<i64> = rows.iter().map(|r| long(r, "subject")).collect();
+    let want: std::collections::BTreeSet<i64> =
+        pointsim::trace::ledger::ledger_subjects(600, Some(50)).into_iter().map(|s| s as i64).collect();
+    assert_eq!(subjects, want, "every sampled subject has a row, with events or not");
+    // a subject without events has one row, `none`, at its start score
+    let none: Vec<_> = rows.iter().filter(|r| text(r, "cause").as_deref() == Some("none")).collect();
+    assert!(!none.is_empty(), "the example should have subjects without events");
+    for r in none {
+        assert_eq!(long(r, "points"), 0);
+        assert_eq!(long(r, "score_before"), long(r, "score_after"));
+        assert_eq!(rows.iter().filter(|q| long(q, "subject") == long(r, "subject")).count(), 1);
+    }
+}
+
+#[test]
 fn a_later_run_without_a_ledger_removes_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     run(dir.path(), &["--ledger"]);

@@ -255,7 +255,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
         return Err(PlanError::Plan(diags));
     }
     let root = doc.get_ref();
-    let mut r = Read(Reader { text, diags, spans: read::Spans::new(), quiet_missing: false });
+    let mut r = Read(Reader { text, diags, spans: read::Spans::new() });
     const KEYS: [&str; 6] = ["base", "replicates", "mode", "seed", "cells", "vary"];
     for (k, _) in sorted(root) {
         if !KEYS.contains(&k.get_ref().as_ref()) {
@@ -322,15 +322,13 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
         _ => Some(0),
     };
     let vary = r.vary(&read::Table::root(root, 0..0), mode.unwrap_or(Mode::Grid));
-    if r.diags.has_errors() {
+    // every problem at once: the paths are checked against the base even
+    // when other keys of the plan are wrong
+    let fail = |mut r: Read| {
         r.diags.sort();
-        return Err(PlanError::Plan(r.0.diags));
-    }
-    let (Some((base, base_span)), Some(replicates), Some(mode), Some(cells)) =
-        (base, replicates, mode, cells)
-    else {
-        return Err(PlanError::Plan(r.0.diags));
+        Err(PlanError::Plan(r.0.diags))
     };
+    let Some((base, base_span)) = base else { return fail(r) };
 
     // the base scenario
     let base_file = crate::scenario::normalize(&dir.join(&base));
@@ -341,9 +339,14 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
                 .with_label("not found")
                 .with_hint("the path is relative to the plan file's folder"),
         );
-        return Err(PlanError::Plan(r.0.diags));
+        return fail(r);
     }
-    let loaded = scenario::load(&base_file).map_err(|e| PlanError::Base(e.diagnostics().clone()))?;
+    let loaded = match scenario::load(&base_file) {
+        Ok(l) => l,
+        // the plan's own problems first; the base's once the plan has none
+        Err(_) if r.diags.has_errors() => return fail(r),
+        Err(e) => return Err(PlanError::Base(e.diagnostics().clone())),
+    };
     let base_doc = super::flatten::document(&loaded).map_err(|e| {
         let d = Diagnostic::error(format!("cannot read the base scenario: {e}"));
         PlanError::Base(Diagnostics::single(base_file.display().to_string(), d))
@@ -357,6 +360,7 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
             r.diags.push(d);
         }
     }
+    let (Some(replicates), Some(mode), Some(cells)) = (replicates, mode, cells) else { return fail(r) };
     let plan = Plan {
         file: name.to_owned(),
         text: text.to_owned(),
@@ -462,19 +466,14 @@ impl Read<'_> {
         let mut out = Vec::new();
         for (k, val) in sorted(t.table) {
             let key: &str = k.get_ref();
-            let path = match ParamPath::parse(key) {
-                Ok(p) => p,
-                Err(e) => {
-                    self.diags.push(
-                        Diagnostic::error(e.message)
-                            .with_span(k.span())
-                            .with_hint(e.hint.unwrap_or_default()),
-                    );
-                    continue;
-                }
-            };
+            let path = ParamPath::parse(key).map_err(|e| {
+                self.diags.push(
+                    Diagnostic::error(e.message).with_span(k.span()).with_hint(e.hint.unwrap_or_default()),
+                );
+            });
+            // the values are checked even when the path is wrong
             let values = if mode == Mode::Sample { self.range(key, val) } else { self.list(key, val) };
-            if let Some(values) = values {
+            if let (Ok(path), Some(values)) = (path, values) {
                 out.push(Vary { path, values, span: k.span() });
             }
         }

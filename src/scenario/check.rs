@@ -193,10 +193,11 @@ impl Checker<'_> {
     /// Report `name` at `path` as an unknown `noun`, listing the `defined`
     /// ones and suggesting the nearest.
     pub fn unknown_name(&mut self, path: &str, msg: String, noun: &str, name: &str, defined: &[&str]) {
+        let nouns = suggest::plural(noun);
         let hint = if defined.is_empty() {
-            format!("the file defines no {noun}s")
+            format!("the file defines no {nouns}")
         } else {
-            let list = format!("defined {noun}s are {}", suggest::list(defined.iter().copied()));
+            let list = format!("defined {nouns} are {}", suggest::list(defined.iter().copied()));
             suggest::or_nearest(list, name, defined.iter().copied())
         };
         self.error(path, msg, hint);

@@ -184,12 +184,7 @@ fn table_at<'d>(doc: &'d mut Table, at: &[String]) -> Option<&'d mut Table> {
 fn span_of(text: &str, path: &str) -> Option<Range<usize>> {
     let (doc, _) = DeTable::parse_recoverable(text);
     let doc = overlay::shift_table(doc.into_inner(), 0);
-    let mut r = Reader {
-        text,
-        diags: Diagnostics::new("ranges.toml", text),
-        spans: Spans::new(),
-        quiet_missing: false,
-    };
+    let mut r = Reader { text, diags: Diagnostics::new("ranges.toml", text), spans: Spans::new() };
     tables::read_file(&mut r, &doc, 0..0);
     r.spans.get(path).cloned()
 }

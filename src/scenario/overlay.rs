@@ -393,7 +393,7 @@ fn merge_entries<'c>(
                     } else {
                         let defined: Vec<&str> = entries.iter().filter_map(|e| ident_of(e, ident)).collect();
                         let hint = if defined.is_empty() {
-                            format!("the base defines no {noun}s")
+                            format!("the base defines no {}", suggest::plural(noun))
                         } else {
                             let list = format!("the base defines {}", suggest::list(defined.iter().copied()));
                             suggest::or_nearest(list, &id, defined.iter().copied())

@@ -88,9 +88,6 @@ pub(crate) struct Reader<'t> {
     pub diags: Diagnostics,
     /// Spans of values read successfully.
     pub spans: Spans,
-    /// Set when the TOML had syntax errors: missing keys may then be parse
-    /// artefacts, so they are not reported.
-    pub quiet_missing: bool,
 }
 
 impl<'t> Reader<'t> {
@@ -139,9 +136,6 @@ impl<'t> Reader<'t> {
 
     /// Report a missing required key of `t`, at its header.
     pub fn missing(&mut self, t: &Table, key: &Key) {
-        if self.quiet_missing {
-            return;
-        }
         let msg = if t.entry {
             format!("{} has no `{}`", t.what, key.name)
         } else {
@@ -221,7 +215,7 @@ impl<'t> Reader<'t> {
         let path = parent.key_path(key);
         let what = format!("`[{path}]`");
         let Some(v) = parent.get(key) else {
-            if let Some(Key { example, .. }) = required.filter(|_| !self.quiet_missing) {
+            if let Some(Key { example, .. }) = required {
                 self.push(
                     Diagnostic::error(format!("missing table {what}"))
                         .with_span(0..0)

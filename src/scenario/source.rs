@@ -183,6 +183,9 @@ pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostic
                     .with_hint("run `pointsim new` to write an example scenario to start from"),
             ));
         }
+        if syntax {
+            continue; // what the parser recovered is not read: see below
+        }
         let mut doc = overlay::shift_table(doc.into_inner(), range.start);
         doc.remove("extends");
         match merged.as_mut() {
@@ -190,8 +193,16 @@ pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostic
             Some(base) => overlay::merge(base, doc, "", &mut diags),
         }
     }
+    if syntax {
+        // the document the parser recovered around a syntax error is a guess
+        // (an unclosed `[score` takes the next table's keys, or none), so its
+        // missing, unknown and out-of-range keys would be the syntax error's
+        // knock-on effects: only the syntax errors are reported
+        diags.sort();
+        return Err(diags);
+    }
     let merged = merged.unwrap_or_default();
-    let mut r = Reader { text: &chain.text, diags, spans: Spans::new(), quiet_missing: syntax };
+    let mut r = Reader { text: &chain.text, diags, spans: Spans::new() };
     let spec = tables::read_file(&mut r, &merged, 0..0);
     let Reader { mut diags, spans, .. } = r;
     let mut c = Checker { spans: &spans, text: &chain.text, files: &chain.ranges, diags: &mut diags };
@@ -234,8 +245,11 @@ pub fn parse_tests(text: &str, name: &str, sc: &Scenario) -> Result<Vec<RuleTest
     for e in &errors {
         diags.push(syntax_error(e, text));
     }
+    if !errors.is_empty() {
+        return Err(diags); // only the syntax errors, as for a scenario
+    }
     let doc = doc.into_inner();
-    let mut r = Reader { text, diags, spans: Spans::new(), quiet_missing: !errors.is_empty() };
+    let mut r = Reader { text, diags, spans: Spans::new() };
     let root = super::read::Table::root(&doc, 0..0);
     let specs = tables::read_tests(&mut r, &root);
     let Reader { mut diags, spans, .. } = r;

@@ -23,9 +23,11 @@ where
         .map(|(_, c)| c)
 }
 
-/// `` `a`, `b`, `c` ``.
+/// `` `a`, `b`, `c` ``: each name once, in the order first given (a name
+/// defined twice, itself an error, is not listed twice in a hint).
 pub(crate) fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    names.into_iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    let mut seen = std::collections::HashSet::new();
+    names.into_iter().filter(|n| seen.insert(*n)).map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// `hint`, followed by `; did you mean `x`?` when one of `names` is near
@@ -59,6 +61,14 @@ pub(crate) fn key_hint(typo: &str, keys: &[&str], shown: impl Fn(&str) -> String
     }
 }
 
+/// The plural of a noun of the format: `tiers`, `categories`.
+pub(crate) fn plural(noun: &str) -> String {
+    match noun.strip_suffix('y') {
+        Some(stem) => format!("{stem}ies"),
+        None => format!("{noun}s"),
+    }
+}
+
 /// A name in backticks, as hints show it.
 pub(crate) fn quoted(name: &str) -> String {
     format!("`{name}`")
@@ -86,6 +96,17 @@ mod tests {
         assert_eq!(or_nearest("defined tiers are `A`", "Q", ["A"]), "defined tiers are `A`");
         assert_eq!(key_hint("pionts", &["id", "points"], quoted), "did you mean `points`?");
         assert_eq!(key_hint("colour", &["id", "points"], quoted), "valid keys here are `id`, `points`");
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural("tier"), "tiers");
+        assert_eq!(plural("category"), "categories");
+    }
+
+    #[test]
+    fn lists_name_each_once() {
+        assert_eq!(list(["late_payment", "fine", "late_payment"]), "`late_payment`, `fine`");
     }
 
     #[test]

@@ -37,7 +37,8 @@ pub fn ledger_subjects(population: u64, sample: Option<u64>) -> Vec<u64> {
 /// Columns: `subject`, `group`, `kind`, `step` (0-based), `time` (in steps
 /// since the start), `cause` (`rule`, `restore`, `drift`, `expire`,
 /// `appeal`, `listing` for the points a listing brings, `listed`,
-/// `delisted`), `rule` (the rule for `rule`, `expire` and `appeal`, and the
+/// `delisted`, and `none` for the one row of a subject with none of
+/// these: every subject given has at least one row), `rule` (the rule for `rule`, `expire` and `appeal`, and the
 /// rule that caused or cleared a listing), `list` (for `listing`, `listed`,
 /// `delisted`), `reason` (why a subject was listed or delisted: `rule`,
 /// `score`, `inherited`, `served`, `clean`, `cleared`, `appeal`,
@@ -204,6 +205,21 @@ fn rows<'a>(s: &'a Scenario, t: &Trace, b: &mut Builder) {
         score = e.after;
     }
     push_notes(usize::MAX, score, &mut out);
+    if out.is_empty() {
+        // a subject whose score never changed and who was never listed still
+        // has a row, so the ledger names every subject it holds
+        out.push(Row {
+            step: 0,
+            time: 0.0,
+            cause: "none",
+            rule: None,
+            list: None,
+            reason: None,
+            wrongful: false,
+            before: t.start.score,
+            after: t.start.score,
+        });
+    }
 
     let group = &s.groups[t.group];
     let kind = &s.kinds[group.kind].name;

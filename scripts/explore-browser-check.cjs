@@ -96,6 +96,32 @@ function compareArgs(address) {
     const command = await page.$eval('#command', (e) => e.textContent);
     console.log(`ok: after ArrowUp on ${CONTROL} the page shows ${shown.map((s) => `${s.name} ${s.text}`).join(', ')}, as \`${command}\` does`);
 
+    // the lesson: Next with the keyboard, then "Try it" makes the step's change and redraws
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
+    if (await page.$eval('#lesson', (e) => e.hidden)) fail('the scenario has a lesson but the page shows none');
+    const aa = () => page.$eval('#headline tr[data-metric="tier_share.AA"] td[data-side=reform]', (e) => e.dataset.value);
+    const aaBefore = await aa();
+    await page.focus('#lesson-next');
+    await page.keyboard.press('Enter');
+    const step = await page.$eval('body', (b) => b.dataset.lesson);
+    if (step !== '1') fail(`Enter on Next shows lesson step ${step}, not 1`);
+    const change = await page.$eval('#lesson-change', (e) => e.textContent);
+    const before = await page.$eval('body', (b) => Number(b.dataset.generation || 0));
+    await page.focus('#lesson-try');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      (g) => Number(document.body.dataset.generation || 0) > g && document.body.dataset.state === 'ready',
+      { timeout: 30000 }, before);
+    const tried = page.url();
+    const set = new URL(tried).searchParams.getAll('set');
+    if (!set.includes('rule.volunteer_service.points=10')) fail(`after "Try it" the address is ${tried}`);
+    const input = await page.$eval('input[data-path="rule.volunteer_service.points"]', (e) => e.value);
+    if (input !== '10') fail(`after "Try it" the control shows ${input}`);
+    const aaAfter = await aa();
+    if (aaAfter === aaBefore) fail(`after "Try it" the AA share is still ${aaAfter}`);
+    console.log(`ok: lesson step 2 (${change}) tried: ${tried}, AA share ${aaBefore} -> ${aaAfter}`);
+
     // latency, change → redrawn, at each population
     for (const n of populations) {
       const u = new URL(url);

@@ -42,6 +42,7 @@ bad!(
     duplicate_tier_name,
     empty,
     empty_names,
+    explore_and_lessons,
     float_for_integer,
     group_named_all,
     group_start_outside_clamp,

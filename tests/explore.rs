@@ -334,3 +334,40 @@ fn the_page_speaks_the_language_asked_for() {
     // the scenario's own words stay as written
     assert_eq!(zh["name"], en["name"]);
 }
+
+/// `[explore]` chooses the controls, their order, ranges, steps and sentences;
+/// the `[[lesson]]` steps come along, and each step's change is one the
+/// server accepts.
+#[test]
+fn the_scenario_s_explore_table_and_lesson_reach_the_page() {
+    let server = start(&["scenarios/rongcheng.toml"]);
+    let s = server.get("/api/scenario").json();
+    assert_eq!(s["chosen"], true);
+    let controls = s["controls"].as_array().unwrap();
+    let paths: Vec<&str> = controls.iter().map(|c| c["path"].as_str().unwrap()).collect();
+    assert_eq!(paths.len(), 10, "{paths:?}");
+    assert_eq!(&paths[..2], ["rule.volunteer_service.points", "rule.volunteer_service.rate"]);
+    assert_eq!(paths.last(), Some(&"seed"));
+    let v = &controls[0];
+    assert_eq!(
+        (v["min"].as_str(), v["max"].as_str(), v["step"].as_str()),
+        (Some("0"), Some("30"), Some("1"))
+    );
+    assert_eq!(v["sentence"], "Each volunteer service earns {value} points");
+    assert_eq!(controls[1]["step"], "0.1");
+    assert_eq!(controls[9]["sentence"], serde_json::Value::Null, "seed keeps the page's label");
+    assert_eq!(s["lessons"].as_array().unwrap().len(), 0);
+
+    let toy = start(&[TOY]);
+    let s = toy.get("/api/scenario").json();
+    assert_eq!(s["chosen"], false, "no [explore]: every control");
+    let lessons = s["lessons"].as_array().unwrap();
+    assert_eq!(lessons.len(), 5);
+    assert_eq!(lessons[0]["title"], "What the score is");
+    assert_eq!(lessons[0]["set"].as_array().unwrap().len(), 0);
+    for l in &lessons[1..] {
+        let set = l["set"][0].as_str().unwrap();
+        let reply = toy.get(&format!("/api/compare?set={set}&population=300&replicates=1"));
+        assert_eq!(reply.status, 200, "{set}: {}", reply.body);
+    }
+}

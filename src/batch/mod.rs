@@ -16,7 +16,7 @@
 pub mod compare;
 pub mod flatten;
 pub mod journal;
-pub mod path;
+pub use crate::scenario::path;
 pub mod plan;
 pub mod sample;
 pub mod seeds;

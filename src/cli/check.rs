@@ -52,7 +52,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
                     if !loaded.warnings.items().is_empty() {
                         term::eprint(&loaded.warnings.render(term::color()));
                     }
-                    println!("ok: {} ({})", file.display(), contents(&loaded.scenario, tests));
+                    println!(
+                        "ok: {} ({})",
+                        file.display(),
+                        contents(&loaded.scenario, tests, loaded.explore.lessons.len())
+                    );
                 }
             }
             Err(e) => {
@@ -69,8 +73,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
 }
 
 /// What a scenario holds, for `check`'s line: counts with their nouns in the
-/// right number, and groups, kinds and lists only when the file defines them.
-fn contents(s: &pointsim::scenario::Scenario, tests: usize) -> String {
+/// right number, and groups, kinds, lists, rule tests and lesson steps only
+/// when the file defines them.
+fn contents(s: &pointsim::scenario::Scenario, tests: usize, lessons: usize) -> String {
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = vec![
         count(s.rules.len(), "rule", "rules"),
@@ -90,6 +95,9 @@ fn contents(s: &pointsim::scenario::Scenario, tests: usize) -> String {
     }
     if tests > 0 {
         parts.push(count(tests, "rule test", "rule tests"));
+    }
+    if lessons > 0 {
+        parts.push(count(lessons, "lesson step", "lesson steps"));
     }
     parts.join(", ")
 }

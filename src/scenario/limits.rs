@@ -1,6 +1,6 @@
 //! Limits on the text and the number of entries of a scenario: lengths of
 //! names, labels and descriptions, no control characters, at most so many
-//! tiers, rules, groups, perks, restrictions, kinds and tests.
+//! tiers, rules, groups, perks, restrictions, kinds, tests and lesson steps.
 //!
 //! Everything a scenario names ends up in column names, chart labels, file
 //! names and terminal output, and several outputs grow with the square of a
@@ -34,6 +34,12 @@ pub const MAX_LISTS: usize = 64;
 pub const MAX_TESTS: usize = 1_000;
 /// The most items of `scenario.sources`.
 pub const MAX_SOURCES: usize = 100;
+/// The most `[[lesson]]` steps.
+pub const MAX_LESSONS: usize = 20;
+/// The most changes one lesson step suggests (`set`).
+pub const MAX_LESSON_SETS: usize = 8;
+/// The most controls `[explore]` names (`controls`), and the most `[[explore.control]]` settings.
+pub const MAX_EXPLORE_CONTROLS: usize = 64;
 
 /// What a piece of text is, which sets how long it may be and whether it may hold newlines and tabs.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -92,6 +98,20 @@ pub(crate) fn check_counts(c: &mut Checker, spec: &FileSpec) -> bool {
             MAX_TESTS,
             "move some tests to a file of rule tests (`tests/<name>.toml`)",
         ),
+        (
+            "lesson",
+            "lesson steps",
+            spec.lesson.len(),
+            MAX_LESSONS,
+            "split the lesson into several scenario files",
+        ),
+        (
+            "explore.control",
+            "control settings",
+            spec.explore.as_ref().map_or(0, |e| e.control.len()),
+            MAX_EXPLORE_CONTROLS,
+            "set the range and label of fewer controls",
+        ),
     ];
     let mut ok = true;
     for (path, noun, n, max, hint) in counts {
@@ -107,6 +127,33 @@ pub(crate) fn check_counts(c: &mut Checker, spec: &FileSpec) -> bool {
             spec.scenario.sources.len()
         );
         c.error("scenario.sources", msg, "cite the sources of each value in its own `source`".to_owned());
+    }
+    let controls = spec.explore.as_ref().and_then(|e| e.controls.as_ref()).map_or(0, Vec::len);
+    if controls > MAX_EXPLORE_CONTROLS {
+        ok = false;
+        let msg = format!(
+            "`explore.controls` names {controls} controls, more than the {MAX_EXPLORE_CONTROLS} allowed"
+        );
+        c.error(
+            "explore.controls",
+            msg,
+            "a page for a class needs a few controls; name the ones the lesson uses".to_owned(),
+        );
+    }
+    for (i, l) in spec.lesson.iter().enumerate().take(MAX_LESSONS) {
+        if l.set.len() > MAX_LESSON_SETS {
+            ok = false;
+            let msg = format!(
+                "`set` of lesson step {} has {} changes, more than the {MAX_LESSON_SETS} allowed",
+                i + 1,
+                l.set.len()
+            );
+            c.error(
+                &format!("lesson[{i}].set"),
+                msg,
+                "suggest one change per step, so the class sees what it does".to_owned(),
+            );
+        }
     }
     ok
 }
@@ -177,6 +224,19 @@ pub(crate) fn check_text(c: &mut Checker, spec: &FileSpec) {
         let p = format!("test[{i}]");
         text(c, &format!("{p}.name"), &format!("the name of {what}"), &t.name, Label);
         opt(c, &format!("{p}.description"), &format!("`description` in {what}"), &t.description, Text);
+    }
+    for (i, l) in spec.lesson.iter().enumerate().take(MAX_LESSONS) {
+        let p = format!("lesson[{i}]");
+        let what = format!("lesson step {}", i + 1);
+        text(c, &format!("{p}.title"), &format!("the title of {what}"), &l.title, Label);
+        text(c, &format!("{p}.text"), &format!("the text of {what}"), &l.text, Text);
+    }
+    if let Some(e) = &spec.explore {
+        for (i, x) in e.control.iter().enumerate().take(MAX_EXPLORE_CONTROLS) {
+            let p = format!("explore.control[{i}]");
+            let what = format!("`label` of control `{}`", x.path);
+            opt(c, &format!("{p}.label"), &what, &x.label, Label);
+        }
     }
 }
 

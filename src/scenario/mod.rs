@@ -19,12 +19,14 @@ mod check;
 #[cfg(test)]
 mod declared_ranges;
 mod diag;
+mod explore;
 pub(crate) mod file;
 pub(crate) mod keys;
 pub mod limits;
 mod mechanics;
 mod model;
 mod overlay;
+pub mod path;
 pub(crate) mod read;
 mod rule_tests;
 mod schema;
@@ -36,6 +38,7 @@ mod validate;
 mod validate_mech;
 
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use explore::{ControlSettings, ExplorePage, Lesson};
 pub use file::{MAX_FILE_BYTES, read_text};
 pub use mechanics::*;
 pub use model::*;

@@ -47,6 +47,8 @@ pub(crate) const IDENTITY: &[(&str, &str, &str)] = &[
     ("restriction", "id", "restriction"),
     ("list", "id", "list"),
     ("test", "name", "test"),
+    ("lesson", "title", "lesson step"),
+    ("explore.control", "path", "control"),
     ("rule.rate_by_score", "", "band"),
 ];
 

@@ -76,6 +76,8 @@ pub struct Loaded {
     /// scenario does not have). They do not stop a run: an overlay may remove
     /// what its base's tests use; `pointsim test` and `pointsim check` report them.
     pub test_errors: Diagnostics,
+    /// What `pointsim explore` shows: `[explore]` and the `[[lesson]]` steps, checked.
+    pub explore: super::ExplorePage,
 }
 
 /// Why a scenario could not be loaded.
@@ -212,6 +214,7 @@ pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostic
         return Err(diags);
     }
     let scenario = build::build(&spec);
+    let explore = super::explore::build(&spec);
     // rule tests are checked on their own: a reform that removes a rule its
     // base's tests use still runs; `pointsim test` and `check` report them
     let mut test_errors = chain.diagnostics();
@@ -229,7 +232,7 @@ pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostic
     let chain = files.into_iter().map(|f| ChainFile { file: f.name, sha256: f.sha256 }).collect::<Vec<_>>();
     let source =
         SourceFile { name: name.to_owned(), text, sha256: chain[0].sha256.clone(), chain, ranges, spans };
-    Ok(Loaded { scenario, source, warnings, tests, test_errors })
+    Ok(Loaded { scenario, source, warnings, tests, test_errors, explore })
 }
 
 /// Parse a file of rule tests (only `[[test]]` tables) for the scenario `sc`,

@@ -50,6 +50,10 @@ spec_table! {
         report: Option<ReportSpec> = opt("optional") "see below",
         /// Rule tests, run by `pointsim test` and ignored by `run`.
         test: Vec<TestSpec> = opt("optional, zero or more") "see below",
+        /// Which controls `pointsim explore` shows, in what order, with what ranges and labels; ignored by `run`.
+        explore: Option<ExploreSpec> = opt("optional, every control") "see below",
+        /// Steps of a lesson the `pointsim explore` page walks through; ignored by `run`.
+        lesson: Vec<LessonSpec> = opt("optional, zero or more") "see below",
     }
 }
 
@@ -447,5 +451,44 @@ spec_table! {
         restrictions: Option<Vec<String>> = opt("optional") "restriction ids",
         /// Every list the subject is on (its own or inherited listings), and no other.
         lists: Option<Vec<String>> = opt("optional") "list ids",
+    }
+}
+
+spec_table! {
+    /// `[explore]`: the controls of the `pointsim explore` page.
+    pub struct ExploreSpec ("", "") {
+        /// The controls the page shows, in this order: `rule.<id>.points`, `rule.<id>.rate`, `tier.<name>.min`, `population`, `steps`, `seed`.
+        controls: Option<Vec<String>> = opt("optional, every control") "control paths of this scenario, each once; at most 64",
+        /// Settings of one control, written `[[explore.control]]`.
+        control: Vec<ExploreControlSpec> = opt("optional, zero or more") "see below",
+    }
+}
+
+spec_table! {
+    /// `[[explore.control]]`: the range, step and label of one control of the explore page.
+    pub struct ExploreControlSpec ("control", "path") {
+        /// The control, as in `explore.controls`.
+        path: String = req("path = \"rule.volunteer_service.points\"") "a control path of this scenario, once; in `explore.controls` when that is given",
+        /// The lowest value the control offers.
+        min: Option<f64> = opt("optional, the page's") "finite; below `max`; at most the scenario's value; a whole number for integer controls",
+        /// The highest value the control offers.
+        max: Option<f64> = opt("optional, none") "finite; at least the scenario's value; a whole number for integer controls",
+        /// The step of the arrow keys.
+        step: Option<f64> = opt("optional, the page's") "finite, above 0; a whole number for integer controls",
+        /// The control's label, a sentence in which `{value}` stands for the current value: `"Volunteering earns {value} points"`.
+        label: Option<String> = opt("optional, the page's") "at most 200 characters, no control characters",
+    }
+}
+
+spec_table! {
+    /// `[[lesson]]`: one step of a lesson the explore page walks through, with a change to try.
+    pub struct LessonSpec ("lesson", "title") {
+        /// The step's title.
+        #[schemars(length(min = 1, max = MAX_LABEL_CHARS))]
+        title: String = req("title = \"What the score is\"") "non-empty; at most 200 characters, no control characters; unique among lessons",
+        /// What the step explains.
+        text: String = req("text = \"Everyone starts at 1000 points.\"") "at most 10_000 characters, no control characters but newlines and tabs",
+        /// The change \"Try it\" makes, as `compare --set` takes it: `["rule.volunteer_service.points=10"]`.
+        set: Vec<String> = opt("optional, `[]` (nothing to try)") "`PATH=VALUE` with a `--set` path of this scenario; at most 8",
     }
 }

@@ -24,6 +24,7 @@ pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
     check_thresholds(c, spec);
     check_options(c, spec);
     super::validate_mech::check(c, spec);
+    super::explore::check(c, spec);
 }
 
 /// Tier names the file defines, in file order (`all` when there are none).

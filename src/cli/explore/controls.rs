@@ -3,7 +3,10 @@
 //! One control per rule's `points` and `rate` and per tier's `min`, each
 //! named by the path `--set` takes and holding the value as `--set` would
 //! write it, plus the options `--population`, `--steps` and `--seed`. The
-//! page puts every text here into the document as text (never as HTML).
+//! scenario's `[explore]` table may choose which of them appear and in what
+//! order, and give one a range, a step and a sentence label; its
+//! `[[lesson]]` steps come along for the lesson panel. The page puts every
+//! text here into the document as text (never as HTML).
 
 use serde::Serialize;
 
@@ -59,6 +62,16 @@ struct Control {
     step: String,
     min: Option<String>,
     max: Option<String>,
+    /// The scenario's sentence for it, `{value}` standing for the value (`[[explore.control]]`).
+    sentence: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LessonStep<'a> {
+    title: &'a str,
+    text: &'a str,
+    /// The change "Try it" makes, as `--set` takes it.
+    set: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -79,6 +92,9 @@ struct Page<'a> {
     replicates: u32,
     max_population: u64,
     controls: Vec<Control>,
+    /// The controls are the ones `[explore]` chose, in its order (else every one, by section).
+    chosen: bool,
+    lessons: Vec<LessonStep<'a>>,
     /// Highest first, as in compare.json.
     tiers: Vec<Named>,
     perks: Vec<Named>,
@@ -108,6 +124,7 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
             step: "1".into(),
             min: None,
             max: None,
+            sentence: None,
         });
         controls.push(Control {
             path: format!("rule.{}.rate", r.id),
@@ -118,6 +135,7 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
             step: rate_step(r.rate),
             min: Some("0".into()),
             max: None,
+            sentence: None,
         });
     }
     for t in s.tiers.iter().rev().filter(|t| t.min != i64::MIN) {
@@ -130,6 +148,7 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
             step: "1".into(),
             min: None,
             max: None,
+            sentence: None,
         });
     }
     let option = |path: &str, label: &str, value: u64, step: u64, max: Option<u64>| Control {
@@ -141,6 +160,7 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
         step: step.to_string(),
         min: Some(if path == "seed" { "0".into() } else { "1".into() }),
         max: max.map(|m| m.to_string()),
+        sentence: None,
     };
     let pop_step = 10u64.pow((s.population.max(10) as f64).log10().floor() as u32 - 1).max(1);
     controls.push(option(
@@ -152,6 +172,22 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
     ));
     controls.push(option("steps", "Steps", u64::from(s.steps), 1, None));
     controls.push(option("seed", "Seed", s.seed, 1, None));
+    let explore = &session.reform.explore;
+    for c in &mut controls {
+        if let Some(x) = explore.settings_of(&c.path) {
+            c.min = x.min.map(|v| v.to_string()).or(c.min.take());
+            c.max = x.max.map(|v| v.to_string()).or(c.max.take());
+            c.step = x.step.map_or_else(|| c.step.clone(), |v| v.to_string());
+            c.sentence = x.label.clone();
+        }
+    }
+    if let Some(chosen) = &explore.controls {
+        let mut all: Vec<Option<Control>> = controls.into_iter().map(Some).collect();
+        controls = chosen
+            .iter()
+            .filter_map(|p| all.iter_mut().find(|c| c.as_ref().is_some_and(|c| &c.path == p))?.take())
+            .collect();
+    }
     let page = Page {
         lang: session.opts.lang.tag(),
         strings: strings(session.opts.lang),
@@ -163,6 +199,12 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
         replicates: PAGE_REPLICATES,
         max_population: session.opts.max_population,
         controls,
+        chosen: explore.controls.is_some(),
+        lessons: explore
+            .lessons
+            .iter()
+            .map(|l| LessonStep { title: &l.title, text: &l.text, set: &l.set })
+            .collect(),
         tiers: s.tiers.iter().rev().map(|t| Named { id: t.name.clone(), label: t.label.clone() }).collect(),
         perks: s.perks.iter().map(|p| Named { id: p.id.clone(), label: p.label.clone() }).collect(),
         restrictions: s

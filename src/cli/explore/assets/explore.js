@@ -11,6 +11,8 @@
   let info = null;       // /api/scenario
   let inputs = [];       // [{ c: control, input }]
   let extra = [];        // sets from the address that no control shows, kept as they are
+  let extraOptions = []; // options from the address whose control `[explore]` hides: [key, value]
+  let lesson = 0;        // the lesson step shown
   let replicates = 5;
   let generation = 0;
   let inflight = null;
@@ -60,9 +62,17 @@
   // A query component that keeps `=` and `.` readable in the address bar.
   const enc = (s) => encodeURIComponent(s).replace(/%3D/g, '=');
 
+  // A control's label: the scenario's sentence with `{value}` filled in, else the page's words.
+  function labelText(c, value) {
+    if (c.sentence !== null) return c.sentence.split('{value}').join(value);
+    return c.section === 'rules' ? T('column_' + c.column, { label: c.label })
+      : c.section === 'options' ? T('option_' + c.path) : c.label;
+  }
+
   function buildForm() {
     const form = $('form');
-    const sections = [
+    // `[explore]` chose the controls: one fieldset in its order; else one per section
+    const sections = info.chosen ? [[null, T('legend_chosen')]] : [
       ['rules', T('legend_rules')],
       ['tiers', T('legend_tiers')],
       ['options', T('legend_options')],
@@ -70,13 +80,11 @@
     for (const [section, title] of sections) {
       const fs = el('fieldset');
       fs.append(el('legend', {}, title));
-      for (const c of info.controls.filter((c) => c.section === section)) {
+      for (const c of info.controls.filter((c) => section === null || c.section === section)) {
         const id = 'c-' + inputs.length;
         const row = el('div', { class: 'row' });
-        const text =
-          section === 'rules' ? T('column_' + c.column, { label: c.label })
-            : section === 'options' ? T('option_' + c.path) : c.label;
-        row.append(el('label', { for: id }, text));
+        const label = el('label', { for: id }, labelText(c, c.value));
+        row.append(label);
         const input = el('input', { id, type: 'number', step: c.step, 'data-path': c.path, inputmode: 'decimal' });
         if (c.min !== null) input.min = c.min;
         if (c.max !== null) input.max = c.max;
@@ -84,9 +92,9 @@
         input.addEventListener('input', () => changed());
         row.append(input);
         fs.append(row);
-        inputs.push({ c, input });
+        inputs.push({ c, input, label });
       }
-      if (section === 'options') {
+      if (section === 'options' || section === null) {
         const row = el('div', { class: 'row' });
         row.append(el('label', { for: 'replicates' }, T('replicates')));
         const input = el('input', { id: 'replicates', type: 'number', step: '1', min: '1', max: '10000' });
@@ -109,8 +117,11 @@
       if (hit && at >= 0) hit.input.value = set.slice(at + 1).trim();
       else extra.push(set);
     }
-    for (const { c, input } of inputs) {
-      if (c.section === 'options' && params.has(c.path)) input.value = params.get(c.path);
+    for (const key of ['population', 'steps', 'seed']) {
+      if (!params.has(key)) continue;
+      const hit = inputs.find(({ c }) => c.section === 'options' && c.path === key);
+      if (hit) hit.input.value = params.get(key);
+      else extraOptions.push([key, params.get(key)]);
     }
     if (params.has('replicates')) $('replicates').value = params.get('replicates');
   }
@@ -118,9 +129,10 @@
   // The query of the current state, in the order the command line takes it.
   function query() {
     const parts = [];
-    for (const { c, input } of inputs) {
+    for (const { c, input, label } of inputs) {
       const v = input.value.trim();
       input.classList.toggle('changed', v !== c.value);
+      if (c.sentence !== null) label.textContent = labelText(c, v);
       if (c.section !== 'options' && v !== c.value) parts.push('set=' + enc(`${c.path}=${v}`));
     }
     for (const s of extra) parts.push('set=' + enc(s));
@@ -128,8 +140,43 @@
       const v = input.value.trim();
       if (c.section === 'options' && v !== c.value) parts.push(`${c.path}=${enc(v)}`);
     }
+    for (const [k, v] of extraOptions) parts.push(`${k}=${enc(v)}`);
     parts.push('replicates=' + enc($('replicates').value.trim()));
     return parts.join('&');
+  }
+
+  // The lesson panel: step `lesson` of info.lessons, with Back, Next and "Try it".
+  function showLesson() {
+    const steps = info.lessons;
+    if (!steps.length) return;
+    const l = steps[lesson];
+    $('lesson').hidden = false;
+    $('lesson-count').textContent = T('lesson_count', { n: lesson + 1, total: steps.length });
+    $('lesson-title').textContent = l.title;
+    $('lesson-text').textContent = l.text;
+    $('lesson-change').textContent = l.set.length ? T('lesson_change', { change: l.set.join(', ') }) : '';
+    $('lesson-try').hidden = !l.set.length;
+    $('lesson-back').disabled = lesson === 0;
+    $('lesson-next').disabled = lesson + 1 === steps.length;
+    document.body.dataset.lesson = String(lesson);
+  }
+
+  // "Try it": the step's `PATH=VALUE`s go into their controls (or the kept sets), and the page redraws.
+  function tryLesson() {
+    for (const set of info.lessons[lesson].set) {
+      const at = set.indexOf('=');
+      const path = set.slice(0, at).trim();
+      const value = set.slice(at + 1).trim();
+      const hit = inputs.find(({ c }) => c.section !== 'options' && c.path === path);
+      if (hit) {
+        hit.input.value = value;
+      } else {
+        extra = extra.filter((s) => s.slice(0, Math.max(0, s.indexOf('='))).trim() !== path);
+        extra.push(`${path}=${value}`);
+      }
+    }
+    $('status').textContent = T('lesson_tried', { title: info.lessons[lesson].title });
+    changed();
   }
 
   function changed() {
@@ -332,9 +379,14 @@
     document.title = `${info.name} · pointsim explore`;
     buildForm();
     readAddress(data ? data.query : location.search);
+    $('lesson-back').addEventListener('click', () => { lesson -= 1; showLesson(); });
+    $('lesson-next').addEventListener('click', () => { lesson += 1; showLesson(); });
+    $('lesson-try').addEventListener('click', () => tryLesson());
+    showLesson();
     $('reset').addEventListener('click', () => {
       for (const { c, input } of inputs) input.value = c.value;
       extra = [];
+      extraOptions = [];
       $('replicates').value = String(info.replicates);
       changed();
     });
@@ -366,6 +418,7 @@
     }
     $('replicates').readOnly = true;
     $('reset').hidden = true;
+    $('lesson-try').disabled = true;
     $('overlay').href = URL.createObjectURL(new Blob([data.overlay], { type: 'application/toml' }));
     render(data.compare);
     document.body.dataset.generation = '0';

@@ -1,5 +1,8 @@
 //! Dotted parameter paths into a scenario document (`rule.volunteering.points`) and setting a value at one.
 //!
+//! It lives in `scenario`, whose checks of `[[lesson]]` changes use it, and
+//! is re-exported as `pointsim::batch::path`, where sweeps and `--set` use it.
+//!
 //! A path names one value of a scenario file the way a reader would say it:
 //!
 //! | path | sets |

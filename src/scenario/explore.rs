@@ -1,0 +1,339 @@
+//! `[explore]` and `[[lesson]]`: what the `pointsim explore` page shows and
+//! the lesson it walks through. `pointsim run` ignores both; `check` and
+//! every load check them, with positions.
+//!
+//! A control is named as the page names it: `rule.<id>.points`,
+//! `rule.<id>.rate`, `tier.<name>.min` (the paths `--set` takes), or the
+//! options `population`, `steps` and `seed`. A lesson step's change is a list
+//! of `PATH=VALUE` as `compare --set` takes them; its paths are checked
+//! against the scenario with the same parser as `--set` ([`super::path`]), so a
+//! typo is found by `check`, not by a class.
+
+use std::collections::HashMap;
+
+use super::check::{Checker, num};
+use super::limits::{MAX_EXPLORE_CONTROLS, MAX_LESSON_SETS, MAX_LESSONS};
+use super::path::{ParamPath, check as check_path};
+use super::spec::FileSpec;
+
+/// The explore page's settings from the file: which controls, their ranges and labels, the lesson.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ExplorePage {
+    /// The controls to show, in order (`None`: every control, in the page's order).
+    pub controls: Option<Vec<String>>,
+    /// Settings of single controls.
+    pub settings: Vec<ControlSettings>,
+    /// The lesson's steps, in order.
+    pub lessons: Vec<Lesson>,
+}
+
+/// The range, step and label of one control.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ControlSettings {
+    /// The control's path (`rule.volunteering.points`, `population`).
+    pub path: String,
+    /// The lowest value offered.
+    pub min: Option<f64>,
+    /// The highest value offered.
+    pub max: Option<f64>,
+    /// The arrow-key step.
+    pub step: Option<f64>,
+    /// A sentence in which `{value}` stands for the current value.
+    pub label: Option<String>,
+}
+
+/// One step of a lesson.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lesson {
+    /// Its title.
+    pub title: String,
+    /// What it explains.
+    pub text: String,
+    /// The change "Try it" makes: `PATH=VALUE`, as `compare --set` takes it.
+    pub set: Vec<String>,
+}
+
+impl ExplorePage {
+    /// The settings of the control at `path`, if the file gives any.
+    pub fn settings_of(&self, path: &str) -> Option<&ControlSettings> {
+        self.settings.iter().find(|s| s.path == path)
+    }
+}
+
+/// A control the page has: its path, the scenario's value, and whether it takes whole numbers.
+struct Control {
+    path: String,
+    value: f64,
+    integer: bool,
+}
+
+/// The page's controls for `spec`, in the page's order.
+fn page_controls(spec: &FileSpec) -> Vec<Control> {
+    let mut out = Vec::new();
+    for r in &spec.rule {
+        out.push(Control { path: format!("rule.{}.points", r.id), value: r.points as f64, integer: true });
+        out.push(Control { path: format!("rule.{}.rate", r.id), value: r.rate, integer: false });
+    }
+    for t in &spec.tier {
+        out.push(Control { path: format!("tier.{}.min", t.name), value: t.min as f64, integer: true });
+    }
+    out.push(Control { path: "population".into(), value: spec.population.size as f64, integer: true });
+    out.push(Control { path: "steps".into(), value: spec.scenario.steps as f64, integer: true });
+    out.push(Control { path: "seed".into(), value: spec.scenario.seed() as f64, integer: true });
+    out
+}
+
+/// Why `path` is no control: the path parser's message for a wrong `--set` path, else that the page has none.
+fn not_a_control(doc: &mut Option<toml::Table>, spec: &FileSpec, path: &str) -> (String, String) {
+    let doc = doc.get_or_insert_with(|| toml::Table::try_from(spec).unwrap_or_default());
+    let wrong = ParamPath::parse(path).and_then(|p| check_path(doc, &p).map(|()| p));
+    match wrong {
+        Err(e) => (
+            format!("`{path}` is not a control: {}", e.message.replace("the base scenario", "the scenario")),
+            e.hint.unwrap_or_else(|| CONTROLS_HINT.to_owned()),
+        ),
+        Ok(_) => (format!("the explore page has no control for `{path}`"), CONTROLS_HINT.to_owned()),
+    }
+}
+
+const CONTROLS_HINT: &str = "the controls are `rule.<id>.points`, `rule.<id>.rate`, `tier.<name>.min`, \
+                             `population`, `steps` and `seed`";
+
+/// Check `[explore]` and `[[lesson]]` of `spec`.
+pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
+    let controls = page_controls(spec);
+    let find = |p: &str| controls.iter().find(|x| x.path == p);
+    let mut doc: Option<toml::Table> = None;
+    if let Some(e) = &spec.explore {
+        let chosen = e.controls.as_deref().filter(|_| c.read("explore.controls"));
+        if let Some(chosen) = chosen {
+            let mut seen: Vec<&str> = Vec::new();
+            for p in chosen.iter().take(MAX_EXPLORE_CONTROLS) {
+                if find(p).is_none() {
+                    let (msg, hint) = not_a_control(&mut doc, spec, p);
+                    c.error("explore.controls", msg, hint);
+                } else if seen.contains(&p.as_str()) {
+                    let msg = format!("`explore.controls` names `{p}` twice");
+                    c.error("explore.controls", msg, "name each control once".to_owned());
+                }
+                seen.push(p);
+            }
+            if chosen.is_empty() {
+                let hint = "name the controls to show, or remove the key to show every control".to_owned();
+                c.error("explore.controls", "`explore.controls` is empty".to_owned(), hint);
+            }
+        }
+        let mut seen = HashMap::new();
+        for (i, s) in e.control.iter().enumerate().take(MAX_EXPLORE_CONTROLS) {
+            let p = format!("explore.control[{i}]");
+            let path_at = format!("{p}.path");
+            if !c.read(&path_at) {
+                continue;
+            }
+            c.unique(&mut seen, &s.path, &path_at, "control", "the `path`s of `[[explore.control]]`");
+            let Some(ctl) = find(&s.path) else {
+                let (msg, hint) = not_a_control(&mut doc, spec, &s.path);
+                c.error(&path_at, msg, hint);
+                continue;
+            };
+            if let Some(chosen) = chosen
+                && !chosen.contains(&s.path)
+            {
+                let msg = format!("control `{}` has settings but is not in `explore.controls`", s.path);
+                let hint = "add it to `explore.controls`, or remove its `[[explore.control]]`".to_owned();
+                c.error(&path_at, msg, hint);
+            }
+            check_range(c, &p, s, ctl);
+        }
+    }
+    let mut titles = HashMap::new();
+    for (i, l) in spec.lesson.iter().enumerate().take(MAX_LESSONS) {
+        let p = format!("lesson[{i}]");
+        let title_at = format!("{p}.title");
+        if c.read(&title_at) && l.title.trim().is_empty() {
+            let hint = "give the step a title, like `What one rule change does`".to_owned();
+            c.error(&title_at, format!("the title of lesson step {} is empty", i + 1), hint);
+        }
+        c.unique(&mut titles, &l.title, &title_at, "lesson step", "lesson titles");
+        if !c.read(&format!("{p}.set")) {
+            continue;
+        }
+        for set in l.set.iter().take(MAX_LESSON_SETS) {
+            if let Some((msg, hint)) = bad_set(&mut doc, spec, set) {
+                c.error(&format!("{p}.set"), format!("in lesson step {}: {msg}", i + 1), hint);
+            }
+        }
+    }
+}
+
+/// `min`, `max` and `step` of the settings at `p` for the control `ctl`.
+fn check_range(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec, ctl: &Control) {
+    let path = &s.path;
+    for (key, x) in [("min", s.min), ("max", s.max), ("step", s.step)] {
+        let at = format!("{p}.{key}");
+        let Some(x) = x.filter(|_| c.read(&at)) else { continue };
+        if !x.is_finite() {
+            let msg = format!("`{key}` of control `{path}` is `{}`", c.src(&at));
+            c.error(&at, msg, "write a finite number".to_owned());
+        } else if key == "step" && x <= 0.0 {
+            let msg = format!("`step` of control `{path}` is `{}`, not above 0", num(x));
+            c.error(&at, msg, "the step is how much an arrow key changes the value, like `1`".to_owned());
+        } else if ctl.integer && x.fract() != 0.0 {
+            let msg = format!("`{key}` of control `{path}` is `{}`, not a whole number", num(x));
+            c.error(&at, msg, format!("`{path}` takes whole numbers; write `{}`", x.round()));
+        }
+    }
+    let finite = |x: Option<f64>| x.filter(|x| x.is_finite());
+    let (lo, hi) = (finite(s.min), finite(s.max));
+    if let (Some(lo), Some(hi)) = (lo, hi)
+        && lo >= hi
+    {
+        let msg = format!("`min` `{}` of control `{path}` is not below its `max` `{}`", num(lo), num(hi));
+        c.error(&format!("{p}.max"), msg, "the control offers the values from `min` to `max`".to_owned());
+        return;
+    }
+    let v = ctl.value;
+    if let Some(lo) = lo.filter(|&lo| v < lo) {
+        let msg =
+            format!("`min` `{}` of control `{path}` is above the scenario's value `{}`", num(lo), num(v));
+        let hint = "the control starts at the scenario's value, so the range must hold it".to_owned();
+        c.error(&format!("{p}.min"), msg, hint);
+    }
+    if let Some(hi) = hi.filter(|&hi| v > hi) {
+        let msg =
+            format!("`max` `{}` of control `{path}` is below the scenario's value `{}`", num(hi), num(v));
+        let hint = "the control starts at the scenario's value, so the range must hold it".to_owned();
+        c.error(&format!("{p}.max"), msg, hint);
+    }
+}
+
+/// What is wrong with the `PATH=VALUE` of a lesson, if anything.
+fn bad_set(doc: &mut Option<toml::Table>, spec: &FileSpec, set: &str) -> Option<(String, String)> {
+    let Some((path, value)) = set.split_once('=') else {
+        let hint = "write a path and a value, like `rule.volunteering.points=10`".to_owned();
+        return Some((format!("`{set}` has no `=`"), hint));
+    };
+    let (path, value) = (path.trim(), value.trim());
+    if value.is_empty() {
+        let hint = "write the value to try after the `=`".to_owned();
+        return Some((format!("`{set}` has no value"), hint));
+    }
+    let doc = doc.get_or_insert_with(|| toml::Table::try_from(spec).unwrap_or_default());
+    let parsed = ParamPath::parse(path).and_then(|p| check_path(doc, &p).map(|()| p));
+    match parsed {
+        Err(e) => Some((
+            format!("in `{set}`: {}", e.message.replace("the base scenario", "the scenario")),
+            e.hint.map_or_else(String::new, |h| h.replace("the base scenario", "the scenario")),
+        )),
+        Ok(p) if p.segments().first().is_some_and(|s| s == "extends" || s == "lesson" || s == "explore") => {
+            let hint = "a lesson changes the scenario's rules, tiers and population".to_owned();
+            Some((format!("`{set}` changes `{}`, which a lesson cannot", p.segments()[0]), hint))
+        }
+        Ok(_) => None,
+    }
+}
+
+/// The page's settings from a checked `spec`.
+pub(crate) fn build(spec: &FileSpec) -> ExplorePage {
+    let e = spec.explore.clone().unwrap_or_default();
+    ExplorePage {
+        controls: e.controls,
+        settings: e
+            .control
+            .into_iter()
+            .map(|s| ControlSettings { path: s.path, min: s.min, max: s.max, step: s.step, label: s.label })
+            .collect(),
+        lessons: spec
+            .lesson
+            .iter()
+            .map(|l| Lesson { title: l.title.clone(), text: l.text.clone(), set: l.set.clone() })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::parse;
+
+    const BASE: &str = "[scenario]\nname = \"t\"\nsteps = 3\n[score]\nstart = 0\n[population]\nsize = 10\n\
+                        [[tier]]\nname = \"A\"\nmin = 0\n[[rule]]\nid = \"vol\"\npoints = 5\nrate = 0.5\n";
+
+    fn errors(extra: &str) -> Vec<String> {
+        match parse(&format!("{BASE}{extra}"), "t.toml") {
+            Ok(_) => Vec::new(),
+            Err(d) => d.items().iter().map(|d| d.message.clone()).collect(),
+        }
+    }
+
+    #[test]
+    fn good_settings_are_read() {
+        let l = parse(
+            &format!(
+                "{BASE}[explore]\ncontrols = [\"rule.vol.points\", \"population\"]\n[[explore.control]]\n\
+                 path = \"rule.vol.points\"\nmin = 0\nmax = 30\nstep = 1\nlabel = \"Volunteering earns {{value}} points\"\n\
+                 [[lesson]]\ntitle = \"One\"\ntext = \"Try it.\"\nset = [\"rule.vol.points=10\"]\n[[lesson]]\ntitle = \"Two\"\ntext = \"Read.\"\n"
+            ),
+            "t.toml",
+        )
+        .unwrap();
+        let e = &l.explore;
+        assert_eq!(e.controls.as_deref(), Some(&["rule.vol.points".to_owned(), "population".to_owned()][..]));
+        let s = e.settings_of("rule.vol.points").unwrap();
+        assert_eq!((s.min, s.max, s.step), (Some(0.0), Some(30.0), Some(1.0)));
+        assert_eq!(e.lessons.len(), 2);
+        assert_eq!(e.lessons[0].set, ["rule.vol.points=10"]);
+        assert!(parse(BASE, "t.toml").unwrap().explore == super::ExplorePage::default());
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let e = errors(
+            "[explore]\ncontrols = [\"rule.vol.pionts\", \"tier.A.min\", \"tier.A.min\", \"score.start\"]\n\
+             [[explore.control]]\npath = \"rule.vol.rate\"\nmin = 1\nmax = 0.5\n\
+             [[explore.control]]\npath = \"tier.A.min\"\nmin = 5\nstep = 0\n\
+             [[explore.control]]\npath = \"tier.A.min\"\nstep = 0.5\nlabel = \"a\\nb\"\n\
+             [[lesson]]\ntitle = \"\"\ntext = \"x\"\nset = [\"rule.vol.points\", \"rule.vlo.points=3\", \"extends=x.toml\"]\n",
+        );
+        let want = [
+            "`rule.vol.pionts` is not a control: unknown key `pionts` in `rule.vol` (path `rule.vol.pionts`)",
+            "`explore.controls` names `tier.A.min` twice",
+            "the explore page has no control for `score.start`",
+            "control `rule.vol.rate` has settings but is not in `explore.controls`",
+            "`min` `1` of control `rule.vol.rate` is not below its `max` `0.5`",
+            "`step` of control `tier.A.min` is `0`, not above 0",
+            "`min` `5` of control `tier.A.min` is above the scenario's value `0`",
+            "control `tier.A.min` is defined twice",
+            "`step` of control `tier.A.min` is `0.5`, not a whole number",
+            "`label` of control `tier.A.min` holds a newline",
+            "the title of lesson step 1 is empty",
+            "in lesson step 1: `rule.vol.points` has no `=`",
+            "in lesson step 1: in `rule.vlo.points=3`: the scenario has no `[[rule]]` with id `vlo` (path `rule.vlo.points`)",
+            "in lesson step 1: `extends=x.toml` changes `extends`, which a lesson cannot",
+        ];
+        let mut got = e.clone();
+        got.sort();
+        let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
+        want.sort();
+        assert_eq!(got, want, "{e:#?}");
+    }
+
+    #[test]
+    fn problems_point_at_their_lines() {
+        let text = format!("{BASE}[[explore.control]]\npath = \"rule.vol.points\"\nmax = 1\n");
+        let d = parse(&text, "t.toml").unwrap_err().render(false);
+        assert!(d.contains("--> t.toml:17:7"), "{d}");
+        assert!(
+            d.contains("`max` `1` of control `rule.vol.points` is below the scenario's value `5`"),
+            "{d}"
+        );
+    }
+
+    #[test]
+    fn too_many_lessons_are_refused() {
+        let many: String = (0..21).map(|i| format!("[[lesson]]\ntitle = \"s{i}\"\ntext = \"t\"\n")).collect();
+        assert_eq!(errors(&many), ["a scenario may have at most 20 lesson steps, this one has 21"]);
+        let sets: Vec<String> = (0..9).map(|i| format!("\"rule.vol.points={i}\"")).collect();
+        let e = errors(&format!("[[lesson]]\ntitle = \"s\"\ntext = \"t\"\nset = [{}]\n", sets.join(", ")));
+        assert_eq!(e, ["`set` of lesson step 1 has 9 changes, more than the 8 allowed"]);
+    }
+}

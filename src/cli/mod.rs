@@ -15,6 +15,7 @@ mod plot;
 mod progress;
 mod run;
 mod schema;
+mod sets;
 mod sweep;
 mod sweep_dir;
 mod sweep_plan;

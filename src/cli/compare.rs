@@ -53,7 +53,9 @@ pub struct Args {
     #[arg(short = 'r', long, value_name = "K", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     replicates: u32,
-    /// Output folder [default: output/<base stem>_vs_<reform stem>].
+    /// Output folder [default: output/<base stem>_vs_<reform stem>, with
+    /// `__<PATH=VALUE>` for each --set; output/<base stem>_vs_<PATH=VALUE>
+    /// without REFORM].
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Replace results already in the output folder.
@@ -86,6 +88,20 @@ const PICTURES: [&str; 3] =
 
 fn stem(p: &Path) -> String {
     p.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// The default output folder: `output/<base>_vs_<reform>`, where the
+/// reform is named by its file stem and then its `--set` changes
+/// (`teaching_toy_vs_rule.volunteer_service.points=10`,
+/// `teaching_toy_vs_teaching_toy_reform__perk.p.min_tier=AA`), so each
+/// change gets its own folder.
+fn default_out(base: &Path, reform: Option<&Path>, sets: &[String]) -> PathBuf {
+    let reform = match reform {
+        Some(r) => super::sets::folder_name(&stem(r), sets),
+        // the change alone names a reform of the base
+        None => super::sets::change_name(sets).unwrap_or_else(|| "set".to_owned()),
+    };
+    Path::new("output").join(format!("{}_vs_{reform}", stem(base)))
 }
 
 /// Load one side, printing its warnings.
@@ -160,11 +176,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let (a, b) = sides((&base, &args.base), (&reform, &reform_path), &overrides)?;
     check_runnable(&a, &args.base, threads, args.replicates, args.ignore_memory)?;
     check_runnable(&b, &reform_path, threads, args.replicates, args.ignore_memory)?;
-    let reform_stem = if args.reform.is_none() { "set".to_owned() } else { stem(&reform_path) };
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{}_vs_{reform_stem}", stem(&args.base))));
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.base, args.reform.as_deref(), &args.set));
     let mut inputs = super::inputs::chain_files(&base.source);
     inputs.extend(super::inputs::chain_files(&reform.source));
     super::inputs::refuse_own_inputs(&out, &inputs)?;

@@ -19,14 +19,25 @@ use super::{Failure, term};
 /// shares and perk access. Nothing is written when the scenario
 /// has errors, and a folder holding earlier results is refused unless
 /// --force is given.
+///
+/// `--set PATH=VALUE` changes one value of the scenario for this run (the
+/// paths of `compare --set` and sweep plans), and the results go to a
+/// folder named by the change, so runs of different values sit side by side.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     pointsim run scenarios/rongcheng.toml\n  \
+    pointsim run scenarios/teaching_toy.toml --set rule.volunteer_service.points=10\n  \
     pointsim run scenarios/rongcheng.toml --seed 7 --population 10000 --out /tmp/try --force")]
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// Output folder [default: output/<scenario file stem>].
+    /// Change one value of the scenario for this run: a dotted path and a
+    /// TOML value, like `rule.volunteering.points=10` or
+    /// `perk.library.min_tier=AA`. Repeat for several.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Output folder [default: output/<scenario file stem>, or
+    /// output/<stem>__<PATH=VALUE> with --set].
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Replace results already in the output folder.
@@ -74,10 +85,11 @@ pub fn threads(jobs: Option<NonZeroUsize>) -> usize {
     std::thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
-/// The default output folder: `output/<file stem>`.
-fn default_out(scenario: &Path) -> PathBuf {
+/// The default output folder: `output/<file stem>`, or
+/// `output/<file stem>__<change>` for a run changed by `--set`.
+fn default_out(scenario: &Path, sets: &[String]) -> PathBuf {
     let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-    Path::new("output").join(stem)
+    Path::new("output").join(super::sets::folder_name(&stem, sets))
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -87,6 +99,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if !args.quiet && !loaded.warnings.items().is_empty() {
         term::eprint(&loaded.warnings.render(term::color()));
     }
+    // the file as given, before any --set: what the manifest and its reproduce command name
+    let (scenario_file, scenario_sha256) = (loaded.source.name.clone(), loaded.source.sha256.clone());
+    let loaded = super::sets::with_sets(loaded, &args.set, term::color())?;
     let overrides = args.overrides.overrides();
     let threads = threads(args.jobs);
     let Loaded { mut scenario, source, .. } = loaded;
@@ -118,7 +133,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return Err(Failure::BadInput(diags.render(term::color())));
     }
 
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario, &args.set));
     super::inputs::refuse_own_inputs(&out, &super::inputs::chain_files(&source))?;
     output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
 
@@ -133,8 +148,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let peak_memory_bytes = budget::peak_memory();
 
     let info = RunInfo {
-        scenario_file: source.name.clone(),
-        scenario_sha256: source.sha256.clone(),
+        scenario_file,
+        scenario_sha256,
+        sets: args.set.clone(),
         scenario_chain: source.chain.clone(),
         seed: scenario.seed,
         overrides,

@@ -58,7 +58,9 @@ pub struct Args {
     /// without REFORM].
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Replace results already in the output folder.
+    /// Write into an output folder that holds other files: results of
+    /// another run or files pointsim did not write (the same command's
+    /// earlier results are replaced without it). Files of other names stay.
     #[arg(long)]
     force: bool,
     #[command(flatten)]
@@ -180,7 +182,17 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut inputs = super::inputs::chain_files(&base.source);
     inputs.extend(super::inputs::chain_files(&reform.source));
     super::inputs::refuse_own_inputs(&out, &inputs)?;
-    output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
+    let argv: Vec<String> = std::env::args().collect();
+    let me = super::rerun::Identity {
+        kind: super::rerun::Kind::Compare,
+        files: [&base, &reform]
+            .map(|l| l.source.chain.first().map_or_else(String::new, |f| f.file.clone()))
+            .to_vec(),
+        argv: &argv,
+        chain: base.source.chain.iter().chain(&reform.source.chain).cloned().collect(),
+        command: super::rerun::command_of(&argv),
+    };
+    let prepared = super::rerun::prepare(&out, args.force, &me)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -193,8 +205,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|why| Failure::BadInput(format!("error: {why}\n")))?;
     progress.finish();
 
-    let info = info((&a, &base), (&b, &reform), seed, overrides, std::env::args().collect());
-    if args.force {
+    let info = info((&a, &base), (&b, &reform), seed, overrides, argv);
+    if prepared.replacing {
         for name in PICTURES {
             match std::fs::remove_file(out.join(name)) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
@@ -215,6 +227,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    if let Some(note) = prepared.note.filter(|_| !args.quiet) {
+        term::eprint(&note);
+    }
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", terminal(&c, &info)).context("cannot write to stdout")?;

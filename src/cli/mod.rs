@@ -13,6 +13,7 @@ mod new;
 mod overrides;
 mod plot;
 mod progress;
+mod rerun;
 mod run;
 mod schema;
 mod sets;

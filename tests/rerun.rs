@@ -197,3 +197,34 @@ fn plot_on_a_compare_folder_redraws_its_chart_and_page() {
         .stderr(predicate::str::contains("manifest.json").not())
         .stderr(predicate::str::contains("hint: run the comparison again"));
 }
+
+#[test]
+fn the_toys_header_commands_work_as_printed_and_again() {
+    let header: Vec<String> = read(&repo(TOY))
+        .lines()
+        .take_while(|l| l.starts_with('#'))
+        .filter_map(|l| l.strip_prefix("#   pointsim "))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(header.len(), 3, "{header:?}");
+    let dir = checkout();
+    // the second round is the "run it again"
+    for _ in 0..2 {
+        for cmd in &header {
+            let words: Vec<&str> = cmd.split_whitespace().collect();
+            pointsim_in(dir.path())
+                .args(&words)
+                .args(["--no-plots", "-q"])
+                .assert()
+                .success()
+                .stderr(predicate::str::contains("error").not());
+        }
+    }
+    for folder in [
+        "teaching_toy",
+        "teaching_toy__rule.volunteer_service.points=10",
+        "teaching_toy_vs_rule.volunteer_service.points=10",
+    ] {
+        assert!(dir.path().join("output").join(folder).is_dir(), "{folder}");
+    }
+}

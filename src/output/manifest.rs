@@ -49,7 +49,7 @@ pub struct RunInfo {
 
 /// The run manifest as pretty-printed JSON (with a trailing newline).
 ///
-/// Keys: `pointsim_version`, `build{git_commit, git_dirty}` (see [`build`]), `scenario_file`, `scenario_sha256`,
+/// Keys: `pointsim_version`, `build{git_commit, git_dirty}` (see `build`), `scenario_file`, `scenario_sha256`,
 /// `scenario_chain[{file, sha256}]` (the scenario file, then the files it
 /// extends, one item when it is not an overlay), `sets` (the `--set`
 /// changes, only when there are any), `seed`,

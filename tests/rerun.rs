@@ -228,3 +228,41 @@ fn the_toys_header_commands_work_as_printed_and_again() {
         assert!(dir.path().join("output").join(folder).is_dir(), "{folder}");
     }
 }
+
+/// Copy `from` (a folder of the repository) into `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_run_and_compare_help_examples_of_repository_files_work() {
+    let dir = TempDir::new().unwrap();
+    for folder in ["scenarios", "examples/overlays"] {
+        copy_tree(&repo(folder), &dir.path().join(folder));
+    }
+    let mut tried = 0;
+    for command in ["run", "compare"] {
+        let help = pointsim_in(dir.path()).args([command, "--help"]).output().unwrap();
+        let help = String::from_utf8(help.stdout).unwrap();
+        let examples = help.lines().map(str::trim).filter(|l| {
+            l.starts_with(&format!("pointsim {command} scenarios/")) && !l.contains("--out /tmp")
+        });
+        for example in examples {
+            let words: Vec<&str> = example.split_whitespace().skip(1).collect();
+            // small and quick: the examples' paths and --set changes are what is checked
+            let small: &[&str] =
+                if command == "run" { &["--population", "500"] } else { &["--population", "500", "-r", "2"] };
+            pointsim_in(dir.path()).args(&words).args(small).args(["--no-plots", "-q"]).assert().success();
+            tried += 1;
+        }
+    }
+    assert!(tried >= 5, "{tried} examples");
+}

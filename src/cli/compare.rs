@@ -35,7 +35,7 @@ use super::{Failure, term};
 #[command(after_help = "Examples:\n  \
     pointsim compare scenarios/teaching_toy.toml examples/overlays/teaching_toy_reform.toml\n  \
     pointsim compare base.toml reform.toml --replicates 50 --seed 7 --out /tmp/reform --force\n  \
-    pointsim compare scenarios/teaching_toy.toml --set rule.volunteering.points=10\n  \
+    pointsim compare scenarios/teaching_toy.toml --set rule.volunteer_service.points=10\n  \
     pointsim compare scenarios/rongcheng.toml --set perk.deposit_free_services.min_tier=A")]
 pub struct Args {
     /// Base scenario file (TOML).

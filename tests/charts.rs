@@ -21,6 +21,7 @@ fn run_min_cell(text: &str, min_cell: u32) -> (tempfile::TempDir, RunData) {
     let info = RunInfo {
         scenario_file: "t.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
+        sets: Vec::new(),
         scenario_chain: vec![],
         seed: 5,
         overrides: Overrides::default(),

@@ -29,6 +29,7 @@ mod mechanics;
 mod oracle;
 mod overlays;
 mod report;
+mod rerun;
 mod rule_tests;
 mod schema;
 mod slurm_cli;

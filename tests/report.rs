@@ -83,6 +83,7 @@ fn run_min_cell(text: &str, seed: u64, started: u64, min_cell: u32) -> RunData {
     let info = RunInfo {
         scenario_file: "scenarios/hostile <x>.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
+        sets: Vec::new(),
         scenario_chain: vec![],
         seed,
         overrides: Overrides::default(),

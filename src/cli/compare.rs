@@ -12,6 +12,8 @@ use pointsim::results::comparison::Comparison;
 use pointsim::scenario::{self, Loaded, Scenario};
 
 use super::progress::Progress;
+// explore applies `--set` changes through this module too
+pub(super) use super::sets::with_sets;
 use super::{Failure, term};
 
 /// Compare a reform with a base scenario, replicate by replicate.
@@ -51,10 +53,14 @@ pub struct Args {
     #[arg(short = 'r', long, value_name = "K", default_value_t = 10,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     replicates: u32,
-    /// Output folder [default: output/<base stem>_vs_<reform stem>].
+    /// Output folder [default: output/<base stem>_vs_<reform stem>, with
+    /// `__<PATH=VALUE>` for each --set; output/<base stem>_vs_<PATH=VALUE>
+    /// without REFORM].
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Replace results already in the output folder.
+    /// Write into an output folder that holds other files: results of
+    /// another run or files pointsim did not write (the same command's
+    /// earlier results are replaced without it). Files of other names stay.
     #[arg(long)]
     force: bool,
     #[command(flatten)]
@@ -80,6 +86,20 @@ pub struct Args {
 
 fn stem(p: &Path) -> String {
     p.file_stem().map_or_else(|| "scenario".into(), |s| s.to_string_lossy().into_owned())
+}
+
+/// The default output folder: `output/<base>_vs_<reform>`, where the
+/// reform is named by its file stem and then its `--set` changes
+/// (`teaching_toy_vs_rule.volunteer_service.points=10`,
+/// `teaching_toy_vs_teaching_toy_reform__perk.p.min_tier=AA`), so each
+/// change gets its own folder.
+fn default_out(base: &Path, reform: Option<&Path>, sets: &[String]) -> PathBuf {
+    let reform = match reform {
+        Some(r) => super::sets::folder_name(&stem(r), sets),
+        // the change alone names a reform of the base
+        None => super::sets::change_name(sets).unwrap_or_else(|| "set".to_owned()),
+    };
+    Path::new("output").join(format!("{}_vs_{reform}", stem(base)))
 }
 
 /// Load one side, printing its warnings.
@@ -117,31 +137,6 @@ pub(super) fn check_runnable(
     ))
 }
 
-/// `reform` (or `base`) with the `--set` changes, checked like any scenario
-/// ([`pointsim::batch::set::with_sets`]); diagnostics coloured when `color`.
-pub(super) fn with_sets(reform: Loaded, sets: &[String], color: bool) -> Result<Loaded, Failure> {
-    use pointsim::batch::set::{self, Change, SetError};
-    let bad = |e: pointsim::batch::path::PathError| {
-        let hint = e.hint.map_or_else(String::new, |h| format!("\nhint: {h}\n"));
-        Failure::BadInput(format!("error: {}\n{hint}", e.message))
-    };
-    let mut changes = Vec::with_capacity(sets.len());
-    for text in sets {
-        match Change::parse(text) {
-            Ok(c) => changes.push(c),
-            Err(e) => {
-                // changes are made in order: a bad path before this one is reported first
-                set::document(&reform, &changes).map_err(bad)?;
-                return Err(bad(e));
-            }
-        }
-    }
-    set::with_sets(reform, &changes).map_err(|e| match e {
-        SetError::Path(e) => bad(e),
-        SetError::Invalid(d) => Failure::BadInput(d.render(color)),
-    })
-}
-
 /// The two scenarios to compare: `base` and `reform` with `overrides`
 /// applied to both, refused when they cannot be compared.
 pub(super) fn sides(
@@ -175,15 +170,21 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let (a, b) = sides((&base, &args.base), (&reform, &reform_path), &overrides)?;
     check_runnable(&a, &args.base, threads, args.replicates, args.ignore_memory)?;
     check_runnable(&b, &reform_path, threads, args.replicates, args.ignore_memory)?;
-    let reform_stem = if args.reform.is_none() { "set".to_owned() } else { stem(&reform_path) };
-    let out = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(format!("{}_vs_{reform_stem}", stem(&args.base))));
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.base, args.reform.as_deref(), &args.set));
     let mut inputs = super::inputs::chain_files(&base.source);
     inputs.extend(super::inputs::chain_files(&reform.source));
     super::inputs::refuse_own_inputs(&out, &inputs)?;
-    output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
+    let argv: Vec<String> = std::env::args().collect();
+    let me = super::rerun::Identity {
+        kind: super::rerun::Kind::Compare,
+        files: [&base, &reform]
+            .map(|l| l.source.chain.first().map_or_else(String::new, |f| f.file.clone()))
+            .to_vec(),
+        argv: &argv,
+        chain: base.source.chain.iter().chain(&reform.source.chain).cloned().collect(),
+        command: super::rerun::command_of(&argv),
+    };
+    let prepared = super::rerun::prepare(&out, args.force, &me)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -196,8 +197,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .map_err(|why| Failure::BadInput(format!("error: {why}\n")))?;
     progress.finish();
 
-    let info = info((&a, &base), (&b, &reform), seed, overrides, std::env::args().collect());
-    if args.force {
+    let info = info((&a, &base), (&b, &reform), seed, overrides, argv);
+    if prepared.replacing {
         // so that none outlives its data
         output::remove_earlier(&out, &pointsim::plot::COMPARE_PICTURES, &[])
             .context("cannot remove an earlier chart")?;
@@ -213,6 +214,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    if let Some(note) = prepared.note.filter(|_| !args.quiet) {
+        term::eprint(&note);
+    }
     if !args.quiet {
         let mut stdout = std::io::stdout().lock();
         write!(stdout, "{}", terminal(&c, &info)).context("cannot write to stdout")?;

@@ -1,4 +1,5 @@
-//! `pointsim plot`: re-render every chart and the report from a finished run's folder.
+//! `pointsim plot`: re-render every chart and the report from a finished run's
+//! or comparison's folder.
 
 use std::path::PathBuf;
 
@@ -10,11 +11,15 @@ use super::{Failure, term};
 ///
 /// Reads summary.json, steps.csv, histogram.csv and manifest.json from DIR
 /// and writes plots/*.png, plots/*.svg and report.html next to them. Takes
-/// seconds, so a label or colour can be changed and checked quickly.
+/// seconds, so a label or colour can be changed and checked quickly. For the
+/// folder of a `pointsim compare`, reads compare.json and writes
+/// plots/compare_distribution.{png,svg} and compare.html.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  pointsim run scenarios/rongcheng.toml && pointsim plot output/rongcheng")]
+#[command(after_help = "Examples:\n  \
+    pointsim run scenarios/rongcheng.toml && pointsim plot output/rongcheng\n  \
+    pointsim plot output/teaching_toy_vs_teaching_toy_reform")]
 pub struct Args {
-    /// Output folder of a finished `pointsim run`.
+    /// Output folder of a finished `pointsim run` or `pointsim compare`.
     dir: PathBuf,
     /// Print nothing but errors.
     #[arg(short, long)]
@@ -22,7 +27,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
-    let report = write_plots(&args.dir)?;
+    let is_compare = !args.dir.join("manifest.json").exists() && args.dir.join("compare.json").exists();
+    let report = if is_compare { write_compare_plots(&args.dir)? } else { write_plots(&args.dir)? };
     if !args.quiet {
         println!("report: {}", report.display());
     }
@@ -34,7 +40,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
 pub fn write_plots(dir: &std::path::Path) -> Result<PathBuf, Failure> {
     let data = pointsim::plot::RunData::load(dir).map_err(|e| {
         Failure::BadInput(format!(
-            "{}: {e}\n\nhint: give the output folder of a finished `pointsim run`\n",
+            "{}: {e}\n\nhint: give the output folder of a finished `pointsim run` or `pointsim compare`\n",
             term::error_word()
         ))
     })?;
@@ -42,4 +48,22 @@ pub fn write_plots(dir: &std::path::Path) -> Result<PathBuf, Failure> {
     pointsim::output::write_all(dir, &files)
         .with_context(|| format!("cannot write plots to `{}`", dir.display()))?;
     Ok(dir.join("report.html"))
+}
+
+/// Render a comparison's chart and page from the compare.json in `dir` and
+/// write them there; returns the page's path.
+fn write_compare_plots(dir: &std::path::Path) -> Result<PathBuf, Failure> {
+    let path = dir.join("compare.json");
+    let bytes = std::fs::read(&path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let (c, info) = pointsim::output::compare_from_json(&bytes).map_err(|e| {
+        Failure::BadInput(format!(
+            "{}: `{}`: {e}\n\nhint: run the comparison again with `pointsim compare` to write its files anew\n",
+            term::error_word(),
+            path.display()
+        ))
+    })?;
+    let files = pointsim::plot::render_compare(&c, &info).context("cannot draw the comparison chart")?;
+    pointsim::output::write_all(dir, &files)
+        .with_context(|| format!("cannot write plots to `{}`", dir.display()))?;
+    Ok(dir.join("compare.html"))
 }

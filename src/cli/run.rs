@@ -16,20 +16,34 @@ use super::{Failure, term};
 ///
 /// Writes summary.json, steps.csv, histogram.csv and manifest.json, draws
 /// plots/*.png, plots/*.svg and report.html from them, then prints tier
-/// shares and perk access. Nothing is written when the scenario
-/// has errors, and a folder holding earlier results is refused unless
-/// --force is given.
+/// shares and perk access. Nothing is written when the scenario has errors.
+/// Running the same command again (same file, --set changes, --seed,
+/// --population, --steps and --min-cell) replaces its earlier results, and
+/// says so; a folder holding anything else is refused unless --force.
+///
+/// `--set PATH=VALUE` changes one value of the scenario for this run (the
+/// paths of `compare --set` and sweep plans), and the results go to a
+/// folder named by the change, so runs of different values sit side by side.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:\n  \
     pointsim run scenarios/rongcheng.toml\n  \
+    pointsim run scenarios/teaching_toy.toml --set rule.volunteer_service.points=10\n  \
     pointsim run scenarios/rongcheng.toml --seed 7 --population 10000 --out /tmp/try --force")]
 pub struct Args {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// Output folder [default: output/<scenario file stem>].
+    /// Change one value of the scenario for this run: a dotted path and a
+    /// TOML value, like `rule.volunteering.points=10` or
+    /// `perk.library.min_tier=AA`. Repeat for several.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    set: Vec<String>,
+    /// Output folder [default: output/<scenario file stem>, or
+    /// output/<stem>__<PATH=VALUE> with --set].
     #[arg(short, long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Replace results already in the output folder.
+    /// Write into an output folder that holds other files: results of
+    /// another run or files pointsim did not write (the same command's
+    /// earlier results are replaced without it). Files of other names stay.
     #[arg(long)]
     force: bool,
     #[command(flatten)]
@@ -61,10 +75,11 @@ pub struct Args {
     quiet: bool,
 }
 
-/// The default output folder: `output/<file stem>`.
-fn default_out(scenario: &Path) -> PathBuf {
+/// The default output folder: `output/<file stem>`, or
+/// `output/<file stem>__<change>` for a run changed by `--set`.
+fn default_out(scenario: &Path, sets: &[String]) -> PathBuf {
     let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-    Path::new("output").join(stem)
+    Path::new("output").join(super::sets::folder_name(&stem, sets))
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -74,6 +89,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if !args.quiet && !loaded.warnings.items().is_empty() {
         term::eprint(&loaded.warnings.render(term::color()));
     }
+    // the file as given, before any --set: what the manifest and its reproduce command name
+    let (scenario_file, scenario_sha256) = (loaded.source.name.clone(), loaded.source.sha256.clone());
+    let loaded = super::sets::with_sets(loaded, &args.set, term::color())?;
     let overrides = args.overrides.overrides();
     let threads = budget::threads(args.jobs);
     let Loaded { mut scenario, source, .. } = loaded;
@@ -105,9 +123,31 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return Err(Failure::BadInput(diags.render(term::color())));
     }
 
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario));
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario, &args.set));
     super::inputs::refuse_own_inputs(&out, &super::inputs::chain_files(&source))?;
-    output::prepare_out_dir(&out, args.force).map_err(|e| Failure::BadInput(format!("error: {e}\n")))?;
+    let mut info = RunInfo {
+        scenario_file,
+        scenario_sha256,
+        sets: args.set.clone(),
+        scenario_chain: source.chain.clone(),
+        seed: scenario.seed,
+        overrides,
+        min_cell: args.min_cell,
+        command_line: std::env::args().collect(),
+        threads,
+        wall_seconds: 0.0,
+        estimated_memory_bytes,
+        peak_memory_bytes: None,
+        started_at,
+    };
+    let me = super::rerun::Identity {
+        kind: super::rerun::Kind::Run,
+        files: vec![info.scenario_file.clone()],
+        argv: &info.command_line,
+        chain: info.scenario_chain.clone(),
+        command: output::reproduce_command(&info),
+    };
+    let prepared = super::rerun::prepare(&out, args.force, &me)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -119,21 +159,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let wall_seconds = clock.elapsed().as_secs_f64();
     let peak_memory_bytes = budget::peak_memory();
 
-    let info = RunInfo {
-        scenario_file: source.name.clone(),
-        scenario_sha256: source.sha256.clone(),
-        scenario_chain: source.chain.clone(),
-        seed: scenario.seed,
-        overrides,
-        min_cell: args.min_cell,
-        command_line: std::env::args().collect(),
-        threads,
-        wall_seconds,
-        estimated_memory_bytes,
-        peak_memory_bytes,
-        started_at,
-    };
-    if args.force {
+    info.wall_seconds = wall_seconds;
+    info.peak_memory_bytes = peak_memory_bytes;
+    if prepared.replacing {
         // none of an earlier run's pictures outlives the data it was drawn
         // from (this run draws its own, or none with `--no-plots`); an empty
         // plots folder goes too, one holding the user's files stays
@@ -143,7 +171,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut files = output::standard_files(&scenario, &sim.summary, &info);
     if ledger {
         files.push((LEDGER, pool.install(|| ledger_bytes(&scenario, &sim.population, args.trace_sample))?));
-    } else if args.force {
+    } else if prepared.replacing {
         remove_if_there(&out.join(LEDGER))
             .context("cannot remove an earlier ledger from the output folder")?;
     }
@@ -151,6 +179,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     // charts and report are drawn from the files just written, exactly as `pointsim plot` does
     let report = if args.no_plots { None } else { Some(super::plot::write_plots(&out)?) };
+    if let Some(note) = prepared.note.filter(|_| !args.quiet) {
+        term::eprint(&note);
+    }
     if !args.quiet {
         use std::io::Write as _;
         let mut stdout = std::io::stdout().lock();

@@ -298,3 +298,208 @@ pub fn access_changes_csv(c: &Comparison) -> Vec<u8> {
     }
     w.into_inner().expect("writing to memory")
 }
+
+/// Read back what [`compare_json`] wrote: enough of the [`Comparison`] and
+/// its [`CompareInfo`] to draw the chart and the page again
+/// ([`render_compare`](crate::plot::render_compare)), as `pointsim plot`
+/// does for a compare folder.
+///
+/// The file holds the means and the paired differences' intervals but not
+/// each replicate's values, so `base_values` and `reform_values` are empty
+/// and the base's and the reform's intervals carry only their mean (and
+/// the count of the difference). Perk and transition counts are recovered
+/// from their shares of the group.
+///
+/// # Errors
+///
+/// A message naming the key that is missing or not in the shape
+/// [`compare_json`] writes.
+pub fn compare_from_json(bytes: &[u8]) -> Result<(Comparison, CompareInfo), String> {
+    use crate::results::comparison::{Distribution, Holding, HoldingChange, MetricComparison};
+    use crate::results::interval::Interval;
+    use serde_json::Value;
+
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    let missing = |key: &str| format!("`{key}` is missing or not what `pointsim compare` writes");
+    let text = |v: &Value, key: &str| v.as_str().map(str::to_owned).ok_or_else(|| missing(key));
+    let uint = |v: &Value, key: &str| v.as_u64().ok_or_else(|| missing(key));
+    // undefined numbers are written as null
+    let num = |v: &Value, key: &str| {
+        if v.is_null() { Ok(f64::NAN) } else { v.as_f64().ok_or_else(|| missing(key)) }
+    };
+    let array = |v: &Value, key: &str| v.as_array().cloned().ok_or_else(|| missing(key));
+    let object = |v: &Value, key: &str| v.as_object().cloned().ok_or_else(|| missing(key));
+    let strings = |v: &Value, key: &str| -> Result<Vec<String>, String> {
+        array(v, key)?.iter().map(|s| text(s, key)).collect()
+    };
+    let uints = |v: &Value, key: &str| -> Result<Vec<u64>, String> {
+        array(v, key)?.iter().map(|s| uint(s, key)).collect()
+    };
+    let chain = |v: &Value, key: &str| -> Result<Vec<ChainFile>, String> {
+        array(v, key)?
+            .iter()
+            .map(|f| Ok(ChainFile { file: text(&f["file"], key)?, sha256: text(&f["sha256"], key)? }))
+            .collect()
+    };
+
+    let seeds = uints(&doc["seeds"], "seeds")?;
+    let reps = seeds.len() as u64;
+    // `groups` in file order (`all` first), which a `Value`'s map does not keep
+    let GroupsDoc { groups: InOrder(pairs) } =
+        serde_json::from_slice(bytes).map_err(|_| missing("groups"))?;
+    let (groups, group_sizes): (Vec<String>, Vec<u64>) = pairs.into_iter().unzip();
+    if groups.is_empty() {
+        return Err(missing("groups"));
+    }
+    // a share of the group's subject-replicates back to a count
+    let count = |share: f64, g: usize| -> u64 {
+        if share.is_finite() { (share * (group_sizes[g] * reps) as f64).round() as u64 } else { 0 }
+    };
+    let per_group = |v: &Value, key: &str| -> Result<Vec<Value>, String> {
+        let o = object(v, key)?;
+        groups.iter().map(|g| o.get(g).cloned().ok_or_else(|| missing(&format!("{key}.{g}")))).collect()
+    };
+
+    let mean_only = |mean: f64, n: usize| Interval { n, mean, sd: f64::NAN, lo: f64::NAN, hi: f64::NAN };
+    let metrics = array(&doc["metrics"], "metrics")?
+        .iter()
+        .map(|m| {
+            let n = uint(&m["replicates"], "metrics.replicates")? as usize;
+            Ok(MetricComparison {
+                name: text(&m["name"], "metrics.name")?,
+                base_values: Vec::new(),
+                reform_values: Vec::new(),
+                base: mean_only(num(&m["base_mean"], "metrics.base_mean")?, n),
+                reform: mean_only(num(&m["reform_mean"], "metrics.reform_mean")?, n),
+                diff: Interval {
+                    n,
+                    mean: num(&m["diff_mean"], "metrics.diff_mean")?,
+                    sd: num(&m["diff_sd"], "metrics.diff_sd")?,
+                    lo: num(&m["diff_ci_lo"], "metrics.diff_ci_lo")?,
+                    hi: num(&m["diff_ci_hi"], "metrics.diff_ci_hi")?,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+
+    let t = &doc["transitions"];
+    let low_first = |v: Vec<String>| v.into_iter().rev().collect::<Vec<_>>();
+    let base_tiers = low_first(strings(&t["base_tiers"], "transitions.base_tiers")?);
+    let reform_tiers = low_first(strings(&t["reform_tiers"], "transitions.reform_tiers")?);
+    let transitions = per_group(&t["by_group"], "transitions.by_group")?
+        .iter()
+        .map(|m| {
+            let mut rows = array(m, "transitions.by_group")?
+                .iter()
+                .map(|row| {
+                    let mut row = uints(row, "transitions.by_group")?;
+                    row.reverse();
+                    (row.len() == reform_tiers.len())
+                        .then_some(row)
+                        .ok_or_else(|| missing("transitions.by_group"))
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            rows.reverse();
+            (rows.len() == base_tiers.len()).then_some(rows).ok_or_else(|| missing("transitions.by_group"))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+
+    let score_change = per_group(&doc["score_change"], "score_change")?
+        .iter()
+        .enumerate()
+        .map(|(g, s)| {
+            let k = |key: &str| Ok::<_, String>(count(num(&s[key], "score_change")?, g));
+            Ok([k("lower")?, k("same")?, k("higher")?])
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+
+    let holdings = array(&doc["access"], "access")?
+        .iter()
+        .map(|a| {
+            let kind = match a["kind"].as_str() {
+                Some("perk") => "perk",
+                Some("restriction") => "restriction",
+                _ => return Err(missing("access.kind")),
+            };
+            let by_group = per_group(&a["by_group"], "access.by_group")?
+                .iter()
+                .enumerate()
+                .map(|(g, x)| {
+                    let k = |key: &str| Ok::<_, String>(count(num(&x[key], "access.by_group")?, g));
+                    let (lost, gained) = (k("lost")?, k("gained")?);
+                    let both = k("held_base")?.saturating_sub(lost);
+                    Ok(Holding { both, lost, gained, n: group_sizes[g] * reps })
+                })
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok(HoldingChange { kind, id: text(&a["id"], "access.id")?, by_group })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+
+    let d = &doc["distribution"];
+    let distribution = Distribution {
+        bin_width: u32::try_from(uint(&d["bin_width"], "distribution.bin_width")?)
+            .map_err(|_| missing("distribution.bin_width"))?,
+        lo: d["lo"].as_i64().ok_or_else(|| missing("distribution.lo"))?,
+        base: uints(&d["base"], "distribution.base")?,
+        reform: uints(&d["reform"], "distribution.reform")?,
+    };
+    let o = &doc["overrides"];
+    let opt = |key: &str| if o[key].is_null() { Ok(None) } else { uint(&o[key], "overrides").map(Some) };
+    let overrides = crate::Overrides {
+        seed: opt("seed")?,
+        population: opt("population")?,
+        steps: opt("steps")?.map(|s| u32::try_from(s).map_err(|_| missing("overrides.steps"))).transpose()?,
+    };
+    let info = CompareInfo {
+        base_name: text(&doc["base"]["name"], "base.name")?,
+        base_chain: chain(&doc["base"]["chain"], "base.chain")?,
+        reform_name: text(&doc["reform"]["name"], "reform.name")?,
+        reform_chain: chain(&doc["reform"]["chain"], "reform.chain")?,
+        overrides,
+        command_line: strings(&doc["command"]["argv"], "command.argv")?,
+    };
+    let c = Comparison {
+        seed: uint(&doc["seed"], "seed")?,
+        seeds,
+        groups,
+        suppressed: strings(&doc["suppressed"], "suppressed")?,
+        group_sizes,
+        metrics,
+        base_tiers,
+        reform_tiers,
+        transitions,
+        score_change,
+        holdings,
+        distribution,
+    };
+    Ok((c, info))
+}
+
+/// The `groups` of a compare.json, read in file order.
+#[derive(serde::Deserialize)]
+struct GroupsDoc {
+    groups: InOrder,
+}
+
+/// A JSON object of whole numbers as its pairs, in file order.
+struct InOrder(Vec<(String, u64)>);
+
+impl<'de> serde::Deserialize<'de> for InOrder {
+    fn deserialize<D: serde::Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        struct Pairs;
+        impl<'de> serde::de::Visitor<'de> for Pairs {
+            type Value = InOrder;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object of group sizes")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<InOrder, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry::<String, u64>()? {
+                    pairs.push(pair);
+                }
+                Ok(InOrder(pairs))
+            }
+        }
+        de.deserialize_map(Pairs)
+    }
+}

@@ -18,6 +18,9 @@ pub struct RunInfo {
     pub scenario_file: String,
     /// SHA-256 of the scenario file's bytes, lowercase hex.
     pub scenario_sha256: String,
+    /// `--set PATH=VALUE` changes applied to the file, in the order given
+    /// (empty for a run of the file as it is).
+    pub sets: Vec<String>,
     /// Every file the scenario was read from: the file itself, then, for an
     /// overlay, the file it `extends`, and so on (`SourceFile::chain`).
     pub scenario_chain: Vec<ChainFile>,
@@ -48,7 +51,8 @@ pub struct RunInfo {
 ///
 /// Keys: `pointsim_version`, `build{git_commit, git_dirty}` (the commit this binary was built from, see `build.rs`), `scenario_file`, `scenario_sha256`,
 /// `scenario_chain[{file, sha256}]` (the scenario file, then the files it
-/// extends, one item when it is not an overlay), `seed`,
+/// extends, one item when it is not an overlay), `sets` (the `--set`
+/// changes, only when there are any), `seed`,
 /// `overrides{seed,population,steps}`, `options{min_cell}` (output options
 /// that change what is published, not the simulation), `resolved_scenario` (the validated
 /// scenario `s` after overrides, serialised in full), `command{argv,reproduce}`
@@ -71,6 +75,7 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
         scenario_file: &info.scenario_file,
         scenario_sha256: &info.scenario_sha256,
         scenario_chain: &info.scenario_chain,
+        sets: &info.sets,
         seed: info.seed,
         overrides: &info.overrides,
         options: OptionsDoc { min_cell: info.min_cell },
@@ -88,11 +93,15 @@ pub fn manifest_json(s: &Scenario, _sum: &Summary, info: &RunInfo) -> Vec<u8> {
 }
 
 /// A shell command that reruns the same simulation:
-/// `pointsim run FILE --seed N [--population N] [--steps N] [--min-cell K]`
+/// `pointsim run FILE [--set PATH=VALUE]... --seed N [--population N] [--steps N] [--min-cell K]`
 /// (`--min-cell` only when it is not the default), with the file name
 /// quoted for a POSIX shell when it needs it.
 pub fn reproduce_command(info: &RunInfo) -> String {
-    let mut cmd = format!("pointsim run {} --seed {}", shell_quote(&info.scenario_file), info.seed);
+    let mut cmd = format!("pointsim run {}", shell_quote(&info.scenario_file));
+    for set in &info.sets {
+        cmd.push_str(&format!(" --set {}", shell_quote(set)));
+    }
+    cmd.push_str(&format!(" --seed {}", info.seed));
     if let Some(p) = info.overrides.population {
         cmd.push_str(&format!(" --population {p}"));
     }
@@ -150,6 +159,8 @@ struct ManifestDoc<'a> {
     scenario_file: &'a str,
     scenario_sha256: &'a str,
     scenario_chain: &'a [ChainFile],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    sets: &'a [String],
     seed: u64,
     overrides: &'a Overrides,
     options: OptionsDoc,
@@ -192,6 +203,7 @@ mod tests {
         RunInfo {
             scenario_file: "scenarios/tiny town.toml".into(),
             scenario_sha256: "ab".repeat(32),
+            sets: Vec::new(),
             scenario_chain: vec![
                 ChainFile { file: "scenarios/tiny town.toml".into(), sha256: "ab".repeat(32) },
                 ChainFile { file: "scenarios/base.toml".into(), sha256: "cd".repeat(32) },
@@ -504,5 +516,15 @@ mod tests {
         assert_eq!(reproduce_command(&i), r"pointsim run 'it'\''s here.toml' --seed 42 --population 1000");
         i.min_cell = 0;
         assert!(reproduce_command(&i).ends_with(" --population 1000 --min-cell 0"));
+        i.scenario_file = "scenarios/teaching_toy.toml".into();
+        i.sets = vec!["rule.volunteer_service.points=10".into(), "perk.x.min_tier=\"AA\"".into()];
+        assert!(
+            reproduce_command(&i).starts_with(
+                "pointsim run scenarios/teaching_toy.toml --set rule.volunteer_service.points=10 \
+                 --set 'perk.x.min_tier=\"AA\"' --seed 42"
+            ),
+            "{}",
+            reproduce_command(&i)
+        );
     }
 }

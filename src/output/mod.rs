@@ -42,7 +42,9 @@ mod write;
 mod fixture;
 
 pub use crate::results::DEFAULT_MIN_CELL;
-pub use compare::{CompareInfo, access_changes_csv, compare_csv, compare_json, transitions_csv};
+pub use compare::{
+    CompareInfo, access_changes_csv, compare_csv, compare_from_json, compare_json, transitions_csv,
+};
 pub use histogram_csv::histogram_csv;
 pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command, shell_quote};
 pub use steps_csv::steps_csv;

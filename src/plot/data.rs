@@ -397,6 +397,7 @@ max_score = 95
         let info = RunInfo {
             scenario_file: "rt.toml".into(),
             scenario_sha256: loaded.source.sha256.clone(),
+            sets: Vec::new(),
             scenario_chain: vec![],
             seed: 3,
             overrides: Overrides::default(),
@@ -435,6 +436,7 @@ max_score = 95
         let info = RunInfo {
             scenario_file: "rt.toml".into(),
             scenario_sha256: String::new(),
+            sets: Vec::new(),
             scenario_chain: vec![],
             seed: 3,
             overrides: Overrides::default(),

@@ -286,6 +286,8 @@ impl Run {
         RunInfo {
             scenario_file: self.plan.source.name.clone(),
             scenario_sha256: self.plan.source.sha256.clone(),
+            // a Scenario changed by `set` carries its changes in its name and resolved scenario
+            sets: Vec::new(),
             scenario_chain: self.plan.source.chain.clone(),
             seed: self.plan.scenario.seed,
             overrides: self.plan.options.overrides(),
@@ -640,6 +642,13 @@ pub fn check(path: &Path) -> (String, Vec<Item>) {
             rendered.push_str(&loaded.warnings.render(false));
             let mut all = items(&loaded.test_errors);
             all.extend(items(&loaded.warnings));
+            // the rule tests kept beside the scenario, as `pointsim check` reads them
+            if let Some(file) = scenario::tests_beside(path)
+                && let Err(d) = scenario::load_tests_file(&file, &loaded)
+            {
+                rendered.push_str(&d.render(false));
+                all.extend(items(&d));
+            }
             (rendered, all)
         }
         Err(e) => (e.diagnostics().render(false), items(e.diagnostics())),

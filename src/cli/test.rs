@@ -119,24 +119,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
     }
 }
 
-/// `tests/<stem>.toml` beside `file`, if it exists.
+/// `tests/<stem>.toml` beside `file`, if it exists ([`scenario::tests_beside`]).
 pub(super) fn beside(file: &Path) -> Option<PathBuf> {
-    let stem = file.file_stem()?;
-    let dir = file.parent().unwrap_or(Path::new(""));
-    let path = dir.join("tests").join(stem).with_extension("toml");
-    path.is_file().then_some(path)
+    scenario::tests_beside(file)
 }
 
-/// Read and check a file of tests for `loaded`: the file's text (for
-/// positions) and its tests, or its rendered problems.
+/// Read and check a file of tests for `loaded` ([`scenario::load_tests_file`]):
+/// the file's text (for positions) and its tests, or its rendered problems.
 pub(super) fn check_tests_file(path: &Path, loaded: &Loaded) -> Result<(Diagnostics, Vec<RuleTest>), String> {
-    let name = path.display().to_string();
-    let fail = |d: Diagnostic| Diagnostics::single(name.clone(), d).render(term::color());
-    let text = scenario::read_text(path).map_err(fail)?;
-    match scenario::parse_tests(&text, &name, &loaded.scenario) {
-        Ok(tests) => Ok((Diagnostics::new(name, text), tests)),
-        Err(d) => Err(d.render(term::color())),
-    }
+    scenario::load_tests_file(path, loaded).map_err(|d| d.render(term::color()))
 }
 
 /// A failed test's failures, positioned, and the subject's history.

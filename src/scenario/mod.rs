@@ -14,6 +14,7 @@
 //! assert_eq!(&text[span], "12");
 //! ```
 
+mod beside;
 mod build;
 mod check;
 #[cfg(test)]
@@ -37,6 +38,7 @@ mod tables;
 mod validate;
 mod validate_mech;
 
+pub use beside::{load_tests_file, tests_beside};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use explore::{ControlSettings, ExplorePage, Lesson};
 pub use file::{MAX_FILE_BYTES, read_text};

@@ -108,8 +108,18 @@ if (out / "ledger.parquet").exists():
     pl_led = led_pl.to_dict(as_series=False)
     for col in led_pd.columns:
         assert plain(led_pd[col].tolist()) == plain(pl_led[col]), f"pandas and polars read ledger {col} differently"
-    causes = {"rule", "restore", "drift", "expire", "appeal", "listing", "listed", "delisted"}
+    # `none`: a sampled subject whose score and listings never changed has one row saying so
+    causes = {"rule", "restore", "drift", "expire", "appeal", "listing", "listed", "delisted", "none"}
     assert set(led_pd["cause"]) <= causes, set(led_pd["cause"]) - causes
+    quiet = led_pd[led_pd["cause"] == "none"]
+    assert (quiet["points"] == 0).all() and not quiet["subject"].duplicated().any(), "one quiet row a subject"
+    assert set(quiet["subject"]).isdisjoint(led_pd.loc[led_pd["cause"] != "none", "subject"]), "quiet subjects have no other row"
+    sample = out / "manifest.json"
+    argv = json.loads(sample.read_text())["command"]["argv"]
+    if "--trace-sample" in argv:
+        k = int(argv[argv.index("--trace-sample") + 1])
+        population = json.loads((out / "summary.json").read_text())["population"]
+        assert led_pd["subject"].nunique() == min(k, population), "a sample of K holds exactly K subjects"
     assert (led_pd["points"] == led_pd["score_after"] - led_pd["score_before"]).all()
     assert led_pd.loc[led_pd["cause"].isin(["listed", "delisted", "listing"]), "list"].notna().all()
     assert set(led_pd["group"]) <= set(groups), "ledger groups are the scenario's"

@@ -275,7 +275,7 @@ fn terminal(c: &Comparison, info: &CompareInfo) -> String {
             } else if is_share {
                 percent(x)
             } else {
-                format!("{x:.1}")
+                output::text::one_decimal(x)
             }
         };
         let d = |x: f64| {

@@ -45,7 +45,7 @@ pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f6
     rows.push((String::new(), cols.iter().map(|(name, _)| name.to_string()).collect()));
     let subjects = |sl: Option<&Slice>| sl.map_or("hidden".to_string(), |sl| sl.n.to_string());
     rows.push(("subjects".into(), cols.iter().map(|(_, sl)| subjects(*sl)).collect()));
-    let mean = |sl: &Slice| sl.score.as_ref().map_or("-".to_string(), |st| format!("{:.1}", st.mean));
+    let mean = |sl: &Slice| sl.score.as_ref().map_or("-".to_string(), |st| super::text::one_decimal(st.mean));
     rows.push(("mean score".into(), cols.iter().map(|(_, sl)| cell(*sl, &mean)).collect()));
     rows.push(("tier".into(), vec![]));
     for k in tiers_high_first(s) {

@@ -28,9 +28,24 @@ pub fn percent(share: f64) -> String {
     }
 }
 
+/// `x` with one decimal, never `-0.0`: a value that rounds to zero reads
+/// `0.0` whatever its sign (a mean score of -0.04 is not "minus zero").
+pub fn one_decimal(x: f64) -> String {
+    let text = format!("{x:.1}");
+    if text == "-0.0" { "0.0".into() } else { text }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_decimal_has_no_negative_zero() {
+        assert_eq!(one_decimal(-0.04), "0.0");
+        assert_eq!(one_decimal(-0.0), "0.0");
+        assert_eq!(one_decimal(-0.05), "-0.1");
+        assert_eq!(one_decimal(1001.26), "1001.3");
+    }
 
     #[test]
     fn thousands_separators() {

@@ -101,7 +101,7 @@ fn value(x: f64, share: bool) -> String {
     match (x.is_nan(), share) {
         (true, _) => "–".into(),
         (false, true) => percent(x),
-        (false, false) => format!("{x:.1}"),
+        (false, false) => crate::output::text::one_decimal(x),
     }
 }
 

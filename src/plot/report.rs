@@ -253,7 +253,7 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
             .iter()
             .map(|(_, r)| match r {
                 None => SUPPRESSED.into(),
-                Some(r) => r.mean.map_or("-".into(), |m| format!("{m:.1}")),
+                Some(r) => r.mean.map_or("-".into(), crate::output::text::one_decimal),
             })
             .collect(),
         headline: headline(s, &cols),

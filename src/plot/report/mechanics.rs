@@ -162,7 +162,7 @@ fn list_table(s: &Scenario, m: &Value) -> Option<ListTable> {
     }
     let time = |v: &Value, key: &str| {
         let x = &v["steps_listed"][key];
-        if key == "mean" { x.as_f64().map_or("-".into(), |t| format!("{t:.1}")) } else { count(x) }
+        if key == "mean" { x.as_f64().map_or("-".into(), crate::output::text::one_decimal) } else { count(x) }
     };
     let rows = present
         .iter()
@@ -297,7 +297,7 @@ fn kind_table(data: &RunData, m: &Value) -> Option<KindTable> {
     Some(KindTable {
         columns: kinds.iter().map(|(k, _)| (*k).to_owned()).collect(),
         subjects: cells(&|v| count(&v["size"])),
-        means: cells(&|v| v["score_mean"].as_f64().map_or("-".into(), |x| format!("{x:.1}"))),
+        means: cells(&|v| v["score_mean"].as_f64().map_or("-".into(), crate::output::text::one_decimal)),
         sections,
         hidden: hidden_kinds,
         min_cell,
@@ -350,7 +350,7 @@ fn recovery(m: &Value) -> Option<Recovery> {
         recovered_share: share(&r["recovered_share"]),
         p50: t["p50"].as_u64().map(thousands),
         p90: t["p90"].as_u64().map(thousands),
-        mean: t["mean"].as_f64().map(|x| format!("{x:.1}")),
+        mean: t["mean"].as_f64().map(crate::output::text::one_decimal),
         points,
     })
 }

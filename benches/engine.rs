@@ -30,7 +30,7 @@ use std::time::Instant;
 use pointsim::engine::{self, RunOutput, rng::mix64};
 use pointsim::naive;
 use pointsim::population::Population;
-use pointsim::scenario::{Color, Entry, List, Provenance, Scenario, StepUnit};
+use pointsim::scenario::{Color, Entry, List, Scenario, StepUnit};
 use pointsim::workload::reference;
 use serde_json::{Value, json};
 
@@ -166,23 +166,7 @@ fn scenario(c: &Config) -> Scenario {
 
 /// A blacklist entered below a score no subject can reach (the workload clamps at 0).
 fn inert_list() -> List {
-    List {
-        id: "inert".into(),
-        label: "inert".into(),
-        description: String::new(),
-        color: Color::Black,
-        entry: Entry::Below(-1_000_000),
-        duration: None,
-        clear_on: None,
-        clear_after_clean: None,
-        revokes: vec![],
-        imposes: vec![],
-        grants: vec![],
-        points: 0,
-        inherit: None,
-        applies_to: vec![],
-        provenance: Provenance::default(),
-    }
+    List::bare("inert", Color::Black, Entry::Below(-1_000_000))
 }
 
 /// Run one configuration in this process and print its JSON line.

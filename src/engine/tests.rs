@@ -64,23 +64,7 @@ fn scenario(population: u64, steps: u32, step: StepUnit, tiers: Vec<Tier>, rules
 /// `s` with a list nobody can enter: the full mechanics run, and act nowhere.
 fn with_inert_list(s: &Scenario) -> Scenario {
     let mut s = s.clone();
-    s.lists.push(List {
-        id: "inert".into(),
-        label: "inert".into(),
-        description: String::new(),
-        color: Color::Black,
-        entry: Entry::Below(i64::MIN),
-        duration: None,
-        clear_on: None,
-        clear_after_clean: None,
-        revokes: vec![],
-        imposes: vec![],
-        grants: vec![],
-        points: 0,
-        inherit: None,
-        applies_to: vec![],
-        provenance: Provenance::default(),
-    });
+    s.lists.push(List::bare("inert", Color::Black, Entry::Below(i64::MIN)));
     assert!(Mech::needed(&s), "the list makes the full mechanics run");
     s
 }

@@ -141,24 +141,8 @@ mod tests {
     /// The fixture with a blacklist and a redlist, 2 of the 5 subjects on
     /// the first (one urban, one rural) and 1 urban subject on the second.
     fn with_lists() -> (Scenario, Summary) {
-        use crate::scenario::{Color, Entry, List, Provenance};
-        let list = |id: &str, color, entry| List {
-            id: id.into(),
-            label: id.into(),
-            description: String::new(),
-            color,
-            entry,
-            duration: None,
-            clear_on: None,
-            clear_after_clean: None,
-            revokes: vec![],
-            imposes: vec![],
-            grants: vec![],
-            points: 0,
-            inherit: None,
-            applies_to: vec![],
-            provenance: Provenance::default(),
-        };
+        use crate::scenario::{Color, Entry, List};
+        let list = List::bare;
         let mut s = fixture::scenario();
         s.lists = vec![
             list("debtors", Color::Black, Entry::Below(100)),

@@ -172,6 +172,29 @@ pub struct List {
 }
 
 impl List {
+    /// A list named `id` entered by `entry`, with nothing else: no duration,
+    /// clearing, sanctions, rewards, points or inheritance, for every kind
+    /// (what a test or a benchmark builds on).
+    pub fn bare(id: &str, color: Color, entry: Entry) -> List {
+        List {
+            id: id.into(),
+            label: id.into(),
+            description: String::new(),
+            color,
+            entry,
+            duration: None,
+            clear_on: None,
+            clear_after_clean: None,
+            revokes: vec![],
+            imposes: vec![],
+            grants: vec![],
+            points: 0,
+            inherit: None,
+            applies_to: vec![],
+            provenance: Provenance::default(),
+        }
+    }
+
     /// Whether the list applies to kind `k`.
     pub fn applies(&self, k: usize) -> bool {
         self.applies_to.get(k).copied().unwrap_or(true)

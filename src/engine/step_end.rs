@@ -70,7 +70,7 @@ impl<O: Observer> Life<'_, O> {
             if !self.calm || b >= self.agenda || !(lo..hi).contains(&self.score) {
                 self.listings(b);
                 self.effective_listings(b, episodes);
-                self.plan();
+                self.plan(b);
                 if self.record {
                     self.adjustments(b);
                 }
@@ -323,8 +323,9 @@ impl<O: Observer> Life<'_, O> {
     }
 
     /// The earliest step end at which a listing ends, a record falls due or an
-    /// inherited listing starts or ends (`u32::MAX` when none).
-    fn plan(&mut self) {
+    /// inherited listing starts or ends after boundary `after`, the one just
+    /// done (`u32::MAX` when none).
+    fn plan(&mut self, after: u32) {
         let m = self.m;
         let mut due = u32::MAX;
         for (l, o) in self.x.own.iter().enumerate() {
@@ -335,7 +336,6 @@ impl<O: Observer> Life<'_, O> {
                 }
             }
         }
-        let after = self.t as u32; // the boundary just done: only later ones are due
         for r in self.x.records.iter().filter(|r| !r.reversed) {
             for at in [r.expire_at, r.appeal_at].into_iter().flatten().filter(|&at| at > after) {
                 due = due.min(at);

@@ -15,6 +15,7 @@ mod bad_input;
 mod bad_plans;
 mod budget;
 mod caps;
+mod changes;
 mod charts;
 mod cli;
 mod compare;

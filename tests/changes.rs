@@ -260,3 +260,23 @@ fn sweeps_vary_a_change_like_any_value() {
     assert!((means[0] - 123.5).abs() < 1.5, "{means:?}");
     assert!((means[1] - 112.5).abs() < 1.5, "{means:?}");
 }
+
+/// A trace shows a threshold that a change moves as a change of standing at
+/// the end of the step before it, even with no event: everyone starts at 100
+/// in A; with no events, raising A's threshold to 150 at month 6 moves the
+/// subject to B at the end of month 5.
+#[test]
+fn a_trace_shows_the_standing_a_change_moves() {
+    let s = scenario("[[change]]\nlabel = \"stricter\"\nat = 6\nset = [\"tier.A.min=150\"]\n");
+    let mut quiet = s.clone();
+    quiet.rules[0].rate = 0.0;
+    for c in &mut quiet.changes {
+        c.rules.rules[0].rate = 0.0;
+    }
+    let pop = pointsim::population::Population::new(&quiet);
+    let t = pointsim::trace::trace(&quiet, &pop, 1, 0);
+    assert!(t.events.is_empty());
+    let ends: Vec<(u32, usize, usize)> = t.step_ends.iter().map(|e| (e.step, e.from.tier, e.to.tier)).collect();
+    assert_eq!(ends, [(5, 1, 0)], "the move to B at the end of month 5");
+    assert_eq!((t.end.tier, t.end.perks.len()), (0, 0), "in B without the perk at the end");
+}

@@ -19,6 +19,7 @@ mod changes;
 mod charts;
 mod cli;
 mod compare;
+mod expectations;
 mod explore;
 mod fuzz_input;
 mod good_input;

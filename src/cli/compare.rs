@@ -209,6 +209,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ("transitions.csv".into(), output::transitions_csv(&c)),
         ("access_changes.csv".into(), output::access_changes_csv(&c)),
     ];
+    let dictionary = {
+        let views: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        output::dictionary_csv(&views, &[])
+    };
+    files.push((output::COLUMNS_CSV.into(), dictionary));
     if !args.no_plots {
         files.extend(pointsim::plot::render_compare(&c, &info).context("cannot draw the comparison chart")?);
     }

@@ -156,10 +156,16 @@ fn own_files(kind: Kind) -> &'static [&'static str] {
             output::MANIFEST_JSON,
             "report.html",
             "ledger.parquet",
+            output::COLUMNS_CSV,
         ],
-        Kind::Compare => {
-            &["compare.json", "compare.csv", "transitions.csv", "access_changes.csv", "compare.html"]
-        }
+        Kind::Compare => &[
+            "compare.json",
+            "compare.csv",
+            "transitions.csv",
+            "access_changes.csv",
+            "compare.html",
+            output::COLUMNS_CSV,
+        ],
     }
 }
 

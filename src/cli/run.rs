@@ -169,12 +169,21 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .context("cannot remove earlier charts from the output folder")?;
     }
     let mut files = output::standard_files(&scenario, &sim.summary, &info);
+    let mut parquet_columns = Vec::new();
     if ledger {
-        files.push((LEDGER, pool.install(|| ledger_bytes(&scenario, &sim.population, args.trace_sample))?));
+        let (bytes, columns) =
+            pool.install(|| ledger_bytes(&scenario, &sim.population, args.trace_sample))?;
+        files.push((LEDGER, bytes));
+        parquet_columns.push((LEDGER, columns));
     } else if prepared.replacing {
         remove_if_there(&out.join(LEDGER))
             .context("cannot remove an earlier ledger from the output folder")?;
     }
+    let dictionary = {
+        let views: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        output::dictionary_csv(&views, &parquet_columns)
+    };
+    files.push((output::COLUMNS_CSV, dictionary));
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     // charts and report are drawn from the files just written, exactly as `pointsim plot` does
@@ -208,11 +217,14 @@ fn ledger_bytes(
     scenario: &pointsim::scenario::Scenario,
     population: &pointsim::population::Population,
     sample: Option<u64>,
-) -> Result<Vec<u8>, Failure> {
+) -> Result<(Vec<u8>, Vec<String>), Failure> {
     use pointsim::trace::ledger;
     let subjects = ledger::ledger_subjects(scenario.population, sample);
     let table = ledger::ledger_table(scenario, population, scenario.seed, &subjects);
-    pointsim::output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))
+    let columns = table.columns.iter().map(|c| c.name.clone()).collect();
+    let bytes = pointsim::output::parquet::table_parquet_as(&table, LEDGER)
+        .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+    Ok((bytes, columns))
 }
 
 #[cfg(not(feature = "parquet"))]
@@ -220,7 +232,7 @@ fn ledger_bytes(
     _: &pointsim::scenario::Scenario,
     _: &pointsim::population::Population,
     _: Option<u64>,
-) -> Result<Vec<u8>, Failure> {
+) -> Result<(Vec<u8>, Vec<String>), Failure> {
     unreachable!("refused before the run: no Parquet support")
 }
 

@@ -10,6 +10,7 @@
 //! | `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv` (`pointsim compare`) | [`compare_json`], [`compare_csv`], [`transitions_csv`], [`access_changes_csv`] |
 //! | `runs.*`, `cells.*` (`pointsim sweep`) | [`sweep_files`] |
 //! | any [`Table`](crate::results::table::Table) as CSV or Parquet (`ledger.parquet`, whose rows [`trace::ledger`](crate::trace::ledger) builds) | [`table::table_csv`], `parquet::table_parquet` |
+//! | `columns.csv` (the data dictionary of a folder's tables) | [`dictionary_csv`] |
 //! | (stdout) | [`terminal_summary`] |
 //!
 //! Every group breakdown goes through small-cell suppression
@@ -24,6 +25,7 @@
 //! their arguments. See `output/README.md` for the columns of every file.
 
 mod compare;
+pub mod dictionary;
 pub mod fairness;
 mod histogram_csv;
 mod manifest;
@@ -45,6 +47,7 @@ pub use crate::results::DEFAULT_MIN_CELL;
 pub use compare::{
     CompareInfo, access_changes_csv, compare_csv, compare_from_json, compare_json, transitions_csv,
 };
+pub use dictionary::{COLUMNS_CSV, dictionary_csv};
 pub use histogram_csv::histogram_csv;
 pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command, shell_quote};
 pub use steps_csv::steps_csv;

@@ -32,6 +32,7 @@ mod report;
 mod rerun;
 mod rule_tests;
 mod schema;
+mod sensitivity;
 mod slurm_cli;
 mod slurm_example;
 mod sweep;

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use pointsim::batch::journal::{self, Journal};
-use pointsim::batch::sensitivity::{Method, Settings, Study, plan, report};
+use pointsim::batch::sensitivity::{CONVERGED, Method, Settings, Study, plan, report};
 use pointsim::output;
 use pointsim::results::sweep::{Record, SWEEP_JSON};
 
@@ -220,7 +220,11 @@ fn summary(study: &Study, analyses: &[pointsim::batch::sensitivity::MetricAnalys
                 format!("{} {:.3}{ci}", i.parameter, i.estimate.unwrap_or(f64::NAN))
             })
             .collect();
-        let _ = writeln!(out, "{} ({main}): {}", a.metric, parts.join("; "));
+        let check = a.convergence_max_diff.map_or(String::new(), |d| {
+            let verdict = if d <= CONVERGED { "converged" } else { "not converged: use a larger -n" };
+            format!(" | first half vs all: max diff {d:.3}, {verdict}")
+        });
+        let _ = writeln!(out, "{} ({main}): {}{check}", a.metric, parts.join("; "));
     }
     if analyses.len() > shown {
         let _ = writeln!(out, "... and {} more metrics in indices.csv", analyses.len() - shown);

@@ -77,6 +77,10 @@ pub enum MethodArg {
     Sobol,
 }
 
+/// The files a study writes besides the sweep's.
+const OWN_FILES: [&str; 4] =
+    ["indices.csv", "indices.parquet", report::SAMPLES_CSV, report::SENSITIVITY_JSON];
+
 fn default_out(plan: &Path, method: Method) -> PathBuf {
     let stem = plan.file_stem().map_or_else(|| "sensitivity".into(), |s| s.to_string_lossy().into_owned());
     Path::new("output").join(format!("{stem}-{method}"))
@@ -119,6 +123,19 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .into_iter()
         .filter(|r| mine.contains(&(r.cell, r.replicate)) && r.seed == sw.seed(r.cell, r.replicate))
         .collect();
+    if args.force {
+        // the sweep's own files are cleared by `sweep_dir::open`; these are the study's
+        for f in OWN_FILES {
+            match std::fs::remove_file(out.join(f)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Failure::Other(
+                        anyhow::Error::new(e).context(format!("cannot remove `{f}`")),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
     output::write_all(&out, &[(SWEEP_JSON, m.to_json())])
         .with_context(|| format!("cannot write `{}`", out.join(SWEEP_JSON).display()))?;
     let mut journal = Journal::create(&out, &earlier)

@@ -165,7 +165,7 @@ fn every_problem_of_a_plan_at_once_with_positions() {
     let tmp = TempDir::new().unwrap();
     let p = toy_plan(
         tmp.path(),
-        "replicate = 2\nmetrics = [\"score.maen\"]\n[vary]\n\"rule.volunteer_servic.points\" = [1, 10]\n\"rule.traffic_ticket.rate\" = [2.0, 1.0]\n\"tier.A.min\" = [1.5, 3.5]\n[morris]\nlevels = 3\n",
+        "replicate = 2\nmetrics = [\"score.maen\"]\n[vary]\n\"rule.volunteer_servic.points\" = [1, 10]\n\"rule.traffic_ticket.rate\" = [2.0, 1.0]\n\"tier.A.min\" = [1.5, 3.5]\n\"rule.utility_fee_late.rate\" = [-1.0, 1.0]\n[morris]\nlevels = 3\n",
     );
     let out = pointsim().arg("sensitivity").arg(&p).args(["--method", "morris"]).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
@@ -179,6 +179,7 @@ fn every_problem_of_a_plan_at_once_with_positions() {
         "`lo` must be below `hi`",
         "`tier.A.min` takes whole numbers",
         "an odd number",
+        "`rule.utility_fee_late.rate` = -1.0 (the range's `lo`) makes an invalid scenario",
     ] {
         assert!(err.contains(want), "missing {want:?} in\n{err}");
     }

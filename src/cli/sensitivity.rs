@@ -171,7 +171,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if !args.quiet {
         print!("{}", summary(&study, &analyses));
         println!(
-            "{} runs ({} design points × {} replicates): {} now ({:.1} runs/s), {} from before; {:.2} s in all",
+            "{} runs ({} design points × {} replicate(s)): {} now ({:.1} runs/s), {} from before; {:.2} s in all",
             runs.len(),
             study.unit.len(),
             study.settings.replicates,

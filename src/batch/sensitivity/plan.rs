@@ -411,11 +411,11 @@ fn param(doc: &toml::Table, path: ParamPath, lo: f64, hi: f64) -> Result<Param, 
             Err(e) => Some(e.items().iter().find(|i| i.is_error()).map(|i| i.message.clone())),
         }
     };
-    let mid = lo + (hi - lo) * 0.37;
-    let float_ok =
-        valid(&path, Value::Float(if mid.fract() == 0.0 { mid + 0.37 } else { mid })) == Some(None);
-    // integer: fractions are refused where whole numbers are taken
-    let integer = !float_ok && valid(&path, Value::Integer(mid.round() as i64)) == Some(None);
+    // an integer key refuses a float even when it is whole (`4.0`) and takes
+    // the integer; a number key takes both
+    let r = (lo + (hi - lo) * 0.37).round();
+    let integer =
+        valid(&path, Value::Float(r)) != Some(None) && valid(&path, Value::Integer(r as i64)) == Some(None);
     if integer && (lo.fract() != 0.0 || hi.fract() != 0.0) {
         return Err(format!("`{path}` takes whole numbers: write the range with integers"));
     }

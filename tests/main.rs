@@ -34,6 +34,7 @@ mod report;
 mod rerun;
 mod rule_tests;
 mod schema;
+mod sensitivity;
 mod slurm_cli;
 mod slurm_example;
 mod sweep;

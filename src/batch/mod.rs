@@ -14,12 +14,14 @@
 //! cluster runs from the job scripts of [`slurm`].
 
 pub mod compare;
+pub mod design;
 pub mod flatten;
 pub mod journal;
 pub use crate::scenario::path;
 pub mod plan;
 pub mod sample;
 pub mod seeds;
+pub mod sensitivity;
 pub mod set;
 pub mod slurm;
 pub mod sweep;

@@ -16,6 +16,7 @@ mod progress;
 mod rerun;
 mod run;
 mod schema;
+mod sensitivity;
 mod sets;
 mod sweep;
 mod sweep_dir;
@@ -55,6 +56,7 @@ enum Command {
     Trace(trace::Args),
     Sweep(sweep::Args),
     Merge(merge::Args),
+    Sensitivity(sensitivity::Args),
     Test(test::Args),
 }
 
@@ -87,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Trace(a) => trace::run(a),
         Command::Sweep(a) => sweep::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
         Command::Test(a) => test::run(a),
     };
     match result {

@@ -185,7 +185,7 @@ fn emit_slurm(args: &Args, shards: usize, pool: &rayon::ThreadPool, plan: plan::
 
 /// Run `todo` on `pool`, appending each finished run to the journal (in
 /// batches: whatever has finished since the last write).
-fn execute(
+pub(super) fn execute(
     pool: &rayon::ThreadPool,
     sweep: &Sweep,
     todo: &[(usize, u32)],

@@ -22,6 +22,7 @@ pub use charts::{
     CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, compare_chart, lorenz,
     sweep_chart,
 };
+pub use charts::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
 pub use report::report_html;

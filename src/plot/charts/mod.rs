@@ -16,6 +16,7 @@ mod list_shares;
 mod render;
 mod score_distribution;
 mod score_over_time;
+mod sensitivity;
 mod sweep;
 mod theme;
 mod tier_shares;
@@ -25,6 +26,7 @@ use crate::scenario::Scenario;
 
 pub use compare_distribution::chart as compare_chart;
 pub use gini::{Lorenz, lorenz};
+pub use sensitivity::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use sweep::{SweepFigure, SweepLine, SweepPoint, sweep_chart};
 
 /// Why a chart could not be drawn.

@@ -151,8 +151,8 @@ fn every_expectation_of_the_scenario_docs_holds() {
             let x = eval(&doc, &c.expr);
             if !(c.lo..=c.hi).contains(&x) {
                 wrong.push(format!(
-                    "scenarios/README.md:{}: {file}: {} = {x}, not in [{}, {}]",
-                    c.line, c.expr, c.lo, c.hi
+                    "{}:{}: {file}: {} = {x}, not in [{}, {}]",
+                    c.doc, c.line, c.expr, c.lo, c.hi
                 ));
             }
         }

@@ -189,6 +189,28 @@ fn a_later_run_cleans_what_a_killed_one_left() {
     assert_eq!(names(tmp.path()), ["out"]);
 }
 
+#[test]
+fn a_run_into_its_working_directory_leaves_that_directory_in_place() {
+    use std::os::unix::fs::MetadataExt as _;
+    let tmp = TempDir::new().unwrap();
+    let here = tmp.path().join("here");
+    std::fs::create_dir(&here).unwrap();
+    let inode = std::fs::metadata(&here).unwrap().ino();
+    let toy = repo(TOY);
+    for extra in [&[][..], &["--force", "--seed", "3"][..]] {
+        crate::common::pointsim_in(&here)
+            .arg("run")
+            .arg(&toy)
+            .args(["-q", "--no-plots", "--out", "."])
+            .args(extra)
+            .assert()
+            .success();
+    }
+    assert_eq!(std::fs::metadata(&here).unwrap().ino(), inode, "the same folder, not a new one");
+    assert!(here.join("summary.json").exists());
+    assert_eq!(names(tmp.path()), ["here"]);
+}
+
 /// A plan over the teaching toy in `dir`.
 fn plan(dir: &Path, body: &str) -> PathBuf {
     let p = dir.join("p.toml");

@@ -78,9 +78,10 @@ pub fn pid_alive(pid: u32) -> bool {
 pub enum LockError {
     /// Another live process holds it.
     #[error(
-        "output folder `{}` is being written by another pointsim (process {pid}{})\n\nhint: wait for it to \
+        "output folder `{}` is being written by another pointsim (process {pid}{}{})\n\nhint: wait for it to \
          finish, or choose another folder with --out; if no such process is writing there, remove `{}`",
         .target.display(),
+        .host.as_ref().map_or(String::new(), |h| format!(" on `{h}`")),
         if .command.is_empty() { String::new() } else { format!(": `{}`", .command) },
         .lock.display()
     )]
@@ -91,6 +92,8 @@ pub enum LockError {
         lock: PathBuf,
         /// The process holding it.
         pid: u32,
+        /// The machine it runs on, when not this one (a shared file system).
+        host: Option<String>,
         /// Its command line, as it wrote it in the lock.
         command: String,
     },
@@ -132,7 +135,14 @@ impl OutLock {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_err)?;
         }
-        let content = format!("{}\n{}\n", std::process::id(), command.replace('\n', " ")).into_bytes();
+        let content = format!(
+            "{}\n{}\nhost {}\nslurm {}\n",
+            std::process::id(),
+            command.replace('\n', " "),
+            host_name(),
+            slurm_task()
+        )
+        .into_bytes();
         let mut note = None;
         for _ in 0..8 {
             match create_exclusive(&path, &content) {
@@ -146,20 +156,14 @@ impl OutLock {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
                 Err(e) => return Err(io_err(e)),
             };
-            let text = String::from_utf8_lossy(&held);
-            let mut lines = text.lines();
-            let pid = lines.next().and_then(|l| l.trim().parse::<u32>().ok());
-            // it is printed: no control sequence from the file reaches a terminal
-            let command: String = lines
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .map(|c| if c.is_control() { '?' } else { c })
-                .collect();
+            let holder = Holder::parse(&held);
+            let command = holder.command.clone();
+            let pid = holder.pid;
             if let Some(pid) = pid
-                && pid_alive(pid)
+                && holder.alive()
             {
-                return Err(LockError::Held { target: target.to_path_buf(), lock: path, pid, command });
+                let host = holder.elsewhere().then(|| holder.host.clone());
+                return Err(LockError::Held { target: target.to_path_buf(), lock: path, pid, host, command });
             }
             // stale: take it over, unless it changed since it was read
             if std::fs::read(&path).ok().as_deref() == Some(&held[..]) {
@@ -189,6 +193,70 @@ impl Drop for OutLock {
         if std::fs::read(&self.path).ok().as_deref() == Some(&self.content[..]) {
             let _ = std::fs::remove_file(&self.path);
         }
+    }
+}
+
+/// What a lock file says of the process holding it.
+struct Holder {
+    pid: Option<u32>,
+    command: String,
+    host: String,
+    slurm: String,
+}
+
+impl Holder {
+    /// Read a lock file: the pid, the command line, then `host NAME` and
+    /// `slurm JOB/TASK` lines (absent in a lock written by hand).
+    fn parse(bytes: &[u8]) -> Holder {
+        // printed: no control sequence from the file reaches a terminal
+        let clean = |s: &str| -> String { s.chars().map(|c| if c.is_control() { '?' } else { c }).collect() };
+        let text = String::from_utf8_lossy(bytes);
+        let mut lines = text.lines();
+        let pid = lines.next().and_then(|l| l.trim().parse::<u32>().ok());
+        let command = clean(lines.next().unwrap_or_default());
+        let (mut host, mut slurm) = (String::new(), String::new());
+        for l in lines {
+            if let Some(h) = l.strip_prefix("host ") {
+                host = clean(h.trim());
+            } else if let Some(t) = l.strip_prefix("slurm ") {
+                slurm = clean(t.trim());
+            }
+        }
+        Holder { pid, command, host, slurm }
+    }
+
+    /// Whether it was written on another machine (a shared file system).
+    fn elsewhere(&self) -> bool {
+        let here = host_name();
+        !self.host.is_empty() && !here.is_empty() && self.host != here
+    }
+
+    /// Whether the holder may still run. On another machine its process
+    /// cannot be looked up: it counts as running unless it was this very
+    /// Slurm task (requeued after its node failed).
+    fn alive(&self) -> bool {
+        if self.elsewhere() {
+            return self.slurm.is_empty() || self.slurm != slurm_task();
+        }
+        self.pid.is_some_and(pid_alive)
+    }
+}
+
+/// This machine's name (Linux: the kernel's; elsewhere `$HOSTNAME`), or empty.
+fn host_name() -> String {
+    #[cfg(target_os = "linux")]
+    if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+        return h.trim().to_owned();
+    }
+    std::env::var("HOSTNAME").unwrap_or_default()
+}
+
+/// The Slurm task this process is (`job/task` of a job array, or the job id), or empty.
+fn slurm_task() -> String {
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    match (var("SLURM_ARRAY_JOB_ID"), var("SLURM_ARRAY_TASK_ID"), var("SLURM_JOB_ID")) {
+        (job, task, _) if !job.is_empty() => format!("{job}/{task}"),
+        (_, _, job) => job,
     }
 }
 
@@ -256,8 +324,8 @@ impl Staging {
     /// for which `drop_old` (given the path relative to the folder, such as
     /// `plots/tiers.svg`) is true and pointsim's temporary files; then the
     /// old folder is removed. An output folder that is a symbolic link or
-    /// cannot be renamed (a mount point) receives the new files one by one
-    /// instead, each renamed into place.
+    /// cannot be renamed (a mount point), or holds the working directory,
+    /// receives the new files one by one instead, each renamed into place.
     ///
     /// # Errors
     ///
@@ -274,7 +342,14 @@ impl Staging {
             Some(m) if m.is_dir() => {
                 let aside = sibling(&target, &format!("{ASIDE}{}", std::process::id()));
                 let _ = std::fs::remove_dir_all(&aside);
-                if std::fs::rename(&target, &aside).is_ok() {
+                // the new folder gets the old one's mode (a group-writable folder stays so)
+                let _ = std::fs::set_permissions(&self.partial, m.permissions());
+                // a folder this process works in (`--out .`) is not swapped
+                // away from under the shell that started it
+                let cwd_inside = std::env::current_dir()
+                    .and_then(std::fs::canonicalize)
+                    .is_ok_and(|cwd| std::fs::canonicalize(&target).is_ok_and(|t| cwd.starts_with(t)));
+                if !cwd_inside && std::fs::rename(&target, &aside).is_ok() {
                     if let Err(e) = std::fs::rename(&self.partial, &target) {
                         std::fs::rename(&aside, &target)?;
                         return Err(e);
@@ -551,6 +626,22 @@ mod tests {
         assert!(
             std::fs::read_to_string(lock.path()).unwrap().starts_with(&format!("{}\n", std::process::id()))
         );
+    }
+
+    #[test]
+    fn a_lock_of_another_machine_is_held_unless_it_was_this_slurm_task() {
+        let here = host_name();
+        let other = Holder::parse(b"4294967294\npointsim sweep p\nhost not-this-machine\nslurm \n");
+        assert_eq!((other.pid, other.command.as_str()), (Some(4_294_967_294), "pointsim sweep p"));
+        if !here.is_empty() {
+            assert!(other.elsewhere() && other.alive(), "its pid cannot be looked up here");
+        }
+        let mine = Holder::parse(format!("4294967294\nx\nhost {here}\n").as_bytes());
+        assert!(!mine.elsewhere() && !mine.alive(), "a dead pid on this machine");
+        let by_hand = Holder::parse(b"4294967294\n");
+        assert!(!by_hand.alive(), "no host line: the pid decides");
+        let hostile = Holder::parse(b"1\n\x1b]52;c;x\x07\n");
+        assert!(!hostile.command.contains('\x1b'), "no escape sequence reaches a terminal");
     }
 
     #[test]

@@ -194,3 +194,20 @@ pub fn outcome(m: &Manifest, records: &[Record], out: &Path) -> Result<(), Failu
         Err(Failure::Other(anyhow::anyhow!(msg)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sweeps_own_files_are_told_from_the_users() {
+        for own in
+            ["sweep.json", "journal.jsonl", "sweep.incomplete", "runs.csv", "cells/c0003.toml", "plots/x.svg"]
+        {
+            assert!(is_own(own), "{own}");
+        }
+        for other in ["notes.txt", "cells/mine.txt", "cells/a/c1.toml", "plots/a/b.png", "data/runs.csv"] {
+            assert!(!is_own(other), "{other}");
+        }
+    }
+}

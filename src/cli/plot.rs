@@ -28,6 +28,8 @@ pub struct Args {
 
 pub fn run(args: Args) -> Result<(), Failure> {
     refuse_unfinished(&args.dir)?;
+    // no run, compare or other plot writes into the folder meanwhile
+    let _held = if args.dir.is_dir() { Some(super::outdir::hold(&args.dir, args.quiet)?) } else { None };
     let is_compare = !args.dir.join("manifest.json").exists() && args.dir.join("compare.json").exists();
     let report = if is_compare { write_compare_plots(&args.dir)? } else { write_plots(&args.dir)? };
     if !args.quiet {

@@ -25,15 +25,15 @@ impl Drop for Held {
 ///
 /// # Errors
 ///
-/// Another live pointsim holds the folder (bad input, exit 2), or the lock
-/// file cannot be made (exit 1).
+/// Another live pointsim holds the folder, or the lock file cannot be made
+/// there (bad input, exit 2, as an output folder that cannot be made).
 pub fn hold(out: &Path, quiet: bool) -> Result<Held, Failure> {
     guard::install();
     let command = super::rerun::command_of(&std::env::args().collect::<Vec<_>>());
-    let (lock, note) = OutLock::acquire(out, &command).map_err(|e| match e {
-        e @ LockError::Held { .. } => Failure::BadInput(format!("error: {e}\n")),
-        e @ LockError::Io { .. } => Failure::Other(anyhow::Error::new(e)),
-    })?;
+    // a folder in use, or a place where no folder can be made (as
+    // `prepare_out_dir` refuses it): bad input, exit 2
+    let (lock, note) =
+        OutLock::acquire(out, &command).map_err(|e: LockError| Failure::BadInput(format!("error: {e}\n")))?;
     guard::remove_on_signal(lock.path());
     let held = Held { lock };
     let notes = atomic::clean_leftovers(out).map_err(|e| {

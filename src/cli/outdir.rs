@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use pointsim::output::atomic::{self, LockError, OutLock, Staging};
+use pointsim::output::atomic::{self, Staging};
+use pointsim::output::lock::{LockError, OutLock};
 
 use super::{Failure, guard, term};
 

@@ -27,6 +27,7 @@ pub mod atomic;
 mod compare;
 pub mod fairness;
 mod histogram_csv;
+pub mod lock;
 mod manifest;
 mod mechanics_json;
 #[cfg(feature = "parquet")]

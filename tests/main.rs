@@ -11,6 +11,7 @@
 
 mod common;
 
+mod atomic;
 mod bad_input;
 mod bad_plans;
 mod budget;

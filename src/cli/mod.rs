@@ -7,9 +7,12 @@
 mod check;
 mod compare;
 mod explore;
+mod guard;
 mod inputs;
 mod merge;
+mod merge_check;
 mod new;
+mod outdir;
 mod overrides;
 mod plot;
 mod progress;

@@ -24,10 +24,12 @@
 //! a batch merge, a web page). Every byte they return is a pure function of
 //! their arguments. See `output/README.md` for the columns of every file.
 
+pub mod atomic;
 mod compare;
 pub mod dictionary;
 pub mod fairness;
 mod histogram_csv;
+pub mod lock;
 mod manifest;
 mod mechanics_json;
 #[cfg(feature = "parquet")]
@@ -55,8 +57,8 @@ pub use summary_json::summary_json;
 pub use sweep::sweep_files;
 pub use terminal::terminal_summary;
 pub use write::{
-    MAX_STEM_BYTES, OutDirError, OwnInputError, chain_files, file_stems, prepare_out_dir, refuse_own_inputs,
-    remove_earlier, write_all, write_all_unsynced,
+    MAX_STEM_BYTES, OutDirError, OwnInputError, chain_files, check_out_dir, file_stems, prepare_out_dir,
+    refuse_own_inputs, remove_earlier, write_all, write_all_unsynced,
 };
 
 use serde::ser::{Serialize, SerializeMap, Serializer};

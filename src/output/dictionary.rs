@@ -6,7 +6,8 @@
 //! columns are fractions in `[0, 1]`, `_ratio` columns are ratios; a `group.<name>.`
 //! prefix restricts a figure to one group; a sweep's cells add `.mean`,
 //! `.sd`, `.ci_lo` and `.ci_hi` over replicates. The same descriptions go
-//! into the Parquet files as key-value metadata (`pointsim.columns`).
+//! into the Parquet files as key-value metadata (`pointsim.columns`, a JSON
+//! array in column order).
 
 use serde::Serialize;
 
@@ -63,17 +64,23 @@ pub fn dictionary_csv(files: &[(&str, &[u8])], parquet: &[(&str, Vec<String>)]) 
     w.into_inner().expect("writing to memory")
 }
 
-/// The entries of `pointsim.columns`, the Parquet key-value metadata: a JSON
-/// object of column name to `{type, unit, description}`.
+/// The value of `pointsim.columns`, the Parquet key-value metadata: a JSON
+/// array of `{column, type, unit, description}`, one per column in order.
 pub fn parquet_metadata(file: &str, names: &[String]) -> String {
-    let map: serde_json::Map<String, serde_json::Value> = describe_all(file, names)
-        .into_iter()
-        .map(|c| {
-            let v = serde_json::json!({ "type": c.kind, "unit": c.unit, "description": c.description });
-            (c.column, v)
-        })
+    #[derive(Serialize)]
+    struct Entry<'a> {
+        column: &'a str,
+        #[serde(rename = "type")]
+        kind: &'a str,
+        unit: &'a str,
+        description: &'a str,
+    }
+    let cols = describe_all(file, names);
+    let entries: Vec<Entry> = cols
+        .iter()
+        .map(|c| Entry { column: &c.column, kind: c.kind, unit: &c.unit, description: &c.description })
         .collect();
-    serde_json::Value::Object(map).to_string()
+    serde_json::to_string(&entries).expect("strings only")
 }
 
 const SUBJECTS: &str = "subjects";

@@ -145,7 +145,7 @@ for c, unit in zip(described["column"], described["unit"]):
 if (out / "ledger.parquet").exists():
     import pyarrow.parquet as pq
     meta = json.loads(pq.read_schema(out / "ledger.parquet").metadata[b"pointsim.columns"])
-    assert list(meta) == list(led_pd.columns), "ledger.parquet describes its own columns"
+    assert [m["column"] for m in meta] == list(led_pd.columns), "ledger.parquet describes its own columns"
     assert list(dictionary.loc[dictionary["file"] == "ledger.parquet", "column"]) == list(led_pd.columns)
 
 print(f"pandas {pd.__version__} and polars {pl.__version__} read {out} consistently "

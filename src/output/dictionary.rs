@@ -206,7 +206,9 @@ fn plain(file: &str, name: &str) -> Option<Column> {
         (_, "count") => c("integer", SUBJECTS, "subjects with a final score in the bin"),
         (_, "share") => c("float", SHARE, "share of the group's subjects"),
         (_, "subject") => c("integer", "", "subject number (0-based, stable for a scenario and seed)"),
-        (_, "kind") => c("text", "", "subject kind (for access_changes.csv: `perk` or `restriction`)"),
+        (f, "kind") if !f.starts_with("indices") => {
+            c("text", "", "subject kind (for access_changes.csv: `perk` or `restriction`)")
+        }
         (_, "time") => c("float", "steps", "time of the event in steps since the start"),
         (_, "cause") => c(
             "text",
@@ -254,6 +256,20 @@ fn plain(file: &str, name: &str) -> Option<Column> {
         (_, "status") => c("text", "", "`ok`, or why the run failed"),
         (_, "runs_ok") => c("integer", "runs", "replicates of the cell that ran"),
         (_, "score_mean") => c("float", POINTS, "mean final score"),
+        (_, "parameter") => c("text", "", "the varied parameter (a sweep path)"),
+        ("indices.csv" | "indices.parquet", "kind") => {
+            c("text", "", "the index: `S1`, `ST` (Sobol) or `mu`, `mu_star`, `sigma` (Morris)")
+        }
+        (_, "estimate") => c("float", "index", "the index's estimate"),
+        (_, "ci_low") => c("float", "index", "lower end of its 95% bootstrap interval"),
+        (_, "ci_high") => c("float", "index", "upper end of its 95% bootstrap interval"),
+        (_, "half_estimate") => {
+            c("float", "index", "the estimate from the first half of the design (convergence check)")
+        }
+        (_, "noise_share") => c("float", SHARE, "share of the metric's variance that is replicate noise"),
+        (_, "convergence_max_diff") => {
+            c("float", "index", "largest difference between the indices at N/2 and at N")
+        }
         _ => None,
     }
 }

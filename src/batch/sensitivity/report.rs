@@ -101,7 +101,10 @@ pub fn table_files(
         (SAMPLES_CSV.to_owned(), table_csv(&samples_table(study, records))),
     ];
     #[cfg(feature = "parquet")]
-    files.push((format!("{INDICES}.parquet"), crate::output::parquet::table_parquet(&indices)?));
+    files.push((
+        format!("{INDICES}.parquet"),
+        crate::output::parquet::table_parquet_as(&indices, "indices.parquet")?,
+    ));
     Ok(files)
 }
 

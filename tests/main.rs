@@ -14,6 +14,7 @@ mod common;
 mod bad_input;
 mod bad_plans;
 mod budget;
+mod calibrate;
 mod caps;
 mod charts;
 mod cli;

@@ -5,16 +5,18 @@
 //! cargo run --release --example calibration_recovery -- [TRUTHS] [SD] [CANDIDATES] [REPLICATES]
 //! ```
 //!
-//! Defaults: 200 truths, target sd 0.012, 80 candidates per wave, 2 replicates (the CI test,
-//! `batch::calibrate::tests`, runs 24 of the same truths). Prints the coverage
-//! per parameter with its binomial standard error, and the mean width of the
-//! ranges as a share of the prior range.
+//! Defaults: 2 truths (a smoke run: the test suite runs every example without
+//! arguments; give 200 for the real check), target sd 0.012, 80 candidates
+//! per wave, 2 replicates. The CI test (`batch::calibrate::tests`) runs the
+//! first 24 of the same truths. Prints the coverage per parameter with its
+//! binomial standard error, and the mean width of the ranges as a share of
+//! the prior range.
 
 use pointsim::batch::calibrate::recovery::recover;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let truths: u64 = args.first().and_then(|s| s.parse().ok()).unwrap_or(200);
+    let truths: u64 = args.first().and_then(|s| s.parse().ok()).unwrap_or(2);
     let sd: f64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(0.012);
     let candidates: u32 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(80);
     let replicates: u32 = args.get(3).and_then(|s| s.parse().ok()).unwrap_or(2);

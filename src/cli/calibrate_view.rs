@@ -19,8 +19,8 @@ pub fn files(t: &Targets, o: &Outcome, r: &Report) -> anyhow::Result<Vec<(String
         .parameters
         .iter()
         .map(|p| match p.prior {
-            Prior::LogUniform => format!("log10 {}", p.path),
-            Prior::Uniform => p.path.to_string(),
+            Prior::LogUniform => format!("log10 {}", short_path(&p.path.to_string())),
+            Prior::Uniform => short_path(&p.path.to_string()),
         })
         .collect();
     let top = o.waves.iter().flat_map(|w| &w.candidates).map(|c| c.weight).fold(0.0, f64::max).max(1e-300);
@@ -29,8 +29,8 @@ pub fn files(t: &Targets, o: &Outcome, r: &Report) -> anyhow::Result<Vec<(String
         t.file, r.runs, t.waves, r.accepted, r.effective_size
     );
     let pairs = PairsFigure {
-        title: format!("Calibration of {}: candidates and posterior", t.base.scenario.name),
-        subtitle: subtitle.clone(),
+        title: "Calibration: candidates and posterior".to_owned(),
+        subtitle: format!("{} · {subtitle}", t.base.scenario.name),
         names: names.clone(),
         ranges: t.parameters.iter().enumerate().map(|(k, p)| (axis(k, p.min), axis(k, p.max))).collect(),
         intervals: r.parameters.iter().enumerate().map(|(k, p)| (axis(k, p.lo), axis(k, p.hi))).collect(),
@@ -46,13 +46,13 @@ pub fn files(t: &Targets, o: &Outcome, r: &Report) -> anyhow::Result<Vec<(String
             .collect(),
     };
     let fit = FitFigure {
-        title: format!("Calibration of {}: published figures against the fit", t.base.scenario.name),
-        subtitle,
+        title: "Calibration: published figures against the fit".to_owned(),
+        subtitle: format!("{} · {subtitle}", t.base.scenario.name),
         rows: r
             .targets
             .iter()
             .map(|f| FitRow {
-                name: f.fit.target.clone(),
+                name: panel_name(&f.fit.target),
                 value: f.fit.value,
                 interval: f.fit.interval,
                 predicted: f.fit.predicted_mean,
@@ -160,4 +160,17 @@ pub fn files(t: &Targets, o: &Outcome, r: &Report) -> anyhow::Result<Vec<(String
         ("plots/fit.png".into(), fit_png),
         ("calibration.html".into(), calibration_html(&page).into_bytes()),
     ])
+}
+
+/// A path without its first segment when that leaves something (`judgment_refused.rate`).
+fn short_path(p: &str) -> String {
+    p.split_once('.').map_or(p, |(_, rest)| rest).to_owned()
+}
+
+/// A target's name short enough for a panel: the metric's last segment and the step (`no_senior_management @1560`).
+fn panel_name(target: &str) -> String {
+    let (metric, at) = target.rsplit_once('@').unwrap_or((target, ""));
+    let metric = metric.split('[').next().unwrap_or(metric);
+    let tail = metric.rsplit('.').next().unwrap_or(metric);
+    format!("{tail} @{at}")
 }

@@ -212,9 +212,11 @@ pub fn combine(i: &[f64], how: Combine) -> f64 {
 }
 
 /// The next wave's box: the bounding box of the plausible candidates,
-/// widened on each side by a fifth of its width plus one Latin-hypercube
-/// stratum of the current box (the true plausible region can reach past
-/// the points that happened to fall in it), and kept inside the current box.
+/// widened on each side by a fifth of its width plus a tenth of the current
+/// box's width (at least one Latin-hypercube stratum): the true plausible
+/// region reaches past the points that happened to fall in it, and a box
+/// around one or two lucky points must not close in on them. It is kept
+/// inside the current box.
 /// With no plausible candidate the box stays as it is.
 pub fn next_region(w: &WaveResult, n: usize) -> UnitBox {
     let d = w.region.lo.len();
@@ -231,8 +233,9 @@ pub fn next_region(w: &WaveResult, n: usize) -> UnitBox {
         }
     }
     for k in 0..d {
-        let stratum = (w.region.hi[k] - w.region.lo[k]) / n.max(1) as f64;
-        let pad = 0.2 * (hi[k] - lo[k]) + stratum;
+        let width = w.region.hi[k] - w.region.lo[k];
+        let stratum = width / n.max(1) as f64;
+        let pad = 0.2 * (hi[k] - lo[k]) + stratum.max(0.1 * width);
         lo[k] = (lo[k] - pad).max(w.region.lo[k]);
         hi[k] = (hi[k] + pad).min(w.region.hi[k]);
     }

@@ -81,6 +81,12 @@ pub fn fit_chart(fig: &FitFigure) -> Result<(String, Vec<u8>), PlotError> {
     render::render(fig)
 }
 
+/// A tick label with enough decimals for ticks `span` apart to differ.
+fn label(v: f64, span: f64) -> String {
+    let decimals = (1.0 - span.abs().max(1e-12).log10().floor()).clamp(0.0, 8.0) as usize;
+    format!("{v:.decimals$}")
+}
+
 fn pad((lo, hi): (f64, f64)) -> (f64, f64) {
     if !(lo.is_finite() && hi.is_finite()) {
         return (0.0, 1.0);
@@ -109,16 +115,15 @@ impl Figure for PairsFigure {
                 let top = h.iter().copied().fold(0.0, f64::max).max(1e-12);
                 let mut chart = ChartBuilder::on(cell)
                     .margin(8)
-                    .x_label_area_size(if row == d - 1 { 60 } else { 10 })
-                    .y_label_area_size(10)
+                    .caption(render::clip(&self.names[col]), theme::text(size::BODY, INK))
+                    .x_label_area_size(if row == d - 1 { 40 } else { 10 })
+                    .y_label_area_size(if col == 0 { 100 } else { 10 })
                     .build_cartesian_2d(xr.0..xr.1, 0.0..1.08)?;
+                let fx = |v: &f64| label(*v, xr.1 - xr.0);
                 let mut mesh = chart.configure_mesh();
                 mesh.disable_y_mesh().disable_y_axis().light_line_style(TRANSPARENT);
                 mesh.bold_line_style(MUTED.mix(0.2).stroke_width(1)).x_labels(4);
-                mesh.x_label_formatter(&|v| theme::tick(*v)).label_style(theme::text(size::BODY, INK));
-                if row == d - 1 {
-                    mesh.x_desc(self.names[col].as_str()).axis_desc_style(theme::text(size::BODY, INK));
-                }
+                mesh.x_label_formatter(&fx).label_style(theme::text(size::BODY, INK));
                 mesh.draw()?;
                 let w = (xr.1 - xr.0) / bins as f64;
                 chart.draw_series(h.iter().enumerate().map(|(b, v)| {
@@ -136,20 +141,14 @@ impl Figure for PairsFigure {
             }
             let mut chart = ChartBuilder::on(cell)
                 .margin(8)
-                .x_label_area_size(if row == d - 1 { 60 } else { 10 })
+                .x_label_area_size(if row == d - 1 { 40 } else { 10 })
                 .y_label_area_size(if col == 0 { 100 } else { 10 })
                 .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)?;
+            let (fx, fy) = (|v: &f64| label(*v, xr.1 - xr.0), |v: &f64| label(*v, yr.1 - yr.0));
             let mut mesh = chart.configure_mesh();
             mesh.light_line_style(TRANSPARENT).bold_line_style(MUTED.mix(0.2).stroke_width(1));
             mesh.x_labels(4).y_labels(4).label_style(theme::text(size::BODY, INK));
-            mesh.x_label_formatter(&|v| theme::tick(*v)).y_label_formatter(&|v| theme::tick(*v));
-            mesh.axis_desc_style(theme::text(size::BODY, INK));
-            if row == d - 1 {
-                mesh.x_desc(self.names[col].as_str());
-            }
-            if col == 0 {
-                mesh.y_desc(self.names[row].as_str());
-            }
+            mesh.x_label_formatter(&fx).y_label_formatter(&fy);
             mesh.draw()?;
             chart.draw_series(
                 self.points
@@ -166,6 +165,10 @@ impl Figure for PairsFigure {
             Entry::new(Swatch::Line(MUTED, 6), "ruled out (implausible)"),
             Entry::new(Swatch::Line(blue, 6), "plausible; larger and darker: more ABC weight"),
             Entry::new(Swatch::Line(WARNING, 3), "95% range (diagonal: weighted posterior)"),
+            Entry::new(
+                Swatch::Line(INK, 1),
+                "column i, row j: parameter i across, j up; names on the diagonal",
+            ),
         ];
         let (sx0, sy0) = side.get_base_pixel();
         render::legend(root, (sx0 + 12, sy0 + 14), 310, Some("Candidates"), &legend)?;
@@ -203,14 +206,18 @@ impl Figure for FitFigure {
                 .disable_x_mesh()
                 .light_line_style(TRANSPARENT)
                 .bold_line_style(MUTED.mix(0.2).stroke_width(1))
-                .x_labels(3)
-                .x_label_formatter(&|v: &f64| match v.round() as i64 {
-                    1 => "figure".to_owned(),
-                    2 => "fit".to_owned(),
-                    _ => String::new(),
+                .x_labels(7)
+                .x_label_formatter(&|v: &f64| {
+                    if (v - 1.0).abs() < 1e-6 {
+                        "figure".to_owned()
+                    } else if (v - 2.0).abs() < 1e-6 {
+                        "fit".to_owned()
+                    } else {
+                        String::new()
+                    }
                 })
                 .y_labels(6)
-                .y_label_formatter(&|v| theme::tick(*v))
+                .y_label_formatter(&|v| label(*v, y.1 - y.0))
                 .label_style(theme::text(size::BODY, INK))
                 .draw()?;
             let bar = |x: f64, (a, b): (f64, f64), c: RGBColor| {

@@ -15,6 +15,7 @@ mod atomic;
 mod bad_input;
 mod bad_plans;
 mod budget;
+mod calibrate;
 mod caps;
 mod changes;
 mod charts;

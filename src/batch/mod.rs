@@ -13,6 +13,7 @@
 //! the journal and the manifest (`sweep.json`) alone. A sharded sweep on a
 //! cluster runs from the job scripts of [`slurm`].
 
+pub mod calibrate;
 pub mod compare;
 pub mod design;
 pub mod flatten;

@@ -12,12 +12,14 @@
 //! `plots/<name>.png` and `.svg`, and [`render`], [`render_compare`] and
 //! [`render_sweep`] give every file a command writes.
 
+pub mod calibration_report;
 mod charts;
 mod compare_report;
 mod data;
 mod report;
 pub mod sweep;
 
+pub use charts::calibration;
 pub use charts::{
     CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, compare_chart, lorenz,
     sweep_chart,

@@ -28,7 +28,18 @@ pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
 
 /// [`metrics`] with small-cell suppression at threshold `min_cell` (0: none).
 pub fn metrics_at(scenario: &Scenario, summary: &Summary, min_cell: u32) -> Vec<Metric> {
-    let last = summary.final_snapshot();
+    snapshot_metrics(scenario, summary, summary.final_snapshot(), min_cell)
+}
+
+/// The metrics of [`metrics_at`], named the same, describing `last` (one of
+/// `summary.snapshots`) instead of the final step: what a calibration
+/// target at an earlier step compares with.
+pub fn snapshot_metrics(
+    scenario: &Scenario,
+    summary: &Summary,
+    last: &crate::stats::Snapshot,
+    min_cell: u32,
+) -> Vec<Metric> {
     let mut out = Vec::new();
     let mut push = |name: String, value: f64| out.push(Metric { name, value });
     let score = last.overall.score.as_ref();

@@ -8,6 +8,7 @@
 //! the same SVG bytes.
 
 mod access_by_group;
+pub mod calibration;
 mod compare_distribution;
 mod disparity_over_time;
 mod gini;

@@ -179,10 +179,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
             .shard
             .map_or(String::new(), |s| format!(" (shard {s}; combine the shards with `pointsim merge`)"));
         println!(
-            "{} runs of {} cells × {} replicates{what}: {} now, {} from before, in {secs:.2} s ({:.1} runs/s)",
+            "{} runs of {} cells × {} replicate{}{what}: {} now, {} from before, in {secs:.2} s ({:.1} runs/s)",
             runs.len(),
             m.cells.len(),
             m.replicates,
+            if m.replicates == 1 { "" } else { "s" },
             todo.len(),
             earlier.len(),
             todo.len() as f64 / secs.max(1e-9)

@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::PlotError;
 use super::theme::{self, BACKGROUND, HEADER_H, HEIGHT, INK, MARGIN, MUTED, WIDTH, size};
+use super::typeset::Typeset;
 
 /// A drawing area in backend pixels (origin at the top-left of the canvas).
 pub type Area<DB> = DrawingArea<DB, Shift>;
@@ -20,18 +21,20 @@ pub trait Figure {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError>;
 }
 
-/// Render `fig` as an SVG document and as a PNG file, from the same drawing code.
+/// Render `fig` as an SVG document and as a PNG file, from the same drawing
+/// code; both backends measure and draw text through [`Typeset`] (exact
+/// glyph advances, CJK fallback).
 pub fn render(fig: &impl Figure) -> Result<(String, Vec<u8>), PlotError> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = Typeset::vector(SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT))).into_drawing_area();
         root.fill(&BACKGROUND)?;
         fig.draw(&root)?;
         root.present()?;
     }
     let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = Typeset::raster(BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT))).into_drawing_area();
         root.fill(&BACKGROUND)?;
         fig.draw(&root)?;
         root.present()?;

@@ -28,6 +28,7 @@ mod ledger;
 mod mechanics;
 mod oracle;
 mod overlays;
+mod pictures;
 mod report;
 mod rerun;
 mod rule_tests;

@@ -54,13 +54,33 @@ const TEMPLATE_NAME: &str = "report.html.j2";
 /// assert!(html.starts_with("<!DOCTYPE html>"));
 /// ```
 pub fn report_html(data: &RunData, charts: &[Chart]) -> String {
-    let env = Environment::new();
+    let mut env = Environment::new();
+    env.add_filter("breakable", breakable);
     let tmpl = env.template_from_named_str(TEMPLATE_NAME, TEMPLATE).expect("the report template is valid");
     let mut html = tmpl
         .render(Value::from(Serde(context(data, charts))))
         .expect("the report context matches the template");
     html.push('\n');
     html
+}
+
+/// The `breakable` filter: `s` HTML-escaped, with a line-break opportunity
+/// (`<wbr>`) after each `_`, so a column headed `advantaged_not_consenting`
+/// wraps at its underscores instead of widening the table past the page.
+fn breakable(s: &str) -> Value {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '_' => out.push_str("_<wbr>"),
+            c => out.push(c),
+        }
+    }
+    Value::from_safe_string(out)
 }
 
 /// Everything the template shows, already formatted.

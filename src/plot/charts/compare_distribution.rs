@@ -86,8 +86,8 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
         legend,
     };
     let caption = format!(
-        "Share of subjects in each {w}-point band of final score, under the base `{}` (bars) and the \
-         reform `{}` (outline), pooled over {} replicates; both runs of a replicate share their random streams.",
+        "Share of subjects in each {w}-point band of final score, under the base “{}” (bars) and the \
+         reform “{}” (outline), pooled over {} replicates; both runs of a replicate share their random streams.",
         info.base_name,
         info.reform_name,
         c.replicates()

@@ -99,3 +99,47 @@ fn wide_tables_wrap_or_scroll_within_the_page() {
         html.split("<thead>").skip(1).map(|t| t.split("</thead>").next().unwrap()).collect();
     assert!(heads.iter().all(|h| !h.contains(">advantaged_not_consenting<")), "an unbreakable column header");
 }
+
+/// `run --lang zh-CN` writes the report's own words in Simplified Chinese,
+/// numbers and identifiers as they are; English is the default; `plot
+/// --lang` re-renders an existing folder in either; an unknown language is
+/// bad input (exit 2).
+#[test]
+fn the_report_speaks_chinese_when_asked_and_english_by_default() {
+    use crate::common::{pointsim, read, repo};
+    let dir = tempfile::tempdir().unwrap();
+    let (zh, en) = (dir.path().join("zh"), dir.path().join("en"));
+    let toy = repo("scenarios/teaching_toy.toml");
+    pointsim().arg("run").arg(&toy).arg("-o").arg(&zh).args(["--lang", "zh-CN", "-q"]).assert().success();
+    pointsim().arg("run").arg(&toy).arg("-o").arg(&en).arg("-q").assert().success();
+    let (zh_html, en_html) = (read(&zh.join("report.html")), read(&en.join("report.html")));
+    assert!(zh_html.contains("<html lang=\"zh-CN\">"));
+    for heading in
+        ["<h2>运行结束时的结果</h2>", "<h2 id=\"honest-use\">如何阅读本报告</h2>", "<h2>复现本次运行</h2>"]
+    {
+        assert!(zh_html.contains(heading), "{heading}");
+    }
+    assert!(zh_html.contains("<dd>2,000 个合成主体</dd>"), "numbers stay as they are");
+    assert!(zh_html.contains("<strong>合成人口</strong>"), "the honest-use note is translated");
+    assert!(!zh_html.contains("Results at the end of the run"));
+    // the scenario's own text and identifiers are not translated
+    assert!(zh_html.contains("Warning and interview (约谈)") && zh_html.contains("deposit_free"));
+    assert!(
+        en_html.contains("<html lang=\"en\">") && en_html.contains("<h2>Results at the end of the run</h2>")
+    );
+    assert!(!en_html.contains("运行结束时的结果"));
+    // the same numbers in both: every table cell of the results section agrees
+    let cells = |h: &str| -> Vec<String> {
+        let results = h.split("<section id=\"results\">").nth(1).unwrap().split("</section>").next().unwrap();
+        results
+            .split("<td class=\"num")
+            .skip(1)
+            .map(|c| c.split("</td>").next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(cells(&zh_html), cells(&en_html));
+    // plot --lang switches a finished folder
+    pointsim().arg("plot").arg(&en).args(["--lang", "zh-CN", "-q"]).assert().success();
+    assert!(read(&en.join("report.html")).contains("<html lang=\"zh-CN\">"));
+    pointsim().arg("plot").arg(&en).args(["--lang", "fr"]).assert().code(2);
+}

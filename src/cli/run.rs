@@ -59,6 +59,10 @@ pub struct Args {
     /// Skip the charts and report.html (only the data files; faster for batches).
     #[arg(long)]
     no_plots: bool,
+    /// Language of report.html's headings and explanations: `en` or `zh-CN`
+    /// (the scenario's own text, the numbers and the charts are the same in both).
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = super::plot::lang)]
+    lang: pointsim::plot::Lang,
     /// Also write ledger.parquet: every score change and listing of every
     /// subject, replayed from the seed (see --trace-sample for large runs).
     #[arg(long)]
@@ -178,7 +182,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     // charts and report are drawn from the files just written, exactly as `pointsim plot` does
-    let report = if args.no_plots { None } else { Some(super::plot::write_plots(&out)?) };
+    let report = if args.no_plots { None } else { Some(super::plot::write_plots(&out, args.lang)?) };
     if let Some(note) = prepared.note.filter(|_| !args.quiet) {
         term::eprint(&note);
     }

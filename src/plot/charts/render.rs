@@ -201,6 +201,8 @@ pub enum Swatch {
     Dashed(RGBColor),
     /// An empty square with a thick border.
     Outline(RGBColor),
+    /// No mark: a note that belongs to no drawn element (its text starts at the swatch).
+    Blank,
 }
 
 /// One legend row.
@@ -218,6 +220,9 @@ impl Entry {
         Entry { swatch, label: label.into() }
     }
 }
+
+/// The most lines one legend entry wraps to before it is cut with an ellipsis.
+pub const LEGEND_LINES: usize = 6;
 
 /// Draw a legend as a column: an optional bold heading, then one row per
 /// entry, top-down from `(x, y)` within `width` pixels. Legends live beside
@@ -261,10 +266,15 @@ pub fn legend<DB: DrawingBackend>(
             Swatch::Outline(c) => {
                 root.draw(&Rectangle::new([(x0 + 2, y0 + 2), (x1 - 2, y1 - 2)], c.stroke_width(4)))?;
             }
+            Swatch::Blank => {}
         }
-        let lines = wrap(root, &e.label, &style, width.saturating_sub(sw as u32 + 12), 3);
+        let indent = if matches!(e.swatch, Swatch::Blank) { 0 } else { sw + 12 };
+        let style =
+            if matches!(e.swatch, Swatch::Blank) { theme::text(size::BODY, MUTED) } else { style.clone() };
+        // measured, wrapped to as many lines as the label needs (up to LEGEND_LINES)
+        let lines = wrap(root, &e.label, &style, width.saturating_sub(indent as u32), LEGEND_LINES);
         for line in &lines {
-            root.draw(&Text::new(line.as_str(), (x + sw + 12, y), style.clone()))?;
+            root.draw(&Text::new(line.as_str(), (x + indent, y), style.clone()))?;
             y += lh;
         }
         y += lh / 4;

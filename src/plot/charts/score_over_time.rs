@@ -71,15 +71,22 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let y = (lo - pad, hi + pad);
     let last = rows[rows.len() - 1].0;
     let x = if rows.len() == 1 { (last - 1.0, last + 1.0) } else { (rows[0].0.min(0.0), last) };
-    let thresholds = (1..s.tiers.len())
+    let thresholds: Vec<(f64, String)> = (1..s.tiers.len())
         .filter(|&i| (s.tiers[i].min as f64) > y.0 && (s.tiers[i].min as f64) < y.1)
         .map(|i| (s.tiers[i].min as f64, tier_label(s, i)))
         .collect();
     let mut legend: Vec<Entry> =
         BANDS.iter().map(|b| Entry::new(Swatch::Fill(theme::lighten(FAN, b.3)), b.2)).collect();
     legend.push(Entry::new(Swatch::Line(INK, 4), "median"));
-    if s.tiers.len() > 1 {
+    // the threshold entry only when a threshold is drawn; else say which tier holds every score shown
+    if !thresholds.is_empty() {
         legend.push(Entry::new(Swatch::Dashed(MUTED), "tier threshold"));
+    } else if s.tiers.len() > 1 {
+        let i = s.tiers.iter().rposition(|t| (t.min as f64) <= y.0).unwrap_or(0);
+        legend.push(Entry::new(
+            Swatch::Blank,
+            format!("no tier threshold in this range: every score shown is in tier {}", s.tiers[i].name),
+        ));
     }
     let unit = s.step.as_str();
     let fig = Fig {

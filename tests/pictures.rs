@@ -50,15 +50,20 @@ min_tier = "high"
 
 /// Run `text` and read the folder back, as `pointsim plot DIR` does.
 pub fn run(text: &str) -> (tempfile::TempDir, RunData) {
+    run_seeded(text, 7)
+}
+
+/// [`run`] with a seed.
+fn run_seeded(text: &str, seed: u64) -> (tempfile::TempDir, RunData) {
     let loaded = pointsim::scenario::parse(text, "wide.toml").expect("valid scenario");
     let s = loaded.scenario;
-    let sim = pointsim::simulate(&s, 7, &|_| {});
+    let sim = pointsim::simulate(&s, seed, &|_| {});
     let info = RunInfo {
         scenario_file: "wide.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
         sets: Vec::new(),
         scenario_chain: vec![],
-        seed: 7,
+        seed,
         overrides: Overrides::default(),
         min_cell: 0,
         command_line: vec!["pointsim".into(), "run".into(), "wide.toml".into()],
@@ -142,4 +147,155 @@ fn the_report_speaks_chinese_when_asked_and_english_by_default() {
     pointsim().arg("plot").arg(&en).args(["--lang", "zh-CN", "-q"]).assert().success();
     assert!(read(&en.join("report.html")).contains("<html lang=\"zh-CN\">"));
     pointsim().arg("plot").arg(&en).args(["--lang", "fr"]).assert().code(2);
+}
+
+/// Text of every `<text>` element of an SVG.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG parses");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or("").trim().to_owned())
+        .collect()
+}
+
+fn chart<'a>(cs: &'a [pointsim::plot::Chart], name: &str) -> &'a pointsim::plot::Chart {
+    cs.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("no chart `{name}`"))
+}
+
+/// Scores spread widely: two tiers of three hold sizeable shares, a
+/// restriction binds a third of subjects, Gini well above 0.05.
+const SPREAD: &str = r#"
+[scenario]
+name = "spread"
+steps = 12
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "mid"
+min = 90
+[[tier]]
+name = "high"
+min = 110
+[population]
+size = 2000
+[[rule]]
+id = "good"
+points = 10
+rate = 6.0
+[[rule]]
+id = "bad"
+points = -10
+rate = 6.0
+[[restriction]]
+id = "no_loans"
+label = "No loans"
+max_score = 90
+"#;
+
+/// The same drawing code picks a different view for the teaching toy (one
+/// tier holds 99.7%, Gini 0.003, a 0.25% tail, almost nobody restricted)
+/// than for widely spread scores, and says which view it chose.
+#[test]
+fn each_chart_chooses_its_view_from_the_data() {
+    let toy = std::fs::read_to_string(crate::common::repo("scenarios/teaching_toy.toml")).unwrap();
+    let (_a, quiet) = run_seeded(&toy, 42);
+    let (_b, spread) = run(SPREAD);
+    let (q, w) = (pointsim::plot::charts(&quiet).unwrap(), pointsim::plot::charts(&spread).unwrap());
+    let texts = |cs: &[pointsim::plot::Chart], name: &str| svg_texts(&chart(cs, name).svg).join(" | ");
+    // tier shares: the dominant tier A is left out and the axis zoomed; spread scores keep the full stack
+    let (tq, tw) = (texts(&q, "tier_shares"), texts(&w, "tier_shares"));
+    assert!(tq.contains("share of subjects outside tier A (%)") && tq.contains("zoomed: tier A"), "{tq}");
+    assert!(chart(&q, "tier_shares").caption.contains("tier A, which holds at least 90%"));
+    assert!(tw.contains("share of subjects (%)") && !tw.contains("zoomed"), "{tw}");
+    // Lorenz: the gap to equality when every Gini is tiny, the curve otherwise
+    let (iq, iw) = (texts(&q, "inequality"), texts(&w, "inequality"));
+    assert!(iq.contains("Lorenz gap, zoomed") && !iq.contains("perfect equality |"), "{iq}");
+    assert!(iw.contains("Lorenz curve of final scores") && iw.contains("perfect equality"), "{iw}");
+    // histogram: logarithmic for the peaked toy with its thin B tail, linear for the spread
+    let (hq, hw) = (texts(&q, "score_distribution"), texts(&w, "score_distribution"));
+    assert!(hq.contains("share of subjects (%, logarithmic)"), "{hq}");
+    assert!(chart(&q, "score_distribution").caption.contains("logarithmic"));
+    assert!(hw.contains("share of subjects (%)") && !hw.contains("logarithmic"), "{hw}");
+    // restrictions: the toy's 0.25% gets a zoomed axis instead of an empty panel
+    let (aq, aw) = (texts(&q, "access_by_group"), texts(&w, "access_by_group"));
+    assert!(aq.contains("restrictions: share under each (axis zoomed to 0–0.3%)"), "{aq}");
+    assert!(aw.contains("restrictions: share under each") && !aw.contains("zoomed"), "{aw}");
+    // a tier threshold is in the legend only where one is drawn
+    let sq = texts(&q, "score_over_time");
+    // (the toy's scores stay within 980–1010, inside tier A: no threshold line is drawn)
+    assert!(!sq.contains("| tier threshold") && sq.contains("every score shown is in tier A"), "{sq}");
+    assert!(texts(&w, "score_over_time").contains("| tier threshold"));
+}
+
+/// Nine restrictions with long labels and three groups, as in
+/// `national_blacklist`: every share under a label is drawn whole (no
+/// "0.5…"), which needs the panels stacked; labels keep their words.
+#[test]
+fn long_labels_and_their_numbers_are_not_cut() {
+    let mut text = String::from(SPREAD.split("[[restriction]]").next().unwrap());
+    text = text.replace(
+        "[[rule]]\nid = \"good\"",
+        "[[population.group]]\nname = \"citizens_general\"\nshare = 0.5\n[[population.group]]\nname = \"citizens_low_income\"\nshare = 0.3\n[[population.group]]\nname = \"companies\"\nshare = 0.2\n[[rule]]\nid = \"good\"",
+    );
+    let labels = [
+        "No air tickets",
+        "No high-speed rail seats above second class",
+        "No purchase or building of property",
+        "Barred from senior management posts",
+        "No loans or credit cards",
+        "Children may not attend high-fee private schools",
+        "No bond issuance",
+        "Excluded from procurement and bidding",
+        "No funds or subsidies",
+    ];
+    for (i, l) in labels.iter().enumerate() {
+        text.push_str(&format!("[[restriction]]\nid = \"r{i}\"\nlabel = \"{l}\"\nmax_score = {}\n", 60 + i));
+    }
+    text.push_str("[[perk]]\nid = \"fast\"\nlabel = \"Fast-tracked approvals, loans and patents\"\nmin_tier = \"high\"\n");
+    let (_dir, data) = run(&text);
+    let cs = pointsim::plot::charts(&data).unwrap();
+    let texts = svg_texts(&chart(&cs, "access_by_group").svg);
+    let shares: Vec<&String> =
+        texts.iter().filter(|t| t.ends_with('%') || (t.contains('%') && t.contains('…'))).collect();
+    assert!(shares.len() >= 10, "{texts:?}");
+    for t in &shares {
+        assert!(!t.contains('…'), "a share is cut: {t}");
+    }
+    // every word of every label is drawn (short words never need a cut at this width)
+    let all = texts.join(" ");
+    for l in labels {
+        for word in l.split(' ').filter(|w| w.len() <= 8) {
+            assert!(all.contains(word), "`{word}` of `{l}` is missing: {texts:?}");
+        }
+    }
+}
+
+/// The compare chart's legend gives both means whatever the names' length,
+/// and has no swatch for the bin width (nothing is drawn in that grey).
+#[test]
+fn the_compare_legend_keeps_its_means() {
+    use crate::common::{pointsim, repo};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    pointsim()
+        .arg("compare")
+        .arg(repo("scenarios/teaching_toy.toml"))
+        .args(["--set", "rule.volunteer_service.points=10", "-r", "2", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("plots/compare_distribution.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    for who in ["base, mean ", "reform, mean "] {
+        let line =
+            texts.iter().find(|t| t.starts_with(who)).unwrap_or_else(|| panic!("no `{who}` in {texts:?}"));
+        let number = line[who.len()..].split(':').next().unwrap();
+        assert!(number.parse::<f64>().is_ok(), "the mean is cut: {line}");
+    }
+    assert!(texts.iter().any(|t| t.starts_with("10-point bins")), "{texts:?}");
 }

@@ -298,10 +298,4 @@ fn the_compare_legend_keeps_its_means() {
         assert!(number.parse::<f64>().is_ok(), "the mean is cut: {line}");
     }
     assert!(texts.iter().any(|t| t.starts_with("10-point bins")), "{texts:?}");
-    // the base's tier bands are drawn and named; a tier outside the range shown is not listed
-    for tier in ["AA ≥ 1030", "A ≥ 960", "B ≥ 850"] {
-        assert!(texts.iter().any(|t| t == tier), "no `{tier}` in {texts:?}");
-    }
-    assert!(!texts.iter().any(|t| t.starts_with("C < ")), "{texts:?}");
-    assert!(texts.iter().any(|t| t == "A"), "the A band is named on the chart: {texts:?}");
 }

@@ -210,12 +210,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         ("access_changes.csv".into(), output::access_changes_csv(&c)),
     ];
     if !args.no_plots {
-        let tiers: Vec<pointsim::plot::TierBand> =
-            a.tiers.iter().map(|t| pointsim::plot::TierBand { name: t.name.clone(), min: t.min }).collect();
-        files.extend(
-            pointsim::plot::render_compare_banded(&c, &info, &tiers)
-                .context("cannot draw the comparison chart")?,
-        );
+        files.extend(pointsim::plot::render_compare(&c, &info).context("cannot draw the comparison chart")?);
     }
     output::write_all(&out, &files)
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;

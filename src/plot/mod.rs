@@ -20,8 +20,8 @@ mod report;
 pub mod sweep;
 
 pub use charts::{
-    CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, TierBand, charts, compare_chart,
-    compare_chart_banded, lorenz, sweep_chart,
+    CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, compare_chart, lorenz,
+    sweep_chart,
 };
 pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
@@ -118,21 +118,7 @@ pub fn render_in(data: &RunData, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, P
 ///
 /// The SVG file and the page are byte-identical for the same comparison.
 pub fn render_compare(c: &Comparison, info: &CompareInfo) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
-    render_compare_banded(c, info, &[])
-}
-
-/// [`render_compare`] with the base's tiers shaded behind the chart
-/// ([`compare_chart_banded`]); `pointsim compare` draws it so.
-///
-/// # Errors
-///
-/// The chart cannot be drawn or encoded.
-pub fn render_compare_banded(
-    c: &Comparison,
-    info: &CompareInfo,
-    tiers: &[TierBand],
-) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
-    let chart = compare_chart_banded(c, info, tiers)?;
+    let chart = compare_chart(c, info)?;
     let mut files = chart_files(std::slice::from_ref(&chart));
     files.push(("compare.html".to_owned(), compare_html(c, info, Some(&chart)).into_bytes()));
     Ok(files)

@@ -26,7 +26,7 @@ mod typeset;
 use super::{Chart, RunData};
 use crate::scenario::Scenario;
 
-pub use compare_distribution::{TierBand, chart as compare_chart, chart_banded as compare_chart_banded};
+pub use compare_distribution::chart as compare_chart;
 pub use gini::{Lorenz, lorenz};
 pub use sweep::{SweepFigure, SweepLine, SweepPoint, sweep_chart};
 

@@ -485,6 +485,27 @@ mod tests {
         );
     }
 
+    /// Blank columns between the first and the second inked run of a canvas.
+    fn first_gap(rgb: &[u8], w: u32) -> u32 {
+        let inked: Vec<bool> = (0..w).map(|x| ink(rgb, w, x, x + 1).iter().any(|&v| v > 60)).collect();
+        let start = inked.iter().position(|&i| i).unwrap();
+        let end = start + inked[start..].iter().position(|&i| !i).unwrap();
+        // touching letters make one run: no gap
+        inked[end..].iter().position(|&i| i).map_or(0, |n| n as u32)
+    }
+
+    /// "sub jects": plotters drops each glyph's left side bearing, so a `j`
+    /// (whose bearing is negative) stands apart from the `b` before it. Here
+    /// the two nearly touch, as in the font.
+    #[test]
+    fn png_letters_keep_their_spacing() {
+        let (ours, w) = raster("bj", true);
+        let (theirs, _) = raster("bj", false);
+        let (g_ours, g_theirs) = (first_gap(&ours, w), first_gap(&theirs, w));
+        assert!(g_ours <= 3, "b and j are {g_ours} px apart");
+        assert!(g_theirs > g_ours, "plotters' gap {g_theirs} px was expected to be wider than {g_ours} px");
+    }
+
     #[test]
     fn advances_are_exact_not_rounded_per_glyph() {
         // "210,000" is as wide as its glyphs' advances, and "1" is not

@@ -11,3 +11,7 @@ for chart in score_distribution score_over_time; do
     cp "$out/rongcheng/plots/$chart.png" "docs/images/rongcheng_$chart.png"
     echo "wrote docs/images/rongcheng_$chart.png"
 done
+# the Sobol' chart of the README's "Sensitivity analysis" section
+cargo run --release --quiet -- sensitivity scenarios/sensitivity/toy_rates.toml --method sobol -n 512 --out "$out/sensitivity" --quiet
+cp "$out/sensitivity/plots/tier_share.AA.png" docs/images/sensitivity_tier_share_AA.png
+echo "wrote docs/images/sensitivity_tier_share_AA.png"

@@ -131,9 +131,19 @@ pub fn apply_overrides(scenario: &mut Scenario, o: &Overrides) -> Result<(), Vec
     if let Some(steps) = o.steps {
         if steps == 0 || steps > scenario::MAX_STEPS {
             errors.push(format!("`--steps {steps}` is out of range: use 1 to {}", scenario::MAX_STEPS));
+        } else if let Some(c) = scenario.changes.iter().find(|c| c.at >= steps) {
+            errors.push(format!(
+                "`--steps {steps}` ends the run before change `{}` at step {}: use more than {} steps",
+                c.label, c.at, c.at
+            ));
         } else {
             scenario.steps = steps;
         }
+    }
+    // the scenario in force after each dated change runs the same population for as long
+    let (seed, population, steps) = (scenario.seed, scenario.population, scenario.steps);
+    for c in &mut scenario.changes {
+        (c.rules.seed, c.rules.population, c.rules.steps) = (seed, population, steps);
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }

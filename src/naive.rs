@@ -146,18 +146,21 @@ fn simulate(
     let multiplier = &s.groups[group].rate_multiplier;
     let per_year = s.step.steps_per_year();
     let mut score = s.groups[group].start;
-    let mut tier = s.tier_of(score);
+    let mut tier;
     let mut counts = vec![0u32; s.rules.len()]; // events per rule this scenario year
     let mut lost = 0i64; // points lost since the last restoration
     let mut last_negative = 0u32; // step of the last negative record
     let mut row = 1; // next snapshot row
     acc.hist.add(0, group, score, 1);
     for step in 0..s.steps {
+        // the rules in force during this step (dated changes apply at its start)
+        let now = s.in_force(step);
+        tier = now.tier_of(score);
         if step % per_year == 0 {
             counts.fill(0);
         }
         order.clear();
-        for (r, rule) in s.rules.iter().enumerate() {
+        for (r, rule) in now.rules.iter().enumerate().filter(|(_, rule)| rule.enabled) {
             let mean = rule.rate * multiplier[r] * rule.rate_by_tier[tier] * s.step.years();
             order.extend(std::iter::repeat_n(r, poisson(&mut rng, mean)));
         }
@@ -167,7 +170,7 @@ fn simulate(
             order.swap(i, j.min(i));
         }
         for &r in order.iter() {
-            let rule = &s.rules[r];
+            let rule = &now.rules[r];
             if rule.max_per_year.is_some_and(|cap| counts[r] >= cap) {
                 continue;
             }
@@ -184,7 +187,7 @@ fn simulate(
                 last_negative = step;
             }
         }
-        if let Some(after) = s.recovery.restore_after
+        if let Some(after) = now.recovery.restore_after
             && lost > 0
             && step == last_negative + after
         {
@@ -193,13 +196,12 @@ fn simulate(
             acc.restored += score - before;
             lost = 0;
         }
-        if let Some(d) = s.recovery.drift {
+        if let Some(d) = now.recovery.drift {
             let before = score;
             let start = s.groups[group].start;
             score = if score < start { (score + d).min(start) } else { (score - d).max(start) };
             acc.drifted += score - before;
         }
-        tier = s.tier_of(score);
         if snaps[row] == step + 1 {
             acc.hist.add(row, group, score, 1);
             row += 1;

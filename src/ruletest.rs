@@ -74,7 +74,8 @@ fn state_at(s: &Scenario, kind: usize, t: &Trace, step: u32) -> Status {
             lists.apply(list, on, why);
         }
     }
-    Status::of(s, kind, score, &lists.on())
+    // the end of `step` is judged under the rules in force from the next step (a change applies there)
+    Status::of(s.in_force(step + 1), kind, score, &lists.on())
 }
 
 /// A set-valued key: its name, the expected and actual indices, and how to name an index.

@@ -105,6 +105,7 @@ pub fn reference(subjects: u64, rules: usize, step: StepUnit, steps: u32) -> Sce
                 rate_by_tier: if neg { NEGATIVE_BY_TIER.to_vec() } else { POSITIVE_BY_TIER.to_vec() },
                 provenance: assumed(),
                 more: Default::default(),
+                enabled: true,
             }
         })
         .collect();
@@ -143,6 +144,7 @@ pub fn reference(subjects: u64, rules: usize, step: StepUnit, steps: u32) -> Sce
         lists: vec![],
         households: None,
         report: Report::default(),
+        changes: Vec::new(),
     }
 }
 

@@ -427,12 +427,12 @@ fn without_lists_or_list_columns_there_is_no_list_chart() {
     // TOWN has no lists: the six charts of every_chart_is_drawn_with_its_labels
     let (_dir, data) = run(TOWN);
     assert!(!names(&charts(&data).unwrap()).contains(&"list_shares"));
-    // a folder written before steps.csv had `list.<id>` columns still reads, without the chart
+    // a folder written before steps.csv had `list_share.<id>` columns still reads, without the chart
     let (dir, _) = run(LISTS);
     let path = dir.path().join("steps.csv");
     let text = std::fs::read_to_string(&path).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
-    let keep: Vec<usize> = (0..header.len()).filter(|&i| !header[i].starts_with("list.")).collect();
+    let keep: Vec<usize> = (0..header.len()).filter(|&i| !header[i].starts_with("list_share.")).collect();
     assert!(keep.len() == header.len() - 2, "two list columns in {header:?}");
     let stripped: String = text
         .lines()

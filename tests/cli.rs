@@ -73,7 +73,15 @@ fn run_writes_every_output_and_the_contract_keys() {
     names.sort();
     assert_eq!(
         names,
-        ["histogram.csv", "manifest.json", "plots", "report.html", "steps.csv", "summary.json"]
+        [
+            "columns.csv",
+            "histogram.csv",
+            "manifest.json",
+            "plots",
+            "report.html",
+            "steps.csv",
+            "summary.json"
+        ]
     );
 }
 
@@ -836,24 +844,24 @@ max_tier = "low"
         |step: &str, group: &str| rows.iter().find(|r| r["step"] == step && r["group"] == group).unwrap();
     // at the start: b has no perk and is under watch, so its ratios are 0 and the worst is 0
     for (col, a, b, all) in
-        [("disparity.fast_lane", "1.0", "0.0", "0.0"), ("disparity.watch", "1.0", "0.0", "0.0")]
+        [("disparity_ratio.fast_lane", "1.0", "0.0", "0.0"), ("disparity_ratio.watch", "1.0", "0.0", "0.0")]
     {
         assert_eq!((at("0", "a")[col].as_str(), at("0", "b")[col].as_str()), (a, b), "{col}");
         assert_eq!(at("0", "all")[col], all, "{col}");
     }
-    assert_eq!(at("0", "all")["tier_up"], "0.0");
+    assert_eq!(at("0", "all")["tier_up_share"], "0.0");
     // at the end: everyone is high, nobody is watched
     let end = |g: &str, col: &str| at("3", g)[col].clone();
     assert_eq!(
-        (end("a", "disparity.fast_lane"), end("b", "disparity.fast_lane")),
+        (end("a", "disparity_ratio.fast_lane"), end("b", "disparity_ratio.fast_lane")),
         ("1.0".into(), "1.0".into())
     );
-    assert_eq!(end("all", "disparity.watch"), "1.0");
+    assert_eq!(end("all", "disparity_ratio.watch"), "1.0");
     assert_eq!(
-        (end("a", "tier_up"), end("b", "tier_up"), end("all", "tier_up")),
+        (end("a", "tier_up_share"), end("b", "tier_up_share"), end("all", "tier_up_share")),
         ("0.0".into(), "1.0".into(), "0.3".into())
     );
-    assert_eq!(end("all", "tier_down"), "0.0");
+    assert_eq!(end("all", "tier_down_share"), "0.0");
     // summary.json agrees (one definition for both)
     let v: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
     assert_eq!(v["disparity"]["fast_lane"]["ratio"], serde_json::json!({"a": 1.0, "b": 1.0}));

@@ -61,6 +61,7 @@ fn good_file_builds_the_expected_scenario() {
                 rate_by_tier: vec![0.5, 1.0, 2.0],
                 provenance: prov(Some("rulebook art. 3"), false),
                 more: Default::default(),
+                enabled: true,
             },
             Rule {
                 id: "jaywalking".into(),
@@ -72,6 +73,7 @@ fn good_file_builds_the_expected_scenario() {
                 rate_by_tier: vec![1.0, 1.0, 1.0],
                 provenance: prov(None, false),
                 more: Default::default(),
+                enabled: true,
             },
         ],
         perks: vec![
@@ -112,6 +114,7 @@ fn good_file_builds_the_expected_scenario() {
         ],
         recovery: Recovery { restore_after: Some(12), drift: Some(1), repair_max_per_year: None },
         report: Report { bin_width: 5, snapshot_every: 2, title: None },
+        changes: Vec::new(),
         kinds: vec![pointsim::scenario::Kind::everyone()],
         lists: vec![],
         households: None,

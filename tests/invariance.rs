@@ -1,7 +1,8 @@
 //! Invariance of the one event loop: a mechanic that never acts changes no
 //! history. Each inert variant of the teaching toy (an error rate of 1e-9, a
 //! list nobody can enter, households whose members inherit with probability
-//! 0, `applies_to` naming every kind) must give every subject the final score
+//! 0, `applies_to` naming every kind, dated changes to the values already in
+//! force) must give every subject the final score
 //! of the plain scenario, the same `histogram.csv`, on one thread and on two,
 //! and `compare` against the plain scenario must report nobody moving.
 //!
@@ -20,7 +21,8 @@ const N: u64 = 20_000;
 fn scenario(path: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     let mut s = load(&path).unwrap_or_else(|e| panic!("{}: {e:?}", path.display())).scenario;
-    s.population = N;
+    let o = pointsim::Overrides { population: Some(N), ..Default::default() };
+    pointsim::apply_overrides(&mut s, &o).expect("in range");
     s
 }
 
@@ -71,6 +73,11 @@ fn a_list_nobody_can_enter_changes_nothing() {
 #[test]
 fn households_that_inherit_with_probability_zero_change_nothing() {
     inert("scenarios/teaching_toy.toml", "tests/data/inert/households.toml");
+}
+
+#[test]
+fn dated_changes_to_the_same_values_change_nothing() {
+    inert("scenarios/teaching_toy.toml", "tests/data/inert/change.toml");
 }
 
 #[test]

@@ -11,13 +11,17 @@
 
 mod common;
 
+mod atomic;
 mod bad_input;
 mod bad_plans;
 mod budget;
+mod calibrate;
 mod caps;
+mod changes;
 mod charts;
 mod cli;
 mod compare;
+mod expectations;
 mod explore;
 mod fuzz_input;
 mod good_input;
@@ -33,6 +37,7 @@ mod report;
 mod rerun;
 mod rule_tests;
 mod schema;
+mod sensitivity;
 mod slurm_cli;
 mod slurm_example;
 mod sweep;

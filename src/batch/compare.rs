@@ -292,7 +292,8 @@ impl Ctx<'_> {
             let slot = self.slot[self.population.group_of(i as u64)];
             let both = [0, slot.unwrap_or(0)];
             let counted: &[usize] = if slot.is_some() { &both } else { &both[..1] };
-            let (ti, tj) = (base.tier_of(x), reform.tier_of(y));
+            // final tiers and holdings with the rules in force at the end
+            let (ti, tj) = (base.at_end().tier_of(x), reform.at_end().tier_of(y));
             let change = usize::from(y >= x) + usize::from(y > x);
             for &gg in counted {
                 rep.transitions[gg][ti][tj] += 1;
@@ -301,7 +302,10 @@ impl Ctx<'_> {
             let kind = base.groups[self.population.group_of(i as u64)].kind;
             let (lx, ly) = (lists_on(base, &a, i as u64), lists_on(reform, &b, i as u64));
             for (k, item) in self.items.iter().enumerate() {
-                let (hx, hy) = (item.held(base, kind, x, &lx, true), item.held(reform, kind, y, &ly, false));
+                let (hx, hy) = (
+                    item.held(base.at_end(), kind, x, &lx, true),
+                    item.held(reform.at_end(), kind, y, &ly, false),
+                );
                 for &gg in counted {
                     let h = &mut rep.holdings[k][gg];
                     h.n += 1;

@@ -17,8 +17,19 @@ use super::plan::sha256_hex;
 use crate::scenario::Loaded;
 
 /// Arrays of tables whose entries an overlay patches by identity.
-const BY_IDENTITY: [&str; 8] =
-    ["tier", "population.group", "kind", "rule", "perk", "restriction", "list", "test"];
+const BY_IDENTITY: [&str; 11] = [
+    "tier",
+    "population.group",
+    "kind",
+    "rule",
+    "perk",
+    "restriction",
+    "list",
+    "test",
+    "lesson",
+    "change",
+    "explore.control",
+];
 
 /// The document of the scenario `loaded`, with every file of its chain merged in.
 ///

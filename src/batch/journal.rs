@@ -19,6 +19,38 @@ use crate::results::sweep::Record;
 /// File name of the journal in a sweep folder.
 pub const JOURNAL: &str = "journal.jsonl";
 
+/// File name of the marker of a sweep folder whose runs have not all
+/// finished (or whose tables are not written yet): written before the first
+/// run, removed at the end. `plot` and `merge` refuse a folder that has it.
+pub const INCOMPLETE: &str = "sweep.incomplete";
+
+/// The text of [`INCOMPLETE`]: what it means and the command that finishes the sweep.
+pub fn incomplete_text(resume_command: &str) -> Vec<u8> {
+    format!(
+        "This sweep has not finished: its runs so far are in journal.jsonl, and runs.csv and cells.csv\n\
+         are written only at the end. Continue it with the command below.\n{RESUME_PREFIX}{}\n",
+        resume_command.replace('\n', " ")
+    )
+    .into_bytes()
+}
+
+/// The line of [`incomplete_text`] that holds the command.
+const RESUME_PREFIX: &str = "resume: ";
+
+/// The command that finishes the unfinished sweep in `dir`, if `dir` has the
+/// [`INCOMPLETE`] marker (`None` otherwise); empty if the marker does not say.
+pub fn unfinished(dir: &Path) -> Option<String> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    let file = File::open(dir.join(INCOMPLETE)).ok()?;
+    // the marker is a few lines: read no more than that
+    let _ = file.take(4096).read_to_end(&mut bytes);
+    let text = String::from_utf8_lossy(&bytes);
+    let command = text.lines().find_map(|l| l.strip_prefix(RESUME_PREFIX)).unwrap_or_default();
+    // it is printed: no control sequence from the file reaches a terminal
+    Some(command.chars().map(|c| if c.is_control() { '?' } else { c }).collect())
+}
+
 /// The complete, well-formed records of the journal in `dir` (none when
 /// there is no journal), in the order they were written.
 ///

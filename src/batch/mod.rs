@@ -13,13 +13,16 @@
 //! the journal and the manifest (`sweep.json`) alone. A sharded sweep on a
 //! cluster runs from the job scripts of [`slurm`].
 
+pub mod calibrate;
 pub mod compare;
+pub mod design;
 pub mod flatten;
 pub mod journal;
 pub use crate::scenario::path;
 pub mod plan;
 pub mod sample;
 pub mod seeds;
+pub mod sensitivity;
 pub mod set;
 pub mod slurm;
 pub mod sweep;

@@ -204,6 +204,16 @@ impl Plan {
     }
 }
 
+/// The first problem of the base document `base` with `v` set to `value` alone, if it is invalid.
+fn invalid_alone(base: &toml::Table, v: &Vary, value: &Value, dir: &Path) -> Option<String> {
+    let mut doc = base.clone();
+    ppath::apply(&mut doc, &v.path, value.clone()).ok()?;
+    let text = toml::to_string(&doc).ok()?;
+    let d = crate::scenario::parse_in(&text, "cell", dir).err()?;
+    let first = d.items().iter().find(|i| i.is_error())?;
+    Some(first.message.replace('\n', " "))
+}
+
 /// A value as written inline in TOML (`3`, `"AA"`, `[1, 2]`).
 pub fn inline(v: &Value) -> String {
     match v {
@@ -358,6 +368,22 @@ pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
                 d = d.with_hint(h);
             }
             r.diags.push(d);
+        }
+    }
+    if r.diags.has_errors() {
+        // the plan stops here, before its cells are checked: say now which
+        // values would make an invalid scenario on their own, so every problem shows at once
+        let dir = Path::new(&loaded.source.name).parent().unwrap_or(Path::new("")).to_owned();
+        for v in vary.iter().filter(|v| ppath::check(&base_doc, &v.path).is_ok()) {
+            let Values::List(values) = &v.values else { continue };
+            for value in values {
+                if let Some(problem) = invalid_alone(&base_doc, v, value, &dir) {
+                    let msg =
+                        format!("`{} = {}` gives an invalid scenario: {problem}", v.path, inline(value));
+                    let hint = "a cell with this value would fail; change or drop the value";
+                    r.diags.push(Diagnostic::error(msg).with_span(v.span.clone()).with_hint(hint));
+                }
+            }
         }
     }
     let (Some(replicates), Some(mode), Some(cells)) = (replicates, mode, cells) else { return fail(r) };

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use toml::{Table, Value};
 
-use super::path::{ParamPath, PathError, apply};
+use super::path::{ParamPath, PathError, apply, value_of};
 use crate::scenario::{self, Diagnostics, Loaded};
 
 /// One change: a dotted path, a value, and how the change is shown in
@@ -38,15 +38,6 @@ impl Change {
         };
         Ok(Change { shown: text.to_owned(), path: path.to_owned(), value: value_of(value.trim()) })
     }
-}
-
-/// A `--set` value: TOML, or else the text as a string.
-fn value_of(text: &str) -> Value {
-    format!("v = {text}")
-        .parse::<Table>()
-        .ok()
-        .and_then(|mut t| t.remove("v"))
-        .unwrap_or_else(|| Value::String(text.to_owned()))
 }
 
 /// Why changes cannot be made.

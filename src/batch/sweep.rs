@@ -36,6 +36,9 @@ pub fn sweep_hash(plan_sha256: &str, base_sha256: &str, independent_seeds: bool)
     )
 }
 
+/// What [`Sweep::run_with`] records of a run: named numbers.
+pub type Measure<'a> = dyn Fn(&Scenario, &crate::stats::Summary) -> Vec<(String, f64)> + Sync + 'a;
+
 /// A checked plan with every cell's scenario made and validated.
 #[derive(Debug)]
 pub struct Sweep {
@@ -174,6 +177,15 @@ impl Sweep {
     /// The record is a pure function of the cell's scenario and the seed: the
     /// same as `pointsim run cells/<id>.toml --seed <seed>` reports.
     pub fn run(&self, c: usize, r: u32) -> Record {
+        self.run_with(c, r, &|s, summary| {
+            metrics(s, summary).into_iter().map(|m| (m.name, m.value)).collect()
+        })
+    }
+
+    /// [`Sweep::run`] with the run reduced to named numbers by `measure`
+    /// instead of the final-step metrics (a calibration measures its targets
+    /// at their steps); non-finite values are recorded as undefined.
+    pub fn run_with(&self, c: usize, r: u32, measure: &Measure<'_>) -> Record {
         let seed = self.seed(c, r);
         let mut rec =
             Record { cell: c, replicate: r, seed, status: "ok".into(), metrics: Default::default() };
@@ -181,9 +193,9 @@ impl Sweep {
             Err(e) => rec.status.clone_from(e),
             Ok(s) => match catch_unwind(AssertUnwindSafe(|| crate::simulate(s, seed, &|_| {}))) {
                 Ok(sim) => {
-                    rec.metrics = metrics(s, &sim.summary)
+                    rec.metrics = measure(s, &sim.summary)
                         .into_iter()
-                        .map(|m| (m.name, m.value.is_finite().then_some(m.value)))
+                        .map(|(name, value)| (name, value.is_finite().then_some(value)))
                         .collect();
                 }
                 Err(panic) => {

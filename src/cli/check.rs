@@ -73,7 +73,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
 }
 
 /// What a scenario holds, for `check`'s line: counts with their nouns in the
-/// right number, and groups, kinds, lists, rule tests and lesson steps only
+/// right number, and groups, kinds, lists, rule tests, dated changes and lesson steps only
 /// when the file defines them.
 fn contents(s: &pointsim::scenario::Scenario, tests: usize, lessons: usize) -> String {
     let count = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
@@ -95,6 +95,9 @@ fn contents(s: &pointsim::scenario::Scenario, tests: usize, lessons: usize) -> S
     }
     if tests > 0 {
         parts.push(count(tests, "rule test", "rule tests"));
+    }
+    if !s.changes.is_empty() {
+        parts.push(count(s.changes.len(), "dated change", "dated changes"));
     }
     if lessons > 0 {
         parts.push(count(lessons, "lesson step", "lesson steps"));

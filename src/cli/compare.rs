@@ -174,6 +174,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let mut inputs = super::inputs::chain_files(&base.source);
     inputs.extend(super::inputs::chain_files(&reform.source));
     super::inputs::refuse_own_inputs(&out, &inputs)?;
+    // one writer per folder; what an interrupted run left is reported
+    let _held = super::outdir::hold(&out, args.quiet)?;
     let argv: Vec<String> = std::env::args().collect();
     let me = super::rerun::Identity {
         kind: super::rerun::Kind::Compare,
@@ -185,6 +187,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         command: super::rerun::command_of(&argv),
     };
     let prepared = super::rerun::prepare(&out, args.force, &me)?;
+    // the result set is written next to `out` and renamed into place when complete
+    let stage = super::outdir::stage(&out)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -198,22 +202,25 @@ pub fn run(args: Args) -> Result<(), Failure> {
     progress.finish();
 
     let info = info((&a, &base), (&b, &reform), seed, overrides, argv);
-    if prepared.replacing {
-        // so that none outlives its data
-        output::remove_earlier(&out, &pointsim::plot::COMPARE_PICTURES, &[])
-            .context("cannot remove an earlier chart")?;
-    }
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("compare.json".into(), output::compare_json(&c, &info)),
         ("compare.csv".into(), output::compare_csv(&c)),
         ("transitions.csv".into(), output::transitions_csv(&c)),
         ("access_changes.csv".into(), output::access_changes_csv(&c)),
     ];
+    let dictionary = {
+        let views: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+        output::dictionary_csv(&views, &[])
+    };
+    files.push((output::COLUMNS_CSV.into(), dictionary));
     if !args.no_plots {
         files.extend(pointsim::plot::render_compare(&c, &info).context("cannot draw the comparison chart")?);
     }
-    output::write_all(&out, &files)
+    super::guard::io(|| output::write_all(stage.dir(), &files))
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    // so that no earlier chart outlives its data
+    let earlier = |rel: &str| prepared.replacing && pointsim::plot::COMPARE_PICTURES.contains(&rel);
+    stage.commit(&out, &earlier)?;
     if let Some(note) = prepared.note.filter(|_| !args.quiet) {
         term::eprint(&note);
     }

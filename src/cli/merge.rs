@@ -9,13 +9,16 @@ use pointsim::output;
 use pointsim::results::sweep::{Manifest, Record, SWEEP_JSON};
 use pointsim::results::tables;
 
-use super::{Failure, sweep_dir};
+use super::{Failure, guard, merge_check, sweep_dir};
 
 /// Combine the shard folders of one sweep (`pointsim sweep --shard I/N`).
 ///
 /// Refuses folders from different plans and reports missing shards or
-/// unfinished runs. Writes the same runs.*, cells.* and cells/ as the
-/// unsharded sweep would, byte for byte.
+/// unfinished runs; checks every run in the shards' journals against the
+/// plan (a known cell and replicate, its seed, its shard, no run in two
+/// folders) before writing anything. Writes the same runs.*, cells.* and
+/// cells/ as the unsharded sweep would, byte for byte: into a folder next to
+/// --out, renamed into place when complete.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example:\n  \
     pointsim sweep plan.toml --shard 0/2 --out s0 && pointsim sweep plan.toml --shard 1/2 --out s1\n  \
@@ -42,6 +45,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let bad = |msg: String| Failure::BadInput(format!("error: {msg}\n"));
     let manifests: Vec<Manifest> =
         args.dirs.iter().map(|d| sweep_dir::read_manifest(d)).collect::<Result<_, _>>()?;
+    merge_check::finished(&args.dirs)?;
     let first = &manifests[0];
     let others: Vec<String> = args
         .dirs
@@ -59,6 +63,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
             others.join("\n")
         )));
     }
+    merge_check::same_cells(&args.dirs, &manifests)?;
+    merge_check::distinct_shards(&args.dirs, &manifests)?;
     let whole = manifests.iter().any(|m| m.shard.is_none());
     if !whole {
         let counts: BTreeSet<u32> = manifests.iter().filter_map(|m| m.shard.map(|s| s.count)).collect();
@@ -80,12 +86,12 @@ pub fn run(args: Args) -> Result<(), Failure> {
             )));
         }
     }
-    let mut records: Vec<Record> = Vec::new();
+    let mut per_dir: Vec<Vec<Record>> = Vec::new();
     for d in &args.dirs {
-        records.extend(
-            journal::read(d).with_context(|| format!("cannot read `{}`", d.join(JOURNAL).display()))?,
-        );
+        per_dir
+            .push(journal::read(d).with_context(|| format!("cannot read `{}`", d.join(JOURNAL).display()))?);
     }
+    let mut records = merge_check::records(&args.dirs, &manifests, per_dir)?;
     let missing = tables::missing(first, &records);
     if !missing.is_empty() {
         let reps = u64::from(first.replicates);
@@ -109,14 +115,16 @@ pub fn run(args: Args) -> Result<(), Failure> {
         )));
     }
     records.sort_by_key(|r| (r.cell, r.replicate));
-    records.dedup_by_key(|r| (r.cell, r.replicate));
 
     let out =
         args.out.clone().unwrap_or_else(|| super::sweep::default_out(std::path::Path::new(&first.plan_file)));
     super::inputs::refuse_own_inputs(&out, &args.dirs)?;
+    // one writer per folder; the merged set is written next to it and renamed into place
+    let _held = super::outdir::hold(&out, args.quiet)?;
     let mut merged = first.clone();
     merged.shard = None;
-    sweep_dir::open(&out, &merged, false, args.force)?;
+    sweep_dir::check_target(&out, args.force)?;
+    let stage = super::outdir::stage(&out)?;
     let mut cells = Vec::new();
     for c in &merged.cells {
         let name = format!("cells/{}.toml", c.id);
@@ -132,11 +140,15 @@ pub fn run(args: Args) -> Result<(), Failure> {
         }
     }
     let cells: Vec<(&str, Vec<u8>)> = cells.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    output::write_all_unsynced(&out, &cells)
+    guard::io(|| output::write_all_unsynced(stage.dir(), &cells))
         .with_context(|| format!("cannot write cells to `{}`", out.display()))?;
-    output::write_all(&out, &[(SWEEP_JSON, merged.to_json()), (JOURNAL, journal::lines(&records))])
-        .with_context(|| format!("cannot write to `{}`", out.display()))?;
-    sweep_dir::write_tables(&out, &merged, &records, !args.no_plots)?;
+    guard::io(|| {
+        output::write_all(stage.dir(), &[(SWEEP_JSON, merged.to_json()), (JOURNAL, journal::lines(&records))])
+    })
+    .with_context(|| format!("cannot write to `{}`", out.display()))?;
+    sweep_dir::write_tables(stage.dir(), &merged, &records, !args.no_plots)?;
+    // pointsim's files of an earlier sweep there go (with --force); others stay
+    stage.commit(&out, &sweep_dir::is_own)?;
     if !args.quiet {
         println!("{} runs from {} folders merged", records.len(), args.dirs.len());
         println!("results: {}/", out.display());

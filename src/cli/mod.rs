@@ -4,18 +4,24 @@
 //! output folder that would be overwritten), 1 anything else. A closed
 //! stdout (e.g. piping into `head`) ends the program quietly with 0.
 
+mod calibrate;
+mod calibrate_view;
 mod check;
 mod compare;
 mod explore;
+mod guard;
 mod inputs;
 mod merge;
+mod merge_check;
 mod new;
+mod outdir;
 mod overrides;
 mod plot;
 mod progress;
 mod rerun;
 mod run;
 mod schema;
+mod sensitivity;
 mod sets;
 mod sweep;
 mod sweep_dir;
@@ -54,7 +60,9 @@ enum Command {
     Plot(plot::Args),
     Trace(trace::Args),
     Sweep(sweep::Args),
+    Calibrate(calibrate::Args),
     Merge(merge::Args),
+    Sensitivity(sensitivity::Args),
     Test(test::Args),
 }
 
@@ -86,7 +94,9 @@ pub fn main() -> ExitCode {
         Command::Plot(a) => plot::run(a),
         Command::Trace(a) => trace::run(a),
         Command::Sweep(a) => sweep::run(a),
+        Command::Calibrate(a) => calibrate::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Sensitivity(a) => sensitivity::run(a),
         Command::Test(a) => test::run(a),
     };
     match result {

@@ -37,6 +37,9 @@ pub(super) fn lang(s: &str) -> Result<Lang, String> {
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
+    refuse_unfinished(&args.dir)?;
+    // no run, compare or other plot writes into the folder meanwhile
+    let _held = if args.dir.is_dir() { Some(super::outdir::hold(&args.dir, args.quiet)?) } else { None };
     let is_compare = !args.dir.join("manifest.json").exists() && args.dir.join("compare.json").exists();
     let report =
         if is_compare { write_compare_plots(&args.dir)? } else { write_plots(&args.dir, args.lang)? };
@@ -56,7 +59,7 @@ pub fn write_plots(dir: &std::path::Path, lang: Lang) -> Result<PathBuf, Failure
         ))
     })?;
     let files = pointsim::plot::render_in(&data, lang).context("cannot draw the charts")?;
-    pointsim::output::write_all(dir, &files)
+    super::guard::io(|| pointsim::output::write_all(dir, &files))
         .with_context(|| format!("cannot write plots to `{}`", dir.display()))?;
     Ok(dir.join("report.html"))
 }
@@ -77,4 +80,33 @@ fn write_compare_plots(dir: &std::path::Path) -> Result<PathBuf, Failure> {
     pointsim::output::write_all(dir, &files)
         .with_context(|| format!("cannot write plots to `{}`", dir.display()))?;
     Ok(dir.join("compare.html"))
+}
+
+/// Refuse a folder whose results are not complete: an unfinished sweep
+/// (it has `sweep.incomplete`) or the partial result set of a run that was
+/// interrupted or is still running (`.<name>.pointsim-partial-<pid>`).
+fn refuse_unfinished(dir: &std::path::Path) -> Result<(), Failure> {
+    use pointsim::batch::journal;
+    if let Some(cmd) = journal::unfinished(dir) {
+        let how = if cmd.is_empty() {
+            "with `pointsim sweep PLAN --out DIR --resume`".to_owned()
+        } else {
+            format!("with `{cmd}`")
+        };
+        return Err(Failure::BadInput(format!(
+            "{}: `{}` holds a sweep that has not finished (interrupted, or still running)\n\nhint: finish it {how}\n",
+            term::error_word(),
+            dir.display()
+        )));
+    }
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    if name.starts_with('.') && name.contains(pointsim::output::atomic::PARTIAL) {
+        return Err(Failure::BadInput(format!(
+            "{}: `{}` holds the unfinished results of a run that was interrupted or is still running\n\nhint: \
+             give the output folder of a finished run; run the command again to make it\n",
+            term::error_word(),
+            dir.display()
+        )));
+    }
+    Ok(())
 }

@@ -53,16 +53,17 @@ pub struct Prepared {
     pub note: Option<String>,
 }
 
-/// Make `out` ready for `me`'s results: as [`output::prepare_out_dir`],
+/// Check that `out` can take `me`'s results: as [`output::check_out_dir`]
+/// (a missing folder stays missing: the results are staged next to it),
 /// except that a folder of the same run's earlier results is replaced
 /// without `force` (see the module documentation).
 pub fn prepare(out: &Path, force: bool, me: &Identity) -> Result<Prepared, Failure> {
     let bad = |e: output::OutDirError| Failure::BadInput(format!("error: {e}\n"));
     if force {
-        output::prepare_out_dir(out, true).map_err(bad)?;
+        output::check_out_dir(out, true).map_err(bad)?;
         return Ok(Prepared { replacing: true, note: None });
     }
-    let refused = match output::prepare_out_dir(out, false) {
+    let refused = match output::check_out_dir(out, false) {
         Ok(()) => return Ok(Prepared::default()),
         Err(e @ output::OutDirError::NotEmpty { .. }) => e,
         Err(e) => return Err(bad(e)),
@@ -104,7 +105,6 @@ pub fn prepare(out: &Path, force: bool, me: &Identity) -> Result<Prepared, Failu
     if !earlier.same_as(me) {
         return Err(another(&earlier.command));
     }
-    output::prepare_out_dir(out, true).map_err(bad)?;
     let mut note = format!("note: replaced the earlier results in `{}/`", out.display());
     let changed: Vec<String> = me
         .chain
@@ -156,10 +156,16 @@ fn own_files(kind: Kind) -> &'static [&'static str] {
             output::MANIFEST_JSON,
             "report.html",
             "ledger.parquet",
+            output::COLUMNS_CSV,
         ],
-        Kind::Compare => {
-            &["compare.json", "compare.csv", "transitions.csv", "access_changes.csv", "compare.html"]
-        }
+        Kind::Compare => &[
+            "compare.json",
+            "compare.csv",
+            "transitions.csv",
+            "access_changes.csv",
+            "compare.html",
+            output::COLUMNS_CSV,
+        ],
     }
 }
 

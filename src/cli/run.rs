@@ -129,6 +129,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario, &args.set));
     super::inputs::refuse_own_inputs(&out, &super::inputs::chain_files(&source))?;
+    // one writer per folder; what an interrupted run left is reported
+    let _held = super::outdir::hold(&out, args.quiet)?;
     let mut info = RunInfo {
         scenario_file,
         scenario_sha256,
@@ -152,6 +154,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         command: output::reproduce_command(&info),
     };
     let prepared = super::rerun::prepare(&out, args.force, &me)?;
+    // the result set is written next to `out` and renamed into place when complete
+    let stage = super::outdir::stage(&out)?;
 
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -165,24 +169,38 @@ pub fn run(args: Args) -> Result<(), Failure> {
 
     info.wall_seconds = wall_seconds;
     info.peak_memory_bytes = peak_memory_bytes;
-    if prepared.replacing {
-        // none of an earlier run's pictures outlives the data it was drawn
-        // from (this run draws its own, or none with `--no-plots`); an empty
-        // plots folder goes too, one holding the user's files stays
-        output::remove_earlier(&out, &pointsim::plot::run_pictures(), &["plots"])
-            .context("cannot remove earlier charts from the output folder")?;
-    }
     let mut files = output::standard_files(&scenario, &sim.summary, &info);
+    let mut parquet_columns = Vec::new();
     if ledger {
-        files.push((LEDGER, pool.install(|| ledger_bytes(&scenario, &sim.population, args.trace_sample))?));
-    } else if prepared.replacing {
-        remove_if_there(&out.join(LEDGER))
-            .context("cannot remove an earlier ledger from the output folder")?;
+        let (bytes, columns) =
+            pool.install(|| ledger_bytes(&scenario, &sim.population, args.trace_sample))?;
+        files.push((LEDGER, bytes));
+        parquet_columns.push((LEDGER, columns));
     }
-    output::write_all(&out, &files)
+    let dictionary = {
+        let views: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        output::dictionary_csv(&views, &parquet_columns)
+    };
+    files.push((output::COLUMNS_CSV, dictionary));
+    super::guard::io(|| output::write_all(stage.dir(), &files))
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     // charts and report are drawn from the files just written, exactly as `pointsim plot` does
-    let report = if args.no_plots { None } else { Some(super::plot::write_plots(&out, args.lang)?) };
+    if !args.no_plots {
+        super::plot::write_plots(stage.dir(), args.lang).map_err(|f| match f {
+            Failure::Other(e) => Failure::Other(e.context(format!(
+                "cannot write the results to `{}`; nothing was written there",
+                out.display()
+            ))),
+            bad => bad,
+        })?;
+    }
+    // none of an earlier run's pictures or ledger outlives the data it was
+    // drawn from (this run draws its own, or none with `--no-plots`); an
+    // emptied plots folder goes too, the user's files stay
+    let pictures = pointsim::plot::run_pictures();
+    let earlier = |rel: &str| prepared.replacing && (rel == LEDGER || pictures.iter().any(|p| p == rel));
+    stage.commit(&out, &earlier)?;
+    let report = (!args.no_plots).then(|| out.join("report.html"));
     if let Some(note) = prepared.note.filter(|_| !args.quiet) {
         term::eprint(&note);
     }
@@ -212,11 +230,14 @@ fn ledger_bytes(
     scenario: &pointsim::scenario::Scenario,
     population: &pointsim::population::Population,
     sample: Option<u64>,
-) -> Result<Vec<u8>, Failure> {
+) -> Result<(Vec<u8>, Vec<String>), Failure> {
     use pointsim::trace::ledger;
     let subjects = ledger::ledger_subjects(scenario.population, sample);
     let table = ledger::ledger_table(scenario, population, scenario.seed, &subjects);
-    pointsim::output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))
+    let columns = table.columns.iter().map(|c| c.name.clone()).collect();
+    let bytes = pointsim::output::parquet::table_parquet_as(&table, LEDGER)
+        .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
+    Ok((bytes, columns))
 }
 
 #[cfg(not(feature = "parquet"))]
@@ -224,14 +245,6 @@ fn ledger_bytes(
     _: &pointsim::scenario::Scenario,
     _: &pointsim::population::Population,
     _: Option<u64>,
-) -> Result<Vec<u8>, Failure> {
+) -> Result<(Vec<u8>, Vec<String>), Failure> {
     unreachable!("refused before the run: no Parquet support")
-}
-
-/// Remove `path` if it exists.
-fn remove_if_there(path: &Path) -> std::io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-        _ => Ok(()),
-    }
 }

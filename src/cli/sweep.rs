@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use pointsim::batch::journal::{self, Journal};
+use pointsim::batch::journal::{self, INCOMPLETE, JOURNAL, Journal};
 use pointsim::batch::plan;
 use pointsim::batch::sweep::Sweep;
 use pointsim::output;
@@ -16,7 +16,7 @@ use pointsim::results::sweep::{Record, SWEEP_JSON, Shard};
 use rayon::prelude::*;
 
 use super::progress::Progress;
-use super::{Failure, sweep_dir, term};
+use super::{Failure, guard, sweep_dir, term};
 
 /// Run a sweep plan: every cell × replicate, in parallel.
 ///
@@ -113,21 +113,48 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return Ok(());
     }
     let out = args.out.clone().unwrap_or_else(|| default_out(&args.plan));
+    // one writer per folder; on a signal, say what is kept and how to go on
+    let _held = super::outdir::hold(&out, args.quiet)?;
     let m = &sweep.manifest;
     let runs = sweep.runs();
+    let resume = resume_command();
+    {
+        let (out, total, resume) = (out.clone(), runs.len(), resume.clone());
+        guard::say_on_signal(move || {
+            let kept = journal::read(&out).map_or(0, |r| r.len());
+            format!(
+                "{kept} of {total} runs are kept in `{}`; continue the sweep with:\n  {resume}\n",
+                out.join(JOURNAL).display()
+            )
+        });
+    }
+    // temporary files of a writer killed in the middle of one
+    let stray = pointsim::output::atomic::remove_temp_files(&out, &["cells", "plots"])
+        .with_context(|| format!("cannot clean up `{}`", out.display()))?;
+    if stray > 0 && !args.quiet {
+        term::eprint(&format!(
+            "note: removed {stray} temporary file{} that an interrupted run left in `{}`\n",
+            if stray == 1 { "" } else { "s" },
+            out.display()
+        ));
+    }
     let mine: HashSet<(usize, u32)> = runs.iter().copied().collect();
     let earlier: Vec<Record> = sweep_dir::open(&out, m, args.resume, args.force)?
         .into_iter()
         .filter(|r| mine.contains(&(r.cell, r.replicate)) && r.seed == sweep.seed(r.cell, r.replicate))
         .collect();
+    // what a resume needs comes first: the marker, sweep.json and the
+    // journal, so the sweep can be resumed from its first finished run
+    guard::io(|| {
+        output::write_all(&out, &[(INCOMPLETE, journal::incomplete_text(&resume)), (SWEEP_JSON, m.to_json())])
+    })
+    .with_context(|| format!("cannot write `{}`", out.join(SWEEP_JSON).display()))?;
+    let mut journal = guard::io(|| Journal::create(&out, &earlier))
+        .with_context(|| format!("cannot write the journal in `{}`", out.display()))?;
     let cells = sweep.cell_files();
     let cells: Vec<(&str, Vec<u8>)> = cells.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
-    output::write_all_unsynced(&out, &cells)
+    guard::io(|| output::write_all_unsynced(&out, &cells))
         .with_context(|| format!("cannot write cells to `{}`", out.display()))?;
-    output::write_all(&out, &[(SWEEP_JSON, m.to_json())])
-        .with_context(|| format!("cannot write `{}`", out.join(SWEEP_JSON).display()))?;
-    let mut journal = Journal::create(&out, &earlier)
-        .with_context(|| format!("cannot write the journal in `{}`", out.display()))?;
 
     let done: HashSet<(usize, u32)> = earlier.iter().map(|r| (r.cell, r.replicate)).collect();
     let todo: Vec<(usize, u32)> = runs.iter().copied().filter(|k| !done.contains(k)).collect();
@@ -143,6 +170,9 @@ pub fn run(args: Args) -> Result<(), Failure> {
     if m.shard.is_none() {
         sweep_dir::write_tables(&out, m, &records, !args.no_plots)?;
     }
+    // every run is in the journal (and the tables written): the sweep is complete
+    guard::io(|| std::fs::remove_file(out.join(INCOMPLETE)))
+        .with_context(|| format!("cannot remove `{}`", out.join(INCOMPLETE).display()))?;
     if !args.quiet {
         let secs = clock.elapsed().as_secs_f64();
         let what = m
@@ -185,7 +215,7 @@ fn emit_slurm(args: &Args, shards: usize, pool: &rayon::ThreadPool, plan: plan::
 
 /// Run `todo` on `pool`, appending each finished run to the journal (in
 /// batches: whatever has finished since the last write).
-fn execute(
+pub(super) fn execute(
     pool: &rayon::ThreadPool,
     sweep: &Sweep,
     todo: &[(usize, u32)],
@@ -198,7 +228,7 @@ fn execute(
         s.spawn(|| {
             pool.install(|| {
                 todo.par_iter().for_each_with(tx, |tx, &(c, r)| {
-                    if !stop.load(Ordering::Relaxed) {
+                    if !stop.load(Ordering::Relaxed) && !guard::stopping() {
                         let _ = tx.send(sweep.run(c, r));
                     }
                 });
@@ -209,7 +239,7 @@ fn execute(
             let mut batch = vec![first];
             batch.extend(rx.try_iter());
             if failure.is_none()
-                && let Err(e) = journal.append(&batch)
+                && let Err(e) = guard::io(|| journal.append(&batch))
             {
                 failure = Some(e);
                 stop.store(true, Ordering::Relaxed);
@@ -222,4 +252,13 @@ fn execute(
         Some(e) => Err(Failure::Other(anyhow::Error::new(e).context("cannot append to the journal"))),
         None => Ok(()),
     }
+}
+
+/// This command line as it continues the sweep: without `--force`, with `--resume`.
+fn resume_command() -> String {
+    let mut argv: Vec<String> = std::env::args().filter(|a| a != "--force").collect();
+    if !argv.iter().skip(1).any(|a| a == "--resume") {
+        argv.push("--resume".to_owned());
+    }
+    super::rerun::command_of(&argv)
 }

@@ -3,15 +3,59 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use pointsim::batch::journal::{self, JOURNAL};
+use pointsim::batch::journal::{self, INCOMPLETE, JOURNAL};
 use pointsim::output;
 use pointsim::results::sweep::{Manifest, Record, SWEEP_JSON};
 use pointsim::results::tables;
 
-use super::Failure;
+use super::{Failure, term};
 
 /// Files a sweep writes at the top of its folder (besides `cells/` and `plots/`).
-const FILES: [&str; 6] = [SWEEP_JSON, JOURNAL, "runs.csv", "runs.parquet", "cells.csv", "cells.parquet"];
+const FILES: [&str; 7] =
+    [SWEEP_JSON, JOURNAL, INCOMPLETE, "runs.csv", "runs.parquet", "cells.csv", "cells.parquet"];
+
+/// Whether `rel` (a path in a sweep folder, `/`-separated) is a file a sweep
+/// writes: its top-level files, `cells/c*.toml` and `plots/*.png|svg`.
+pub fn is_own(rel: &str) -> bool {
+    match rel.split_once('/') {
+        None => FILES.contains(&rel),
+        Some(("cells", name)) => name.starts_with('c') && name.ends_with(".toml") && !name.contains('/'),
+        Some(("plots", name)) => (name.ends_with(".svg") || name.ends_with(".png")) && !name.contains('/'),
+        Some(_) => false,
+    }
+}
+
+/// Whether every file under `dir` is one a sweep writes ([`is_own`]).
+fn only_own_files(dir: &Path, rel: &str) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return false };
+    entries.filter_map(Result::ok).all(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let r = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            matches!(r.as_str(), "cells" | "plots") && only_own_files(&e.path(), &r)
+        } else {
+            is_own(&r)
+        }
+    })
+}
+
+/// Refuse `out` as the folder of a merged sweep when it holds anything,
+/// unless `force` (the merged set then replaces pointsim's sweep files there).
+pub fn check_target(out: &Path, force: bool) -> Result<(), Failure> {
+    let bad = |msg: String| Failure::BadInput(format!("error: {msg}\n"));
+    match std::fs::read_dir(out).map(|mut d| d.next().is_none()) {
+        Ok(false) if !force => Err(bad(format!(
+            "output folder `{}` is not empty\n\nhint: use --force to replace the sweep that is there, or choose another folder with --out",
+            out.display()
+        ))),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            Err(bad(format!("output path `{}` is a file, not a folder", out.display())))
+        }
+        Err(e) => Err(bad(format!("cannot use output folder `{}`: {e}", out.display()))),
+    }
+}
 
 /// Make `out` ready for the sweep described by `m`, returning the runs
 /// already recorded there when resuming.
@@ -38,6 +82,16 @@ pub fn open(out: &Path, m: &Manifest, resume: bool, force: bool) -> Result<Vec<R
             "output folder `{}` is not empty\n\nhint: use --resume to continue the sweep that is there, --force to start it over, or choose another folder with --out",
             out.display()
         )));
+    }
+    if !out.join(SWEEP_JSON).exists() && only_own_files(out, "") {
+        // an earlier pointsim stopped between its first file and sweep.json:
+        // nothing of it can be resumed, nothing else is there
+        term::eprint(&format!(
+            "note: `{}` holds no sweep.json (the sweep there stopped before its first run); starting it afresh\n",
+            out.display()
+        ));
+        clear(out).with_context(|| format!("cannot clear `{}`", out.display()))?;
+        return Ok(Vec::new());
     }
     let old = read_manifest(out)?;
     if old.sweep_hash != m.sweep_hash {
@@ -109,10 +163,11 @@ fn clear(out: &Path) -> std::io::Result<()> {
 pub fn write_tables(out: &Path, m: &Manifest, records: &[Record], plots: bool) -> Result<(), Failure> {
     let (runs, cells) = tables::tables(m, records).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
     let files = output::sweep_files(&runs, &cells).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?;
-    output::write_all(out, &files).with_context(|| format!("cannot write results to `{}`", out.display()))?;
+    super::guard::io(|| output::write_all(out, &files))
+        .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     if plots {
         let files = pointsim::plot::render_sweep(m, &cells).context("cannot draw the sweep charts")?;
-        output::write_all(out, &files)
+        super::guard::io(|| output::write_all(out, &files))
             .with_context(|| format!("cannot write charts to `{}`", out.display()))?;
     }
     Ok(())
@@ -137,5 +192,22 @@ pub fn outcome(m: &Manifest, records: &[Record], out: &Path) -> Result<(), Failu
         )))
     } else {
         Err(Failure::Other(anyhow::anyhow!(msg)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sweeps_own_files_are_told_from_the_users() {
+        for own in
+            ["sweep.json", "journal.jsonl", "sweep.incomplete", "runs.csv", "cells/c0003.toml", "plots/x.svg"]
+        {
+            assert!(is_own(own), "{own}");
+        }
+        for other in ["notes.txt", "cells/mine.txt", "cells/a/c1.toml", "plots/a/b.png", "data/runs.csv"] {
+            assert!(!is_own(other), "{other}");
+        }
     }
 }

@@ -27,6 +27,8 @@ pub(crate) struct Compiled {
     pub alias_prob: Vec<f64>,
     /// See `alias_prob`.
     pub alias: Vec<u32>,
+    /// Per rule: in force (`enabled`); a rule that is not has rate 0.
+    pub enabled: Vec<bool>,
     /// Yearly cap per rule (`u32::MAX`: none).
     pub cap: Vec<u32>,
     pub restore_after: Option<u32>,
@@ -46,7 +48,7 @@ impl Compiled {
             for k in 0..n_tiers {
                 let mut total = 0.0;
                 for (r, rule) in s.rules.iter().enumerate() {
-                    let applies = if rule.more.applies(g.kind) { 1.0 } else { 0.0 };
+                    let applies = if rule.enabled && rule.more.applies(g.kind) { 1.0 } else { 0.0 };
                     let x = rule.rate * g.rate_multiplier[r] * rule.rate_by_tier[k] * step_years * applies;
                     total += x;
                     rate.push(x);
@@ -82,6 +84,7 @@ impl Compiled {
             totals,
             alias_prob,
             alias,
+            enabled: s.rules.iter().map(|r| r.enabled).collect(),
             cap: s.rules.iter().map(|r| r.max_per_year.unwrap_or(u32::MAX)).collect(),
             restore_after: s.recovery.restore_after,
             drift: s.recovery.drift,

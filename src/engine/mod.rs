@@ -9,6 +9,7 @@
 //! threads.
 
 mod compiled;
+mod epochs;
 mod mech;
 mod observe;
 pub mod rng;
@@ -28,6 +29,7 @@ use crate::population::Population;
 use crate::scenario::{Scenario, ScriptedEvent};
 use crate::stats::{MechTotals, RuleTotals, RunTotals, SnapshotHistograms};
 pub(crate) use compiled::Compiled;
+use epochs::Epochs;
 use mech::Mech;
 
 /// Subjects between two progress reports.
@@ -156,14 +158,14 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunOutput {
-    let c = Compiled::new(scenario);
-    let m = Mech::new(scenario);
+    let e = Epochs::new(scenario);
+    let c = &e.first().c;
     let mut final_scores = vec![0i64; population.len() as usize];
-    let full = Mech::needed(scenario);
+    let full = e.full;
     let acc = if full {
-        run_blocks::<true>(scenario, &c, &m, population, seed, progress, &mut final_scores)
+        run_blocks::<true>(scenario, &e, population, seed, progress, &mut final_scores)
     } else {
-        run_blocks::<false>(scenario, &c, &m, population, seed, progress, &mut final_scores)
+        run_blocks::<false>(scenario, &e, population, seed, progress, &mut final_scores)
     };
     let mut hist = acc.hist;
     for (g, &size) in population.sizes.iter().enumerate() {
@@ -207,14 +209,14 @@ pub fn run(
 /// members are simulated together, head first.
 fn run_blocks<const FULL: bool>(
     scenario: &Scenario,
-    c: &Compiled,
-    m: &Mech,
+    e: &Epochs,
     population: &Population,
     seed: u64,
     progress: &(dyn Fn(u64) + Sync),
     final_scores: &mut [i64],
 ) -> Accum {
     let groups = scenario.groups.len();
+    let c = &e.first().c;
     let rows = c.snapshot_steps.len();
     let new_acc = || {
         let mech = if FULL { MechTotals::new(scenario, rows) } else { MechTotals::default() };
@@ -258,8 +260,7 @@ fn run_blocks<const FULL: bool>(
                     episodes.clear();
                     let mut src = Random::new(seed, s);
                     out[(s - first) as usize] = subject::simulate::<FULL, _, _>(
-                        c,
-                        m,
+                        &e.list,
                         who,
                         &mut src,
                         &mut x,
@@ -307,20 +308,13 @@ pub fn replay<O: Observer>(
 /// compiled once (a ledger of every subject replays them all).
 pub struct Replayer<'a> {
     scenario: &'a Scenario,
-    c: Compiled,
-    m: Mech,
-    full: bool,
+    e: Epochs,
 }
 
 impl<'a> Replayer<'a> {
     /// Compile `scenario` for replays.
     pub fn new(scenario: &'a Scenario) -> Self {
-        Replayer {
-            scenario,
-            c: Compiled::new(scenario),
-            m: Mech::new(scenario),
-            full: Mech::needed(scenario),
-        }
+        Replayer { scenario, e: Epochs::new(scenario) }
     }
 
     /// Exactly [`replay`].
@@ -333,7 +327,7 @@ impl<'a> Replayer<'a> {
     ) -> i64 {
         let group = population.group_of(subject);
         let who = Who { seed, subject, group, inherit: &[] };
-        if !self.full {
+        if !self.e.full {
             return self.one::<false, _, _>(who, &mut Random::new(seed, subject), &mut Vec::new(), observer);
         }
         // a household member first replays its head, whose listings it may inherit
@@ -357,11 +351,9 @@ impl<'a> Replayer<'a> {
     ) -> i64 {
         let s = self.scenario;
         let mech = if FULL { MechTotals::new(s, 0) } else { MechTotals::default() };
-        let mut acc = Accum::scratch(&self.c, s.groups.len(), mech);
+        let mut acc = Accum::scratch(&self.e.first().c, s.groups.len(), mech);
         let mut x = Scratch::default();
-        subject::simulate::<FULL, _, _>(
-            &self.c, &self.m, who, src, &mut x, episodes, &mut acc, observer, false,
-        )
+        subject::simulate::<FULL, _, _>(&self.e.list, who, src, &mut x, episodes, &mut acc, observer, false)
     }
 }
 
@@ -384,7 +376,7 @@ pub fn script<O: Observer>(
 /// some kinds only, or a rule with a mechanic): its results then carry the
 /// mechanics totals.
 pub fn full_mechanics(scenario: &Scenario) -> bool {
-    Mech::needed(scenario)
+    scenario.epochs().any(|(_, e)| Mech::needed(e))
 }
 
 #[cfg(test)]

@@ -70,6 +70,8 @@ pub enum Skip {
     NotListed(usize),
     /// The rule's yearly cap was reached.
     Cap,
+    /// The rule is not in force (`enabled = false`, or switched off by a dated change).
+    Disabled,
 }
 
 /// An observer that ignores everything (the full run uses it).

@@ -26,6 +26,7 @@
 
 use super::Accum;
 use super::compiled::Compiled;
+use super::epochs::Epoch;
 use super::mech::Mech;
 use super::observe::{Cause, Observer, Skip};
 use super::rng::{Purpose, Stream};
@@ -148,8 +149,18 @@ impl Recorder {
 
 /// One subject's state while it is simulated, with what it reports to.
 pub(crate) struct Life<'r, O> {
+    /// The rules in force (those of `epochs[next_epoch - 1]`).
     pub c: &'r Compiled,
+    /// See `c`.
     pub m: &'r Mech,
+    /// The rules of every part of the run.
+    epochs: &'r [Epoch],
+    /// The epoch that starts next.
+    next_epoch: usize,
+    /// The step at whose start it does (`u32::MAX`: none).
+    next_change: u32,
+    /// The rules changed at the last boundary: tier and rates are recomputed.
+    switched: bool,
     pub acc: &'r mut Accum,
     pub obs: &'r mut O,
     pub x: &'r mut Scratch,
@@ -218,8 +229,7 @@ pub(crate) struct Life<'r, O> {
 /// histograms and the mechanics totals are not touched.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn simulate<const FULL: bool, S: Source, O: Observer>(
-    c: &Compiled,
-    m: &Mech,
+    epochs: &[Epoch],
     who: Who<'_>,
     src: &mut S,
     x: &mut Scratch,
@@ -228,6 +238,7 @@ pub(crate) fn simulate<const FULL: bool, S: Source, O: Observer>(
     obs: &mut O,
     record: bool,
 ) -> i64 {
+    let (c, m) = (&epochs[0].c, &epochs[0].m);
     let group = who.group;
     let kind = m.kind[group];
     x.reset(c.n_rules, m.lists.len(), m.perk_min.len(), m.restriction_max.len(), FULL);
@@ -244,6 +255,10 @@ pub(crate) fn simulate<const FULL: bool, S: Source, O: Observer>(
     let mut life = Life {
         c,
         m,
+        epochs,
+        next_epoch: 1,
+        next_change: epochs.get(1).map_or(u32::MAX, |e| e.at),
+        switched: false,
         acc,
         obs,
         x,
@@ -308,6 +323,7 @@ impl<O: Observer> Life<'_, O> {
             if FULL {
                 due = due.min(self.agenda.max(next));
             }
+            due = due.min(self.next_change);
             let tc = f64::from(due);
             let te = match wait {
                 Some(te) => te,
@@ -325,6 +341,9 @@ impl<O: Observer> Life<'_, O> {
             }
             self.t = tc;
             let total = self.total;
+            if due == self.next_change {
+                self.switch::<FULL>();
+            }
             self.step_end::<FULL>(due, episodes);
             if due >= horizon {
                 break;
@@ -339,6 +358,27 @@ impl<O: Observer> Life<'_, O> {
         }
         self.rec.flush(self.acc, self.score);
         self.score
+    }
+
+    /// The rules of the next epoch come into force (at the boundary where it
+    /// starts, before that boundary's step-end work): everything compiled
+    /// from the rules is read from it from now on, and the lists, perks,
+    /// tier and rates get a fresh look.
+    fn switch<const FULL: bool>(&mut self) {
+        let e = &self.epochs[self.next_epoch];
+        self.next_epoch += 1;
+        self.next_change = self.epochs.get(self.next_epoch).map_or(u32::MAX, |e| e.at);
+        self.c = &e.c;
+        self.m = &e.m;
+        self.lo = e.m.lo[self.group];
+        self.hi = e.m.hi[self.group];
+        if FULL {
+            self.calm = false;
+            self.safe = e.m.safe[self.kind];
+            self.watch_rates = !e.m.rates_plain;
+        }
+        self.switched = true;
+        self.dirty = true;
     }
 
     /// Move the score to `to` during `step` for `cause`.
@@ -487,6 +527,9 @@ impl<O: Observer> Life<'_, O> {
     /// list it needs, as of the last rate computation, or its cap now.
     fn ruled_out(&self, rule: usize) -> Option<Skip> {
         let m = self.m;
+        if !self.c.enabled[rule] {
+            return Some(Skip::Disabled);
+        }
         let on = &self.x.rated_on;
         if let Some(p) = m.requires_perk[rule].filter(|&p| !m.holds(p, self.kind, self.rated_score, on)) {
             return Some(Skip::NoPerk(p));
@@ -500,7 +543,8 @@ impl<O: Observer> Life<'_, O> {
     /// Bring the rates up to date at the step end `b` (not the horizon).
     fn rates_at_step_end<const FULL: bool>(&mut self, b: u32, scripted: bool) {
         let c = self.c;
-        let mut stale = false;
+        let switched = std::mem::take(&mut self.switched);
+        let mut stale = switched;
         if c.tier_dependent && self.dirty {
             let now = c.tier_of(self.score);
             if now != self.tier {
@@ -524,7 +568,7 @@ impl<O: Observer> Life<'_, O> {
             }
         }
         if stale {
-            if self.watch_rates || self.blocked {
+            if self.watch_rates || self.blocked || switched {
                 self.rerate();
             } else {
                 self.table = c.table(self.group, self.tier);
@@ -590,6 +634,7 @@ impl<O: Observer> Life<'_, O> {
             total
         };
         self.modified = mech || capped;
+        self.blocked |= capped;
         if self.modified {
             std::mem::swap(&mut x.rates, &mut x.buf);
         }

@@ -21,6 +21,7 @@ fn rule(id: &str, points: i64, rate: f64, tiers: usize) -> Rule {
         rate_by_tier: vec![1.0; tiers],
         provenance: Provenance::default(),
         more: RuleMore::default(),
+        enabled: true,
     }
 }
 
@@ -55,6 +56,7 @@ fn scenario(population: u64, steps: u32, step: StepUnit, tiers: Vec<Tier>, rules
         restrictions: vec![],
         recovery: Recovery::default(),
         report: Report::default(),
+        changes: Vec::new(),
         kinds: vec![Kind::everyone()],
         lists: vec![],
         households: None,

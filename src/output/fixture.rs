@@ -38,6 +38,7 @@ fn rule(id: &str, points: i64, rate: f64, assumed: bool) -> Rule {
         rate_by_tier: vec![1.0; 3],
         provenance: prov(assumed),
         more: Default::default(),
+        enabled: true,
     }
 }
 
@@ -76,6 +77,7 @@ pub fn scenario() -> Scenario {
         }],
         recovery: Recovery { restore_after: Some(2), drift: None, repair_max_per_year: None },
         report: Report { bin_width: 10, snapshot_every: 1, title: None },
+        changes: Vec::new(),
         kinds: vec![crate::scenario::Kind::everyone()],
         lists: vec![],
         households: None,

@@ -10,6 +10,7 @@
 //! | `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv` (`pointsim compare`) | [`compare_json`], [`compare_csv`], [`transitions_csv`], [`access_changes_csv`] |
 //! | `runs.*`, `cells.*` (`pointsim sweep`) | [`sweep_files`] |
 //! | any [`Table`](crate::results::table::Table) as CSV or Parquet (`ledger.parquet`, whose rows [`trace::ledger`](crate::trace::ledger) builds) | [`table::table_csv`], `parquet::table_parquet` |
+//! | `columns.csv` (the data dictionary of a folder's tables) | [`dictionary_csv`] |
 //! | (stdout) | [`terminal_summary`] |
 //!
 //! Every group breakdown goes through small-cell suppression
@@ -23,9 +24,12 @@
 //! a batch merge, a web page). Every byte they return is a pure function of
 //! their arguments. See `output/README.md` for the columns of every file.
 
+pub mod atomic;
 mod compare;
+pub mod dictionary;
 pub mod fairness;
 mod histogram_csv;
+pub mod lock;
 mod manifest;
 mod mechanics_json;
 #[cfg(feature = "parquet")]
@@ -45,6 +49,7 @@ pub use crate::results::DEFAULT_MIN_CELL;
 pub use compare::{
     CompareInfo, access_changes_csv, compare_csv, compare_from_json, compare_json, transitions_csv,
 };
+pub use dictionary::{COLUMNS_CSV, dictionary_csv};
 pub use histogram_csv::histogram_csv;
 pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command, shell_quote};
 pub use steps_csv::steps_csv;
@@ -52,8 +57,8 @@ pub use summary_json::summary_json;
 pub use sweep::sweep_files;
 pub use terminal::terminal_summary;
 pub use write::{
-    MAX_STEM_BYTES, OutDirError, OwnInputError, chain_files, file_stems, prepare_out_dir, refuse_own_inputs,
-    remove_earlier, write_all, write_all_unsynced,
+    MAX_STEM_BYTES, OutDirError, OwnInputError, chain_files, check_out_dir, file_stems, prepare_out_dir,
+    refuse_own_inputs, remove_earlier, write_all, write_all_unsynced,
 };
 
 use serde::ser::{Serialize, SerializeMap, Serializer};

@@ -4,13 +4,16 @@
 //! BYTE_ARRAY annotated STRING, `Bool` → BOOLEAN; every column is OPTIONAL,
 //! `None` is a null. One row group, Snappy compression. pandas (pyarrow),
 //! polars and the `parquet` crate's reader read the result with these
-//! types. The bytes are a pure function of the table.
+//! types. The file's key-value metadata `pointsim.columns` holds the data
+//! dictionary of its columns (type, unit, description; see
+//! [`dictionary`](super::dictionary)). The bytes are a pure function of the table and its name.
 
 use std::sync::Arc;
 
 use parquet::basic::{Compression, LogicalType, Repetition, Type as Physical};
 use parquet::column::writer::ColumnWriter;
 use parquet::data_type::ByteArray;
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
@@ -23,10 +26,20 @@ use crate::results::table::{ColumnData, Table};
 ///
 /// A message from the Parquet writer (e.g. a column name it refuses).
 pub fn table_parquet(t: &Table) -> Result<Vec<u8>, String> {
-    write(t).map_err(|e| format!("cannot encode Parquet: {e}"))
+    table_parquet_as(t, "")
 }
 
-fn write(t: &Table) -> parquet::errors::Result<Vec<u8>> {
+/// The table as the bytes of the Parquet file `file` (`ledger.parquet`,
+/// `cells.parquet`): its name chooses how the dictionary reads the columns.
+///
+/// # Errors
+///
+/// As [`table_parquet`].
+pub fn table_parquet_as(t: &Table, file: &str) -> Result<Vec<u8>, String> {
+    write(t, file).map_err(|e| format!("cannot encode Parquet: {e}"))
+}
+
+fn write(t: &Table, file: &str) -> parquet::errors::Result<Vec<u8>> {
     let mut fields = Vec::new();
     for c in &t.columns {
         let (physical, logical) = match c.data {
@@ -45,6 +58,13 @@ fn write(t: &Table) -> parquet::errors::Result<Vec<u8>> {
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_created_by(format!("pointsim {}", env!("CARGO_PKG_VERSION")))
+        .set_key_value_metadata(Some(vec![KeyValue::new(
+            "pointsim.columns".to_owned(),
+            super::dictionary::parquet_metadata(
+                file,
+                &t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            ),
+        )]))
         .build();
     let mut w = SerializedFileWriter::new(Vec::new(), Arc::new(schema), Arc::new(props))?;
     let mut rg = w.next_row_group()?;

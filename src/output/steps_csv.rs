@@ -10,26 +10,27 @@ use crate::stats::{QUANTILES, Slice, Snapshot, Summary};
 /// The per-snapshot table as CSV bytes (header always present, `\n` line ends).
 ///
 /// Columns: `step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99`,
-/// then `tier.<name>` subject counts (highest tier first), `perk.<id>` shares
-/// and `restriction.<id>` shares (fractions in `[0, 1]`), then
-/// `suppressed` (`true` or `false`), `disparity.<id>` for each perk and
-/// then each restriction, `tier_up` and `tier_down`. `year` is
+/// then `tier_count.<name>` subject counts (highest tier first), `perk_share.<id>`,
+/// `restriction_share.<id>` and `list_share.<id>` shares (fractions in `[0, 1]`), then
+/// `suppressed` (`true` or `false`), `disparity_ratio.<id>` for each perk and
+/// then each restriction, `tier_up_share` and `tier_down_share`. Every name
+/// says its unit (`_count`: subjects, `_share`: a fraction, `_ratio`). `year` is
 /// `step / steps_per_year`. Each snapshot has an `all` row, followed by one
 /// row per group when the scenario defines groups. An empty group leaves the
 /// score columns and its disparity ratios empty. Numbers use Rust's
 /// `Display` formatting (shortest representation that reads back to the
 /// same value), so the bytes are deterministic.
 ///
-/// `disparity.<id>` is the group's four-fifths ratio at that snapshot (see
+/// `disparity_ratio.<id>` is the group's four-fifths ratio at that snapshot (see
 /// [`four_fifths`](super::fairness::four_fifths)), and on the `all` row
-/// the lowest ratio of any group. `tier_up` and `tier_down` are the shares
+/// the lowest ratio of any group. `tier_up_share` and `tier_down_share` are the shares
 /// of subjects whose tier is above or below the tier they started in.
 ///
 /// A group hidden by small-cell suppression (threshold `min_cell`, 0 for
 /// none; see [`results::suppress`](crate::results::suppress)) keeps its rows, with `suppressed` `true`
 /// and every other field after `group` empty; it takes no part in the
 /// disparity ratios of the other groups. When hidden groups start in
-/// different tiers, `tier_up` and `tier_down` of the `all` row are empty
+/// different tiers, `tier_up_share` and `tier_down_share` of the `all` row are empty
 /// too (see [`Suppression::overall_moves`]).
 pub fn steps_csv(s: &Scenario, sum: &Summary, min_cell: u32) -> Vec<u8> {
     let sup = Suppression::new(s, sum, min_cell);
@@ -37,14 +38,14 @@ pub fn steps_csv(s: &Scenario, sum: &Summary, min_cell: u32) -> Vec<u8> {
     let mut header: Vec<String> =
         ["step", "year", "group", "n", "mean", "sd", "min", "max"].iter().map(|h| h.to_string()).collect();
     header.extend(QUANTILES.iter().map(|(name, _)| name.to_string()));
-    header.extend(tiers_high_first(s).map(|k| format!("tier.{}", s.tiers[k].name)));
-    header.extend(s.perks.iter().map(|p| format!("perk.{}", p.id)));
-    header.extend(s.restrictions.iter().map(|r| format!("restriction.{}", r.id)));
-    header.extend(s.lists.iter().map(|l| format!("list.{}", l.id)));
+    header.extend(tiers_high_first(s).map(|k| format!("tier_count.{}", s.tiers[k].name)));
+    header.extend(s.perks.iter().map(|p| format!("perk_share.{}", p.id)));
+    header.extend(s.restrictions.iter().map(|r| format!("restriction_share.{}", r.id)));
+    header.extend(s.lists.iter().map(|l| format!("list_share.{}", l.id)));
     header.push("suppressed".into());
-    header.extend(s.perks.iter().map(|p| format!("disparity.{}", p.id)));
-    header.extend(s.restrictions.iter().map(|r| format!("disparity.{}", r.id)));
-    header.extend(["tier_up".into(), "tier_down".into()]);
+    header.extend(s.perks.iter().map(|p| format!("disparity_ratio.{}", p.id)));
+    header.extend(s.restrictions.iter().map(|r| format!("disparity_ratio.{}", r.id)));
+    header.extend(["tier_up_share".into(), "tier_down_share".into()]);
     w.write_record(&header).expect("writing to memory");
     let per_year = f64::from(s.step.steps_per_year());
     let start = start_tiers(s);
@@ -140,7 +141,7 @@ mod tests {
     fn snapshot() {
         let text = String::from_utf8(steps_csv(&fixture::scenario(), &fixture::summary(), 0)).unwrap();
         insta::assert_snapshot!(text, @r#"
-            step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99,tier.A,tier.B,tier.C,perk.fast_lane,restriction.no_travel,suppressed,disparity.fast_lane,disparity.no_travel,tier_up,tier_down
+            step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99,tier_count.A,tier_count.B,tier_count.C,perk_share.fast_lane,restriction_share.no_travel,suppressed,disparity_ratio.fast_lane,disparity_ratio.no_travel,tier_up_share,tier_down_share
             0,0.0,all,5,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,0,5,0,0.0,0.0,false,1.0,1.0,0.0,0.0
             0,0.0,urban,3,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,0,3,0,0.0,0.0,false,1.0,1.0,0.0,0.0
             0,0.0,rural,2,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,0,2,0,0.0,0.0,false,1.0,1.0,0.0,0.0
@@ -161,7 +162,7 @@ mod tests {
         let (s, sum) = fixture::ungrouped();
         let text = String::from_utf8(steps_csv(&s, &sum, 0)).unwrap();
         insta::assert_snapshot!(text, @r#"
-            step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99,tier.all,suppressed,tier_up,tier_down
+            step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99,tier_count.all,suppressed,tier_up_share,tier_down_share
             0,0.0,all,2,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,2,false,0.0,0.0
             2,0.16666666666666666,all,2,93.5,6.5,87,100,87,87,87,87,87,100,100,100,100,2,false,0.0,0.0
             "#);
@@ -182,9 +183,15 @@ mod tests {
                 for (h, v) in header.iter().zip(rec.iter()).skip(3) {
                     if hidden {
                         assert!(v.is_empty() || h == "suppressed", "{h} = {v} in a hidden row");
-                    } else if ["perk.", "restriction.", "disparity.", "tier_"]
-                        .iter()
-                        .any(|p| h.starts_with(p))
+                    } else if [
+                        "perk_share.",
+                        "restriction_share.",
+                        "disparity_ratio.",
+                        "tier_up",
+                        "tier_down",
+                    ]
+                    .iter()
+                    .any(|p| h.starts_with(p))
                         && !v.is_empty()
                     {
                         let x: f64 = v.parse().unwrap();
@@ -204,7 +211,7 @@ mod tests {
     fn suppressed_groups_keep_their_rows_with_empty_fields() {
         let text = String::from_utf8(steps_csv(&fixture::scenario(), &fixture::summary(), 3)).unwrap();
         insta::assert_snapshot!(text, @r#"
-            step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99,tier.A,tier.B,tier.C,perk.fast_lane,restriction.no_travel,suppressed,disparity.fast_lane,disparity.no_travel,tier_up,tier_down
+            step,year,group,n,mean,sd,min,max,p01,p05,p10,p25,p50,p75,p90,p95,p99,tier_count.A,tier_count.B,tier_count.C,perk_share.fast_lane,restriction_share.no_travel,suppressed,disparity_ratio.fast_lane,disparity_ratio.no_travel,tier_up_share,tier_down_share
             0,0.0,all,5,100.0,0.0,100,100,100,100,100,100,100,100,100,100,100,0,5,0,0.0,0.0,false,,,0.0,0.0
             0,0.0,urban,,,,,,,,,,,,,,,,,,,,true,,,,
             0,0.0,rural,,,,,,,,,,,,,,,,,,,,true,,,,
@@ -231,10 +238,10 @@ mod tests {
             r.records().map(|x| x.unwrap()).filter(|x| &x[2] == "all").map(|x| x[i].to_owned()).collect()
         };
         let mut s = fixture::scenario();
-        assert_eq!(field(&s, 3, "tier_up"), ["0.0", "0.2", "0.4"], "same start tier: published");
+        assert_eq!(field(&s, 3, "tier_up_share"), ["0.0", "0.2", "0.4"], "same start tier: published");
         s.groups[1].start = 120;
-        assert_eq!(field(&s, 3, "tier_up"), ["", "", ""]);
-        assert_eq!(field(&s, 3, "tier_down"), ["", "", ""]);
-        assert_eq!(field(&s, 0, "tier_down"), ["0.4", "0.4", "0.4"]);
+        assert_eq!(field(&s, 3, "tier_up_share"), ["", "", ""]);
+        assert_eq!(field(&s, 3, "tier_down_share"), ["", "", ""]);
+        assert_eq!(field(&s, 0, "tier_down_share"), ["0.4", "0.4", "0.4"]);
     }
 }

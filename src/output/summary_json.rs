@@ -112,6 +112,17 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary, min_cell: u32) -> Ve
         mobility: mobility(s, sum, &sup),
         suppression: suppression(s, &sup),
         mechanics: super::mechanics_json::mechanics(s, sum, &sup),
+        changes: s
+            .changes
+            .iter()
+            .map(|c| ChangeDoc {
+                label: &c.label,
+                at: c.at,
+                set: &c.set,
+                source: c.provenance.source.as_deref(),
+                assumed: c.provenance.assumed,
+            })
+            .collect(),
     };
     to_pretty_json(&doc)
 }
@@ -316,6 +327,20 @@ struct SummaryDoc<'a> {
     suppression: SuppressionDoc<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     mechanics: Option<super::mechanics_json::MechanicsDoc<'a>>,
+    /// Dated policy changes, in order; absent when the rules never change.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    changes: Vec<ChangeDoc<'a>>,
+}
+
+/// One dated change: what it is called, the step it starts at, what it sets, its source.
+#[derive(Serialize)]
+struct ChangeDoc<'a> {
+    label: &'a str,
+    at: u32,
+    set: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    assumed: bool,
 }
 
 /// One perk's or restriction's four-fifths ratios.

@@ -12,13 +12,15 @@ use super::table::table_csv;
 ///
 /// A Parquet encoding error.
 pub fn sweep_files(runs: &Table, cells: &Table) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
-    #[cfg_attr(not(feature = "parquet"), allow(unused_mut))]
     let mut files = vec![("runs.csv", table_csv(runs)), ("cells.csv", table_csv(cells))];
+    let views: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+    let dictionary = super::dictionary_csv(&views, &[]);
+    files.push((super::COLUMNS_CSV, dictionary));
     #[cfg(feature = "parquet")]
     {
-        use super::parquet::table_parquet;
-        files.push(("runs.parquet", table_parquet(runs)?));
-        files.push(("cells.parquet", table_parquet(cells)?));
+        use super::parquet::table_parquet_as;
+        files.push(("runs.parquet", table_parquet_as(runs, "runs.parquet")?));
+        files.push(("cells.parquet", table_parquet_as(cells, "cells.parquet")?));
     }
     Ok(files)
 }

@@ -135,13 +135,23 @@ pub fn remove_earlier<N: AsRef<str>>(out: &Path, names: &[N], folders: &[&str]) 
 /// [`OutDirError::NotADirectory`], [`OutDirError::NotEmpty`] (listing what
 /// is there), or [`OutDirError::Io`] when the folder cannot be created or read.
 pub fn prepare_out_dir(dir: &Path, force: bool) -> Result<(), OutDirError> {
+    check_out_dir(dir, force)?;
+    std::fs::create_dir_all(dir).map_err(|source| OutDirError::Io { path: dir.to_path_buf(), source })
+}
+
+/// As [`prepare_out_dir`], but a missing folder is left missing: for a
+/// result set written into a sibling and renamed into place
+/// ([`atomic::Staging`](super::atomic::Staging)).
+///
+/// # Errors
+///
+/// As [`prepare_out_dir`].
+pub fn check_out_dir(dir: &Path, force: bool) -> Result<(), OutDirError> {
     let io_err = |source| OutDirError::Io { path: dir.to_path_buf(), source };
     match std::fs::metadata(dir) {
         Ok(m) if !m.is_dir() => return Err(OutDirError::NotADirectory(dir.to_path_buf())),
         Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return std::fs::create_dir_all(dir).map_err(io_err);
-        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(io_err(e)),
     }
     if force {

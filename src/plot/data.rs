@@ -258,18 +258,20 @@ fn read_steps(path: &Path, s: &Scenario) -> Result<(Vec<StepRow>, Vec<String>), 
     let (c_step, c_year, c_group, c_n) = (col("step")?, col("year")?, col("group")?, col("n")?);
     let (c_mean, c_sd, c_min, c_max) = (col("mean")?, col("sd")?, col("min")?, col("max")?);
     let c_q = QUANTILES.iter().map(|(q, _)| col(q)).collect::<Result<Vec<_>, _>>()?;
-    let c_tier = s.tiers.iter().map(|t| col(&format!("tier.{}", t.name))).collect::<Result<Vec<_>, _>>()?;
-    let c_perk = s.perks.iter().map(|p| col(&format!("perk.{}", p.id))).collect::<Result<Vec<_>, _>>()?;
+    let c_tier =
+        s.tiers.iter().map(|t| col(&format!("tier_count.{}", t.name))).collect::<Result<Vec<_>, _>>()?;
+    let c_perk =
+        s.perks.iter().map(|p| col(&format!("perk_share.{}", p.id))).collect::<Result<Vec<_>, _>>()?;
     let c_res = s
         .restrictions
         .iter()
-        .map(|r| col(&format!("restriction.{}", r.id)))
+        .map(|r| col(&format!("restriction_share.{}", r.id)))
         .collect::<Result<Vec<_>, _>>()?;
-    // all `list.<id>` columns or none (older files)
+    // all `list_share.<id>` columns or none
     let c_list: Vec<usize> = s
         .lists
         .iter()
-        .map(|l| col(&format!("list.{}", l.id)).ok())
+        .map(|l| col(&format!("list_share.{}", l.id)).ok())
         .collect::<Option<_>>()
         .unwrap_or_default();
     let c_hidden = col("suppressed").ok();
@@ -278,9 +280,9 @@ fn read_steps(path: &Path, s: &Scenario) -> Result<(Vec<StepRow>, Vec<String>), 
         .iter()
         .map(|p| &p.id)
         .chain(s.restrictions.iter().map(|r| &r.id))
-        .map(|id| col(&format!("disparity.{id}")).ok())
+        .map(|id| col(&format!("disparity_ratio.{id}")).ok())
         .collect();
-    let (c_up, c_down) = (col("tier_up").ok(), col("tier_down").ok());
+    let (c_up, c_down) = (col("tier_up_share").ok(), col("tier_down_share").ok());
     let optional = |rec: &csv::StringRecord, c: Option<usize>| c.map_or(Ok(None), |i| parse(rec, i, path));
     let (mut rows, mut suppressed) = (vec![], vec![]);
     for rec in rdr.records() {

@@ -252,6 +252,15 @@ pub const ZH_CN: &[(&str, &str)] = &[
         "The scenario file marks no item <code>assumed = true</code>.",
         "情景文件没有将任何项目标记为 <code>assumed = true</code>。",
     ),
+    ("Dated changes", "按日期的政策变更"),
+    (
+        "The rules change during the run: each change applies from the start of its step, and everything before it is as without it. Figures at a step are read with the rules in force then; the score-over-time chart marks each change.",
+        "规则在运行期间发生变化：每项变更从其所在步骤开始生效，此前的一切与没有该变更时相同。某一步的数字按当时有效的规则解读；分数随时间变化图标出了每项变更。",
+    ),
+    ("from", "起始"),
+    ("change", "变更"),
+    ("sets", "设置"),
+    ("source", "来源"),
 ];
 
 #[cfg(test)]

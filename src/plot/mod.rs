@@ -12,6 +12,7 @@
 //! `plots/<name>.png` and `.svg`, and [`render`], [`render_compare`] and
 //! [`render_sweep`] give every file a command writes.
 
+pub mod calibration_report;
 mod charts;
 mod compare_report;
 mod data;
@@ -19,10 +20,12 @@ pub mod locale;
 mod report;
 pub mod sweep;
 
+pub use charts::calibration;
 pub use charts::{
     CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, compare_chart, lorenz,
     sweep_chart,
 };
+pub use charts::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
 pub use locale::Lang;

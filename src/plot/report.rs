@@ -132,6 +132,7 @@ struct Context {
     restrictions: Vec<ThresholdRow>,
     groups: Vec<GroupRow>,
     assumptions: Vec<(String, Vec<String>)>,
+    changes: Vec<ChangeRow>,
     charts: Vec<ChartItem>,
     reproduce: Reproduce,
 }
@@ -254,6 +255,16 @@ struct GroupRow {
     prov: Provenance,
 }
 
+/// One dated change (`[[change]]`): when, what it is called, what it sets.
+#[derive(Serialize)]
+struct ChangeRow {
+    /// `month 24`.
+    at: String,
+    label: String,
+    set: Vec<String>,
+    prov: Provenance,
+}
+
 /// A chart as the template shows it: SVG without its XML prolog.
 #[derive(Serialize)]
 struct ChartItem {
@@ -368,6 +379,16 @@ fn context(data: &RunData, charts: &[Chart], lang: Lang) -> Context {
             vec![]
         },
         assumptions: assumptions(s),
+        changes: s
+            .changes
+            .iter()
+            .map(|c| ChangeRow {
+                at: format!("{} {}", s.step.as_str(), c.at),
+                label: c.label.clone(),
+                set: c.set.clone(),
+                prov: c.provenance.clone(),
+            })
+            .collect(),
         charts: charts
             .iter()
             .map(|c| ChartItem {

@@ -28,7 +28,18 @@ pub fn metrics(scenario: &Scenario, summary: &Summary) -> Vec<Metric> {
 
 /// [`metrics`] with small-cell suppression at threshold `min_cell` (0: none).
 pub fn metrics_at(scenario: &Scenario, summary: &Summary, min_cell: u32) -> Vec<Metric> {
-    let last = summary.final_snapshot();
+    snapshot_metrics(scenario, summary, summary.final_snapshot(), min_cell)
+}
+
+/// The metrics of [`metrics_at`], named the same, describing `last` (one of
+/// `summary.snapshots`) instead of the final step: what a calibration
+/// target at an earlier step compares with.
+pub fn snapshot_metrics(
+    scenario: &Scenario,
+    summary: &Summary,
+    last: &crate::stats::Snapshot,
+    min_cell: u32,
+) -> Vec<Metric> {
     let mut out = Vec::new();
     let mut push = |name: String, value: f64| out.push(Metric { name, value });
     let score = last.overall.score.as_ref();
@@ -59,7 +70,8 @@ pub fn metric_names(scenario: &Scenario) -> Vec<String> {
     let mut out: Vec<String> = ["mean", "sd", "min", "max"].iter().map(|s| format!("score.{s}")).collect();
     out.extend(QUANTILES.iter().map(|(q, _)| format!("score.{q}")));
     let share_names = |prefix: &str, out: &mut Vec<String>| {
-        out.extend(scenario.tiers.iter().map(|t| format!("{prefix}tier_share.{}", t.name)));
+        // tiers highest first, as in summary.json, steps.csv and the terminal table
+        out.extend(scenario.tiers.iter().rev().map(|t| format!("{prefix}tier_share.{}", t.name)));
         out.extend(scenario.perks.iter().map(|p| format!("{prefix}perk_share.{}", p.id)));
         out.extend(scenario.restrictions.iter().map(|r| format!("{prefix}restriction_share.{}", r.id)));
         out.extend(scenario.lists.iter().map(|l| format!("{prefix}list_share.{}", l.id)));
@@ -75,7 +87,7 @@ pub fn metric_names(scenario: &Scenario) -> Vec<String> {
 
 /// Tier, perk and restriction shares of one slice, names prefixed by `prefix`.
 fn shares(scenario: &Scenario, slice: &Slice, prefix: &str, push: &mut impl FnMut(String, f64)) {
-    for (t, &n) in scenario.tiers.iter().zip(&slice.tier_count) {
+    for (t, &n) in scenario.tiers.iter().zip(&slice.tier_count).rev() {
         push(format!("{prefix}tier_share.{}", t.name), slice.share(n));
     }
     for (p, &n) in scenario.perks.iter().zip(&slice.perk_count) {
@@ -121,6 +133,20 @@ share = 0.75
 id = "p"
 min_tier = "high"
 "#;
+
+    /// Tiers come highest first, as in `summary.json` and `steps.csv`.
+    #[test]
+    fn tier_shares_are_named_highest_first() {
+        let s = crate::scenario::parse(TEXT, "t.toml").unwrap().scenario;
+        let tiers: Vec<String> =
+            metric_names(&s).into_iter().filter(|n| n.starts_with("tier_share.")).collect();
+        let want: Vec<String> = s.tiers.iter().rev().map(|t| format!("tier_share.{}", t.name)).collect();
+        assert_eq!(tiers, want);
+        assert!(
+            s.tiers.len() >= 2 && s.tiers[0].min < s.tiers[1].min,
+            "the scenario keeps tiers lowest first"
+        );
+    }
 
     #[test]
     fn names_and_values_follow_the_summary() {

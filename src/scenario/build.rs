@@ -87,6 +87,7 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
                         .map(|&x| x as u32),
                     repair: r.repair(),
                 },
+                enabled: r.enabled(),
             }
         })
         .collect();
@@ -228,6 +229,7 @@ pub(crate) fn build(spec: &FileSpec) -> Scenario {
             snapshot_every: report.snapshot_every() as u32,
             title: report.title.clone(),
         },
+        changes: Vec::new(),
     }
 }
 

@@ -106,6 +106,11 @@ repair_max_per_year = 10
 bin_width = 10
 snapshot_every = 1
 
+[[change]]
+label = "c"
+at = 1
+set = ["rule.r.points=2"]
+
 [[test]]
 name = "t"
 group = "g"
@@ -128,8 +133,8 @@ const EXCLUDES: &[(&str, &str, &[&str])] = &[
 ];
 
 /// Keys whose bound the declaration cannot state, as it depends on another
-/// value: `(table, key)`. A rule test's steps are below `scenario.steps`.
-const DYNAMIC: &[(&str, &str)] = &[("TestEventSpec", "step"), ("ExpectSpec", "step")];
+/// value: `(table, key)`. A rule test's steps, and a change's `at`, are below `scenario.steps`.
+const DYNAMIC: &[(&str, &str)] = &[("TestEventSpec", "step"), ("ExpectSpec", "step"), ("ChangeSpec", "at")];
 
 /// Tables whose numbers have no fixed range at all: the range of an explore
 /// control is relative to the scenario's value (`explore.rs` tests it).

@@ -1,6 +1,7 @@
 //! Limits on the text and the number of entries of a scenario: lengths of
 //! names, labels and descriptions, no control characters, at most so many
-//! tiers, rules, groups, perks, restrictions, kinds, tests and lesson steps.
+//! tiers, rules, groups, perks, restrictions, kinds, tests, dated changes and
+//! lesson steps.
 //!
 //! Everything a scenario names ends up in column names, chart labels, file
 //! names and terminal output, and several outputs grow with the square of a
@@ -34,6 +35,10 @@ pub const MAX_LISTS: usize = 64;
 pub const MAX_TESTS: usize = 1_000;
 /// The most items of `scenario.sources`.
 pub const MAX_SOURCES: usize = 100;
+/// The most `[[change]]` entries (dated policy changes).
+pub const MAX_CHANGES: usize = 64;
+/// The most values one change sets (`set`).
+pub const MAX_CHANGE_SETS: usize = 32;
 /// The most `[[lesson]]` steps.
 pub const MAX_LESSONS: usize = 20;
 /// The most changes one lesson step suggests (`set`).
@@ -104,6 +109,13 @@ pub(crate) fn check_counts(c: &mut Checker, spec: &FileSpec) -> bool {
             spec.lesson.len(),
             MAX_LESSONS,
             "split the lesson into several scenario files",
+        ),
+        (
+            "change",
+            "dated changes",
+            spec.change.len(),
+            MAX_CHANGES,
+            "merge changes of nearby steps; each change is a whole set of rules the engine keeps",
         ),
         (
             "explore.control",
@@ -230,6 +242,12 @@ pub(crate) fn check_text(c: &mut Checker, spec: &FileSpec) {
         let what = format!("lesson step {}", i + 1);
         text(c, &format!("{p}.title"), &format!("the title of {what}"), &l.title, Label);
         text(c, &format!("{p}.text"), &format!("the text of {what}"), &l.text, Text);
+    }
+    for (i, ch) in spec.change.iter().enumerate().take(MAX_CHANGES) {
+        let p = format!("change[{i}]");
+        let what = format!("change {}", i + 1);
+        text(c, &format!("{p}.label"), &format!("the label of {what}"), &ch.label, Label);
+        opt(c, &format!("{p}.source"), &format!("`source` in {what}"), &ch.source, Text);
     }
     if let Some(e) = &spec.explore {
         for (i, x) in e.control.iter().enumerate().take(MAX_EXPLORE_CONTROLS) {

@@ -17,6 +17,7 @@
 mod beside;
 mod build;
 mod check;
+mod dated;
 #[cfg(test)]
 mod declared_ranges;
 mod diag;

@@ -138,6 +138,38 @@ pub struct Rule {
     /// The rule's further abilities (all off by default).
     #[serde(default, skip_serializing_if = "RuleMore::is_plain")]
     pub more: RuleMore,
+    /// Whether the rule is in force (`enabled` in the file, default `true`):
+    /// a rule that is not records no event. A [`DatedChange`] switches it.
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(b: &bool) -> bool {
+    *b
+}
+
+/// A dated policy change (`[[change]]`): from the start of step `at`, the
+/// scenario's rules are those of [`rules`](Self::rules).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DatedChange {
+    /// What the change is, as charts and reports name it.
+    pub label: String,
+    /// The step at whose start it applies, `1..steps`; strictly increasing
+    /// along [`Scenario::changes`].
+    pub at: u32,
+    /// The values it sets, as written (`PATH=VALUE`, as `--set` takes them).
+    pub set: Vec<String>,
+    /// Where it comes from.
+    pub provenance: Provenance,
+    /// The whole scenario in force from `at` on (this change and every one
+    /// before it made): the same steps, population, groups, kinds and
+    /// entries (rules, tiers, perks, restrictions, lists, in the same
+    /// order) as the scenario that holds it, and no changes of its own.
+    pub rules: Box<Scenario>,
 }
 
 /// A score threshold that opens a perk: `min_tier` or `min_score` in the file.
@@ -285,6 +317,9 @@ pub struct Scenario {
     pub recovery: Recovery,
     /// Reporting options.
     pub report: Report,
+    /// Dated policy changes, in order of `at` (none: the rules never change).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<DatedChange>,
 }
 
 /// The largest step count a scenario may ask for (about 274 years of days).
@@ -307,6 +342,25 @@ pub const SHARE_TOLERANCE: f64 = 1e-9;
 pub(crate) const U32: i64 = u32::MAX as i64;
 
 impl Scenario {
+    /// The scenario in force during step `step` (0-based): itself before its
+    /// first change, else the rules of the last change at or before `step`.
+    /// A snapshot after `t` steps shows the state at the start of step `t`,
+    /// so it is read with `in_force(t)`.
+    pub fn in_force(&self, step: u32) -> &Scenario {
+        self.changes.iter().rev().find(|c| c.at <= step).map_or(self, |c| &c.rules)
+    }
+
+    /// The scenario in force at the end of the run (after its last change).
+    pub fn at_end(&self) -> &Scenario {
+        self.changes.last().map_or(self, |c| &c.rules)
+    }
+
+    /// Every rule set of the run with the step it starts at: `(0, self)`,
+    /// then `(at, rules)` of each change.
+    pub fn epochs(&self) -> impl Iterator<Item = (u32, &Scenario)> + '_ {
+        std::iter::once((0, self)).chain(self.changes.iter().map(|c| (c.at, &*c.rules)))
+    }
+
     /// Index of the tier a score falls in.
     pub fn tier_of(&self, score: i64) -> usize {
         // tiers are sorted by min; the lowest tier catches everything below

@@ -48,6 +48,7 @@ pub(crate) const IDENTITY: &[(&str, &str, &str)] = &[
     ("list", "id", "list"),
     ("test", "name", "test"),
     ("lesson", "title", "lesson step"),
+    ("change", "label", "change"),
     ("explore.control", "path", "control"),
     ("rule.rate_by_score", "", "band"),
 ];

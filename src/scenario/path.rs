@@ -127,6 +127,15 @@ impl fmt::Display for ParamPath {
     }
 }
 
+/// A `--set` value: TOML (`10`, `0.5`, `true`, `"AA"`, `[1, 2]`), or else the text as a string (`AA`).
+pub fn value_of(text: &str) -> Value {
+    format!("v = {text}")
+        .parse::<Table>()
+        .ok()
+        .and_then(|mut t| t.remove("v"))
+        .unwrap_or_else(|| Value::String(text.to_owned()))
+}
+
 /// The key that identifies entries of the array of tables at `array` (a
 /// dotted table path such as `rule` or `population.group`): `id` for
 /// rules, perks, restrictions and lists, `name` for tiers, groups and kinds.
@@ -140,6 +149,9 @@ pub fn ident_key(array: &str, entry_schema: Option<&Json>) -> &'static str {
         ("tier", "name"),
         ("population.group", "name"),
         ("kind", "name"),
+        ("change", "label"),
+        ("lesson", "title"),
+        ("explore.control", "path"),
     ];
     if let Some((_, k)) = KEYS.iter().find(|(a, _)| *a == array) {
         return k;

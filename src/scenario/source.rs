@@ -213,7 +213,12 @@ pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostic
         diags.sort();
         return Err(diags);
     }
-    let scenario = build::build(&spec);
+    let mut scenario = build::build(&spec);
+    scenario.changes = super::dated::check(&mut c, &spec, &scenario, name);
+    if c.diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
     let explore = super::explore::build(&spec);
     // rule tests are checked on their own: a reform that removes a rule its
     // base's tests use still runs; `pointsim test` and `check` report them

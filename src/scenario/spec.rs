@@ -54,6 +54,8 @@ spec_table! {
         explore: Option<ExploreSpec> = opt("optional, every control") "see below",
         /// Steps of a lesson the `pointsim explore` page walks through; ignored by `run`.
         lesson: Vec<LessonSpec> = opt("optional, zero or more") "see below",
+        /// Dated policy changes: values that change at the start of a step.
+        change: Vec<ChangeSpec> = opt("optional, zero or more") "see below",
     }
 }
 
@@ -192,6 +194,8 @@ spec_table! {
         appeal_delay: Option<i64> = opt("optional, `0`") "`0` to `100_000`" range(min = 0, max = MAX_STEPS) default(0),
         /// A credit-repair action: its points never lift the score above the subject's start and count against `recovery.repair_max_per_year`.
         repair: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
+        /// Whether the rule is in force; `false` records no event (a `[[change]]` switches a rule on or off).
+        enabled: Option<bool> = opt("optional, `true`") "`true` / `false`" default(true),
         /// Provenance.
         source: Option<String> = opt("optional") "any string",
         /// The value is an assumption.
@@ -490,5 +494,22 @@ spec_table! {
         text: String = req("text = \"Everyone starts at 1000 points.\"") "at most 10_000 characters, no control characters but newlines and tabs",
         /// The change \"Try it\" makes, as `compare --set` takes it: `["rule.volunteer_service.points=10"]`.
         set: Vec<String> = opt("optional, `[]` (nothing to try)") "`PATH=VALUE` with a `--set` path of this scenario; at most 8",
+    }
+}
+
+spec_table! {
+    /// `[[change]]`: a dated policy change, applied at the start of step `at`.
+    pub struct ChangeSpec ("change", "label") {
+        /// What the change is, as charts and reports name it: `"2019 SPC opinion"`.
+        #[schemars(length(min = 1, max = MAX_LABEL_CHARS))]
+        label: String = req("label = \"Consent required\"") "non-empty; at most 200 characters, no control characters; unique among changes",
+        /// The step at whose start the change applies (0-based: `at = 24` changes the rules from the 25th step on).
+        at: i64 = req("at = 24") "`1` to `steps − 1`; after the `at` of the change before it" range(min = 1),
+        /// The values that change, as `--set` takes them: `["rule.late_payment.points=-10"]`.
+        set: Vec<String> = req("set = [\"rule.late_payment.points=-10\"]") "`PATH=VALUE` with a `--set` path of a `[[rule]]`, `[[tier]]`, `[[perk]]`, `[[restriction]]`, `[[list]]` or `[recovery]` value; at least 1, at most 32",
+        /// Provenance: where the change comes from.
+        source: Option<String> = opt("optional") "any string",
+        /// The change is an assumption.
+        assumed: Option<bool> = opt("optional, `false`") "`true` / `false`" default(false),
     }
 }

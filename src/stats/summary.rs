@@ -165,12 +165,14 @@ pub struct RunTotals {
 /// `hist` must be cumulated (counts, not deltas).
 pub fn summarise(scenario: &Scenario, group_sizes: &[u64], totals: &RunTotals) -> Summary {
     let hist = &totals.hist;
-    let thresholds = Thresholds::new(scenario);
+    // tiers, perks and restrictions with the thresholds in force at each snapshot
+    let epochs: Vec<(u32, Thresholds)> = scenario.epochs().map(|(at, s)| (at, Thresholds::new(s))).collect();
     let snapshots = totals
         .snapshot_steps
         .iter()
         .enumerate()
         .map(|(row, &step)| {
+            let thresholds = &epochs.iter().rev().find(|(at, _)| *at <= step).unwrap_or(&epochs[0]).1;
             let mut overall = vec![0u64; hist.width()];
             let by_group = (0..hist.groups())
                 .map(|g| {
@@ -179,12 +181,12 @@ pub fn summarise(scenario: &Scenario, group_sizes: &[u64], totals: &RunTotals) -
                         *o += u64::try_from(c).expect("cumulated counts are never negative");
                     }
                     let counts: Vec<u64> = counts.iter().map(|&c| c as u64).collect();
-                    let mut sl = slice(&counts, hist.lo(), &thresholds);
+                    let mut sl = slice(&counts, hist.lo(), thresholds);
                     apply_lists(&mut sl, scenario, totals.mech.as_ref(), row, g);
                     sl
                 })
                 .collect::<Vec<Slice>>();
-            let mut overall = slice(&overall, hist.lo(), &thresholds);
+            let mut overall = slice(&overall, hist.lo(), thresholds);
             overall.list_count = vec![0; scenario.lists.len()];
             if totals.mech.is_some() {
                 // lists change who holds what, so overall counts are the sums over groups

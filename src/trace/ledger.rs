@@ -238,8 +238,11 @@ fn rows<'a>(s: &'a Scenario, t: &Trace, b: &mut Builder) {
         b.points.push(Some(r.after - r.before));
         b.score_before.push(Some(r.before));
         b.score_after.push(Some(r.after));
-        b.tier_before.push(Some(s.tiers[s.tier_of(r.before)].name.clone()));
-        b.tier_after.push(Some(s.tiers[s.tier_of(r.after)].name.clone()));
+        // a rule event happens during its step, under that step's rules; the
+        // rest happens at the step's end, under the rules of the next step
+        let rules = s.in_force(if r.cause == "rule" { r.step } else { r.step + 1 });
+        b.tier_before.push(Some(rules.tiers[rules.tier_of(r.before)].name.clone()));
+        b.tier_after.push(Some(rules.tiers[rules.tier_of(r.after)].name.clone()));
         let last_of_step = out.get(i + 1).is_none_or(|next| next.step != r.step);
         let end = if last_of_step { ends.next_if(|e| e.step == r.step) } else { None };
         let diffs = end.map(|e| changes(s, &e.from, &e.to));

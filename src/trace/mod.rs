@@ -354,6 +354,8 @@ fn step_ends(
     let mut lists = OnLists::new(s.lists.len());
     let mut score = start.score;
     let mut steps: Vec<u32> = events.iter().map(|e| e.step).chain(notes.iter().map(|n| n.step)).collect();
+    // a dated change can move the standing with no event: look at the end of the step before it
+    steps.extend(s.changes.iter().map(|c| c.at - 1));
     steps.sort_unstable();
     steps.dedup();
     let (mut e, mut n) = (0, 0);
@@ -368,7 +370,8 @@ fn step_ends(
             }
             n += 1;
         }
-        let now = Status::of(s, kind, score, &lists.on());
+        // the standing at the end of `step`, under the rules in force from the next step
+        let now = Status::of(s.in_force(step + 1), kind, score, &lists.on());
         if !now.same_standing(&standing) {
             out.push(StepEnd { step, from: standing, to: now.clone() });
         }

@@ -145,6 +145,7 @@ fn note(s: &Scenario, n: &Note) -> String {
                 Skip::Cap => {
                     format!("its cap of {} a year is reached", s.rules[rule].max_per_year.unwrap_or(0))
                 }
+                Skip::Disabled => "the rule is not in force at that step".to_owned(),
             };
             format!("a scripted `{}` event cannot happen: {why}", s.rules[rule].id)
         }

@@ -28,11 +28,11 @@ assert list(steps_pd.columns) == steps_pl.columns, "pandas and polars see differ
 # empty fields (an empty group's scores, a suppressed group's everything) make
 # plain pandas read an integer column as float; its nullable types keep integers
 steps_nullable = pd.read_csv(out / "steps.csv", dtype_backend="numpy_nullable")
-for col in ["step", "n", "min", "max", "p50"] + [f"tier.{t}" for t in tiers]:
+for col in ["step", "n", "min", "max", "p50"] + [f"tier_count.{t}" for t in tiers]:
     pd_col = steps_pd[col] if steps_pd[col].notna().all() else steps_nullable[col]
     assert pd.api.types.is_integer_dtype(pd_col), f"pandas reads {col} as {pd_col.dtype}"
     assert steps_pl[col].dtype.is_integer(), f"polars reads {col} as {steps_pl[col].dtype}"
-for col in ["year", "mean", "sd"] + [f"perk.{p}" for p in perks]:
+for col in ["year", "mean", "sd"] + [f"perk_share.{p}" for p in perks]:
     assert pd.api.types.is_float_dtype(steps_pd[col]), f"pandas reads {col} as {steps_pd[col].dtype}"
 assert pd.api.types.is_bool_dtype(steps_pd["suppressed"]), f"pandas reads suppressed as {steps_pd['suppressed'].dtype}"
 assert steps_pl["suppressed"].dtype == pl.Boolean, f"polars reads suppressed as {steps_pl['suppressed'].dtype}"
@@ -50,12 +50,12 @@ assert published["n"].notna().all(), "a published row has no n"
 assert steps_pd[steps_pd["suppressed"]].drop(columns=["step", "year", "group", "suppressed"]).isna().all().all()
 
 # disparity ratios in [0, 1]; tier_up + tier_down never above 1
-disparity = [c for c in steps_pd.columns if c.startswith("disparity.")]
+disparity = [c for c in steps_pd.columns if c.startswith("disparity_ratio.")]
 assert len(disparity) == len(perks) + len(scenario["restrictions"]), disparity
-for col in disparity + ["tier_up", "tier_down"]:
+for col in disparity + ["tier_up_share", "tier_down_share"]:
     values = published[col].dropna()
     assert ((values >= 0) & (values <= 1)).all(), col
-assert ((published["tier_up"] + published["tier_down"]).dropna() <= 1 + 1e-12).all()
+assert ((published["tier_up_share"] + published["tier_down_share"]).dropna() <= 1 + 1e-12).all()
 def plain(values):
     """Values as Python numbers, with pandas' NaN and polars' null both None."""
     return [None if v is None or (isinstance(v, float) and v != v) else v for v in values]
@@ -71,7 +71,7 @@ expected_groups = 1 + (len(groups) if groups != ["all"] else 0)
 assert len(steps_pd) == snapshots * expected_groups, (len(steps_pd), snapshots, expected_groups)
 
 # tier counts add up to the group size in every published row
-tier_cols = [f"tier.{t}" for t in tiers]
+tier_cols = [f"tier_count.{t}" for t in tiers]
 assert (published[tier_cols].sum(axis=1) == published["n"]).all(), "tier counts do not add up to n"
 
 # the last row for everyone agrees with summary.json
@@ -81,7 +81,7 @@ assert last["n"] == summary["population"]
 assert abs(last["mean"] - fin["score"]["mean"]) < 1e-9
 assert last["p50"] == fin["score"]["quantiles"]["p50"]
 for t in tiers:
-    assert abs(last[f"tier.{t}"] / last["n"] - fin["tier_share"][t]) < 1e-12, t
+    assert abs(last[f"tier_count.{t}"] / last["n"] - fin["tier_share"][t]) < 1e-12, t
 
 # histogram.csv: counts per group add up to the group size, shares to 1
 hist = pl.read_csv(out / "histogram.csv")
@@ -127,6 +127,26 @@ if (out / "ledger.parquet").exists():
         assert (rows["time"].diff().dropna() >= 0).all(), f"subject {subject}: rows out of time order"
         assert (rows["score_before"].iloc[1:].to_numpy() == rows["score_after"].iloc[:-1].to_numpy()).all(), subject
     ledger_rows = len(led_pd)
+
+# columns.csv, the data dictionary: one row per column of every table, and
+# its types are the ones pandas and polars read (a nullable Int64 for `n`)
+dictionary = pd.read_csv(out / "columns.csv", keep_default_na=False)
+assert list(dictionary.columns) == ["file", "column", "type", "unit", "description"]
+described = dictionary[dictionary["file"] == "steps.csv"]
+assert list(described["column"]) == list(steps_pd.columns), "columns.csv lists steps.csv's columns in order"
+assert (dictionary["description"] != "see output/README.md").all(), dictionary[dictionary["description"] == "see output/README.md"]
+pandas_type = {"integer": "Int64", "float": "float64", "text": "string", "boolean": "boolean"}
+typed = pd.read_csv(out / "steps.csv", float_precision="round_trip",
+                    dtype={c: pandas_type[t] for c, t in zip(described["column"], described["type"])})
+assert str(typed["n"].dtype) == "Int64", typed["n"].dtype
+for c, unit in zip(described["column"], described["unit"]):
+    if unit == "share (0 to 1)":
+        assert typed[c].dropna().between(0, 1).all(), c
+if (out / "ledger.parquet").exists():
+    import pyarrow.parquet as pq
+    meta = json.loads(pq.read_schema(out / "ledger.parquet").metadata[b"pointsim.columns"])
+    assert [m["column"] for m in meta] == list(led_pd.columns), "ledger.parquet describes its own columns"
+    assert list(dictionary.loc[dictionary["file"] == "ledger.parquet", "column"]) == list(led_pd.columns)
 
 print(f"pandas {pd.__version__} and polars {pl.__version__} read {out} consistently "
       f"({len(steps_pd)} step rows, {len(hist)} histogram bins, {len(hidden)} groups suppressed, "

@@ -24,6 +24,14 @@ for name, rows in [("runs", n_cells * reps), ("cells", n_cells)]:
     table = pq.read_table(out / f"{name}.parquet")
     assert table.num_rows == rows, f"{name}.parquet has {table.num_rows} rows, expected {rows}"
     schema = {f.name: str(f.type) for f in table.schema}
+    # the data dictionary: in the Parquet metadata, and in columns.csv
+    meta = json.loads(table.schema.metadata[b"pointsim.columns"])
+    assert [m["column"] for m in meta] == table.column_names, f"{name}.parquet describes its own columns"
+    for m in meta:
+        if "_share." in m["column"]:
+            assert m["unit"] == "share (0 to 1)" and m["type"] == "float", m
+    dictionary = pd.read_csv(out / "columns.csv", keep_default_na=False)
+    assert list(dictionary.loc[dictionary["file"] == f"{name}.csv", "column"]) == table.column_names
     assert schema["cell"] == "string", schema["cell"]
     via_pa = table.to_pandas()
     via_pd = pd.read_parquet(out / f"{name}.parquet")

@@ -10,6 +10,7 @@
 //! the same SVG bytes.
 
 mod access_by_group;
+pub mod calibration;
 mod compare_distribution;
 mod disparity_over_time;
 mod gini;
@@ -18,6 +19,7 @@ mod list_shares;
 mod render;
 mod score_distribution;
 mod score_over_time;
+mod sensitivity;
 mod sweep;
 mod theme;
 mod tier_shares;
@@ -28,6 +30,7 @@ use crate::scenario::Scenario;
 
 pub use compare_distribution::chart as compare_chart;
 pub use gini::{Lorenz, lorenz};
+pub use sensitivity::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use sweep::{SweepFigure, SweepLine, SweepPoint, sweep_chart};
 
 /// Why a chart could not be drawn.

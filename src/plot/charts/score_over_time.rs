@@ -28,6 +28,9 @@ const BANDS: [(&str, &str, &str, f64); 4] = [
 /// The hue of the fan: Okabe–Ito blue, lighter for wider bands.
 const FAN: RGBColor = RGBColor(0, 114, 178);
 
+/// Dated changes: Okabe–Ito vermillion, apart from the fan and the thresholds.
+const CHANGE: RGBColor = RGBColor(213, 94, 0);
+
 /// Room right of the plot for the threshold labels: at least this much...
 const LABEL_W: u32 = 120;
 /// ...and at most this much (longer tier names are cut with an ellipsis).
@@ -41,8 +44,12 @@ struct Fig {
     x_desc: String,
     /// Per snapshot: step and the nine quantiles.
     rows: Vec<(f64, Vec<f64>)>,
-    /// Tier thresholds inside the y range: (score, label).
+    /// Tier thresholds inside the y range, as in force at the end: (score, label).
     thresholds: Vec<(f64, String)>,
+    /// Earlier thresholds a dated change moved: (from step, to step, score).
+    earlier: Vec<(f64, f64, f64)>,
+    /// Dated changes: (step, label).
+    changes: Vec<(f64, String)>,
     legend: Vec<Entry>,
     x: (f64, f64),
     y: (f64, f64),
@@ -71,22 +78,38 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let y = (lo - pad, hi + pad);
     let last = rows[rows.len() - 1].0;
     let x = if rows.len() == 1 { (last - 1.0, last + 1.0) } else { (rows[0].0.min(0.0), last) };
-    let thresholds: Vec<(f64, String)> = (1..s.tiers.len())
-        .filter(|&i| (s.tiers[i].min as f64) > y.0 && (s.tiers[i].min as f64) < y.1)
-        .map(|i| (s.tiers[i].min as f64, tier_label(s, i)))
+    let inside = |v: f64| v > y.0 && v < y.1;
+    let end = s.at_end();
+    let thresholds: Vec<(f64, String)> = (1..end.tiers.len())
+        .filter(|&i| inside(end.tiers[i].min as f64))
+        .map(|i| (end.tiers[i].min as f64, tier_label(end, i)))
         .collect();
+    // each epoch's thresholds over its own steps, where they differ from the final ones
+    let starts: Vec<f64> = s.epochs().map(|(at, _)| f64::from(at)).chain(std::iter::once(x.1)).collect();
+    let earlier = s
+        .epochs()
+        .zip(starts.windows(2))
+        .flat_map(|((_, e), w)| {
+            (1..e.tiers.len()).map(move |i| (w[0].max(x.0), w[1], e.tiers[i].min as f64)).collect::<Vec<_>>()
+        })
+        .filter(|&(_, _, v)| inside(v) && !thresholds.iter().any(|(t, _)| *t == v))
+        .collect();
+    let changes: Vec<(f64, String)> = s.changes.iter().map(|c| (f64::from(c.at), c.label.clone())).collect();
     let mut legend: Vec<Entry> =
         BANDS.iter().map(|b| Entry::new(Swatch::Fill(theme::lighten(FAN, b.3)), b.2)).collect();
     legend.push(Entry::new(Swatch::Line(INK, 4), "median"));
     // the threshold entry only when a threshold is drawn; else say which tier holds every score shown
     if !thresholds.is_empty() {
         legend.push(Entry::new(Swatch::Dashed(MUTED), "tier threshold"));
-    } else if s.tiers.len() > 1 {
-        let i = s.tiers.iter().rposition(|t| (t.min as f64) <= y.0).unwrap_or(0);
+    } else if end.tiers.len() > 1 {
+        let i = end.tiers.iter().rposition(|t| (t.min as f64) <= y.0).unwrap_or(0);
         legend.push(Entry::new(
             Swatch::Blank,
-            format!("no tier threshold in this range: every score shown is in tier {}", s.tiers[i].name),
+            format!("no tier threshold in this range: every score shown is in tier {}", end.tiers[i].name),
         ));
+    }
+    if !changes.is_empty() {
+        legend.push(Entry::new(Swatch::Line(CHANGE, 2), "dated change"));
     }
     let unit = s.step.as_str();
     let fig = Fig {
@@ -95,15 +118,21 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         x_desc: format!("{unit}s since start"),
         rows,
         thresholds,
+        earlier,
+        changes,
         legend,
         x,
         y,
     };
-    let caption = format!(
+    let mut caption = format!(
         "Median score of all subjects {unit} by {unit} over {} {unit}s, with the bands that hold \
          the middle 50%, 80%, 90% and 98% of subjects, against the tier thresholds.",
         s.steps
     );
+    if !s.changes.is_empty() {
+        let list: Vec<String> = s.changes.iter().map(|c| format!("{} ({unit} {})", c.label, c.at)).collect();
+        caption.push_str(&format!(" Vertical lines mark the dated changes: {}.", list.join(", ")));
+    }
     super::finish("score_over_time", fig.title.clone(), caption, &fig).map(Some)
 }
 
@@ -161,6 +190,27 @@ impl Figure for Fig {
                 MUTED.stroke_width(2),
             )))?;
             ys.push(chart.backend_coord(&(self.x.1, *v)).1);
+        }
+        for &(from, to, v) in &self.earlier {
+            chart.draw_series(std::iter::once(DashedPathElement::new(
+                vec![(from, v), (to, v)],
+                8,
+                6,
+                MUTED.stroke_width(2),
+            )))?;
+        }
+        // dated changes: a vertical line each, labelled at the top inside the plot
+        let change_style = theme::bold(size::BODY, CHANGE).pos(Pos::new(HPos::Left, VPos::Top));
+        for (i, (at, label)) in self.changes.iter().enumerate() {
+            chart.draw_series(std::iter::once(PathElement::new(
+                vec![(*at, self.y.0), (*at, self.y.1)],
+                CHANGE.stroke_width(2),
+            )))?;
+            let (px, _) = chart.backend_coord(&(*at, self.y.1));
+            let room = x_right.saturating_sub(px + 6).max(40) as u32;
+            let text = render::fit(root, label, &change_style, room);
+            let lh = render::line_height(size::BODY);
+            root.draw(&Text::new(text, (px + 4, y_top + 4 + (i as i32 % 3) * lh), change_style.clone()))?;
         }
         // the median on top of the threshold lines
         let med = q_index("p50");

@@ -152,7 +152,8 @@ fn every_chart_is_drawn_with_its_labels() {
         &[
             sub,
             "final score (points)",
-            "share of subjects (%)",
+            // linear or logarithmic, as the data asks (tests/pictures.rs holds the choice)
+            "share of subjects (%",
             "Gold ≥ 110",
             "Silver ≥ 95",
             "Bronze < 95",

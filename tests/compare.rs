@@ -192,6 +192,12 @@ fn the_page_and_chart_are_written_and_escaped() {
         "self-contained"
     );
     assert!(html.contains("<svg"), "the chart is inline");
+    // prose, not Markdown: no literal backticks anywhere on the page (issue 14)
+    assert!(!html.contains('`'), "a backtick on the page");
+    // the Reproduce line runs as printed once pointsim is installed, whatever path ran it
+    let reproduce = html.split("<h2>Reproduce</h2>").nth(1).expect("a Reproduce section");
+    let command = reproduce.split("<pre class=\"command\">").nth(1).unwrap().split("</pre>").next().unwrap();
+    assert_eq!(command, "pointsim compare base.toml base.toml --out out -r 2");
     for f in ["plots/compare_distribution.png", "plots/compare_distribution.svg"] {
         assert!(out.join(f).is_file(), "{f}");
     }

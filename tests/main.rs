@@ -32,6 +32,7 @@ mod ledger;
 mod mechanics;
 mod oracle;
 mod overlays;
+mod pictures;
 mod report;
 mod rerun;
 mod rule_tests;

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::Context as _;
+use pointsim::plot::Lang;
 
 use super::{Failure, term};
 
@@ -21,9 +22,18 @@ use super::{Failure, term};
 pub struct Args {
     /// Output folder of a finished `pointsim run` or `pointsim compare`.
     dir: PathBuf,
+    /// Language of report.html's headings and explanations: `en` or `zh-CN`
+    /// (the scenario's own text, the numbers and the charts are the same in both).
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = lang)]
+    lang: Lang,
     /// Print nothing but errors.
     #[arg(short, long)]
     quiet: bool,
+}
+
+/// A `--lang` value: `en` or `zh-CN`.
+pub(super) fn lang(s: &str) -> Result<Lang, String> {
+    s.parse::<Lang>().map_err(|e| e.to_string())
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -31,23 +41,24 @@ pub fn run(args: Args) -> Result<(), Failure> {
     // no run, compare or other plot writes into the folder meanwhile
     let _held = if args.dir.is_dir() { Some(super::outdir::hold(&args.dir, args.quiet)?) } else { None };
     let is_compare = !args.dir.join("manifest.json").exists() && args.dir.join("compare.json").exists();
-    let report = if is_compare { write_compare_plots(&args.dir)? } else { write_plots(&args.dir)? };
+    let report =
+        if is_compare { write_compare_plots(&args.dir)? } else { write_plots(&args.dir, args.lang)? };
     if !args.quiet {
         println!("report: {}", report.display());
     }
     Ok(())
 }
 
-/// Render charts and report from the files in `dir` and write them there;
+/// Render charts and report (its words in `lang`) from the files in `dir` and write them there;
 /// returns the report's path.
-pub fn write_plots(dir: &std::path::Path) -> Result<PathBuf, Failure> {
+pub fn write_plots(dir: &std::path::Path, lang: Lang) -> Result<PathBuf, Failure> {
     let data = pointsim::plot::RunData::load(dir).map_err(|e| {
         Failure::BadInput(format!(
             "{}: {e}\n\nhint: give the output folder of a finished `pointsim run` or `pointsim compare`\n",
             term::error_word()
         ))
     })?;
-    let files = pointsim::plot::render(&data).context("cannot draw the charts")?;
+    let files = pointsim::plot::render_in(&data, lang).context("cannot draw the charts")?;
     super::guard::io(|| pointsim::output::write_all(dir, &files))
         .with_context(|| format!("cannot write plots to `{}`", dir.display()))?;
     Ok(dir.join("report.html"))

@@ -59,6 +59,10 @@ pub struct Args {
     /// Skip the charts and report.html (only the data files; faster for batches).
     #[arg(long)]
     no_plots: bool,
+    /// Language of report.html's headings and explanations: `en` or `zh-CN`
+    /// (the scenario's own text, the numbers and the charts are the same in both).
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = super::plot::lang)]
+    lang: pointsim::plot::Lang,
     /// Also write ledger.parquet: every score change and listing of every
     /// subject, replayed from the seed (see --trace-sample for large runs).
     #[arg(long)]
@@ -182,7 +186,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .with_context(|| format!("cannot write results to `{}`", out.display()))?;
     // charts and report are drawn from the files just written, exactly as `pointsim plot` does
     if !args.no_plots {
-        super::plot::write_plots(stage.dir()).map_err(|f| match f {
+        super::plot::write_plots(stage.dir(), args.lang).map_err(|f| match f {
             Failure::Other(e) => Failure::Other(e.context(format!(
                 "cannot write the results to `{}`; nothing was written there",
                 out.display()

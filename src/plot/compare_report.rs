@@ -114,6 +114,16 @@ fn delta(x: f64, share: bool) -> String {
     }
 }
 
+/// The command that reproduces the page, as a user types it: the program is
+/// `pointsim` (on PATH after `cargo install --path .`) whatever path ran it
+/// (`target/release/pointsim`, `cargo run`'s), then the arguments, quoted
+/// for a POSIX shell where they need it.
+fn reproduce(argv: &[String]) -> String {
+    let mut words = vec!["pointsim".to_owned()];
+    words.extend(argv.iter().skip(1).map(|w| shell_quote(w)));
+    words.join(" ")
+}
+
 fn context(c: &Comparison, info: &CompareInfo, chart: Option<&Chart>) -> Context {
     let reps = c.replicates() as u64;
     let rows = |group: bool| -> Vec<Row> {
@@ -212,7 +222,7 @@ fn context(c: &Comparison, info: &CompareInfo, chart: Option<&Chart>) -> Context
         transitions,
         access,
         chart: chart.map(|ch| ChartCtx { svg: ch.svg.clone(), caption: ch.caption.clone() }),
-        command: info.command_line.iter().map(|w| shell_quote(w)).collect::<Vec<_>>().join(" "),
+        command: reproduce(&info.command_line),
         files,
     }
 }

@@ -16,6 +16,7 @@ pub mod calibration_report;
 mod charts;
 mod compare_report;
 mod data;
+pub mod locale;
 mod report;
 pub mod sweep;
 
@@ -27,7 +28,8 @@ pub use charts::{
 pub use charts::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
-pub use report::report_html;
+pub use locale::Lang;
+pub use report::{report_html, report_html_in};
 
 use crate::output::CompareInfo;
 use crate::results::comparison::Comparison;
@@ -91,9 +93,19 @@ pub const COMPARE_PICTURES: [&str; 3] =
 ///
 /// The SVG files and the report are byte-identical for the same folder.
 pub fn render(data: &RunData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
+    render_in(data, Lang::En)
+}
+
+/// [`render`] with `report.html` in `lang` (`pointsim run --lang zh-CN`);
+/// the charts are the same in every language.
+///
+/// # Errors
+///
+/// A chart that cannot be drawn or encoded.
+pub fn render_in(data: &RunData, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
     let charts = charts(data)?;
     let mut files = chart_files(&charts);
-    files.push(("report.html".to_owned(), report_html(data, &charts).into_bytes()));
+    files.push(("report.html".to_owned(), report_html_in(data, &charts, lang).into_bytes()));
     Ok(files)
 }
 

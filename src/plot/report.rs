@@ -8,9 +8,11 @@
 mod mechanics;
 
 use minijinja::Environment;
+use minijinja::value::Kwargs;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
+use super::locale::Lang;
 use super::{Chart, RunData, StepRow};
 use crate::output::text::{percent, thousands};
 use crate::results::has_groups;
@@ -54,18 +56,64 @@ const TEMPLATE_NAME: &str = "report.html.j2";
 /// assert!(html.starts_with("<!DOCTYPE html>"));
 /// ```
 pub fn report_html(data: &RunData, charts: &[Chart]) -> String {
-    let env = Environment::new();
+    report_html_in(data, charts, Lang::En)
+}
+
+/// [`report_html`] with the report's own words (headings, explanations,
+/// table headers) in `lang`; the scenario's text, the numbers and the
+/// identifiers are the same in every language, and so are the charts.
+pub fn report_html_in(data: &RunData, charts: &[Chart], lang: Lang) -> String {
+    let mut env = Environment::new();
+    env.add_filter("breakable", breakable);
+    // escaped here rather than by auto-escaping, which would also turn `/` into `&#x2f;`
+    env.add_function("t", move |en: String, values: Kwargs| -> Result<Value, minijinja::Error> {
+        let mut pairs = vec![];
+        for k in values.args() {
+            pairs.push((k.to_owned(), values.get::<Value>(k)?.to_string()));
+        }
+        let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        Ok(Value::from_safe_string(escape(&lang.fill(&en, &pairs), false)))
+    });
+    // our own words with markup (never scenario text): inserted as HTML
+    env.add_function("th", move |en: String| Value::from_safe_string(lang.tr(&en).to_owned()));
     let tmpl = env.template_from_named_str(TEMPLATE_NAME, TEMPLATE).expect("the report template is valid");
     let mut html = tmpl
-        .render(Value::from(Serde(context(data, charts))))
+        .render(Value::from(Serde(context(data, charts, lang))))
         .expect("the report context matches the template");
     html.push('\n');
     html
 }
 
+/// The `breakable` filter: `s` HTML-escaped, with a line-break opportunity
+/// (`<wbr>`) after each `_`, so a column headed `advantaged_not_consenting`
+/// wraps at its underscores instead of widening the table past the page.
+fn breakable(s: &str) -> Value {
+    Value::from_safe_string(escape(s, true))
+}
+
+/// `s` with `&`, `<`, `>` and quotes escaped for HTML text and attributes,
+/// and with `<wbr>` after each `_` if `wbr`.
+fn escape(s: &str, wbr: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            '_' if wbr => out.push_str("_<wbr>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Everything the template shows, already formatted.
 #[derive(Serialize)]
 struct Context {
+    /// `<html lang>`: `en` or `zh-CN`.
+    lang: &'static str,
     name: String,
     description: String,
     sources: Vec<Vec<Segment>>,
@@ -237,7 +285,7 @@ struct Reproduce {
 }
 
 /// Format everything the template needs; the template only lays it out.
-fn context(data: &RunData, charts: &[Chart]) -> Context {
+fn context(data: &RunData, charts: &[Chart], lang: Lang) -> Context {
     let s = &data.scenario;
     let finals = data.final_rows();
     let size = |g: &str| finals.iter().find(|r| r.group == g).map(|r| r.n);
@@ -257,7 +305,8 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
         name: s.report.title.clone().unwrap_or_else(|| s.name.clone()),
         description: s.description.clone(),
         sources: s.sources.iter().map(|t| segments(t)).collect(),
-        facts: facts(data, size("all")),
+        lang: lang.tag(),
+        facts: facts(data, size("all"), lang),
         columns: cols.iter().map(|(name, _)| name.clone()).collect(),
         subjects: cols.iter().map(|(_, r)| r.map_or(SUPPRESSED.into(), |r| thousands(r.n))).collect(),
         means: cols
@@ -360,36 +409,64 @@ fn context(data: &RunData, charts: &[Chart]) -> Context {
 }
 
 /// The run at a glance: population, horizon, score range, recovery.
-fn facts(data: &RunData, population: Option<u64>) -> Vec<(String, String)> {
+fn facts(data: &RunData, population: Option<u64>, lang: Lang) -> Vec<(String, String)> {
     let s = &data.scenario;
     let unit = s.step.as_str();
     let plural = if s.steps == 1 { "" } else { "s" };
+    // the unit in the plural, for the Chinese words (天, 周, 月, 年)
+    let units = lang.tr(match s.step.as_str() {
+        "day" => "days",
+        "week" => "weeks",
+        "month" => "months",
+        _ => "years",
+    });
+    let unit_in = |plural: &str| if lang == Lang::En { format!("{unit}{plural}") } else { units.to_owned() };
     let years = f64::from(s.steps) * s.step.years();
     let mut facts = vec![
         (
             "Population".into(),
-            format!("{} synthetic subjects", thousands(population.unwrap_or(s.population))),
+            lang.fill("{n} synthetic subjects", &[("n", &thousands(population.unwrap_or(s.population)))]),
         ),
-        ("Simulated time".into(), format!("{} {unit}{plural} ({years:.1} years)", s.steps)),
+        (
+            "Simulated time".into(),
+            lang.fill(
+                "{steps} {unit} ({years} years)",
+                &[
+                    ("steps", &s.steps.to_string()),
+                    ("unit", &unit_in(plural)),
+                    ("years", &format!("{years:.1}")),
+                ],
+            ),
+        ),
     ];
     let clamp = match (s.score.min, s.score.max) {
-        (Some(lo), Some(hi)) => format!(", kept within {lo}–{hi}"),
-        (Some(lo), None) => format!(", never below {lo}"),
-        (None, Some(hi)) => format!(", never above {hi}"),
+        (Some(lo), Some(hi)) => {
+            lang.fill(", kept within {lo}–{hi}", &[("lo", &lo.to_string()), ("hi", &hi.to_string())])
+        }
+        (Some(lo), None) => lang.fill(", never below {lo}", &[("lo", &lo.to_string())]),
+        (None, Some(hi)) => lang.fill(", never above {hi}", &[("hi", &hi.to_string())]),
         (None, None) => String::new(),
     };
-    facts.push(("Score".into(), format!("everyone starts at {}{clamp}", s.score.start)));
+    let start = lang.fill("everyone starts at {start}", &[("start", &s.score.start.to_string())]);
+    facts.push(("Score".into(), format!("{start}{clamp}")));
     let mut recovery = vec![];
     if let Some(n) = s.recovery.restore_after {
-        recovery.push(format!("lost points come back after {n} {unit}s with no negative record"));
+        recovery.push(lang.fill(
+            "lost points come back after {n} {unit} with no negative record",
+            &[("n", &n.to_string()), ("unit", &unit_in("s"))],
+        ));
     }
     if let Some(d) = s.recovery.drift {
-        recovery.push(format!("scores drift {d} points per {unit} toward the start score"));
+        let per = if lang == Lang::En { unit.to_owned() } else { units.to_owned() };
+        recovery.push(lang.fill(
+            "scores drift {d} points per {unit} toward the start score",
+            &[("d", &d.to_string()), ("unit", &per)],
+        ));
     }
     if recovery.is_empty() {
-        recovery.push("none: lost points never come back".into());
+        recovery.push(lang.tr("none: lost points never come back").to_owned());
     }
-    facts.push(("Recovery".into(), recovery.join("; ")));
+    facts.push(("Recovery".into(), recovery.join(lang.tr("; "))));
     facts
 }
 

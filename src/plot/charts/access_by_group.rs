@@ -59,6 +59,39 @@ struct Panel {
     title: String,
     items: Vec<Item>,
     hatched: bool,
+    /// Top of the share axis in percent: 100, or zoomed in to the largest
+    /// share when every share is small (the title then says so).
+    y_max: f64,
+}
+
+/// A panel whose largest share is below this (in percent) gets a zoomed axis.
+const ZOOM_BELOW: f64 = 20.0;
+
+/// The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) that is at least `v` (> 0).
+pub(super) fn nice_ceil(v: f64) -> f64 {
+    let p = 10f64.powf(v.log10().floor());
+    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|&c| c >= v * (1.0 - 1e-9))
+        .unwrap_or(10.0 * p)
+}
+
+/// The panel for `items`: its axis zoomed from the data (a view chosen from
+/// the largest share), and its title saying which view it is.
+fn panel(name: &str, items: Vec<Item>, hatched: bool) -> Panel {
+    let top = items
+        .iter()
+        .flat_map(|i| i.shares.iter().flatten().chain([&i.everyone]))
+        .fold(0.0, |a: f64, &b| a.max(b))
+        * 100.0;
+    let (y_max, title) = if top > 0.0 && top < ZOOM_BELOW {
+        let y = nice_ceil(top * 1.1);
+        (y, format!("{name} (axis zoomed to 0–{}%)", theme::tick(y)))
+    } else {
+        (100.0, name.to_owned())
+    };
+    Panel { title, items, hatched, y_max }
 }
 
 /// Everything the chart draws, computed once for both backends.
@@ -77,18 +110,10 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let groups = real_groups(s);
     let mut panels = vec![];
     if !s.perks.is_empty() {
-        panels.push(Panel {
-            title: "perks: share who hold each".into(),
-            items: items(data, &groups, false),
-            hatched: false,
-        });
+        panels.push(panel("perks: share who hold each", items(data, &groups, false), false));
     }
     if !s.restrictions.is_empty() {
-        panels.push(Panel {
-            title: "restrictions: share under each".into(),
-            items: items(data, &groups, true),
-            hatched: true,
-        });
+        panels.push(panel("restrictions: share under each", items(data, &groups, true), true));
     }
     if panels.is_empty() || panels.iter().all(|p| p.items.is_empty()) {
         return Ok(None);
@@ -141,21 +166,34 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plots, side) = render::frame(root, &self.title, &self.subtitle)?;
-        let total: usize = self.panels.iter().map(|p| p.items.len().max(1)).sum();
-        let width = plots.dim_in_pixel().0 as f64;
-        let mut rest = plots;
-        for (k, panel) in self.panels.iter().enumerate() {
-            let area = if k + 1 == self.panels.len() {
-                rest.clone()
-            } else {
-                let share = panel.items.len().max(1) as f64 / total as f64;
-                // each panel at least a third of the width, so its title fits
-                let w = (width * share.clamp(0.34, 0.66)).round() as u32;
-                let (a, b) = rest.split_horizontally(w);
-                rest = b;
-                a
-            };
-            self.draw_panel(root, &area, panel)?;
+        let (width, height) = plots.dim_in_pixel();
+        let widths = self.side_by_side(width);
+        if self.panels.iter().zip(&widths).all(|(p, &w)| fits(root, p, w)) {
+            let mut rest = plots;
+            for (k, panel) in self.panels.iter().enumerate() {
+                let area = if k + 1 == self.panels.len() {
+                    rest.clone()
+                } else {
+                    let (a, b) = rest.split_horizontally(widths[k]);
+                    rest = b;
+                    a
+                };
+                self.draw_panel(root, &area, panel)?;
+            }
+        } else {
+            // the labels do not fit side by side (measured): one panel above the other, full width
+            let h = height / self.panels.len().max(1) as u32;
+            let mut rest = plots;
+            for (k, panel) in self.panels.iter().enumerate() {
+                let area = if k + 1 == self.panels.len() {
+                    rest.clone()
+                } else {
+                    let (a, b) = rest.split_vertically(h);
+                    rest = b;
+                    a
+                };
+                self.draw_panel(root, &area, panel)?;
+            }
         }
         let (sx0, sy0) = side.get_base_pixel();
         let heading = if self.colours.is_empty() { None } else { Some("groups (subjects)") };
@@ -164,7 +202,47 @@ impl Figure for Fig {
     }
 }
 
+/// Pixels the axis labels and margins of a panel take from its width.
+const PANEL_CHROME: u32 = 100 + 24;
+
+/// Whether every label and share of `panel` fits its slot in `width` pixels:
+/// each label wraps into [`LABEL_LINES`] lines without an ellipsis, and each share fits on one line.
+fn fits<DB: DrawingBackend>(root: &Area<DB>, panel: &Panel, width: u32) -> bool {
+    let slot = width.saturating_sub(PANEL_CHROME) / panel.items.len().max(1) as u32;
+    let max = slot.saturating_sub(8).max(20);
+    let style = theme::text(size::BODY, INK);
+    let bold = theme::bold(size::BODY, MUTED);
+    panel.items.iter().all(|i| {
+        let lines = render::wrap(root, &i.label, &style, max, LABEL_LINES);
+        lines.iter().all(|l| !l.ends_with('…') && render::text_width(root, l, &style) <= max)
+            && render::text_width(root, &theme::pct(i.everyone), &bold) <= max
+    })
+}
+
+/// Lines a bar's label may take under it side by side...
+const LABEL_LINES: usize = 3;
+/// ...and when the panels are stacked (the label area grows to what the labels need).
+const STACKED_LINES: usize = 6;
+
 impl Fig {
+    /// Widths of the panels side by side: by item count, each at least a third.
+    fn side_by_side(&self, width: u32) -> Vec<u32> {
+        let total: usize = self.panels.iter().map(|p| p.items.len().max(1)).sum();
+        let mut left = width;
+        let mut out = vec![];
+        for (k, panel) in self.panels.iter().enumerate() {
+            if k + 1 == self.panels.len() {
+                out.push(left);
+            } else {
+                let share = panel.items.len().max(1) as f64 / total as f64;
+                let w = (f64::from(width) * share.clamp(0.34, 0.66)).round() as u32;
+                out.push(w);
+                left = left.saturating_sub(w);
+            }
+        }
+        out
+    }
+
     fn draw_panel<DB: DrawingBackend>(
         &self,
         root: &Area<DB>,
@@ -172,13 +250,26 @@ impl Fig {
         panel: &Panel,
     ) -> Result<(), PlotError> {
         let k = panel.items.len().max(1) as f64;
+        // the label area is as tall as the longest wrapped label needs, measured at the slot's width
+        let lh = render::line_height(size::BODY);
+        let slot = area.dim_in_pixel().0.saturating_sub(PANEL_CHROME) / panel.items.len().max(1) as u32;
+        let style = theme::text(size::BODY, INK);
+        let max_lines = if area.dim_in_pixel().1 > 500 { LABEL_LINES } else { STACKED_LINES };
+        let label_lines = panel
+            .items
+            .iter()
+            .map(|i| render::wrap(root, &i.label, &style, slot.saturating_sub(8).max(20), max_lines).len())
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let label_area = 10 + label_lines as u32 * lh as u32 + 8 + lh as u32 + 12;
         let mut chart = ChartBuilder::on(area)
             .caption(panel.title.as_str(), theme::bold(size::AXIS, INK))
             .margin_top(18)
             .margin_right(24)
-            .x_label_area_size(150)
+            .x_label_area_size(label_area)
             .y_label_area_size(100)
-            .build_cartesian_2d(0.0..k, 0.0..100.0)?;
+            .build_cartesian_2d(0.0..k, 0.0..panel.y_max)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -186,7 +277,7 @@ impl Fig {
             .bold_line_style(theme::lighten(MUTED, 0.75).stroke_width(1))
             .x_labels(0)
             .x_label_formatter(&|_| String::new())
-            .y_labels(11)
+            .y_labels(if area.dim_in_pixel().1 > 500 { 11 } else { 6 })
             .y_label_formatter(&|v| theme::tick(*v))
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
@@ -198,12 +289,12 @@ impl Fig {
             .iter()
             .flat_map(|i| i.shares.iter().flatten().chain([&i.everyone]))
             .fold(0.0, |a: f64, &b| a.max(b));
-        if top < 0.01 {
-            // bars this low are invisible on a 0–100% axis: say so
-            let note = "every share here is below 1%: see the figures under the labels";
+        if top == 0.0 {
+            // nothing to draw: say so instead of an empty panel
+            let note = "nobody at the end: no bar to draw";
             let style = theme::text(size::BODY, MUTED);
-            let (x0, y0) = chart.backend_coord(&(0.0, 60.0));
-            let (x1, _) = chart.backend_coord(&(k, 60.0));
+            let (x0, y0) = chart.backend_coord(&(0.0, panel.y_max * 0.6));
+            let (x1, _) = chart.backend_coord(&(k, panel.y_max * 0.6));
             let lines = render::wrap(root, note, &style, (x1 - x0 - 40).max(40) as u32, 4);
             render::centred_lines(root, &lines, ((x0 + x1) / 2, y0), &style)?;
         }
@@ -249,13 +340,13 @@ impl Fig {
             let (left, bottom) = chart.backend_coord(&(j as f64, 0.0));
             let (right, _) = chart.backend_coord(&(j as f64 + 1.0, 0.0));
             let style = theme::text(size::BODY, INK);
-            let lines = render::wrap(root, &item.label, &style, (right - left - 8).max(20) as u32, 3);
+            let lines = render::wrap(root, &item.label, &style, (right - left - 8).max(20) as u32, max_lines);
             let cx = (left + right) / 2;
             render::centred_lines(root, &lines, (cx, bottom + 10), &style)?;
             let everyone = theme::pct(item.everyone);
             let muted = theme::bold(size::BODY, MUTED);
             let everyone = render::fit(root, &everyone, &muted, (right - left - 8).max(20) as u32);
-            render::centred_lines(root, &[everyone], (cx, bottom + 14 + 3 * lh), &muted)?;
+            render::centred_lines(root, &[everyone], (cx, bottom + 18 + label_lines as i32 * lh), &muted)?;
         }
         Ok(())
     }

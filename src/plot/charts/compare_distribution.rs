@@ -61,16 +61,14 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
     let y_max = bins.iter().map(|b| b.2.max(b.3)).fold(0.0, f64::max) * 1.15;
     let mean = |name: &str| c.metrics.iter().find(|m| m.name == name).map(|m| (m.base.mean, m.reform.mean));
     let (mb, mr) = mean("score.mean").unwrap_or((f64::NAN, f64::NAN));
+    // numbers before names: a long name wraps or is cut, never the mean
     let legend = vec![
         Entry::new(
             Swatch::Fill(theme::lighten(BASE, 0.45)),
-            format!("base: {} · mean {mb:.1}", info.base_name),
+            format!("base, mean {mb:.1}: {}", info.base_name),
         ),
-        Entry::new(Swatch::Line(REFORM, 4), format!("reform: {} · mean {mr:.1}", info.reform_name)),
-        Entry::new(
-            Swatch::Fill(theme::lighten(MUTED, 0.8)),
-            format!("{w}-point bins, pooled over replicates"),
-        ),
+        Entry::new(Swatch::Line(REFORM, 4), format!("reform, mean {mr:.1}: {}", info.reform_name)),
+        Entry::new(Swatch::Blank, format!("{w}-point bins, pooled over replicates")),
     ];
     let fig = Fig {
         title: "Final score distribution: base and reform".into(),
@@ -86,8 +84,8 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
         legend,
     };
     let caption = format!(
-        "Share of subjects in each {w}-point band of final score, under the base `{}` (bars) and the \
-         reform `{}` (outline), pooled over {} replicates; both runs of a replicate share their random streams.",
+        "Share of subjects in each {w}-point band of final score, under the base “{}” (bars) and the \
+         reform “{}” (outline), pooled over {} replicates; both runs of a replicate share their random streams.",
         info.base_name,
         info.reform_name,
         c.replicates()

@@ -92,6 +92,9 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     super::finish("disparity_over_time", fig.title.clone(), caption, &fig).map(Some)
 }
 
+/// The most lines a panel title wraps to before it is cut.
+const TITLE_LINES: usize = 3;
+
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
@@ -104,8 +107,17 @@ impl Figure for Fig {
         };
         let rows = n.div_ceil(cols);
         let areas = plot.split_evenly((rows, cols));
+        // every title measured at the panels' width: all panels get the room the longest needs
+        let title_style = theme::bold(size::BODY, INK);
+        let width = areas.first().map_or(0, |a| a.dim_in_pixel().0).saturating_sub(24);
+        let title_lines = self
+            .panels
+            .iter()
+            .map(|p| render::wrap(root, &p.title, &title_style, width, TITLE_LINES).len())
+            .max()
+            .unwrap_or(1);
         for (i, (panel, area)) in self.panels.iter().zip(&areas).enumerate() {
-            self.draw_panel(root, area, panel, i / cols + 1 == rows, i % cols == 0)?;
+            self.draw_panel(root, area, panel, (i / cols + 1 == rows, i % cols == 0), title_lines)?;
         }
         let (sx0, sy0) = side.get_base_pixel();
         render::legend(root, (sx0 + 12, sy0 + 14), 310, None, &self.legend)?;
@@ -119,21 +131,21 @@ impl Fig {
         root: &Area<DB>,
         area: &Area<DB>,
         panel: &Panel,
-        bottom: bool,
-        left: bool,
+        (bottom, left): (bool, bool),
+        title_lines: usize,
     ) -> Result<(), PlotError> {
-        // the title, on up to two lines, above the panel's own plot
+        // the title, on up to TITLE_LINES lines, above the panel's own plot
         let width = area.dim_in_pixel().0;
         let title_style = theme::bold(size::BODY, INK);
         let lh = render::line_height(size::BODY);
-        let lines = render::wrap(root, &panel.title, &title_style, width.saturating_sub(24), 2);
+        let lines = render::wrap(root, &panel.title, &title_style, width.saturating_sub(24), TITLE_LINES);
         let (ax, ay) = area.get_base_pixel();
         for (i, line) in lines.iter().enumerate() {
             root.draw(&Text::new(line.as_str(), (ax + 12, ay + 6 + i as i32 * lh), title_style.clone()))?;
         }
         let mut chart = ChartBuilder::on(area)
             .margin(10)
-            .margin_top(2 * lh as u32 + 16)
+            .margin_top(title_lines.max(1) as u32 * lh as u32 + 16)
             .margin_right(84)
             .x_label_area_size(if bottom { 70 } else { 34 })
             .y_label_area_size(if left { 92 } else { 52 })

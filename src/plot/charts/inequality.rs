@@ -33,6 +33,39 @@ struct Row {
     nobody: bool,
 }
 
+/// How the Lorenz panel shows the curves, chosen from the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum LorenzView {
+    /// The curves themselves, against the diagonal.
+    Curve,
+    /// Every Gini is below [`GAP_BELOW`], so the curves would hug the
+    /// diagonal: draw the gap `p − L(p)` instead, the axis up to this (percent).
+    Gap(f64),
+}
+
+/// Below this Gini (for every curve) the Lorenz panel shows the gap instead of the curves.
+pub(super) const GAP_BELOW: f64 = 0.05;
+
+impl LorenzView {
+    /// The view for `curves`.
+    pub(super) fn of(curves: &[(Lorenz, RGBColor, u32)]) -> LorenzView {
+        if curves.iter().any(|c| c.0.gini >= GAP_BELOW) {
+            return LorenzView::Curve;
+        }
+        let gap =
+            curves.iter().flat_map(|c| c.0.points.iter().map(|(f, s)| f - s)).fold(0.0, f64::max) * 100.0;
+        let y = if gap > 0.0 { super::access_by_group::nice_ceil(gap * 1.15) } else { 1.0 };
+        LorenzView::Gap(y)
+    }
+    /// The y of the point `(f, s)` of a curve (both shares in 0..1), in percent.
+    fn y(self, f: f64, s: f64) -> f64 {
+        match self {
+            LorenzView::Curve => s * 100.0,
+            LorenzView::Gap(_) => (f - s) * 100.0,
+        }
+    }
+}
+
 /// Everything the chart draws, computed once for both backends.
 #[derive(Debug, Clone)]
 struct Fig {
@@ -44,8 +77,6 @@ struct Fig {
     colours: Vec<RGBColor>,
     legend: Vec<Entry>,
     lorenz_desc: String,
-    /// The score counted as 0, as text.
-    base: String,
 }
 
 /// Ratios of one perk or restriction (see the module docs for the
@@ -84,7 +115,16 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
             None => legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: empty group"))),
         }
     }
-    legend.push(Entry::new(Swatch::Dashed(MUTED), "perfect equality"));
+    let view = LorenzView::of(&curves);
+    if view == LorenzView::Curve {
+        legend.push(Entry::new(Swatch::Dashed(MUTED), "perfect equality"));
+    } else {
+        legend.push(Entry::new(
+            Swatch::Blank,
+            "Lorenz gap: how far each curve lies below the line of equality (0 is perfect \
+             equality); every Gini is below 0.05, so the curves themselves would lie on the diagonal",
+        ));
+    }
     let populated =
         groups.iter().filter(|g| data.final_rows().iter().any(|r| r.group == **g && r.n > 0)).count();
     let mut rows = vec![];
@@ -118,8 +158,13 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
          (the four-fifths rule) outlined in red"
             .to_owned()
     };
+    let what = if view == LorenzView::Curve {
+        "Lorenz curves"
+    } else {
+        "How far the Lorenz curves lie below the line of equality (zoomed, since every Gini is below 0.05)"
+    };
     let caption = format!(
-        "Lorenz curves of final scores, shifted so that {base_text} counts as 0, for everyone{} \
+        "{what} of final scores, shifted so that {base_text} counts as 0, for everyone{} \
          with Gini coefficients in the legend{ratio_part}{}.",
         if groups.is_empty() { "" } else { " and each group" },
         suppressed_note(data)
@@ -132,7 +177,6 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         colours,
         legend,
         lorenz_desc,
-        base: theme::score(base),
     };
     super::finish("inequality", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -155,13 +199,22 @@ impl Figure for Fig {
 
 impl Fig {
     fn draw_lorenz<DB: DrawingBackend>(&self, area: &Area<DB>) -> Result<(), PlotError> {
+        let view = LorenzView::of(&self.curves);
+        let (caption, y_max, y_desc) = match view {
+            LorenzView::Curve => ("Lorenz curve of final scores".to_owned(), 100.0, self.lorenz_desc.clone()),
+            LorenzView::Gap(y) => (
+                "Lorenz gap, zoomed: every Gini is below 0.05".to_owned(),
+                y,
+                "equality minus Lorenz curve (points of %)".to_owned(),
+            ),
+        };
         let mut chart = ChartBuilder::on(area)
-            .caption("Lorenz curve of final scores", theme::bold(size::AXIS, INK))
+            .caption(caption.as_str(), theme::bold(size::AXIS, INK))
             .margin_top(18)
             .margin_right(30)
             .x_label_area_size(72)
             .y_label_area_size(100)
-            .build_cartesian_2d(0.0..100.0, 0.0..100.0)?;
+            .build_cartesian_2d(0.0..100.0, 0.0..y_max)?;
         chart
             .configure_mesh()
             .light_line_style(TRANSPARENT)
@@ -173,38 +226,20 @@ impl Fig {
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
             .x_desc("share of subjects, lowest first (%)")
-            .y_desc(self.lorenz_desc.as_str())
+            .y_desc(y_desc.as_str())
             .draw()?;
-        chart.draw_series(std::iter::once(DashedPathElement::new(
-            vec![(0.0, 0.0), (100.0, 100.0)],
-            10,
-            7,
-            MUTED.stroke_width(2),
-        )))?;
-        // say why the curves hug the diagonal, in the empty upper-left corner
-        let max_gini = self.curves.iter().map(|c| c.0.gini).fold(0.0, f64::max);
-        if max_gini < 0.05 {
-            let note = format!(
-                "All Gini coefficients are below 0.05: scores differ little compared with their distance from {}, so the curves lie almost on the diagonal.",
-                self.base
-            );
-            let style = theme::text(size::BODY, MUTED);
-            let (x0, y0) = chart.backend_coord(&(3.0, 97.0));
-            let (x1, _) = chart.backend_coord(&(62.0, 97.0));
-            let lines = render::wrap(area, &note, &style, (x1 - x0).max(40) as u32, 6);
-            let lh = render::line_height(size::BODY);
-            for (i, line) in lines.iter().enumerate() {
-                area.draw(&Text::new(
-                    line.as_str(),
-                    (x0 - area.get_base_pixel().0, y0 - area.get_base_pixel().1 + i as i32 * lh),
-                    style.clone(),
-                ))?;
-            }
+        if let LorenzView::Curve = view {
+            chart.draw_series(std::iter::once(DashedPathElement::new(
+                vec![(0.0, 0.0), (100.0, 100.0)],
+                10,
+                7,
+                MUTED.stroke_width(2),
+            )))?;
         }
         // groups first, everyone last (on top)
         for (l, colour, w) in self.curves.iter().skip(1).chain(self.curves.iter().take(1)) {
             chart.draw_series(LineSeries::new(
-                l.points.iter().map(|(f, s)| (f * 100.0, s * 100.0)),
+                l.points.iter().map(|&(f, s)| (f * 100.0, view.y(f, s))),
                 colour.stroke_width(*w),
             ))?;
         }

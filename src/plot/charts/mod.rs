@@ -2,7 +2,9 @@
 //!
 //! Each chart is drawn once per backend from the same code (see
 //! [`render::Figure`]), so the PNG (1600×900) and the SVG have the same
-//! layout. Text uses DejaVu Sans embedded in the binary, never a system font.
+//! layout. Text uses DejaVu Sans embedded in the binary, with Noto Sans CJK SC
+//! (a GB 2312 subset, also embedded) for each glyph DejaVu lacks, never a
+//! system font ([`typeset`]).
 //! Nothing here iterates a hash map, and plotters' `Histogram` series (which
 //! writes SVG bars in an unstable order) is not used: the same data gives
 //! the same SVG bytes.
@@ -21,6 +23,7 @@ mod sensitivity;
 mod sweep;
 mod theme;
 mod tier_shares;
+mod typeset;
 
 use super::{Chart, RunData};
 use crate::scenario::Scenario;

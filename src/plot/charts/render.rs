@@ -10,6 +10,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::PlotError;
 use super::theme::{self, BACKGROUND, HEADER_H, HEIGHT, INK, MARGIN, MUTED, WIDTH, size};
+use super::typeset::Typeset;
 
 /// A drawing area in backend pixels (origin at the top-left of the canvas).
 pub type Area<DB> = DrawingArea<DB, Shift>;
@@ -20,18 +21,20 @@ pub trait Figure {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError>;
 }
 
-/// Render `fig` as an SVG document and as a PNG file, from the same drawing code.
+/// Render `fig` as an SVG document and as a PNG file, from the same drawing
+/// code; both backends measure and draw text through [`Typeset`] (exact
+/// glyph advances, CJK fallback).
 pub fn render(fig: &impl Figure) -> Result<(String, Vec<u8>), PlotError> {
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = Typeset::vector(SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT))).into_drawing_area();
         root.fill(&BACKGROUND)?;
         fig.draw(&root)?;
         root.present()?;
     }
     let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        let root = Typeset::raster(BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT))).into_drawing_area();
         root.fill(&BACKGROUND)?;
         fig.draw(&root)?;
         root.present()?;
@@ -198,6 +201,8 @@ pub enum Swatch {
     Dashed(RGBColor),
     /// An empty square with a thick border.
     Outline(RGBColor),
+    /// No mark: a note that belongs to no drawn element (its text starts at the swatch).
+    Blank,
 }
 
 /// One legend row.
@@ -215,6 +220,9 @@ impl Entry {
         Entry { swatch, label: label.into() }
     }
 }
+
+/// The most lines one legend entry wraps to before it is cut with an ellipsis.
+pub const LEGEND_LINES: usize = 6;
 
 /// Draw a legend as a column: an optional bold heading, then one row per
 /// entry, top-down from `(x, y)` within `width` pixels. Legends live beside
@@ -258,10 +266,15 @@ pub fn legend<DB: DrawingBackend>(
             Swatch::Outline(c) => {
                 root.draw(&Rectangle::new([(x0 + 2, y0 + 2), (x1 - 2, y1 - 2)], c.stroke_width(4)))?;
             }
+            Swatch::Blank => {}
         }
-        let lines = wrap(root, &e.label, &style, width.saturating_sub(sw as u32 + 12), 3);
+        let indent = if matches!(e.swatch, Swatch::Blank) { 0 } else { sw + 12 };
+        let style =
+            if matches!(e.swatch, Swatch::Blank) { theme::text(size::BODY, MUTED) } else { style.clone() };
+        // measured, wrapped to as many lines as the label needs (up to LEGEND_LINES)
+        let lines = wrap(root, &e.label, &style, width.saturating_sub(indent as u32), LEGEND_LINES);
         for line in &lines {
-            root.draw(&Text::new(line.as_str(), (x + sw + 12, y), style.clone()))?;
+            root.draw(&Text::new(line.as_str(), (x + indent, y), style.clone()))?;
             y += lh;
         }
         y += lh / 4;

@@ -44,6 +44,29 @@ struct Fig {
     start: i64,
     x: (f64, f64),
     y_max: f64,
+    /// The share axis is logarithmic (a view chosen from the data, see [`log_view`]):
+    /// `Some(lowest decade)`, drawn from `10^lowest` percent.
+    log: Option<f64>,
+}
+
+/// A distribution whose tallest bar holds at least this share (percent) is
+/// peaked enough for its tails to vanish on a linear axis.
+const PEAKED: f64 = 20.0;
+
+/// Whether the bars need a logarithmic share axis: when the tallest bar holds
+/// at least [`PEAKED`] percent, on a linear axis a bar
+/// below 2% of the tallest is a line a few pixels high, so when such bars
+/// hold at least 0.5% of subjects together (a thin tail, like the teaching
+/// toy's 0.25% in tier B, or the 2.7% the README quotes) the linear view
+/// hides what matters. Returns the lowest decade to draw from.
+fn log_view(bars: &[Bar]) -> Option<f64> {
+    let top = bars.iter().map(|b| b.pct).fold(0.0, f64::max);
+    let hidden: f64 = bars.iter().filter(|b| b.pct > 0.0 && b.pct < 0.02 * top).map(|b| b.pct).sum();
+    if top < PEAKED || hidden < 0.5 {
+        return None;
+    }
+    let low = bars.iter().filter(|b| b.pct > 0.0).map(|b| b.pct).fold(f64::INFINITY, f64::min);
+    Some(low.log10().floor())
 }
 
 /// The chart, or `None` when the histogram holds nobody.
@@ -78,7 +101,12 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
             bands.push(Band { from, to, colour: theme::tier_colour(i, n), name: t.name.clone() });
         }
     }
-    let y_max = bars.iter().map(|b| b.pct).fold(0.0, f64::max) * 1.15;
+    let log = log_view(&bars);
+    let y_max = match log {
+        // a third of a decade above the tallest bar
+        Some(_) => (bars.iter().map(|b| b.pct).fold(0.0, f64::max).log10() + 0.35).max(0.5),
+        None => bars.iter().map(|b| b.pct).fold(0.0, f64::max) * 1.15,
+    };
     let bin_width = s.report.bin_width as i64 * per as i64;
     // each tier's final share, from steps.csv (the bars alone hide thin tails)
     let finals = data.final_rows();
@@ -96,6 +124,12 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         .collect();
     legend.push(Entry::new(Swatch::Fill(BAR), format!("final scores, {bin_width}-point bins")));
     legend.push(Entry::new(Swatch::Dashed(INK), format!("start score {}", theme::score(start))));
+    if log.is_some() {
+        legend.push(Entry::new(
+            Swatch::Blank,
+            "logarithmic share axis, so thin tails show: each gridline is ten times the one below",
+        ));
+    }
     let fig = Fig {
         title: "Final score distribution".into(),
         subtitle: theme::subtitle(data),
@@ -105,14 +139,21 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         start,
         x,
         y_max: if y_max > 0.0 { y_max } else { 1.0 },
+        log,
     };
     let caption = format!(
         "Share of all {} subjects in each {bin_width}-point band of final score after {} {}s, \
-         over the score ranges of the tiers (shaded) and the start score {} (dashed line).",
+         over the score ranges of the tiers (shaded) and the start score {} (dashed line){}.",
         theme::thousands(total),
         s.steps,
         s.step.as_str(),
-        theme::score(start)
+        theme::score(start),
+        if log.is_some() {
+            "; the share axis is logarithmic, since on a linear one the thin tails (bars under 2% of \
+             the tallest, together at least 0.5% of subjects) would not show"
+        } else {
+            ""
+        }
     );
     super::finish("score_distribution", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -125,35 +166,45 @@ fn band_colour(c: RGBColor) -> RGBColor {
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
-        let mut chart = render::axes(&plot, self.x, (0.0, self.y_max), 24)?;
-        chart.draw_series(
-            self.bands
-                .iter()
-                .map(|b| Rectangle::new([(b.from, 0.0), (b.to, self.y_max)], band_colour(b.colour).filled())),
-        )?;
+        let floor = self.log.unwrap_or(0.0);
+        let mut chart = render::axes(&plot, self.x, (floor, self.y_max), 24)?;
+        chart.draw_series(self.bands.iter().map(|b| {
+            Rectangle::new([(b.from, floor), (b.to, self.y_max)], band_colour(b.colour).filled())
+        }))?;
+        let log = self.log.is_some();
+        // on the log axis, a tick at each whole decade only, labelled with its share
+        let y_tick = |v: &f64| {
+            if !log {
+                theme::tick(*v)
+            } else if (v - v.round()).abs() < 1e-6 {
+                theme::tick(10f64.powf(v.round()))
+            } else {
+                String::new()
+            }
+        };
+        let decades = (self.y_max - floor).ceil().max(1.0) as usize;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
             .bold_line_style(theme::lighten(MUTED, 0.6).stroke_width(1))
             .x_labels(10)
-            .y_labels(8)
+            .y_labels(if log { decades + 1 } else { 8 })
             .x_label_formatter(&|v| theme::tick(*v))
-            .y_label_formatter(&|v| theme::tick(*v))
+            .y_label_formatter(&y_tick)
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
             .x_desc("final score (points)")
-            .y_desc("share of subjects (%)")
+            .y_desc(if log { "share of subjects (%, logarithmic)" } else { "share of subjects (%)" })
             .draw()?;
         // bars in bin order, as plain rectangles (stable SVG bytes)
-        chart.draw_series(
-            self.bars
-                .iter()
-                .map(|b| Rectangle::new([(b.lo as f64, 0.0), ((b.hi + 1) as f64, b.pct)], BAR.filled())),
-        )?;
+        let height = |pct: f64| if log { pct.log10() } else { pct };
+        chart.draw_series(self.bars.iter().filter(|b| b.pct > 0.0).map(|b| {
+            Rectangle::new([(b.lo as f64, floor), ((b.hi + 1) as f64, height(b.pct))], BAR.filled())
+        }))?;
         let sx = self.start as f64 + 0.5;
         chart.draw_series(std::iter::once(DashedPathElement::new(
-            vec![(sx, 0.0), (sx, self.y_max)],
+            vec![(sx, floor), (sx, self.y_max)],
             10,
             6,
             INK.stroke_width(3),

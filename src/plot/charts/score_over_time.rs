@@ -98,8 +98,15 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let mut legend: Vec<Entry> =
         BANDS.iter().map(|b| Entry::new(Swatch::Fill(theme::lighten(FAN, b.3)), b.2)).collect();
     legend.push(Entry::new(Swatch::Line(INK, 4), "median"));
+    // the threshold entry only when a threshold is drawn; else say which tier holds every score shown
     if !thresholds.is_empty() {
         legend.push(Entry::new(Swatch::Dashed(MUTED), "tier threshold"));
+    } else if end.tiers.len() > 1 {
+        let i = end.tiers.iter().rposition(|t| (t.min as f64) <= y.0).unwrap_or(0);
+        legend.push(Entry::new(
+            Swatch::Blank,
+            format!("no tier threshold in this range: every score shown is in tier {}", end.tiers[i].name),
+        ));
     }
     if !changes.is_empty() {
         legend.push(Entry::new(Swatch::Line(CHANGE, 2), "dated change"));

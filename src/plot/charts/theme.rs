@@ -119,7 +119,8 @@ fn style(size: f64, weight: FontStyle, colour: RGBColor) -> TextStyle<'static> {
     }
 }
 
-/// Register DejaVu Sans (regular and bold) with plotters, once per process.
+/// Register DejaVu Sans (regular and bold) with plotters, once per process,
+/// and check that the fonts [`typeset`](super::typeset) draws with load.
 /// Also under `sans-serif`, the family plotters falls back to for any text
 /// not given a style, so no text ever needs a system font.
 ///
@@ -135,7 +136,7 @@ pub fn register_fonts() -> Result<(), PlotError> {
             register_font(family, FontStyle::Bold, dejavu::sans::bold())
                 .map_err(|_| format!("DejaVu Sans bold rejected for `{family}`"))?;
         }
-        Ok(())
+        super::typeset::check_fonts().map_err(|e| e.to_string())
     })
     .clone()
     .map_err(PlotError::Font)

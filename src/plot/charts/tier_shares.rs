@@ -21,38 +21,77 @@ struct Fig {
     names: Vec<String>,
     legend: Vec<Entry>,
     x: (f64, f64),
+    /// Top of the share axis: 100, or the zoomed top when a dominant tier is left out.
+    y_max: f64,
+    y_desc: String,
 }
+
+/// A tier that holds at least this share of subjects at every snapshot is
+/// left out of the stack, so the other tiers do not vanish into a thin strip.
+const DOMINANT: f64 = 0.9;
 
 /// The chart, or `None` when no snapshot has subjects.
 pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
     let n = s.tiers.len();
-    let rows: Vec<(f64, Vec<f64>)> = data
+    let snapshots: Vec<(f64, &[u64], u64)> = data
         .group_steps("all")
         .filter(|r| r.n > 0 && r.tier_count.len() == n)
-        .map(|r| {
+        .map(|r| (f64::from(r.step), r.tier_count.as_slice(), r.n))
+        .collect();
+    // the view, chosen from the data: the whole stack, or without a tier that dominates throughout
+    let dominant = (0..n).find(|&i| {
+        n > 1
+            && !snapshots.is_empty()
+            && snapshots.iter().all(|(_, c, t)| c[i] as f64 / *t as f64 >= DOMINANT)
+    });
+    let rows: Vec<(f64, Vec<f64>)> = snapshots
+        .iter()
+        .map(|(step, counts, total)| {
             let mut cum = vec![0.0];
             let mut acc = 0u64;
-            for c in &r.tier_count {
-                acc += c;
-                cum.push(acc as f64 / r.n as f64 * 100.0);
+            for (i, c) in counts.iter().enumerate() {
+                if Some(i) != dominant {
+                    acc += c;
+                }
+                cum.push(acc as f64 / *total as f64 * 100.0);
             }
-            (f64::from(r.step), cum)
+            (*step, cum)
         })
         .collect();
-    let Some((last_step, last)) = rows.last().cloned() else {
+    let Some((last_step, _)) = rows.last().cloned() else {
         return Ok(None);
     };
     let x =
         if rows.len() == 1 { (last_step - 1.0, last_step + 1.0) } else { (rows[0].0.min(0.0), last_step) };
     let colours: Vec<RGBColor> = (0..n).map(|i| theme::tier_colour(i, n)).collect();
-    let legend = (0..n)
+    let final_counts = snapshots.last().map(|(_, c, t)| (c.to_vec(), *t)).unwrap_or_default();
+    let mut legend: Vec<Entry> = (0..n)
         .rev()
         .map(|i| {
-            let share = (last[i + 1] - last[i]) / 100.0;
-            Entry::new(Swatch::Fill(colours[i]), format!("{} · {}", tier_label(s, i), theme::pct(share)))
+            let share = final_counts.0[i] as f64 / final_counts.1 as f64;
+            let swatch =
+                if Some(i) == dominant { Swatch::Outline(colours[i]) } else { Swatch::Fill(colours[i]) };
+            Entry::new(swatch, format!("{} · {}", tier_label(s, i), theme::pct(share)))
         })
         .collect();
+    let (y_max, y_desc) = match dominant {
+        None => (100.0, "share of subjects (%)".to_owned()),
+        Some(d) => {
+            let top = rows.iter().map(|(_, c)| c[n]).fold(0.0, f64::max);
+            let name = &s.tiers[d].name;
+            legend.push(Entry::new(
+                Swatch::Blank,
+                format!(
+                    "zoomed: tier {name} holds at least {} throughout and is left out (outlined \
+                     swatch), so the other tiers show",
+                    theme::pct(DOMINANT)
+                ),
+            ));
+            let y = if top > 0.0 { super::access_by_group::nice_ceil(top * 1.1) } else { 1.0 };
+            (y, format!("share of subjects outside tier {name} (%)"))
+        }
+    };
     let unit = s.step.as_str();
     let fig = Fig {
         title: "Tier shares over time".into(),
@@ -63,11 +102,19 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         names: s.tiers.iter().map(|t| t.name.clone()).collect(),
         legend,
         x,
+        y_max,
+        y_desc,
     };
     let caption = format!(
         "Share of all subjects in each tier {unit} by {unit} over {} {unit}s, stacked with the \
-         highest tier on top; the legend gives each tier's final share.",
-        s.steps
+         highest tier on top; the legend gives each tier's final share{}.",
+        s.steps,
+        dominant.map_or(String::new(), |d| format!(
+            "; tier {}, which holds at least {} of subjects throughout, is left out of the stack and \
+             the axis is zoomed to the others",
+            s.tiers[d].name,
+            theme::pct(DOMINANT)
+        ))
     );
     super::finish("tier_shares", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -81,7 +128,7 @@ fn ink_on(c: RGBColor) -> RGBColor {
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
-        let mut chart = render::axes(&plot, self.x, (0.0, 100.0), 24)?;
+        let mut chart = render::axes(&plot, self.x, (0.0, self.y_max), 24)?;
         let single = self.rows.len() == 1;
         for (i, colour) in self.colours.iter().enumerate() {
             if single {
@@ -110,7 +157,7 @@ impl Figure for Fig {
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
             .x_desc(self.x_desc.as_str())
-            .y_desc("share of subjects (%)")
+            .y_desc(self.y_desc.as_str())
             .draw()?;
         // name each tier inside its band at the end, where the band is tall enough
         let (t, cum) = &self.rows[self.rows.len() - 1];

@@ -1,0 +1,303 @@
+//! The language of a report's own words: English, or Simplified Chinese
+//! (`--lang zh-CN`, issue 11). The scenario's text (names, labels,
+//! descriptions, sources), numbers and identifiers are shown as written.
+//!
+//! The English text is the key: `report.html.j2` writes `t("English")` (or
+//! `th("…")` for our own words with markup) and gets the English back, or its
+//! entry in [`ZH_CN`]; `{name}` placeholders are filled after translation.
+
+use std::str::FromStr;
+
+/// A language pointsim writes its reports in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English (the default).
+    #[default]
+    En,
+    /// Simplified Chinese.
+    ZhCn,
+}
+
+impl Lang {
+    /// Its BCP 47 tag, as `--lang` takes it and `<html lang>` says it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::ZhCn => "zh-CN",
+        }
+    }
+
+    /// `en` in this language: itself in English, its [`ZH_CN`] entry in
+    /// Chinese (the English when it has none).
+    pub fn tr(self, en: &str) -> &str {
+        match self {
+            Lang::En => en,
+            Lang::ZhCn => ZH_CN.iter().find(|(e, _)| *e == en).map_or(en, |(_, z)| z),
+        }
+    }
+
+    /// [`tr`](Self::tr), then each `{name}` replaced by its value.
+    pub fn fill(self, en: &str, values: &[(&str, &str)]) -> String {
+        let mut s = self.tr(en).to_owned();
+        for (k, v) in values {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+}
+
+/// A `--lang` value that is neither `en` nor `zh-CN`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown language `{0}`: pointsim writes reports in `en` and `zh-CN`")]
+pub struct UnknownLang(pub String);
+
+impl FromStr for Lang {
+    type Err = UnknownLang;
+    fn from_str(s: &str) -> Result<Lang, UnknownLang> {
+        match s {
+            "en" => Ok(Lang::En),
+            "zh-CN" | "zh-cn" | "zh" => Ok(Lang::ZhCn),
+            other => Err(UnknownLang(other.to_owned())),
+        }
+    }
+}
+
+/// Every English text of the report with its Simplified Chinese, English first.
+pub const ZH_CN: &[(&str, &str)] = &[
+    ("pointsim · simulation report", "pointsim · 模拟报告"),
+    ("pointsim report", "pointsim 报告"),
+    ("Seed", "随机种子"),
+    ("Contents", "目录"),
+    ("Results", "结果"),
+    ("Lists", "名单"),
+    ("Appeals", "申诉"),
+    ("By kind", "按主体类型"),
+    ("Disparity", "群体差异"),
+    ("Tier mobility", "等级流动"),
+    ("Recovery", "信用修复"),
+    ("Records", "记录"),
+    ("Charts", "图表"),
+    ("Rules", "规则"),
+    ("Tiers", "等级"),
+    ("Perks", "奖励措施"),
+    ("Restrictions", "限制措施"),
+    ("Groups", "群体"),
+    ("Assumptions", "假设"),
+    ("Sources", "来源"),
+    ("Reproduce", "复现"),
+    ("How to read this report", "如何阅读本报告"),
+    ("Results at the end of the run", "运行结束时的结果"),
+    ("Subjects", "主体数"),
+    ("Mean score", "平均分"),
+    ("Wrongful records and appeals", "错误记录与申诉"),
+    ("By kind of subject", "按主体类型"),
+    ("Disparity between groups", "群体之间的差异"),
+    ("Records by category and agency", "按类别和机构统计的记录"),
+    ("Reproduce this run", "复现本次运行"),
+    ("pointsim version", "pointsim 版本"),
+    ("Scenario file", "情景文件"),
+    ("List", "名单"),
+    ("id", "标识"),
+    ("On it at the end", "结束时在名单上"),
+    ("Ever listed", "曾被列入"),
+    ("Listings", "列入次数"),
+    ("Caused by a wrongful record", "由错误记录导致"),
+    ("Inherited in a household", "由家庭成员连带"),
+    ("Wrongly listed at the end", "结束时被错误列入"),
+    ("Time listed", "在名单上的时间"),
+    ("mean", "平均"),
+    ("median", "中位数"),
+    ("90th pct.", "第 90 百分位"),
+    ("Rule", "规则"),
+    ("Wrongful records", "错误记录"),
+    ("Appeals filed", "提出的申诉"),
+    ("Appeals won", "胜诉的申诉"),
+    ("started in ↓ · ended in →", "起始等级 ↓ · 结束等级 →"),
+    ("subjects", "主体数"),
+    ("Category", "类别"),
+    ("Agency", "机构"),
+    ("Events", "事件数"),
+    ("Points", "分数"),
+    ("Rate / year", "每年发生率"),
+    ("Cap / year", "每年上限"),
+    ("Source", "来源"),
+    ("Tier", "等级"),
+    ("Label", "名称"),
+    ("From score", "起始分数"),
+    ("Scores", "分数范围"),
+    ("Perk", "奖励措施"),
+    ("Who gets it", "适用对象"),
+    ("Restriction", "限制措施"),
+    ("Who is subject to it", "适用对象"),
+    ("Group", "群体"),
+    ("Share", "占比"),
+    ("Size", "人数"),
+    ("Rate multipliers (other than 1)", "发生率倍数（不为 1 的）"),
+    ("none", "无"),
+    ("The scenario has no rules.", "该情景没有规则。"),
+    ("The scenario lists no sources.", "该情景没有列出来源。"),
+    ("The scenario file marks no item", "情景文件没有将任何项目标记为"),
+    (
+        "The same command, scenario file and pointsim version give the same numbers, byte for byte.",
+        "相同的命令、情景文件和 pointsim 版本会逐字节地给出相同的数字。",
+    ),
+    ("Figure", "图"),
+    (
+        "The same figures as the results table, for each kind of subject at the end of the run.",
+        "与结果表相同的数字，按运行结束时的每类主体列出。",
+    ),
+    ("Tiers nobody started in have no row.", "没有人起始于其中的等级不单列一行。"),
+    (
+        "Events recorded and points applied over the whole run, summed over the rules of each record category and each submitting agency (the points actually applied, after the score’s clamp).",
+        "整个运行期间记录的事件和实际加减的分数，按记录类别和提交机构汇总（即经过分数上下限截断后实际加减的分数）。",
+    ),
+    (
+        "Each rule is a recorded behaviour that adds or removes points. Events happen at random at the given rate per subject per year (times any group multiplier), at most “cap” times per scenario year.",
+        "每条规则是一种被记录的行为，会增加或扣除分数。事件按每个主体每年给定的发生率随机发生（再乘以所在群体的倍数），每个情景年最多发生“上限”次。",
+    ),
+    ("no source given", "未给出来源"),
+    ("assumed", "假设"),
+    ("marked assumed = true in the scenario file", "情景文件中标记为 assumed = true"),
+    ("below 0.8", "低于 0.8"),
+    ("the whole 95% interval is below the four-fifths threshold", "整个 95% 区间都低于五分之四阈值"),
+    ("Population", "人口"),
+    ("Simulated time", "模拟时长"),
+    ("Score", "分数"),
+    ("Perk access", "奖励措施获得情况"),
+    ("Under restriction", "受限制"),
+    ("On list", "在名单上"),
+    ("days", "天"),
+    ("weeks", "周"),
+    ("months", "月"),
+    ("years", "年"),
+    ("everyone", "全体"),
+    ("suppressed", "已隐藏"),
+    ("perk", "奖励措施"),
+    ("restriction", "限制措施"),
+    (
+        "Share of subjects in each tier, with each perk and under each restriction",
+        "各等级的主体占比，以及持有各项奖励措施、受各项限制措施的占比",
+    ),
+    (", and on each list", "，以及在各名单上的占比"),
+    (" after the last step", "（最后一步之后）"),
+    (", for everyone and for each group", "，分全体与各群体列出"),
+    (".", "。"),
+    (
+        "Who was on each list. A listing is one entry onto the list (a subject can be listed more than once). Time listed adds up every listing of a subject who was ever listed, in {unit}; listings still running at the end count up to the last step.",
+        "谁在每个名单上。一次列入是进入名单一次（一个主体可能被多次列入）。在名单上的时间把曾被列入的主体的每次列入加总，单位为{unit}；到结束时仍在进行的列入计算到最后一步。",
+    ),
+    (
+        " Points given or taken on listing, over everyone: {points}.",
+        "列入时加减的分数（全体合计）：{points}。",
+    ),
+    ("Time listed ({unit})", "在名单上的时间（{unit}）"),
+    (
+        "Records made on subjects who did nothing (the rule’s error rate), the appeals filed against them (share of the wrongful records) and the appeals won (share of those filed). A won appeal gives the points back and ends any listing the record caused.",
+        "对什么也没做的主体作出的记录（规则的错误率）、针对这些记录提出的申诉（占错误记录的比例）以及胜诉的申诉（占已提出申诉的比例）。申诉胜诉会退回分数，并结束该记录导致的任何列入。",
+    ),
+    (" Points given back by won appeals: {points}.", "胜诉申诉退回的分数：{points}。"),
+    (
+        "For each perk, a group’s share holding it divided by the highest share of any group; for each restriction, the lowest share of any group under it divided by the group’s share. 1 means as well off as the best-off group. Each ratio is followed by its 95% interval (the Katz log interval of a ratio of two binomial proportions). A ratio fails the four-fifths rule of thumb for adverse impact, and is highlighted, only when its whole interval lies below 0.8 and both groups compared have at least 20 subjects",
+        "对每项奖励措施：一个群体的持有比例除以所有群体中的最高比例；对每项限制措施：所有群体中受限制的最低比例除以该群体的比例。1 表示与处境最好的群体一样好。每个比值后面是它的 95% 区间（两个二项比例之比的 Katz 对数区间）。只有当整个区间都低于 0.8、且比较的两个群体都至少有 20 个主体时，比值才算不符合不利影响的五分之四经验法则，并被突出显示",
+    ),
+    (" ({n} here)", "（此处有 {n} 个）"),
+    (" (none here)", "（此处没有）"),
+    (
+        ": a tiny count gives a wide interval, not a flag. Only groups of a kind a perk or restriction applies to are compared (n/a: it does not apply to that group). Empty groups show -, and suppressed groups take no part in the comparison.",
+        "：很小的计数只给出很宽的区间，而不是标记。只比较奖励或限制措施适用的主体类型的群体（n/a：不适用于该群体）。空群体显示为 -，被隐藏的群体不参与比较。",
+    ),
+    (
+        "Where subjects ended up: each row is the tier they started in (every member of a group starts at the group’s start score), each column the tier they are in after the last step, with the share of the row in brackets; the diagonal, in bold, are those who stayed.",
+        "主体最终所在的位置：每一行是起始等级（一个群体的每个成员都从该群体的起始分数开始），每一列是最后一步之后所在的等级，括号内是占该行的比例；粗体的对角线是留在原等级的主体。",
+    ),
+    (
+        " By the end, {up} of all subjects are in a higher tier than they started in and {down} in a lower one.",
+        "到结束时，全部主体中有 {up} 处于比起始更高的等级，{down} 处于更低的等级。",
+    ),
+    (
+        "{n} subjects had at least one negative record. By the end, {k} of them ({share}) were back at their start score",
+        "{n} 个主体至少有一条负面记录。到结束时，其中 {k} 个（{share}）回到了起始分数",
+    ),
+    (
+        "; it took a median of {p50} {unit} from the first negative record (mean {mean}, 90th percentile {p90})",
+        "；从第一条负面记录起，用时中位数为 {p50} {unit}（平均 {mean}，第 90 百分位 {p90}）",
+    ),
+    (" Nobody recovered.", "没有人恢复。"),
+    ("{n} synthetic subjects", "{n} 个合成主体"),
+    ("{steps} {unit} ({years} years)", "{steps} {unit}（{years} 年）"),
+    ("everyone starts at {start}", "所有人从 {start} 分开始"),
+    (", kept within {lo}–{hi}", "，保持在 {lo}–{hi} 之间"),
+    (", never below {lo}", "，不低于 {lo}"),
+    (", never above {hi}", "，不高于 {hi}"),
+    (
+        "lost points come back after {n} {unit} with no negative record",
+        "连续 {n} {unit}没有负面记录后，失去的分数恢复",
+    ),
+    ("scores drift {d} points per {unit} toward the start score", "分数每{unit}向起始分数回归 {d} 分"),
+    ("none: lost points never come back", "无：失去的分数不会恢复"),
+    ("; ", "；"),
+    (
+        "This is a simulation of a <strong>synthetic population</strong>: every subject is generated at random from the scenario’s parameters. <strong>No personal data</strong> about any real person was used or produced.",
+        "这是对一个<strong>合成人口</strong>的模拟：每个主体都是根据情景参数随机生成的。没有使用或产生任何真实个人的<strong>个人数据</strong>。",
+    ),
+    (
+        "The numbers show how the scoring rules, as written in the scenario file, behave in aggregate under the stated assumptions. They are <strong>not a basis for decisions about real people</strong>, and not a measurement of any real city or group.",
+        "这些数字显示的是情景文件所写的评分规则在所述假设下的总体表现。它们<strong>不能作为对真实个人作出决定的依据</strong>，也不是对任何真实城市或群体的测量。",
+    ),
+    (
+        "The scenario file marks these items <code>assumed = true</code>: their values are assumptions, not sourced facts. Results that depend on them are only as good as the assumptions.",
+        "情景文件将以下项目标记为 <code>assumed = true</code>：它们的取值是假设，而不是有来源的事实。依赖它们的结果只和这些假设一样可靠。",
+    ),
+    (
+        "The scenario file marks no item <code>assumed = true</code>.",
+        "情景文件没有将任何项目标记为 <code>assumed = true</code>。",
+    ),
+    ("Dated changes", "按日期的政策变更"),
+    (
+        "The rules change during the run: each change applies from the start of its step, and everything before it is as without it. Figures at a step are read with the rules in force then; the score-over-time chart marks each change.",
+        "规则在运行期间发生变化：每项变更从其所在步骤开始生效，此前的一切与没有该变更时相同。某一步的数字按当时有效的规则解读；分数随时间变化图标出了每项变更。",
+    ),
+    ("from", "起始"),
+    ("change", "变更"),
+    ("sets", "设置"),
+    ("source", "来源"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_parse_and_fill() {
+        assert_eq!("zh-CN".parse::<Lang>(), Ok(Lang::ZhCn));
+        assert_eq!("en".parse::<Lang>(), Ok(Lang::En));
+        assert!("fr".parse::<Lang>().is_err());
+        assert_eq!(Lang::En.fill("{n} synthetic subjects", &[("n", "2,000")]), "2,000 synthetic subjects");
+        assert_eq!(Lang::ZhCn.fill("{n} synthetic subjects", &[("n", "2,000")]), "2,000 个合成主体");
+        assert_eq!(Lang::ZhCn.tr("not in the table"), "not in the table");
+    }
+
+    /// Every `t("…")` and `th("…")` literal of the report template has a
+    /// Chinese entry, and each entry keeps the English's placeholders.
+    #[test]
+    fn every_report_text_has_a_translation() {
+        let template = include_str!("report.html.j2");
+        let mut missing = vec![];
+        for call in ["t(\"", "th(\""] {
+            for piece in template.split(call).skip(1) {
+                let en =
+                    piece.split("\")").next().unwrap().split("\",").next().unwrap().replace("\\\"", "\"");
+                if !ZH_CN.iter().any(|(e, _)| *e == en) {
+                    missing.push(en);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no Chinese for {missing:?}");
+        for (en, zh) in ZH_CN {
+            for part in en.split('{').skip(1) {
+                let name = part.split('}').next().unwrap();
+                assert!(zh.contains(&format!("{{{name}}}")), "{zh} lacks {{{name}}}");
+            }
+        }
+    }
+}

@@ -317,6 +317,27 @@ fn export_writes_one_page_with_the_clis_numbers() {
     assert_eq!(numbers(data["compare"].clone()), numbers(cli));
     assert_eq!(data["query"], "set=rule.volunteer_service.points%3D10&population=3000&replicates=2");
     assert!(data["overlay"].as_str().unwrap().contains("points = 10"));
+    // the teaching toy's grid: every point precomputed, each what `compare --set` gives for it
+    let grid = &data["grid"];
+    assert_eq!(grid["axes"][0]["path"], "rule.volunteer_service.points");
+    assert_eq!(grid["axes"][0]["values"].as_array().unwrap().len(), 21);
+    assert_eq!(grid["axes"][1]["path"], "tier.A.min");
+    assert_eq!(grid["axes"][1]["values"], serde_json::json!(["900", "930", "960", "990", "1020"]));
+    assert_eq!(grid["cells"].as_object().unwrap().len(), 105);
+    let cell = &grid["cells"]["7|990"];
+    let cli = cli_compare(&[
+        "--set",
+        "rule.volunteer_service.points=7",
+        "--set",
+        "tier.A.min=990",
+        "--population",
+        "3000",
+        "--replicates",
+        "2",
+    ]);
+    assert_eq!(numbers(cell["compare"].clone()), numbers(cli));
+    let steps = cell["timeline"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 53, "weekly snapshots 0..=52");
     // nothing to fetch: style and script are inline
     for fetched in [r#"src=""#, r#"href="/"#] {
         assert!(!html.contains(fetched), "{fetched}");

@@ -465,6 +465,8 @@ spec_table! {
         controls: Option<Vec<String>> = opt("optional, every control") "control paths of this scenario, each once; at most 64",
         /// Settings of one control, written `[[explore.control]]`.
         control: Vec<ExploreControlSpec> = opt("optional, zero or more") "see below",
+        /// Up to two controls whose every value `pointsim explore --export` computes in advance, so the standalone page answers them: each from its `min` to its `max` by its `step`.
+        grid: Vec<String> = opt("optional, `[]` (no grid)") "one or two `rule.` or `tier.` controls of the page, each once, each with `min`, `max` and `step` in its `[[explore.control]]`; at most 400 grid points in all",
     }
 }
 

@@ -17,6 +17,7 @@
   let generation = 0;
   let inflight = null;
   let changedAt = 0;
+  let retries = 0;       // requests asked again after another page's overtook them
   let shown = null;      // the comparison drawn: { doc: compare.json, timeline }
   let at = null;         // the snapshot chosen on the time line (an index), null: the last
   let timer = null;      // the interval of Play, null when paused
@@ -185,6 +186,7 @@
 
   function changed() {
     changedAt = performance.now();
+    retries = 0;
     if (saved) showGridPoint();
     else update();
   }
@@ -235,7 +237,19 @@
       .then(async (r) => {
         const body = await r.json();
         if (mine !== generation) return;
-        if (r.status === 409) return; // overtaken by a newer request
+        if (r.status === 409) {
+          // overtaken by a newer request from another page on this server:
+          // ask again a few times, then say so (two pages would only stop each other)
+          if (retries < 3) {
+            retries += 1;
+            update();
+          } else {
+            document.body.dataset.state = 'error';
+            $('status').textContent = T('superseded');
+          }
+          return;
+        }
+        retries = 0;
         if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
         $('error').hidden = true;
         render(body.compare, body.timeline);

@@ -42,6 +42,8 @@ pub struct ControlSettings {
     pub step: Option<f64>,
     /// A sentence in which `{value}` stands for the current value.
     pub label: Option<String>,
+    /// The values of the grid, when given as a list.
+    pub values: Option<Vec<f64>>,
 }
 
 /// One step of a lesson.
@@ -61,13 +63,16 @@ impl ExplorePage {
         self.settings.iter().find(|s| s.path == path)
     }
 
-    /// Each grid control with its values, from its `min` to its `max` by its `step`.
+    /// Each grid control with its values: its `values`, else from its `min` to its `max` by its `step`.
     pub fn grid_values(&self) -> Vec<(String, Vec<f64>)> {
         self.grid
             .iter()
             .map(|p| {
                 let s = self.settings_of(p);
-                let values = s.and_then(|s| Some(steps(s.min?, s.max?, s.step?))).unwrap_or_default();
+                let listed = s.and_then(|s| s.values.clone());
+                let values = listed
+                    .or_else(|| s.and_then(|s| Some(steps(s.min?, s.max?, s.step?))))
+                    .unwrap_or_default();
                 (p.clone(), values)
             })
             .collect()
@@ -174,6 +179,7 @@ pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
                 c.error(&path_at, msg, hint);
             }
             check_range(c, &p, s, ctl);
+            check_values(c, &p, s, ctl);
         }
         check_grid(c, e, chosen, &|p| find(p).is_some());
     }
@@ -220,6 +226,7 @@ fn check_grid(
     let mut points = 1usize;
     for (k, p) in e.grid.iter().enumerate() {
         let settings = e.control.iter().find(|s| &s.path == p);
+        let listed = settings.and_then(|s| s.values.as_ref());
         let range = settings.and_then(|s| Some((s.min?, s.max?, s.step?)));
         if !matches!(p.split('.').next(), Some("rule" | "tier")) || !is_control(p) {
             let msg = format!("`explore.grid` names `{p}`, which is not a rule or tier control of the page");
@@ -231,13 +238,15 @@ fn check_grid(
         } else if chosen.is_some_and(|ch| !ch.contains(p)) {
             let msg = format!("grid control `{p}` is not in `explore.controls`");
             c.error(AT, msg, "add it to `explore.controls`, or remove it from the grid".to_owned());
+        } else if let Some(v) = listed {
+            points = points.saturating_mul(v.len().max(1));
         } else if let Some((lo, hi, step)) = range {
             points = points.saturating_mul(grid_count(lo, hi, step).max(1));
         } else {
-            let msg = format!("grid control `{p}` has no `min`, `max` and `step`");
+            let msg = format!("grid control `{p}` has no `values`, nor `min`, `max` and `step`");
             let hint = format!(
-                "give it `[[explore.control]]` with `path = \"{p}\"`, `min`, `max` and `step`: the grid holds \
-                 the values from `min` to `max` by `step`"
+                "give it `[[explore.control]]` with `path = \"{p}\"` and `values = [...]`, or `min`, `max` \
+                 and `step`: the grid holds the values from `min` to `max` by `step`"
             );
             c.error(AT, msg, hint);
         }
@@ -247,6 +256,46 @@ fn check_grid(
         let msg = format!("`explore.grid` has {shown} points, more than the {MAX_GRID_POINTS} allowed");
         let hint = "give its controls a larger `step` or a narrower range".to_owned();
         c.error(AT, msg, hint);
+    }
+}
+
+/// `values` of the settings at `p` for the control `ctl`: finite,
+/// increasing, whole for integer controls, at most [`MAX_GRID_POINTS`].
+fn check_values(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec, ctl: &Control) {
+    let at = format!("{p}.values");
+    let Some(values) = s.values.as_ref().filter(|_| c.read(&at)) else { return };
+    let path = &s.path;
+    let bad = if values.is_empty() {
+        Some((
+            format!("`values` of control `{path}` is empty"),
+            "list the values, like `[0, 5, 10]`".to_owned(),
+        ))
+    } else if values.len() > MAX_GRID_POINTS {
+        let msg = format!(
+            "`values` of control `{path}` has {} values, more than the {MAX_GRID_POINTS} allowed",
+            values.len()
+        );
+        Some((msg, "list fewer values".to_owned()))
+    } else if let Some(x) = values.iter().find(|x| !x.is_finite() || (ctl.integer && x.fract() != 0.0)) {
+        let msg = format!(
+            "`values` of control `{path}` holds `{}`, not a {}",
+            num(*x),
+            if ctl.integer { "whole number" } else { "finite number" }
+        );
+        Some((
+            msg,
+            format!("`{path}` takes {}", if ctl.integer { "whole numbers" } else { "finite numbers" }),
+        ))
+    } else if values.windows(2).any(|w| w[0] >= w[1]) {
+        Some((
+            format!("`values` of control `{path}` is not increasing"),
+            "list each value once, smallest first".to_owned(),
+        ))
+    } else {
+        None
+    };
+    if let Some((msg, hint)) = bad {
+        c.error(&at, msg, hint);
     }
 }
 
@@ -325,7 +374,14 @@ pub(crate) fn build(spec: &FileSpec) -> ExplorePage {
         settings: e
             .control
             .into_iter()
-            .map(|s| ControlSettings { path: s.path, min: s.min, max: s.max, step: s.step, label: s.label })
+            .map(|s| ControlSettings {
+                path: s.path,
+                min: s.min,
+                max: s.max,
+                step: s.step,
+                label: s.label,
+                values: s.values,
+            })
             .collect(),
         lessons: spec
             .lesson
@@ -416,7 +472,7 @@ mod tests {
             e,
             [
                 "`explore.grid` names `population`, which is not a rule or tier control of the page",
-                "grid control `tier.A.min` has no `min`, `max` and `step`"
+                "grid control `tier.A.min` has no `values`, nor `min`, `max` and `step`"
             ]
         );
         let three = errors(&format!(
@@ -426,6 +482,13 @@ mod tests {
         let fine = ctl.replace("step = 0.1", "step = 0.001");
         let big = errors(&format!("[explore]\ngrid = [\"rule.vol.points\", \"rule.vol.rate\"]\n{fine}"));
         assert_eq!(big, ["`explore.grid` has 1203 points, more than the 400 allowed"]);
+        // listed values need not hold the scenario's value (5), unlike a range
+        let listed = "[[explore.control]]\npath = \"rule.vol.points\"\nvalues = [10, 20]\n\
+                      [[explore.control]]\npath = \"tier.A.min\"\nvalues = [1.5, 3, 2]\n";
+        let e = errors(&format!("[explore]\ngrid = [\"rule.vol.points\", \"tier.A.min\"]\n{listed}"));
+        assert_eq!(e, ["`values` of control `tier.A.min` holds `1.5`, not a whole number"]);
+        let l = parse(&format!("{BASE}[explore]\ngrid = [\"rule.vol.points\"]\n{}", &listed[..63]), "t.toml");
+        assert_eq!(l.unwrap().explore.grid_values()[0].1, [10.0, 20.0]);
         let text = format!("{BASE}[explore]\ngrid = [\"rule.vol.pints\"]\n");
         let d = parse(&text, "t.toml").unwrap_err().render(false);
         assert!(d.contains("--> t.toml:16:8"), "{d}");

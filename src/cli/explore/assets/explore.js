@@ -601,6 +601,17 @@
     const onGrid = (path) => data.grid && data.grid.axes.some((a) => a.path === path);
     for (const { c, input } of inputs) {
       input.readOnly = !onGrid(c.path);
+      // the arrow keys of a grid control step through its evenly spaced values
+      const axis = data.grid && data.grid.axes.find((a) => a.path === c.path);
+      if (axis && axis.values.length > 1) {
+        const v = axis.values.map(Number);
+        const step = v[1] - v[0];
+        if (v.every((x, i) => i === 0 || Math.abs(x - v[i - 1] - step) < 1e-9)) {
+          input.min = String(v[0]);
+          input.max = String(v[v.length - 1]);
+          input.step = String(step);
+        }
+      }
       input.classList.toggle('changed', input.value.trim() !== c.value);
     }
     $('replicates').readOnly = true;

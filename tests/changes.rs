@@ -276,8 +276,7 @@ fn a_trace_shows_the_standing_a_change_moves() {
     let pop = pointsim::population::Population::new(&quiet);
     let t = pointsim::trace::trace(&quiet, &pop, 1, 0);
     assert!(t.events.is_empty());
-    let ends: Vec<(u32, usize, usize)> =
-        t.step_ends.iter().map(|e| (e.step, e.from.tier, e.to.tier)).collect();
+    let ends: Vec<(u32, usize, usize)> = t.step_ends.iter().map(|e| (e.step, e.from.tier, e.to.tier)).collect();
     assert_eq!(ends, [(5, 1, 0)], "the move to B at the end of month 5");
     assert_eq!((t.end.tier, t.end.perks.len()), (0, 0), "in B without the perk at the end");
 }

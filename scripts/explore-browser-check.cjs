@@ -8,8 +8,12 @@
 //    `pointsim compare` computes for the same `--set` (read from the address).
 // 3. Times change → redrawn over repeated key presses at each population asked
 //    for, printing one JSON line per population (median and worst).
-// 4. Takes a screenshot.
-// 5. Opens a page written by `--export` from disk and checks that it shows its numbers.
+// 4. Steps back through the snapshots with the keyboard (the tier bars follow),
+//    plays, pauses and plays to the end; turns on projector mode.
+// 5. Takes screenshots (normal and projector mode).
+// 6. Opens a page written by `--export` from disk, checks that it shows its
+//    numbers, moves a grid control with the keyboard and checks the grid
+//    point's numbers against `pointsim compare` with the same `--set`s.
 'use strict';
 
 const { execFileSync } = require('node:child_process');
@@ -122,6 +126,55 @@ function compareArgs(address) {
     if (aaAfter === aaBefore) fail(`after "Try it" the AA share is still ${aaAfter}`);
     console.log(`ok: lesson step 2 (${change}) tried: ${tried}, AA share ${aaBefore} -> ${aaAfter}`);
 
+    // the story over time: Step back with the keyboard, the tier bars follow the snapshot
+    await page.goto(`${url}?set=rule.volunteer_service.points=10&replicates=2`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
+    const snapshot = () => page.$eval('body', (b) => Number(b.dataset.snapshot));
+    const last = await snapshot();
+    await page.focus('#step-back');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    const back = await snapshot();
+    if (!(back < last)) fail(`Step back twice from step ${last} shows step ${back}`);
+    const follows = await page.evaluate(() => {
+      const bar = document.querySelector('#tier-chart rect[data-tier="AA"][data-side=reform]').dataset.value;
+      const row = document.querySelector('#at-step tr[data-metric="tier_share.AA"] td[data-side=reform]').dataset.value;
+      return { bar, row, heading: document.getElementById('tiers-h').textContent };
+    });
+    if (follows.bar !== follows.row || !follows.heading.includes(String(back))) {
+      fail(`at step ${back} the AA bar shows ${follows.bar}, the table ${follows.row}, the heading "${follows.heading}"`);
+    }
+    // Play runs to the last snapshot and stops; Pause in between stops it
+    await page.focus('#play');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((s) => Number(document.body.dataset.snapshot) !== s, { timeout: 10000 }, back);
+    await page.keyboard.press('Enter');
+    const paused = await page.$eval('body', (b) => b.dataset.playing);
+    if (paused !== 'false') fail(`Enter on Pause leaves the page playing (${paused})`);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((l) => document.body.dataset.playing === 'false' && Number(document.body.dataset.snapshot) === l,
+      { timeout: 30000 }, last);
+    console.log(`ok: step back to step ${back} (AA ${follows.row} in bars and table), play, pause, play to step ${last}`);
+
+    // projector mode: the button and ?projector=1, large type, nothing wider than 1024 px
+    await page.focus('#projector');
+    await page.keyboard.press('Enter');
+    const proj = await page.evaluate(() => ({
+      on: document.body.classList.contains('projector'),
+      address: location.search,
+      font: parseFloat(getComputedStyle(document.body).fontSize),
+      wide: document.documentElement.scrollWidth,
+    }));
+    if (!proj.on || !proj.address.includes('projector=1') || proj.font < 20 || proj.wide > 1024) {
+      fail(`projector mode: ${JSON.stringify(proj)}`);
+    }
+    await page.goto(`${url}?projector=1&replicates=2`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
+    if (!(await page.$eval('body', (b) => b.classList.contains('projector')))) fail('?projector=1 does not start in projector mode');
+    const projShot = shot.replace(/(\.png)?$/, '-projector.png');
+    await page.screenshot({ path: projShot });
+    console.log(`ok: projector mode, ${proj.font}px type, ${proj.wide}px wide; screenshot: ${projShot}`);
+
     // latency, change → redrawn, at each population
     for (const n of populations) {
       const u = new URL(url);
@@ -147,9 +200,22 @@ function compareArgs(address) {
     await page.goto('file://' + saved, { waitUntil: 'load' });
     await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
     const rows = await page.$$eval('#headline tbody tr', (r) => r.length);
-    const readOnly = await page.$eval('input[data-path="rule.volunteer_service.points"]', (e) => e.readOnly && e.value);
-    if (rows < 2 || readOnly !== '10') fail(`the exported page shows ${rows} headline rows, control ${readOnly}`);
-    console.log(`ok: the exported page shows ${rows} headline rows from disk`);
+    const readOnly = await page.$eval('input[data-path="rule.volunteer_service.rate"]', (e) => e.readOnly);
+    const grid = await page.$eval('input[data-path="rule.volunteer_service.points"]', (e) => !e.readOnly && e.value);
+    if (rows < 2 || !readOnly || grid !== '10') fail(`the exported page shows ${rows} headline rows, rate read-only ${readOnly}, points ${grid}`);
+    // a grid control moved with the keyboard shows that grid point's precomputed numbers
+    await press(page, 'ArrowUp');
+    const point = await page.$eval('body', (b) => b.dataset.gridPoint);
+    if (point !== '11|960') fail(`ArrowUp on the exported page shows grid point ${point}`);
+    const savedAA = await aa();
+    const gridOut = fs.mkdtempSync(path.join(os.tmpdir(), 'explore-compare-'));
+    execFileSync(pointsim, ['compare', scenario, '--set', 'rule.volunteer_service.points=11', '--set', 'tier.A.min=960',
+      '--replicates', '5', '--out', gridOut, '--force', '-q', '--no-plots']);
+    const gridCli = JSON.parse(fs.readFileSync(path.join(gridOut, 'compare.json'), 'utf8'));
+    fs.rmSync(gridOut, { recursive: true, force: true });
+    const want = gridCli.metrics.find((m) => m.name === 'tier_share.AA').reform_mean;
+    if (Number(savedAA) !== want) fail(`grid point 11|960 shows AA ${savedAA}, pointsim compare gives ${want}`);
+    console.log(`ok: the exported page shows ${rows} headline rows from disk; ArrowUp shows grid point ${point}, AA ${savedAA} as pointsim compare`);
     fs.rmSync(dir, { recursive: true, force: true });
     const outside = external.filter((u) => !u.startsWith('file://') && !u.startsWith('blob:'));
     if (outside.length) fail(`the page asked for other addresses: ${outside.join(', ')}`);

@@ -98,6 +98,20 @@ pub fn simulate(scenario: &Scenario, seed: u64, progress: &(dyn Fn(u64) + Sync))
     Simulation { population, output, summary }
 }
 
+/// [`simulate`] that gives up, returning `None`, once `stop` is set (see
+/// [`engine::run_until`]); unstopped, it returns exactly what [`simulate`] does.
+pub fn simulate_until(
+    scenario: &Scenario,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &std::sync::atomic::AtomicBool,
+) -> Option<Simulation> {
+    let population = Population::new(scenario);
+    let output = engine::run_until(scenario, &population, seed, progress, stop)?;
+    let summary = stats::summarise(scenario, &population.sizes, &output.totals);
+    Some(Simulation { population, output, summary })
+}
+
 /// Values given on the command line that replace the file's.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Overrides {

@@ -317,6 +317,27 @@ fn export_writes_one_page_with_the_clis_numbers() {
     assert_eq!(numbers(data["compare"].clone()), numbers(cli));
     assert_eq!(data["query"], "set=rule.volunteer_service.points%3D10&population=3000&replicates=2");
     assert!(data["overlay"].as_str().unwrap().contains("points = 10"));
+    // the teaching toy's grid: every point precomputed, each what `compare --set` gives for it
+    let grid = &data["grid"];
+    assert_eq!(grid["axes"][0]["path"], "rule.volunteer_service.points");
+    assert_eq!(grid["axes"][0]["values"].as_array().unwrap().len(), 21);
+    assert_eq!(grid["axes"][1]["path"], "tier.A.min");
+    assert_eq!(grid["axes"][1]["values"], serde_json::json!(["900", "930", "960", "990", "1020"]));
+    assert_eq!(grid["cells"].as_object().unwrap().len(), 105);
+    let cell = &grid["cells"]["7|990"];
+    let cli = cli_compare(&[
+        "--set",
+        "rule.volunteer_service.points=7",
+        "--set",
+        "tier.A.min=990",
+        "--population",
+        "3000",
+        "--replicates",
+        "2",
+    ]);
+    assert_eq!(numbers(cell["compare"].clone()), numbers(cli));
+    let steps = cell["timeline"]["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 53, "weekly snapshots 0..=52");
     // nothing to fetch: style and script are inline
     for fetched in [r#"src=""#, r#"href="/"#] {
         assert!(!html.contains(fetched), "{fetched}");
@@ -369,5 +390,53 @@ fn the_scenario_s_explore_table_and_lesson_reach_the_page() {
         let set = l["set"][0].as_str().unwrap();
         let reply = toy.get(&format!("/api/compare?set={set}&population=300&replicates=1"));
         assert_eq!(reply.status, 200, "{set}: {}", reply.body);
+    }
+}
+
+/// A newer request stops the comparison that is running: the older answers
+/// `409` (stopped while it ran, not only overtaken while waiting), and the
+/// newer gives the command line's numbers.
+#[test]
+fn a_newer_request_stops_the_running_one() {
+    let server = start(&[TOY]);
+    // run to the end, this would be 2 × 10,000 runs of 200,000 people: hours
+    let slow = "/api/compare?population=200000&replicates=10000";
+    std::thread::scope(|scope| {
+        let old = scope.spawn(|| server.get(slow));
+        // wait until it runs (a poll, not a timed sleep)
+        while server.get("/api/status").json()["computing"] != true {
+            std::thread::yield_now();
+        }
+        assert_eq!(server.get("/api/status").json()["requests"], 1);
+        let new = server.get("/api/compare?set=rule.volunteer_service.points=10&replicates=2");
+        let old = old.join().unwrap();
+        assert_eq!(old.status, 409, "{}", old.body);
+        assert_eq!(old.error(), "error: superseded by a newer request while it ran\n");
+        assert_eq!(new.status, 200, "{}", new.body);
+        let cli = cli_compare(&["--set", "rule.volunteer_service.points=10", "--replicates", "2"]);
+        assert_eq!(numbers(new.json()), numbers(cli));
+    });
+    assert_eq!(server.get("/api/status").json()["computing"], false);
+}
+
+/// `/api/explore` is compare.json plus both sides at every snapshot, whose
+/// last values are compare.json's means.
+#[test]
+fn api_explore_adds_the_story_over_time() {
+    let server = start(&[TOY]);
+    let q = "set=rule.volunteer_service.points=10&population=500&replicates=2";
+    let doc = server.get(&format!("/api/explore?{q}")).json();
+    assert_eq!(doc["compare"], server.get(&format!("/api/compare?{q}")).json());
+    let t = &doc["timeline"];
+    let steps = t["steps"].as_array().unwrap();
+    assert_eq!((steps.first().unwrap(), steps.last().unwrap()), (&0.into(), &52.into()));
+    let series = t["series"].as_array().unwrap();
+    assert_eq!(series[0]["name"], "score.mean");
+    for s in series {
+        let m =
+            doc["compare"]["metrics"].as_array().unwrap().iter().find(|m| m["name"] == s["name"]).unwrap();
+        assert_eq!(s["base"].as_array().unwrap().len(), steps.len());
+        assert_eq!(s["base"].as_array().unwrap().last(), Some(&m["base_mean"]), "{}", s["name"]);
+        assert_eq!(s["reform"].as_array().unwrap().last(), Some(&m["reform_mean"]), "{}", s["name"]);
     }
 }

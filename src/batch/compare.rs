@@ -12,6 +12,7 @@
 //! differences of a metric have far less noise than two independent runs.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::batch::seeds::replicate_seed;
 use crate::output::text::thousands;
@@ -19,6 +20,7 @@ use crate::population::Population;
 use crate::results::comparison::{Comparison, Distribution, Holding, HoldingChange, LEVEL, MetricComparison};
 use crate::results::interval::interval;
 use crate::results::metrics::metrics_at;
+use crate::results::timeline::{self, RunSeries, Timeline, run_series};
 use crate::scenario::Scenario;
 
 /// Why two scenarios cannot be compared subject by subject: what differs,
@@ -88,9 +90,32 @@ pub fn compare(
     min_cell: u32,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Comparison, String> {
+    let never = AtomicBool::new(false);
+    let done = compare_until(base, reform, seed, replicates, min_cell, progress, &never)?;
+    Ok(done.map(|(c, _)| c).unwrap_or_else(|| unreachable!("a comparison nobody stops finishes")))
+}
+
+/// [`compare`] that also gives the [`Timeline`] (both sides at every
+/// snapshot) and gives up once `stop` is set: it looks at `stop` before each
+/// replicate and the engine looks between chunks of subjects, and a stopped
+/// comparison returns `Ok(None)`. Unstopped, its comparison is exactly
+/// [`compare`]'s.
+///
+/// # Errors
+///
+/// As [`compare`].
+pub fn compare_until(
+    base: &Scenario,
+    reform: &Scenario,
+    seed: u64,
+    replicates: u32,
+    min_cell: u32,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &AtomicBool,
+) -> Result<Option<(Comparison, Timeline)>, String> {
     comparable(base, reform)?;
     let parallel = base.population <= PARALLEL_REPLICATES_BELOW;
-    Ok(run(base, reform, (seed, replicates, min_cell), parallel, progress))
+    Ok(run(base, reform, (seed, replicates, min_cell), parallel, (progress, stop)))
 }
 
 /// [`compare`] of comparable scenarios, replicates side by side or not.
@@ -99,8 +124,8 @@ fn run(
     reform: &Scenario,
     (seed, replicates, min_cell): (u64, u32, u32),
     parallel: bool,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Comparison {
+    (progress, stop): (&(dyn Fn(u64) + Sync), &AtomicBool),
+) -> Option<(Comparison, Timeline)> {
     use rayon::prelude::*;
     let population = Population::new(base);
     let mut groups = vec!["all".to_owned()];
@@ -139,10 +164,11 @@ fn run(
     // pure function of its seed, and they are combined in replicate order,
     // so the outcome is the same either way.
     let reps: Vec<Replicate> = if parallel {
-        seeds.par_iter().map(|&s| ctx.replicate(s, progress)).collect()
+        seeds.par_iter().map(|&s| ctx.replicate(s, progress, stop)).collect::<Option<_>>()?
     } else {
-        seeds.iter().map(|&s| ctx.replicate(s, progress)).collect()
+        seeds.iter().map(|&s| ctx.replicate(s, progress, stop)).collect::<Option<_>>()?
     };
+    let timeline = timeline::combine(&reps.iter().map(|r| r.series.clone()).collect::<Vec<_>>());
 
     let mut transitions = vec![vec![vec![0u64; reform.tiers.len()]; base.tiers.len()]; groups.len()];
     let mut score_change = vec![[0u64; 3]; groups.len()];
@@ -213,7 +239,7 @@ fn run(
         }
         _ => Distribution { bin_width: width as u32, lo: 0, base: vec![], reform: vec![] },
     };
-    Comparison {
+    let c = Comparison {
         seed,
         seeds,
         groups,
@@ -230,7 +256,8 @@ fn run(
             .map(|(item, by_group)| HoldingChange { kind: item.kind, id: item.id, by_group })
             .collect(),
         distribution,
-    }
+    };
+    Some((c, timeline))
 }
 
 /// Populations up to this size run their replicates in parallel (and each
@@ -270,15 +297,22 @@ struct Replicate {
     score_change: Vec<[u64; 3]>,
     holdings: Vec<Vec<Holding>>,
     bins: BTreeMap<i64, [u64; 2]>,
+    /// The base's and the reform's numbers at every snapshot.
+    series: [RunSeries; 2],
 }
 
 impl Ctx<'_> {
-    /// Run both scenarios with seed `s` and compare them subject by subject.
-    fn replicate(&self, s: u64, progress: &(dyn Fn(u64) + Sync)) -> Replicate {
+    /// Run both scenarios with seed `s` and compare them subject by subject
+    /// (`None` when `stop` is set before or during it).
+    fn replicate(&self, s: u64, progress: &(dyn Fn(u64) + Sync), stop: &AtomicBool) -> Option<Replicate> {
         let (base, reform) = (self.base, self.reform);
-        let a = crate::simulate(base, s, progress);
-        let b = crate::simulate(reform, s, progress);
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
+        let a = crate::simulate_until(base, s, progress, stop)?;
+        let b = crate::simulate_until(reform, s, progress, stop)?;
         let mut rep = Replicate {
+            series: [run_series(base, &a.summary), run_series(reform, &b.summary)],
             metrics: [
                 metrics_at(base, &a.summary, self.min_cell),
                 metrics_at(reform, &b.summary, self.min_cell),
@@ -320,7 +354,7 @@ impl Ctx<'_> {
             rep.bins.entry(x.div_euclid(self.width)).or_default()[0] += 1;
             rep.bins.entry(y.div_euclid(self.width)).or_default()[1] += 1;
         }
-        rep
+        Some(rep)
     }
 }
 
@@ -463,10 +497,40 @@ min_tier = "high"
         let s = parse(TEXT);
         let other = parse(&TEXT.replace("points = 5\nrate = 1.0", "points = 7\nrate = 1.0"));
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-        let together = pool.install(|| run(&s, &other, (4, 5, 10), true, &|_| {}));
-        let in_turn = run(&s, &other, (4, 5, 10), false, &|_| {});
+        let never = AtomicBool::new(false);
+        let together = pool.install(|| run(&s, &other, (4, 5, 10), true, (&|_| {}, &never))).unwrap();
+        let in_turn = run(&s, &other, (4, 5, 10), false, (&|_| {}, &never)).unwrap();
         assert_eq!(together, in_turn);
-        assert!(together.metrics[0].diff.mean > 0.0, "the change shows");
+        assert!(together.0.metrics[0].diff.mean > 0.0, "the change shows");
+    }
+
+    #[test]
+    fn a_stopped_comparison_gives_nothing_and_an_unstopped_one_the_same_as_compare() {
+        let s = parse(TEXT);
+        let other = parse(&TEXT.replace("points = 5\nrate = 1.0", "points = 7\nrate = 1.0"));
+        let stop = AtomicBool::new(false);
+        let (c, t) = compare_until(&s, &other, 4, 3, 10, &|_| {}, &stop).unwrap().unwrap();
+        assert_eq!(c, compare(&s, &other, 4, 3, 10, &|_| {}).unwrap());
+        // the time series end where compare.json's numbers are, exactly
+        assert_eq!(t.steps, (0..=12).collect::<Vec<u32>>());
+        for series in &t.series {
+            let m = c.metrics.iter().find(|m| m.name == series.name).unwrap();
+            assert_eq!(series.base.last(), Some(&m.base.mean), "{}", m.name);
+            assert_eq!(series.reform.last(), Some(&m.reform.mean), "{}", m.name);
+        }
+        let names: Vec<&str> = t.series.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["score.mean", "tier_share.low", "tier_share.high", "perk_share.p"]);
+        assert_eq!(t.series[0].base[0], 100.0, "everyone starts at 100");
+        // stopped from the progress callback during the first replicate: the next ones do not run
+        let runs = std::sync::atomic::AtomicU64::new(0);
+        let progress = |_| {
+            runs.fetch_add(1, Ordering::SeqCst);
+            stop.store(true, Ordering::SeqCst);
+        };
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let stopped = pool.install(|| compare_until(&s, &other, 4, 50, 10, &progress, &stop)).unwrap();
+        assert!(stopped.is_none());
+        assert!(runs.load(Ordering::SeqCst) < 50, "the replicates after the stop did not run");
     }
 
     #[test]

@@ -18,6 +18,8 @@ mod step_end;
 mod subject;
 mod ziggurat;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use rayon::prelude::*;
 
 pub use observe::{Cause, Ignore, ListReason, Observer, Skip};
@@ -158,15 +160,34 @@ pub fn run(
     seed: u64,
     progress: &(dyn Fn(u64) + Sync),
 ) -> RunOutput {
+    let never = AtomicBool::new(false);
+    run_until(scenario, population, seed, progress, &never)
+        .unwrap_or_else(|| unreachable!("a run nobody stops finishes"))
+}
+
+/// [`run`] that gives up when `stop` is set: each block looks at it between
+/// chunks of subjects (where it reports progress) and ends early, and the
+/// run returns `None`. A run whose `stop` stays unset returns exactly what
+/// [`run`] does.
+pub fn run_until(
+    scenario: &Scenario,
+    population: &Population,
+    seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+    stop: &AtomicBool,
+) -> Option<RunOutput> {
     let e = Epochs::new(scenario);
     let c = &e.first().c;
     let mut final_scores = vec![0i64; population.len() as usize];
     let full = e.full;
     let acc = if full {
-        run_blocks::<true>(scenario, &e, population, seed, progress, &mut final_scores)
+        run_blocks::<true>(scenario, &e, population, seed, (progress, stop), &mut final_scores)
     } else {
-        run_blocks::<false>(scenario, &e, population, seed, progress, &mut final_scores)
+        run_blocks::<false>(scenario, &e, population, seed, (progress, stop), &mut final_scores)
     };
+    if stop.load(Ordering::Relaxed) {
+        return None;
+    }
     let mut hist = acc.hist;
     for (g, &size) in population.sizes.iter().enumerate() {
         // every subject starts at its group's start score; the engine recorded only changes
@@ -188,7 +209,7 @@ pub fn run(
         m.cumulate();
         m
     });
-    RunOutput {
+    Some(RunOutput {
         totals: RunTotals {
             snapshot_steps: c.snapshot_steps.clone(),
             hist,
@@ -198,7 +219,7 @@ pub fn run(
             mech,
         },
         final_scores,
-    }
+    })
 }
 
 /// Every subject through the one event loop, with the full mechanics or the
@@ -212,7 +233,7 @@ fn run_blocks<const FULL: bool>(
     e: &Epochs,
     population: &Population,
     seed: u64,
-    progress: &(dyn Fn(u64) + Sync),
+    (progress, stop): (&(dyn Fn(u64) + Sync), &AtomicBool),
     final_scores: &mut [i64],
 ) -> Accum {
     let groups = scenario.groups.len();
@@ -278,6 +299,9 @@ fn run_blocks<const FULL: bool>(
                 if done >= CHUNK as u64 {
                     progress(done);
                     done = 0;
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
                 }
             }
             progress(done);

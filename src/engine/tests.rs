@@ -418,3 +418,24 @@ fn no_rules_no_change() {
     assert!(out.final_scores.iter().all(|&x| x == 100));
     assert_eq!(out.events(), 0);
 }
+
+#[test]
+fn a_stopped_run_ends_early_and_an_unstopped_one_is_run() {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let s = scenario(20 * CHUNK as u64, 12, StepUnit::Month, vec![tier("A", 0)], vec![rule("r", 1, 2.0, 1)]);
+    let pop = Population::new(&s);
+    let never = AtomicBool::new(false);
+    let full = run_until(&s, &pop, 3, &|_| {}, &never).unwrap();
+    assert_eq!(full.final_scores, run(&s, &pop, 3, &|_| {}).final_scores);
+    // stopped at the first progress report: on one thread, one chunk is done and no more
+    let stop = AtomicBool::new(false);
+    let done = AtomicU64::new(0);
+    let progress = |n| {
+        done.fetch_add(n, Ordering::SeqCst);
+        stop.store(true, Ordering::SeqCst);
+    };
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    assert!(pool.install(|| run_until(&s, &pop, 3, &progress, &stop)).is_none());
+    let done = done.load(Ordering::SeqCst);
+    assert!(done < pop.len() / 2, "{done} of {} subjects were simulated after the stop", pop.len());
+}

@@ -10,6 +10,7 @@
 //! | `runs.*` and `cells.*` of a sweep, as tables | [`tables`] |
 //! | a flat table of typed, nullable columns | [`table`] |
 //! | small-cell suppression: which group figures to hide | [`suppress`] |
+//! | a comparison at every snapshot, for a time chart | [`timeline`] |
 //!
 //! This layer sits beside [`stats`](crate::stats) and below `output`,
 //! `plot`, `trace` and `batch`: those import it, it imports none of them.
@@ -23,6 +24,7 @@ pub mod suppress;
 pub mod sweep;
 pub mod table;
 pub mod tables;
+pub mod timeline;
 
 pub use suppress::DEFAULT_MIN_CELL;
 

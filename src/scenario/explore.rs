@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use super::check::{Checker, num};
-use super::limits::{MAX_EXPLORE_CONTROLS, MAX_LESSON_SETS, MAX_LESSONS};
+use super::limits::{MAX_EXPLORE_CONTROLS, MAX_GRID_CONTROLS, MAX_GRID_POINTS, MAX_LESSON_SETS, MAX_LESSONS};
 use super::path::{ParamPath, check as check_path};
 use super::spec::FileSpec;
 
@@ -25,6 +25,8 @@ pub struct ExplorePage {
     pub settings: Vec<ControlSettings>,
     /// The lesson's steps, in order.
     pub lessons: Vec<Lesson>,
+    /// The controls `--export` computes every value of (`explore.grid`), in order.
+    pub grid: Vec<String>,
 }
 
 /// The range, step and label of one control.
@@ -40,6 +42,8 @@ pub struct ControlSettings {
     pub step: Option<f64>,
     /// A sentence in which `{value}` stands for the current value.
     pub label: Option<String>,
+    /// The values of the grid, when given as a list.
+    pub values: Option<Vec<f64>>,
 }
 
 /// One step of a lesson.
@@ -58,6 +62,37 @@ impl ExplorePage {
     pub fn settings_of(&self, path: &str) -> Option<&ControlSettings> {
         self.settings.iter().find(|s| s.path == path)
     }
+
+    /// Each grid control with its values: its `values`, else from its `min` to its `max` by its `step`.
+    pub fn grid_values(&self) -> Vec<(String, Vec<f64>)> {
+        self.grid
+            .iter()
+            .map(|p| {
+                let s = self.settings_of(p);
+                let listed = s.and_then(|s| s.values.clone());
+                let values = listed
+                    .or_else(|| s.and_then(|s| Some(steps(s.min?, s.max?, s.step?))))
+                    .unwrap_or_default();
+                (p.clone(), values)
+            })
+            .collect()
+    }
+}
+
+/// `min`, `min + step`, ... up to `max` (rounded to 9 decimals, so that
+/// `0.1 + 0.2` is `0.3`); at most [`MAX_GRID_POINTS`] + 1 values.
+pub fn steps(min: f64, max: f64, step: f64) -> Vec<f64> {
+    let n = grid_count(min, max, step).min(MAX_GRID_POINTS + 1);
+    (0..n).map(|i| ((min + i as f64 * step) * 1e9).round() / 1e9).collect()
+}
+
+/// How many values [`steps`] gives, uncapped (0 for a range that is not one).
+fn grid_count(min: f64, max: f64, step: f64) -> usize {
+    if !(min.is_finite() && max.is_finite() && step.is_finite() && step > 0.0 && max >= min) {
+        return 0;
+    }
+    let n = ((max - min) / step + 1e-9).floor() + 1.0;
+    if n > 1e9 { usize::MAX } else { n as usize }
 }
 
 /// A control the page has: its path, the scenario's value, and whether it takes whole numbers.
@@ -144,7 +179,9 @@ pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
                 c.error(&path_at, msg, hint);
             }
             check_range(c, &p, s, ctl);
+            check_values(c, &p, s, ctl);
         }
+        check_grid(c, e, chosen, &|p| find(p).is_some());
     }
     let mut titles = HashMap::new();
     for (i, l) in spec.lesson.iter().enumerate().take(MAX_LESSONS) {
@@ -163,6 +200,102 @@ pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
                 c.error(&format!("{p}.set"), format!("in lesson step {}: {msg}", i + 1), hint);
             }
         }
+    }
+}
+
+/// `explore.grid`: at most two rule or tier controls of the page, each once,
+/// each with a range and a step, at most [`MAX_GRID_POINTS`] points.
+fn check_grid(
+    c: &mut Checker,
+    e: &super::spec::ExploreSpec,
+    chosen: Option<&[String]>,
+    is_control: &dyn Fn(&str) -> bool,
+) {
+    const AT: &str = "explore.grid";
+    if e.grid.is_empty() || !c.read(AT) {
+        return;
+    }
+    if e.grid.len() > MAX_GRID_CONTROLS {
+        let msg = format!(
+            "`explore.grid` names {} controls, more than the {MAX_GRID_CONTROLS} allowed",
+            e.grid.len()
+        );
+        c.error(AT, msg, "a grid holds one or two controls".to_owned());
+        return;
+    }
+    let mut points = 1usize;
+    for (k, p) in e.grid.iter().enumerate() {
+        let settings = e.control.iter().find(|s| &s.path == p);
+        let listed = settings.and_then(|s| s.values.as_ref());
+        let range = settings.and_then(|s| Some((s.min?, s.max?, s.step?)));
+        if !matches!(p.split('.').next(), Some("rule" | "tier")) || !is_control(p) {
+            let msg = format!("`explore.grid` names `{p}`, which is not a rule or tier control of the page");
+            let hint =
+                "a grid holds `rule.<id>.points`, `rule.<id>.rate` or `tier.<name>.min` controls".to_owned();
+            c.error(AT, msg, hint);
+        } else if e.grid[..k].contains(p) {
+            c.error(AT, format!("`explore.grid` names `{p}` twice"), "name each control once".to_owned());
+        } else if chosen.is_some_and(|ch| !ch.contains(p)) {
+            let msg = format!("grid control `{p}` is not in `explore.controls`");
+            c.error(AT, msg, "add it to `explore.controls`, or remove it from the grid".to_owned());
+        } else if let Some(v) = listed {
+            points = points.saturating_mul(v.len().max(1));
+        } else if let Some((lo, hi, step)) = range {
+            points = points.saturating_mul(grid_count(lo, hi, step).max(1));
+        } else {
+            let msg = format!("grid control `{p}` has no `values`, nor `min`, `max` and `step`");
+            let hint = format!(
+                "give it `[[explore.control]]` with `path = \"{p}\"` and `values = [...]`, or `min`, `max` \
+                 and `step`: the grid holds the values from `min` to `max` by `step`"
+            );
+            c.error(AT, msg, hint);
+        }
+    }
+    if points > MAX_GRID_POINTS {
+        let shown = if points == usize::MAX { "too many".to_owned() } else { points.to_string() };
+        let msg = format!("`explore.grid` has {shown} points, more than the {MAX_GRID_POINTS} allowed");
+        let hint = "give its controls a larger `step` or a narrower range".to_owned();
+        c.error(AT, msg, hint);
+    }
+}
+
+/// `values` of the settings at `p` for the control `ctl`: finite,
+/// increasing, whole for integer controls, at most [`MAX_GRID_POINTS`].
+fn check_values(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec, ctl: &Control) {
+    let at = format!("{p}.values");
+    let Some(values) = s.values.as_ref().filter(|_| c.read(&at)) else { return };
+    let path = &s.path;
+    let bad = if values.is_empty() {
+        Some((
+            format!("`values` of control `{path}` is empty"),
+            "list the values, like `[0, 5, 10]`".to_owned(),
+        ))
+    } else if values.len() > MAX_GRID_POINTS {
+        let msg = format!(
+            "`values` of control `{path}` has {} values, more than the {MAX_GRID_POINTS} allowed",
+            values.len()
+        );
+        Some((msg, "list fewer values".to_owned()))
+    } else if let Some(x) = values.iter().find(|x| !x.is_finite() || (ctl.integer && x.fract() != 0.0)) {
+        let msg = format!(
+            "`values` of control `{path}` holds `{}`, not a {}",
+            num(*x),
+            if ctl.integer { "whole number" } else { "finite number" }
+        );
+        Some((
+            msg,
+            format!("`{path}` takes {}", if ctl.integer { "whole numbers" } else { "finite numbers" }),
+        ))
+    } else if values.windows(2).any(|w| w[0] >= w[1]) {
+        Some((
+            format!("`values` of control `{path}` is not increasing"),
+            "list each value once, smallest first".to_owned(),
+        ))
+    } else {
+        None
+    };
+    if let Some((msg, hint)) = bad {
+        c.error(&at, msg, hint);
     }
 }
 
@@ -241,13 +374,21 @@ pub(crate) fn build(spec: &FileSpec) -> ExplorePage {
         settings: e
             .control
             .into_iter()
-            .map(|s| ControlSettings { path: s.path, min: s.min, max: s.max, step: s.step, label: s.label })
+            .map(|s| ControlSettings {
+                path: s.path,
+                min: s.min,
+                max: s.max,
+                step: s.step,
+                label: s.label,
+                values: s.values,
+            })
             .collect(),
         lessons: spec
             .lesson
             .iter()
             .map(|l| Lesson { title: l.title.clone(), text: l.text.clone(), set: l.set.clone() })
             .collect(),
+        grid: e.grid,
     }
 }
 
@@ -315,6 +456,42 @@ mod tests {
         let mut want: Vec<String> = want.iter().map(|s| s.to_string()).collect();
         want.sort();
         assert_eq!(got, want, "{e:#?}");
+    }
+
+    #[test]
+    fn a_grid_names_controls_with_ranges_and_is_bounded() {
+        let ctl = "[[explore.control]]\npath = \"rule.vol.points\"\nmin = 0\nmax = 10\nstep = 5\n\
+                   [[explore.control]]\npath = \"rule.vol.rate\"\nmin = 0.1\nmax = 0.5\nstep = 0.1\n";
+        let good = format!("{BASE}[explore]\ngrid = [\"rule.vol.points\", \"rule.vol.rate\"]\n{ctl}");
+        let l = parse(&good, "t.toml").unwrap();
+        let g = l.explore.grid_values();
+        assert_eq!(g[0], ("rule.vol.points".to_owned(), vec![0.0, 5.0, 10.0]));
+        assert_eq!(g[1].1, [0.1, 0.2, 0.3, 0.4, 0.5], "no float noise");
+        let e = errors(&format!("[explore]\ngrid = [\"population\", \"tier.A.min\"]\n{ctl}"));
+        assert_eq!(
+            e,
+            [
+                "`explore.grid` names `population`, which is not a rule or tier control of the page",
+                "grid control `tier.A.min` has no `values`, nor `min`, `max` and `step`"
+            ]
+        );
+        let three = errors(&format!(
+            "[explore]\ngrid = [\"rule.vol.points\", \"rule.vol.points\", \"tier.A.min\"]\n{ctl}"
+        ));
+        assert_eq!(three, ["`explore.grid` names 3 controls, more than the 2 allowed"]);
+        let fine = ctl.replace("step = 0.1", "step = 0.001");
+        let big = errors(&format!("[explore]\ngrid = [\"rule.vol.points\", \"rule.vol.rate\"]\n{fine}"));
+        assert_eq!(big, ["`explore.grid` has 1203 points, more than the 400 allowed"]);
+        // listed values need not hold the scenario's value (5), unlike a range
+        let listed = "[[explore.control]]\npath = \"rule.vol.points\"\nvalues = [10, 20]\n\
+                      [[explore.control]]\npath = \"tier.A.min\"\nvalues = [1.5, 3, 2]\n";
+        let e = errors(&format!("[explore]\ngrid = [\"rule.vol.points\", \"tier.A.min\"]\n{listed}"));
+        assert_eq!(e, ["`values` of control `tier.A.min` holds `1.5`, not a whole number"]);
+        let l = parse(&format!("{BASE}[explore]\ngrid = [\"rule.vol.points\"]\n{}", &listed[..63]), "t.toml");
+        assert_eq!(l.unwrap().explore.grid_values()[0].1, [10.0, 20.0]);
+        let text = format!("{BASE}[explore]\ngrid = [\"rule.vol.pints\"]\n");
+        let d = parse(&text, "t.toml").unwrap_err().render(false);
+        assert!(d.contains("--> t.toml:16:8"), "{d}");
     }
 
     #[test]

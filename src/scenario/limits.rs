@@ -45,6 +45,10 @@ pub const MAX_LESSONS: usize = 20;
 pub const MAX_LESSON_SETS: usize = 8;
 /// The most controls `[explore]` names (`controls`), and the most `[[explore.control]]` settings.
 pub const MAX_EXPLORE_CONTROLS: usize = 64;
+/// The most controls `explore.grid` names.
+pub const MAX_GRID_CONTROLS: usize = 2;
+/// The most points of `explore.grid` (the product of its controls' numbers of values).
+pub const MAX_GRID_POINTS: usize = 400;
 
 /// What a piece of text is, which sets how long it may be and whether it may hold newlines and tabs.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -465,6 +465,8 @@ spec_table! {
         controls: Option<Vec<String>> = opt("optional, every control") "control paths of this scenario, each once; at most 64",
         /// Settings of one control, written `[[explore.control]]`.
         control: Vec<ExploreControlSpec> = opt("optional, zero or more") "see below",
+        /// Up to two controls whose every value `pointsim explore --export` computes in advance, so the standalone page answers them: each at its `values`, or from its `min` to its `max` by its `step`.
+        grid: Vec<String> = opt("optional, `[]` (no grid)") "one or two `rule.` or `tier.` controls of the page, each once, each with `values`, or `min`, `max` and `step`, in its `[[explore.control]]`; at most 400 grid points in all",
     }
 }
 
@@ -481,6 +483,8 @@ spec_table! {
         step: Option<f64> = opt("optional, the page's") "finite, above 0; a whole number for integer controls",
         /// The control's label, a sentence in which `{value}` stands for the current value: `"Volunteering earns {value} points"`.
         label: Option<String> = opt("optional, the page's") "at most 200 characters, no control characters",
+        /// The values `explore.grid` computes for this control, instead of `min` to `max` by `step`; unlike a range, they need not hold the scenario's value.
+        values: Option<Vec<f64>> = opt("optional, `min` to `max` by `step`") "finite, increasing, whole numbers for integer controls; at most 400",
     }
 }
 

@@ -3,7 +3,9 @@
 //! The page is the served one with its style and script inlined and the
 //! data the server would answer (the controls, compare.json, the overlay
 //! and the state) in a `<script type="application/json">` block; the script
-//! then shows it with the controls read-only. Scenario text is only ever in
+//! then shows it with the controls read-only, except those of the
+//! scenario's `explore.grid`: the page holds the comparison at every point
+//! of that grid and shows the one the controls name. Scenario text is only ever in
 //! that JSON, with `<`, `>` and `&` written as `\u003c`... so that no text
 //! can close the block.
 
@@ -18,16 +20,18 @@ use super::session::{ApiError, Prepared, Session};
 /// As the comparison; `500` when the page template lacks a place it fills (a bug).
 pub fn page(session: &Session, p: &Prepared) -> Result<Vec<u8>, ApiError> {
     let internal = |m: &str| ApiError { status: 500, message: format!("error: {m}\n") };
-    let compare = session.compare_json(p)?;
+    let computed = session.compute(p)?;
     let overlay = super::overlay::overlay(session, p)?;
     let json = |bytes: Vec<u8>| {
         serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|_| internal("bad JSON"))
     };
     let data = serde_json::json!({
         "scenario": json(controls::scenario_json(session))?,
-        "compare": json(compare)?,
+        "compare": json(computed.compare)?,
+        "timeline": computed.timeline,
         "overlay": overlay,
         "query": p.query.to_query(),
+        "grid": grid(session, p)?,
     });
     let data = script_safe(&serde_json::to_string(&data).map_err(|_| internal("bad JSON"))?);
     let style_tag = r#"<link rel="stylesheet" href="/explore.css">"#;
@@ -46,6 +50,65 @@ pub fn page(session: &Session, p: &Prepared) -> Result<Vec<u8>, ApiError> {
             ),
         );
     Ok(html.into_bytes())
+}
+
+/// The comparison at every point of the scenario's `explore.grid` (`null`
+/// without one): `{ "axes": [{ "path", "values" }], "cells": { "V1|V2": {
+/// "compare", "timeline" } } }`. A point is the page's state with the grid
+/// controls' `set`s replaced by the point's, appended in grid order; its
+/// `compare` is what `pointsim compare` gives for those `--set`s.
+///
+/// # Errors
+///
+/// A point that does not run, with the `--set` message and the point named.
+fn grid(session: &Session, p: &Prepared) -> Result<serde_json::Value, ApiError> {
+    let axes = session.reform.explore.grid_values();
+    if axes.is_empty() {
+        return Ok(serde_json::Value::Null);
+    }
+    let internal = |m: &str| ApiError { status: 500, message: format!("error: {m}\n") };
+    let kept: Vec<String> = p
+        .query
+        .sets
+        .iter()
+        .filter(|s| !axes.iter().any(|(path, _)| s.split_once('=').is_some_and(|(q, _)| q.trim() == path)))
+        .cloned()
+        .collect();
+    let texts: Vec<Vec<String>> = axes.iter().map(|(_, v)| v.iter().map(f64::to_string).collect()).collect();
+    let mut cells = serde_json::Map::new();
+    let mut point = vec![0usize; axes.len()];
+    loop {
+        let values: Vec<&str> = point.iter().zip(&texts).map(|(&i, t)| t[i].as_str()).collect();
+        let mut sets = kept.clone();
+        sets.extend(axes.iter().zip(&values).map(|((path, _), v)| format!("{path}={v}")));
+        let query = super::query::Query { sets, ..p.query.clone() };
+        let at = |e: ApiError| ApiError {
+            message: format!("in the grid point {}: {}", values.join(", "), e.message),
+            ..e
+        };
+        let c = session.prepare(query).and_then(|q| session.compute(&q)).map_err(at)?;
+        let compare: serde_json::Value =
+            serde_json::from_slice(&c.compare).map_err(|_| internal("bad JSON"))?;
+        cells.insert(values.join("|"), serde_json::json!({ "compare": compare, "timeline": c.timeline }));
+        // the next point, the last axis fastest
+        let mut k = axes.len();
+        loop {
+            if k == 0 {
+                let axes: Vec<_> = axes
+                    .iter()
+                    .zip(&texts)
+                    .map(|((path, _), v)| serde_json::json!({ "path": path, "values": v }))
+                    .collect();
+                return Ok(serde_json::json!({ "axes": axes, "cells": cells }));
+            }
+            k -= 1;
+            point[k] += 1;
+            if point[k] < texts[k].len() {
+                break;
+            }
+            point[k] = 0;
+        }
+    }
 }
 
 /// JSON text that can stand inside a `<script>` element: `<`, `>` and `&`

@@ -96,6 +96,13 @@ pub fn answer(
                 Err(e) => e.into(),
             }
         }
+        "/api/explore" => {
+            match parsed().and_then(|q| session.prepare(q)).and_then(|p| session.explore_json(&p)) {
+                Ok(json) => Answer::ok("application/json", json),
+                Err(e) => e.into(),
+            }
+        }
+        "/api/status" => Answer::ok("application/json", session.status_json()),
         "/api/overlay" => {
             match parsed().and_then(|q| session.prepare(q)).and_then(|p| super::overlay::overlay(session, &p))
             {

@@ -1,9 +1,11 @@
 //! `pointsim explore`: a local web page that compares a scenario with a reform as its controls move.
 //!
 //! The server (tiny_http, one thread per request) answers the page, its
-//! script and style (compiled into the binary), and three API calls:
+//! script and style (compiled into the binary), and these API calls:
 //! `/api/scenario` (the controls), `/api/compare?set=...` (the compare.json
-//! of `pointsim compare BASE --set ...`, computed by the same functions) and
+//! of `pointsim compare BASE --set ...`, computed by the same functions),
+//! `/api/explore?set=...` (that document and both sides at every snapshot:
+//! what the page draws), `/api/status` (whether a comparison is running) and
 //! `/api/overlay?set=...` (the reform as an overlay file).
 
 mod batch;

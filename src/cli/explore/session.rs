@@ -1,14 +1,16 @@
 //! What the server holds between requests: the two scenarios, read once at
 //! start, and the one computation that may run at a time.
 //!
-//! Each valid request takes a ticket from a generation counter. Only one
-//! comparison runs at a time; a request that waits for it and is overtaken
-//! by a newer one is answered `409` without running (the page has already
-//! moved on), so a fast-moving slider never builds up a queue.
+//! Each valid request takes a ticket from a generation counter and raises
+//! the stop flag of the request before it. Only one comparison runs at a
+//! time: a running one whose flag is raised gives up within a chunk of
+//! subjects, and a request that waits and is overtaken never starts; both
+//! are answered `409` (the page has already moved on), so a fast-moving
+//! slider never builds up a queue and never waits for a stale picture.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use pointsim::scenario::{Loaded, Scenario};
 
@@ -62,6 +64,16 @@ pub struct Session {
     pool: rayon::ThreadPool,
     latest: AtomicU64,
     busy: Mutex<()>,
+    /// The stop flag of the newest request: raised when a newer one arrives.
+    newest: Mutex<Arc<AtomicBool>>,
+}
+
+/// One request's comparison: compare.json's bytes and both sides over time.
+pub struct Computed {
+    /// What `pointsim compare` writes as `compare.json`.
+    pub compare: Vec<u8>,
+    /// Mean score and shares at every snapshot.
+    pub timeline: pointsim::results::timeline::Timeline,
 }
 
 /// The reform of one request, checked and ready to run.
@@ -85,7 +97,15 @@ impl Session {
             .num_threads(opts.threads)
             .build()
             .map_err(|e| Failure::Other(anyhow::anyhow!("cannot start worker threads: {e}")))?;
-        Ok(Session { opts, base, reform, pool, latest: AtomicU64::new(0), busy: Mutex::new(()) })
+        Ok(Session {
+            opts,
+            base,
+            reform,
+            pool,
+            latest: AtomicU64::new(0),
+            busy: Mutex::new(()),
+            newest: Mutex::new(Arc::new(AtomicBool::new(false))),
+        })
     }
 
     /// The file the sets change: REFORM, or the base.
@@ -129,27 +149,77 @@ impl Session {
         Ok(Prepared { base, reform, reform_loaded, query })
     }
 
+    /// `{ "requests": N, "computing": bool }`: how many comparisons were
+    /// asked for so far and whether one is running now.
+    pub fn status_json(&self) -> Vec<u8> {
+        let computing = matches!(self.busy.try_lock(), Err(std::sync::TryLockError::WouldBlock));
+        let requests = self.latest.load(Ordering::SeqCst);
+        serde_json::to_vec(&serde_json::json!({ "requests": requests, "computing": computing }))
+            .unwrap_or_default()
+    }
+
     /// Run a prepared comparison and return the bytes of its compare.json.
     ///
     /// # Errors
     ///
-    /// `409` when a newer request arrived while this one waited for the previous computation.
+    /// As [`Session::compute`].
     pub fn compare_json(&self, p: &Prepared) -> Result<Vec<u8>, ApiError> {
+        self.compute(p).map(|c| c.compare)
+    }
+
+    /// `{ "compare": compare.json, "timeline": ... }`: what the page draws.
+    ///
+    /// # Errors
+    ///
+    /// As [`Session::compute`].
+    pub fn explore_json(&self, p: &Prepared) -> Result<Vec<u8>, ApiError> {
+        let c = self.compute(p)?;
+        let timeline = serde_json::to_vec(&c.timeline)
+            .map_err(|e| ApiError { status: 500, message: format!("error: {e}\n") })?;
+        let mut out = Vec::with_capacity(c.compare.len() + timeline.len() + 32);
+        out.extend_from_slice(b"{\"compare\":");
+        out.extend_from_slice(&c.compare);
+        out.extend_from_slice(b",\"timeline\":");
+        out.extend_from_slice(&timeline);
+        out.push(b'}');
+        Ok(out)
+    }
+
+    /// Run a prepared comparison, unless a newer request overtakes it.
+    ///
+    /// # Errors
+    ///
+    /// `409` when a newer request arrived while this one waited for the
+    /// previous computation or while it ran (it then stops within a chunk of
+    /// subjects).
+    pub fn compute(&self, p: &Prepared) -> Result<Computed, ApiError> {
         let ticket = self.latest.fetch_add(1, Ordering::SeqCst) + 1;
+        let stop = Arc::new(AtomicBool::new(false));
+        {
+            let mut newest = self.newest.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            newest.store(true, Ordering::SeqCst);
+            *newest = Arc::clone(&stop);
+        }
         let _slot = self.busy.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if self.latest.load(Ordering::SeqCst) != ticket {
-            return Err(ApiError {
-                status: 409,
-                message: "error: superseded by a newer request before it started\n".into(),
-            });
+        if self.latest.load(Ordering::SeqCst) != ticket || stop.load(Ordering::SeqCst) {
+            return Err(superseded("before it started"));
         }
         let seed = p.base.seed;
-        let c = self
+        let (c, timeline) = self
             .pool
             .install(|| {
-                batch::compare(&p.base, &p.reform, seed, p.query.replicates, self.opts.min_cell, &|_| {})
+                batch::compare_until(
+                    &p.base,
+                    &p.reform,
+                    seed,
+                    p.query.replicates,
+                    self.opts.min_cell,
+                    &|_| {},
+                    &stop,
+                )
             })
-            .map_err(|why| ApiError::bad(format!("error: {why}\n")))?;
+            .map_err(|why| ApiError::bad(format!("error: {why}\n")))?
+            .ok_or_else(|| superseded("while it ran"))?;
         let argv = p.query.argv(&self.opts.base_path, self.opts.reform_path.as_deref(), self.opts.min_cell);
         let info = cli_compare::info(
             (&p.base, &self.base),
@@ -158,8 +228,13 @@ impl Session {
             p.query.overrides,
             argv,
         );
-        Ok(pointsim::output::compare_json(&c, &info))
+        Ok(Computed { compare: pointsim::output::compare_json(&c, &info), timeline })
     }
+}
+
+/// The `409` of a request a newer one overtook `when`.
+fn superseded(when: &str) -> ApiError {
+    ApiError { status: 409, message: format!("error: superseded by a newer request {when}\n") }
 }
 
 #[cfg(test)]

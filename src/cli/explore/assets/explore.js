@@ -17,6 +17,11 @@
   let generation = 0;
   let inflight = null;
   let changedAt = 0;
+  let retries = 0;       // requests asked again after another page's overtook them
+  let shown = null;      // the comparison drawn: { doc: compare.json, timeline }
+  let at = null;         // the snapshot chosen on the time line (an index), null: the last
+  let timer = null;      // the interval of Play, null when paused
+  let projector = new URLSearchParams(location.search).get('projector') === '1';
   // a page written by `pointsim explore --export`: its data, or null when served
   const saved = document.getElementById('explore-data');
   let strings = {};      // the page's words in the chosen language (/api/scenario)
@@ -181,12 +186,45 @@
 
   function changed() {
     changedAt = performance.now();
-    update();
+    retries = 0;
+    if (saved) showGridPoint();
+    else update();
+  }
+
+  // A saved page with a grid: the comparison the grid controls name, precomputed.
+  let savedData = null;
+  function showGridPoint() {
+    const grid = savedData && savedData.grid;
+    if (!grid) return;
+    const key = [];
+    for (const axis of grid.axes) {
+      const hit = inputs.find(({ c }) => c.path === axis.path);
+      const v = Number(hit ? hit.input.value : NaN);
+      const at = axis.values.findIndex((x) => Math.abs(Number(x) - v) < 1e-9);
+      if (at < 0) {
+        $('error').textContent = T('grid_off', { path: axis.path, values: axis.values.join(', ') });
+        $('error').hidden = false;
+        document.body.dataset.state = 'error';
+        return;
+      }
+      key.push(axis.values[at]);
+    }
+    const cell = grid.cells[key.join('|')];
+    $('error').hidden = true;
+    for (const { c, input } of inputs) input.classList.toggle('changed', input.value.trim() !== c.value);
+    render(cell.compare, cell.timeline);
+    document.body.dataset.generation = String(Number(document.body.dataset.generation || 0) + 1);
+    document.body.dataset.gridPoint = key.join('|');
+    document.body.dataset.state = 'ready';
+    $('status').textContent = T('grid_point', {
+      point: grid.axes.map((a, i) => `${a.path}=${key[i]}`).join(', '),
+      subjects: cell.compare.groups.all.toLocaleString('en'), replicates: cell.compare.replicates,
+    });
   }
 
   function update() {
     const q = query();
-    history.replaceState(null, '', '/?' + q);
+    history.replaceState(null, '', '/?' + q + (projector ? '&projector=1' : ''));
     $('overlay').href = '/api/overlay?' + q;
     if (inflight) inflight.abort();
     const ctrl = new AbortController();
@@ -195,14 +233,26 @@
     const started = changedAt || performance.now();
     document.body.dataset.state = 'computing';
     $('status').textContent = T('computing');
-    fetch('/api/compare?' + q, { signal: ctrl.signal })
+    fetch('/api/explore?' + q, { signal: ctrl.signal })
       .then(async (r) => {
         const body = await r.json();
         if (mine !== generation) return;
-        if (r.status === 409) return; // overtaken by a newer request
+        if (r.status === 409) {
+          // overtaken by a newer request from another page on this server:
+          // ask again a few times, then say so (two pages would only stop each other)
+          if (retries < 3) {
+            retries += 1;
+            update();
+          } else {
+            document.body.dataset.state = 'error';
+            $('status').textContent = T('superseded');
+          }
+          return;
+        }
+        retries = 0;
         if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
         $('error').hidden = true;
-        render(body);
+        render(body.compare, body.timeline);
         requestAnimationFrame(() => {
           if (mine !== generation) return;
           const ms = performance.now() - started;
@@ -210,7 +260,8 @@
           document.body.dataset.generation = String(mine);
           document.body.dataset.state = 'ready';
           $('status').textContent = T('redrawn', {
-            subjects: body.groups.all.toLocaleString('en'), replicates: body.replicates, seed: body.seed, ms: ms.toFixed(0),
+            subjects: body.compare.groups.all.toLocaleString('en'), replicates: body.compare.replicates,
+            seed: body.compare.seed, ms: ms.toFixed(0),
           });
         });
       })
@@ -254,20 +305,30 @@
     }
   }
 
-  // Horizontal bars, base above reform, one pair per tier, with the share as text.
-  function renderTierChart(doc) {
+  // The timeline's series `name`, or undefined.
+  const seriesOf = (timeline, name) => timeline && timeline.series.find((x) => x.name === name);
+  // The chosen snapshot's index in `timeline.steps`.
+  const atIndex = (timeline) => (at === null ? timeline.steps.length - 1 : Math.min(at, timeline.steps.length - 1));
+
+  // Horizontal bars, base above reform, one pair per tier, with the share as
+  // text: at the snapshot chosen on the time line, else at the end.
+  function renderTierChart(doc, timeline) {
     const tiers = info.tiers;
+    const i = timeline && timeline.steps.length ? atIndex(timeline) : null;
+    $('tiers-h').textContent = i === null ? T('tiers_h') : T('tiers_at', { step: timeline.steps[i] });
     const rowH = 34, left = 150, width = 560, barW = width - left - 70;
     const s = svg('svg', { viewBox: `0 0 ${width} ${tiers.length * rowH + 30}`, role: 'img',
       'aria-label': T('tier_chart_label') });
-    tiers.forEach((t, i) => {
-      const m = metric(doc, 'tier_share.' + t.id);
-      const y = 24 + i * rowH;
+    tiers.forEach((t, k) => {
+      const ser = i === null ? undefined : seriesOf(timeline, 'tier_share.' + t.id);
+      const m = ser ? { base_mean: ser.base[i], reform_mean: ser.reform[i] } : metric(doc, 'tier_share.' + t.id);
+      const y = 24 + k * rowH;
       s.append(svg('text', { x: 0, y: y + 14 }, t.id));
-      [['base', m ? m.base_mean : 0], ['reform', m ? m.reform_mean : 0]].forEach(([side, x], k) => {
+      [['base', m ? m.base_mean : 0], ['reform', m ? m.reform_mean : 0]].forEach(([side, x], j) => {
         const w = Math.max(0, (x || 0) * barW);
-        s.append(svg('rect', { x: left, y: y + k * 14, width: w, height: 12, class: 'legend-' + side }));
-        s.append(svg('text', { x: left + w + 4, y: y + k * 14 + 10 }, percent(x)));
+        s.append(svg('rect', { x: left, y: y + j * 14, width: w, height: 12, class: 'legend-' + side,
+          'data-tier': t.id, 'data-side': side, 'data-value': String(x) }));
+        s.append(svg('text', { x: left + w + 4, y: y + j * 14 + 10 }, percent(x)));
       });
     });
     s.append(svg('rect', { x: left, y: 2, width: 12, height: 12, class: 'legend-base' }));
@@ -348,9 +409,126 @@
     $('dist-chart').replaceChildren(s);
   }
 
-  function render(doc) {
+  // A series' label and how its values read.
+  function seriesLabel(name) {
+    const [kind, id] = [name.slice(0, name.indexOf('.')), name.slice(name.indexOf('.') + 1)];
+    if (name === 'score.mean') return T('mean_score');
+    const find = (list) => (list.find((x) => x.id === id) || { id, label: id });
+    if (kind === 'tier_share') { const t = find(info.tiers); return T('tier', { id: t.id, label: t.label }); }
+    if (kind === 'perk_share') return T('perk', { label: find(info.perks).label });
+    return T('restriction', { label: find(info.restrictions).label });
+  }
+  const seriesValue = (name, x) => (name === 'score.mean' ? (x === null ? '–' : x.toFixed(1)) : percent(x));
+
+  // The time line: the chosen series over the snapshots, base and reform,
+  // a mark at the chosen snapshot, and every number at it as text.
+  function renderTimeline() {
+    const timeline = shown && shown.timeline;
+    $('time').hidden = !timeline || timeline.steps.length < 2;
+    if ($('time').hidden) return;
+    const select = $('series');
+    const names = timeline.series.map((x) => x.name);
+    if ([...select.options].map((o) => o.value).join() !== names.join()) {
+      const keep = select.value;
+      select.replaceChildren(...names.map((n) => el('option', { value: n }, seriesLabel(n))));
+      select.value = names.includes(keep) ? keep : names[0];
+    }
+    const i = atIndex(timeline);
+    const steps = timeline.steps;
+    const range = $('snapshot');
+    range.max = String(steps.length - 1);
+    range.value = String(i);
+    range.setAttribute('aria-valuetext', T('step_of', { step: steps[i], last: steps[steps.length - 1] }));
+    $('snapshot-label').textContent = T('step_of', { step: steps[i], last: steps[steps.length - 1] });
+    document.body.dataset.snapshot = String(steps[i]);
+    $('step-back').disabled = i === 0;
+    $('step-forward').disabled = i === steps.length - 1;
+
+    const ser = seriesOf(timeline, select.value);
+    const width = 560, height = 190, left = 72, right = 12, top = 10, bottom = 30;
+    const values = [...ser.base, ...ser.reform].filter((v) => v !== null);
+    let lo = Math.min(...values), hi = Math.max(...values);
+    if (!(hi > lo)) { lo -= 1; hi += 1; }
+    const last = steps[steps.length - 1] || 1;
+    const x = (step) => left + (step / last) * (width - left - right);
+    const y = (v) => top + (1 - (v - lo) / (hi - lo)) * (height - top - bottom);
+    const line = (vs) => vs.map((v, k) => (v === null ? '' : `${k && vs[k - 1] !== null ? 'L' : 'M'}${x(steps[k])},${y(v)}`)).join(' ');
+    const s = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img',
+      'aria-label': T('time_label', { what: seriesLabel(ser.name) }) });
+    s.append(svg('line', { x1: left, y1: height - bottom, x2: width - right, y2: height - bottom, stroke: '#999' }));
+    s.append(svg('text', { x: left - 4, y: y(hi) + 4, 'text-anchor': 'end' }, seriesValue(ser.name, hi)));
+    s.append(svg('text', { x: left - 4, y: y(lo) + 4, 'text-anchor': 'end' }, seriesValue(ser.name, lo)));
+    s.append(svg('text', { x: left, y: height - 8 }, '0'));
+    s.append(svg('text', { x: width - right, y: height - 8, 'text-anchor': 'end' }, String(last)));
+    s.append(svg('text', { x: (left + width) / 2, y: height - 8, 'text-anchor': 'middle' }, T('time_caption')));
+    s.append(svg('line', { x1: x(steps[i]), y1: top, x2: x(steps[i]), y2: height - bottom, class: 'cursor' }));
+    s.append(svg('path', { d: line(ser.base), class: 'line-base' }));
+    s.append(svg('path', { d: line(ser.reform), class: 'line-reform' }));
+    $('time-chart').replaceChildren(s);
+
+    const body = $('at-step').tBodies[0];
+    body.replaceChildren();
+    for (const x of timeline.series) {
+      const tr = el('tr', { 'data-metric': x.name });
+      tr.append(el('th', { scope: 'row' }, seriesLabel(x.name)));
+      const d = x.base[i] === null || x.reform[i] === null ? null : x.reform[i] - x.base[i];
+      for (const [side, v, text] of [
+        ['base', x.base[i], seriesValue(x.name, x.base[i])],
+        ['reform', x.reform[i], seriesValue(x.name, x.reform[i])],
+        ['diff', d, change(d, x.name !== 'score.mean')],
+      ]) tr.append(el('td', { 'data-side': side, 'data-value': String(v) }, text));
+      body.append(tr);
+    }
+  }
+
+  // Show snapshot `i` (clamped): the time line, its table and the tier bars follow.
+  function choose(i) {
+    const timeline = shown && shown.timeline;
+    if (!timeline) return;
+    const n = timeline.steps.length;
+    at = Math.max(0, Math.min(n - 1, i));
+    if (at === n - 1) at = null;
+    renderTimeline();
+    renderTierChart(shown.doc, timeline);
+  }
+  function pause() {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    $('play').textContent = T('play');
+    $('play').setAttribute('aria-pressed', 'false');
+    document.body.dataset.playing = 'false';
+  }
+  function play() {
+    const timeline = shown && shown.timeline;
+    if (!timeline) return;
+    if (at === null) choose(0); // from the start when at the end
+    $('play').textContent = T('pause');
+    $('play').setAttribute('aria-pressed', 'true');
+    document.body.dataset.playing = 'true';
+    const every = Math.max(60, Math.min(400, 8000 / timeline.steps.length));
+    timer = setInterval(() => {
+      const next = atIndex(shown.timeline) + 1;
+      choose(next);
+      if (next >= shown.timeline.steps.length - 1) pause();
+    }, every);
+  }
+  function setProjector(on) {
+    projector = on;
+    document.body.classList.toggle('projector', on);
+    $('projector').setAttribute('aria-pressed', String(on));
+    if (!saved) {
+      const u = new URL(location.href);
+      if (on) u.searchParams.set('projector', '1');
+      else u.searchParams.delete('projector');
+      history.replaceState(null, '', u.pathname + u.search);
+    }
+  }
+
+  function render(doc, timeline = null) {
+    shown = { doc, timeline };
     renderHeadline(doc);
-    renderTierChart(doc);
+    renderTimeline();
+    renderTierChart(doc, timeline);
     renderMoves(doc);
     renderAccess(doc);
     renderDistribution(doc);
@@ -383,6 +561,13 @@
     $('lesson-next').addEventListener('click', () => { lesson += 1; showLesson(); });
     $('lesson-try').addEventListener('click', () => tryLesson());
     showLesson();
+    $('play').addEventListener('click', () => (timer === null ? play() : pause()));
+    $('step-back').addEventListener('click', () => { pause(); choose(atIndex(shown.timeline) - 1); });
+    $('step-forward').addEventListener('click', () => { pause(); choose(atIndex(shown.timeline) + 1); });
+    $('snapshot').addEventListener('input', () => { pause(); choose(Number($('snapshot').value)); });
+    $('series').addEventListener('change', () => renderTimeline());
+    $('projector').addEventListener('click', () => setProjector(!projector));
+    setProjector(projector);
     $('reset').addEventListener('click', () => {
       for (const { c, input } of inputs) input.value = c.value;
       extra = [];
@@ -412,20 +597,36 @@
 
   // A saved page: the controls show the state but do not change it.
   function showSaved(data) {
+    savedData = data;
+    const onGrid = (path) => data.grid && data.grid.axes.some((a) => a.path === path);
     for (const { c, input } of inputs) {
-      input.readOnly = true;
+      input.readOnly = !onGrid(c.path);
+      // the arrow keys of a grid control step through its evenly spaced values
+      const axis = data.grid && data.grid.axes.find((a) => a.path === c.path);
+      if (axis && axis.values.length > 1) {
+        const v = axis.values.map(Number);
+        const step = v[1] - v[0];
+        if (v.every((x, i) => i === 0 || Math.abs(x - v[i - 1] - step) < 1e-9)) {
+          input.min = String(v[0]);
+          input.max = String(v[v.length - 1]);
+          input.step = String(step);
+        }
+      }
       input.classList.toggle('changed', input.value.trim() !== c.value);
     }
     $('replicates').readOnly = true;
     $('reset').hidden = true;
     $('lesson-try').disabled = true;
     $('overlay').href = URL.createObjectURL(new Blob([data.overlay], { type: 'application/toml' }));
-    render(data.compare);
+    render(data.compare, data.timeline || null);
     document.body.dataset.generation = '0';
     document.body.dataset.state = 'ready';
     $('status').textContent = T('saved', {
       subjects: data.compare.groups.all.toLocaleString('en'), replicates: data.compare.replicates, seed: data.compare.seed,
     });
+    if (data.grid) {
+      $('status').textContent += ' ' + T('grid_saved', { paths: data.grid.axes.map((a) => a.path).join(', ') });
+    }
   }
 
   init();

@@ -476,9 +476,9 @@ spec_table! {
         /// The control, as in `explore.controls`.
         path: String = req("path = \"rule.volunteer_service.points\"") "a control path of this scenario, once; in `explore.controls` when that is given",
         /// The lowest value the control offers.
-        min: Option<f64> = opt("optional, the page's") "finite; below `max`; at most the scenario's value; a whole number for integer controls",
+        min: Option<f64> = opt("optional, the page's") "finite; below `max`; at most the scenario's value (else a warning: the page widens the range to hold it); a whole number for integer controls",
         /// The highest value the control offers.
-        max: Option<f64> = opt("optional, none") "finite; at least the scenario's value; a whole number for integer controls",
+        max: Option<f64> = opt("optional, none") "finite; at least the scenario's value (else a warning); a whole number for integer controls",
         /// The step of the arrow keys.
         step: Option<f64> = opt("optional, the page's") "finite, above 0; a whole number for integer controls",
         /// The control's label, a sentence in which `{value}` stands for the current value: `"Volunteering earns {value} points"`.

@@ -175,8 +175,17 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
     let explore = &session.reform.explore;
     for c in &mut controls {
         if let Some(x) = explore.settings_of(&c.path) {
-            c.min = x.min.map(|v| v.to_string()).or(c.min.take());
-            c.max = x.max.map(|v| v.to_string()).or(c.max.take());
+            // the range always holds the value the page starts from (a `--set` may have moved it outside)
+            let v: Option<f64> = c.value.parse().ok();
+            let widen = |bound: Option<f64>, lower: bool| {
+                bound.map(|b| match v {
+                    Some(v) if lower => b.min(v),
+                    Some(v) => b.max(v),
+                    None => b,
+                })
+            };
+            c.min = widen(x.min, true).map(|v| v.to_string()).or(c.min.take());
+            c.max = widen(x.max, false).map(|v| v.to_string()).or(c.max.take());
             c.step = x.step.map_or_else(|| c.step.clone(), |v| v.to_string());
             c.sentence = x.label.clone();
         }

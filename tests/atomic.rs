@@ -153,7 +153,14 @@ fn one_writer_per_folder_and_a_stale_lock_is_taken_over() {
     // held by a live process (this test)
     let me = std::process::id();
     std::fs::write(&lock, format!("{me}\npointsim run other.toml\n")).unwrap();
-    for cmd in [vec!["run", TOY], vec!["compare", TOY, "--set", "rule.volunteer_service.points=10"]] {
+    let sens = crate::common::repo("scenarios/sensitivity/toy_rates.toml").display().to_string();
+    let targets = crate::common::repo("scenarios/calibration/toy_targets.toml").display().to_string();
+    for cmd in [
+        vec!["run", TOY],
+        vec!["compare", TOY, "--set", "rule.volunteer_service.points=10"],
+        vec!["sensitivity", sens.as_str(), "--method", "morris"],
+        vec!["calibrate", "--targets", targets.as_str()],
+    ] {
         pointsim().args(&cmd).args(["-q", "--no-plots", "--out"]).arg(&out).assert().code(2).stderr(
             predicate::str::contains(format!(
                 "being written by another pointsim (process {me}: `pointsim run other.toml`)"

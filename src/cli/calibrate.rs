@@ -109,6 +109,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         .num_threads(threads)
         .build()
         .context("cannot start worker threads")?;
+    // one writer per folder, and signals handled
+    let _held = super::outdir::hold(&out, args.quiet)?;
     open(&out, &t, args.resume, args.force)?;
     let available = if args.ignore_memory { None } else { pointsim::available_memory() };
     let progress = Progress::runs(t.total_runs(), args.quiet);

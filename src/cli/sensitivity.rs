@@ -115,6 +115,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
         print!("{}", super::sweep_plan::describe(&study.sweep, threads));
         return Ok(());
     }
+    // one writer per folder, and signals handled (what is kept, how to go on)
+    let _held = super::outdir::hold(&out, args.quiet)?;
     let sw = &study.sweep;
     let m = &sw.manifest;
     let runs = sw.runs();

@@ -2,7 +2,7 @@
 //! the next wave's box, and the ABC posterior (weighted ranges, correlations, predictive coverage).
 //!
 //! Coordinates: every parameter is handled in its *unit* coordinate `u` in
-//! `[0, 1]`, the prior's quantile ([`Prior::unit`]): uniform priors are
+//! `[0, 1]`, the prior's quantile ([`Prior::unit`](super::targets::Prior::unit)): uniform priors are
 //! linear in `u`, log-uniform ones linear in `ln x`. The prior is flat in `u`.
 
 use serde::Serialize;

@@ -370,8 +370,7 @@ impl<O: Observer> Life<'_, O> {
         self.next_change = self.epochs.get(self.next_epoch).map_or(u32::MAX, |e| e.at);
         self.c = &e.c;
         self.m = &e.m;
-        self.lo = e.m.lo[self.group];
-        self.hi = e.m.hi[self.group];
+        // the clamp (`lo`, `hi`) stays: a change may not alter `[score]` or the kinds
         if FULL {
             self.calm = false;
             self.safe = e.m.safe[self.kind];

@@ -15,7 +15,7 @@ use toml::Table;
 use super::check::Checker;
 use super::limits::{MAX_CHANGE_SETS, MAX_CHANGES};
 use super::model::{DatedChange, Provenance, Scenario};
-use super::path::{ParamPath, apply, value_of};
+use super::path::{ParamPath, apply, split_set, value_of};
 use super::spec::FileSpec;
 
 /// The tables a change may set values in, by the first segment of its path.
@@ -123,14 +123,7 @@ pub(crate) fn check(c: &mut Checker, spec: &FileSpec, base: &Scenario, name: &st
 
 /// Make the change `set` (`PATH=VALUE`) in `doc`.
 fn make(doc: &mut Table, set: &str) -> Result<(), (String, String)> {
-    let Some((path, value)) = set.split_once('=') else {
-        let hint = "write a path and a value, like `rule.late_payment.points=-10`".to_owned();
-        return Err((format!("`{set}` has no `=`"), hint));
-    };
-    let (path, value) = (path.trim(), value.trim());
-    if value.is_empty() {
-        return Err((format!("`{set}` has no value"), "write the new value after the `=`".to_owned()));
-    }
+    let (path, value) = split_set(set, "rule.late_payment.points=-10", "write the new value after the `=`")?;
     let scenario_words = |m: String| m.replace("the base scenario", "the scenario");
     let p = ParamPath::parse(path).map_err(|e| (scenario_words(e.message), e.hint.unwrap_or_default()))?;
     let segs = p.segments();

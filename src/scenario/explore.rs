@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 use super::check::{Checker, num};
 use super::limits::{MAX_EXPLORE_CONTROLS, MAX_GRID_CONTROLS, MAX_GRID_POINTS, MAX_LESSON_SETS, MAX_LESSONS};
-use super::path::{ParamPath, check as check_path};
+use super::path::{ParamPath, check as check_path, split_set};
 use super::spec::FileSpec;
 
 /// The explore page's settings from the file: which controls, their ranges and labels, the lesson.
@@ -344,15 +344,11 @@ fn check_range(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec, ct
 
 /// What is wrong with the `PATH=VALUE` of a lesson, if anything.
 fn bad_set(doc: &mut Option<toml::Table>, spec: &FileSpec, set: &str) -> Option<(String, String)> {
-    let Some((path, value)) = set.split_once('=') else {
-        let hint = "write a path and a value, like `rule.volunteering.points=10`".to_owned();
-        return Some((format!("`{set}` has no `=`"), hint));
-    };
-    let (path, value) = (path.trim(), value.trim());
-    if value.is_empty() {
-        let hint = "write the value to try after the `=`".to_owned();
-        return Some((format!("`{set}` has no value"), hint));
-    }
+    let (path, _) =
+        match split_set(set, "rule.volunteering.points=10", "write the value to try after the `=`") {
+            Ok(split) => split,
+            Err(problem) => return Some(problem),
+        };
     let doc = doc.get_or_insert_with(|| toml::Table::try_from(spec).unwrap_or_default());
     let parsed = ParamPath::parse(path).and_then(|p| check_path(doc, &p).map(|()| p));
     match parsed {

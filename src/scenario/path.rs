@@ -127,6 +127,28 @@ impl fmt::Display for ParamPath {
     }
 }
 
+/// The path and value texts of a `PATH=VALUE` written in a scenario (a
+/// lesson's or a dated change's `set`), trimmed; `example` is a whole
+/// `PATH=VALUE` for the hint, `value_hint` what to say of a missing value.
+///
+/// # Errors
+///
+/// No `=`, or nothing after it: a message and a hint.
+pub(crate) fn split_set<'a>(
+    set: &'a str,
+    example: &str,
+    value_hint: &str,
+) -> Result<(&'a str, &'a str), (String, String)> {
+    let Some((path, value)) = set.split_once('=') else {
+        return Err((format!("`{set}` has no `=`"), format!("write a path and a value, like `{example}`")));
+    };
+    let (path, value) = (path.trim(), value.trim());
+    if value.is_empty() {
+        return Err((format!("`{set}` has no value"), value_hint.to_owned()));
+    }
+    Ok((path, value))
+}
+
 /// A `--set` value: TOML (`10`, `0.5`, `true`, `"AA"`, `[1, 2]`), or else the text as a string (`AA`).
 pub fn value_of(text: &str) -> Value {
     format!("v = {text}")

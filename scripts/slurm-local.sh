@@ -15,6 +15,14 @@
 #                                       then as the emitted job array of 4 shards plus
 #                                       the dependent merge job, compare the merged
 #                                       files byte for byte, down
+#   scripts/slurm-local.sh calibrate-test
+#                                       up, run examples/slurm/calibration.toml
+#                                       whole, then as the emitted chain of one job
+#                                       array of 2 shards per wave plus the finishing
+#                                       job (and once with failing shards, which must
+#                                       cancel every later job), compare the results
+#                                       byte for byte, down
+#   scripts/slurm-local.sh test         sweep-test and calibrate-test on one cluster
 #
 # Environment (all optional):
 #   SLURM_LOCAL_STATE    PID files, daemon logs, test work   [/tmp/pointsim-slurm]
@@ -293,10 +301,9 @@ show_logs() {
 # sweep-test: examples/slurm/plan.toml run unsharded, then through the
 # committed job scripts in examples/slurm/ (4 shards + afterok merge) on the
 # real cluster; the merged files must equal the unsharded ones byte for byte.
-do_sweep_test() {
-    need_root
-    cd "$ROOT"
-    local t0=$SECONDS pointsim=${POINTSIM:-}
+# the pointsim binary: $POINTSIM, else target/release/pointsim (built if cargo is there)
+find_pointsim() {
+    local pointsim=${POINTSIM:-}
     if [[ -z $pointsim ]]; then
         if command -v cargo >/dev/null; then
             cargo build --release --quiet || die "cargo build --release failed"
@@ -305,6 +312,48 @@ do_sweep_test() {
     fi
     [[ -x $pointsim ]] || die "no pointsim binary at $pointsim (run cargo build --release, or set POINTSIM)"
     [[ $pointsim == /* ]] || pointsim=$PWD/$pointsim
+    echo "$pointsim"
+}
+
+do_sweep_test() {
+    need_root
+    cd "$ROOT"
+    local pointsim
+    pointsim=$(find_pointsim)
+    trap do_down EXIT
+    sweep_test "$pointsim"
+    do_down
+    trap - EXIT
+}
+
+do_calibrate_test() {
+    need_root
+    cd "$ROOT"
+    local pointsim
+    pointsim=$(find_pointsim)
+    trap do_down EXIT
+    calibrate_test "$pointsim"
+    do_down
+    trap - EXIT
+}
+
+do_test() {
+    need_root
+    cd "$ROOT"
+    local pointsim
+    pointsim=$(find_pointsim)
+    trap do_down EXIT
+    sweep_test "$pointsim"
+    calibrate_test "$pointsim"
+    do_down
+    trap - EXIT
+}
+
+# sweep_test POINTSIM: examples/slurm/plan.toml run unsharded, then through the
+# committed job scripts in examples/slurm/ (4 shards + afterok merge) on the
+# real cluster; the merged files must equal the unsharded ones byte for byte.
+sweep_test() {
+    local t0=$SECONDS pointsim=$1
     local plan=examples/slurm/plan.toml out=target/slurm-example whole=target/slurm-whole
     local files=(runs.csv cells.csv runs.parquet cells.parquet)
     rm -rf "$out" "$whole"
@@ -323,7 +372,6 @@ do_sweep_test() {
         }
     done
 
-    trap do_down EXIT
     do_up
     local ids arr mrg t1=$SECONDS
 
@@ -360,9 +408,59 @@ do_sweep_test() {
         die "merged results differ from the unsharded sweep"
     fi
     log "merged ${files[*]} are byte-identical to the unsharded sweep"
-    do_down
-    trap - EXIT
     log "sweep-test passed in $((SECONDS - t0))s"
+}
+
+# calibrate_test POINTSIM: examples/slurm/calibration.toml calibrated whole on
+# this machine, then on the cluster through the job scripts --emit-slurm 2
+# writes (a job array per wave, each after the one before, then the finish);
+# the results must equal the whole run's byte for byte. First with failing
+# shards: every later wave and the finish must be cancelled.
+calibrate_test() {
+    local t0=$SECONDS pointsim=$1
+    local targets=examples/slurm/calibration.toml out=target/slurm-calibration whole=target/slurm-calibration-whole
+    local files=(waves.csv waves.parquet calibration.json calibrated.toml)
+    rm -rf "$out" "$whole"
+    "$pointsim" calibrate --targets "$targets" --out "$whole" --quiet --no-plots || die "calibration of $targets failed"
+    "$pointsim" calibrate --targets "$targets" --out "$out" --emit-slurm 2 --cpus-per-task 1 --no-plots >/dev/null ||
+        die "calibrate --emit-slurm failed"
+    do_up
+    local ids id last t1=$SECONDS rc=0
+    ids=$(POINTSIM=/bin/false "$out/submit.sh") || die "$out/submit.sh failed"
+    read -r -a ids <<<"$ids"
+    ((${#ids[@]} == 4)) || die "submit.sh printed ${#ids[@]} job ids, expected 3 waves + the finish"
+    do_wait "${ids[@]}" 2>/dev/null || rc=$?
+    ((rc == 1)) || die "jobs ${ids[*]} with failing shards: wait returned $rc (expected 1: not all COMPLETED)"
+    for id in "${ids[@]:1}"; do
+        [[ $(job_states "$id") == CANCELLED ]] || die "job $id after failed shards: $(job_states "$id") (expected CANCELLED)"
+    done
+    [[ ! -e $out/waves.csv ]] || die "the finish ran although the shards failed"
+    log "failing shards of wave 1 cancel waves 2-3 and the finish: OK in $((SECONDS - t1))s"
+    rm -rf "$out/logs"
+
+    t1=$SECONDS
+    ids=$(POINTSIM=$pointsim "$out/submit.sh") || die "$out/submit.sh failed"
+    read -r -a ids <<<"$ids"
+    log "submitted wave arrays ${ids[*]:0:3} and finishing job ${ids[3]}"
+    if ! do_wait "${ids[@]}"; then
+        for id in "${ids[@]}"; do scontrol -o show job "$id" >&2 || true; done
+        show_logs "$out/logs"
+        die "the sharded calibration did not complete"
+    fi
+    log "3 waves × 2 shards + finish on Slurm: $((SECONDS - t1))s"
+    local f bad=0
+    for f in "${files[@]}"; do
+        cmp "$whole/$f" "$out/$f" || bad=1
+    done
+    for last in 0 1; do
+        [[ -s $out/wave3/shard-$last/journal.jsonl ]] || { log "no journal in $out/wave3/shard-$last"; bad=1; }
+    done
+    if ((bad)); then
+        show_logs "$out/logs"
+        die "the sharded calibration's results differ from the whole one's"
+    fi
+    log "the sharded calibration's ${files[*]} are byte-identical to the whole run's"
+    log "calibrate-test passed in $((SECONDS - t0))s"
 }
 
 case ${1:-} in
@@ -371,5 +469,7 @@ wait) shift; (($#)) || die "usage: $0 wait JOBID..."; do_wait "$@" ;;
 down) do_down ;;
 smoke) need_root; do_smoke ;;
 sweep-test) do_sweep_test ;;
-*) log "usage: $0 up | wait JOBID... | down | smoke | sweep-test"; exit 2 ;;
+calibrate-test) do_calibrate_test ;;
+test) do_test ;;
+*) log "usage: $0 up | wait JOBID... | down | smoke | sweep-test | calibrate-test | test"; exit 2 ;;
 esac

@@ -148,3 +148,126 @@ fn the_shipped_targets_files_check() {
             .success();
     }
 }
+
+/// `calibrate … --wave K --shard I/N` for every shard of every wave, then `--resume`.
+fn run_sharded(t: &Path, out: &Path, shards: u32) {
+    for wave in 1..=3 {
+        for i in 0..shards {
+            let (w, s) = (wave.to_string(), format!("{i}/{shards}"));
+            calibrate(t, out, &["--wave", &w, "--shard", &s, "-j", "1", "--resume"]).success();
+        }
+    }
+}
+
+#[test]
+fn a_sharded_calibration_ends_with_the_same_bytes_as_a_whole_one() {
+    let tmp = TempDir::new().unwrap();
+    let t = targets(tmp.path());
+    let (whole, cut) = (tmp.path().join("whole"), tmp.path().join("cut"));
+    calibrate(&t, &whole, &["--no-plots"]).success();
+    // a later wave's shard before the earlier wave has finished: refused, nothing run
+    calibrate(&t, &cut, &["--wave", "1", "--shard", "0/3"]).success();
+    calibrate(&t, &cut, &["--wave", "2", "--shard", "0/3"])
+        .code(2)
+        .stderr(predicate::str::contains("wave 1 is not finished: 16 of its 24 runs have no result"));
+    assert!(!cut.join("wave2/shard-0").exists());
+    run_sharded(&t, &cut, 3);
+    for f in ["wave1/shard-2/journal.jsonl", "wave3/shard-0/sweep.json", "wave3/plan.toml"] {
+        assert!(cut.join(f).is_file(), "{f}");
+    }
+    // the gathering run makes no run of its own
+    pointsim()
+        .arg("calibrate")
+        .arg("--targets")
+        .arg(&t)
+        .arg("--out")
+        .arg(&cut)
+        .args(["--resume", "--no-plots"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("72 runs in 3 waves: 0 now, 72 from before"));
+    for f in ["waves.csv", "calibration.json", "calibrated.toml"] {
+        assert_eq!(read(&cut.join(f)), read(&whole.join(f)), "{f}");
+    }
+    // a shard run again continues its own folder (with --resume) and refuses it otherwise
+    calibrate(&t, &cut, &["--wave", "3", "--shard", "1/3", "--resume"]).success();
+    calibrate(&t, &cut, &["--wave", "3", "--shard", "1/3"])
+        .code(2)
+        .stderr(predicate::str::contains("--resume"));
+    // --force starts over: the shards' folders go too
+    calibrate(&t, &cut, &["--force", "--no-plots"]).success();
+    assert!(!cut.join("wave1/shard-0").exists());
+    assert_eq!(read(&cut.join("waves.csv")), read(&whole.join("waves.csv")));
+}
+
+#[test]
+fn bad_shard_options_exit_2() {
+    let tmp = TempDir::new().unwrap();
+    let t = targets(tmp.path());
+    let out = tmp.path().join("out");
+    calibrate(&t, &out, &["--wave", "4", "--shard", "0/2"])
+        .code(2)
+        .stderr(predicate::str::contains("has 3 waves"));
+    calibrate(&t, &out, &["--shard", "0/2"]).code(2).stderr(predicate::str::contains("--wave"));
+    calibrate(&t, &out, &["--wave", "0", "--shard", "0/2"]).code(2);
+    calibrate(&t, &out, &["--wave", "1", "--shard", "30/31"])
+        .code(2)
+        .stderr(predicate::str::contains("has no runs"));
+    // a folder that holds something else is not taken over
+    let other = tmp.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    calibrate(&t, &other, &["--wave", "1", "--shard", "0/2"])
+        .code(2)
+        .stderr(predicate::str::contains("holds no calibration"));
+    assert_eq!(read(&other.join("notes.txt")), "mine");
+}
+
+#[test]
+fn emit_slurm_writes_a_chain_of_wave_arrays_and_prepares_the_folder() {
+    let tmp = TempDir::new().unwrap();
+    let t = targets(tmp.path());
+    let out = tmp.path().join("cal");
+    pointsim()
+        .arg("calibrate")
+        .arg("--targets")
+        .arg(&t)
+        .arg("--out")
+        .arg(&out)
+        .args(["--emit-slurm", "4", "--cpus-per-task", "1"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("3 waves of 24 runs, each wave as 4 shards"));
+    let submit = read(&out.join("submit.sh"));
+    assert!(submit.contains("for wave in 1 2 3; do"), "{submit}");
+    let wave = read(&out.join("calibrate.slurm"));
+    assert!(wave.contains("#SBATCH --array=0-3\n") && wave.contains("#SBATCH --cpus-per-task=1\n"), "{wave}");
+    assert!(read(&out.join("finish.slurm")).contains("--resume --quiet"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(std::fs::metadata(out.join("submit.sh")).unwrap().permissions().mode() & 0o111, 0o111);
+    }
+    assert!(out.join("calibrate.json").is_file(), "the folder is the calibration's");
+    // writing them again over the same calibration is fine; more shards than runs is not
+    pointsim()
+        .arg("calibrate")
+        .arg("--targets")
+        .arg(&t)
+        .arg("--out")
+        .arg(&out)
+        .args(["--emit-slurm", "4", "-q"])
+        .assert()
+        .success();
+    pointsim()
+        .arg("calibrate")
+        .arg("--targets")
+        .arg(&t)
+        .arg("--out")
+        .arg(tmp.path().join("x"))
+        .args(["--emit-slurm", "25"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("more shards than a wave has runs"));
+    assert!(!tmp.path().join("x").exists());
+}

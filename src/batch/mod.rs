@@ -25,4 +25,5 @@ pub mod seeds;
 pub mod sensitivity;
 pub mod set;
 pub mod slurm;
+pub mod slurm_calibration;
 pub mod sweep;

@@ -245,7 +245,7 @@ fn submit_script(job: &SlurmSweep) -> String {
 }
 
 /// Refuse paths that would need quoting in a shell or an `#SBATCH` line.
-fn check_path(what: &'static str, path: &str) -> Result<(), SlurmError> {
+pub(crate) fn check_path(what: &'static str, path: &str) -> Result<(), SlurmError> {
     let bad = |shown: String| Err(SlurmError::UnsafePath { what, path: path.to_owned(), shown });
     if path.is_empty() {
         return bad("nothing".into());

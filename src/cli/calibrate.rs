@@ -1,25 +1,20 @@
 //! `pointsim calibrate`: fit free parameters to published figures (history matching, then ABC).
 
-use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use pointsim::batch::calibrate::method::WavePlan;
 use pointsim::batch::calibrate::targets::{self, Kind, Prior, Targets};
 use pointsim::batch::calibrate::{self as cal, output as calout};
-use pointsim::batch::journal::{self, Journal};
-use pointsim::batch::sweep::Sweep;
+use pointsim::batch::slurm_calibration::{self as slurm, SlurmCalibration};
 use pointsim::output;
-use pointsim::results::sweep::{Record, SWEEP_JSON};
-use rayon::prelude::*;
+use pointsim::results::sweep::Shard;
 
+use super::calibrate_waves as waves;
 use super::progress::Progress;
-use super::{Failure, sweep_dir, term};
+use super::{Failure, term};
 
 /// Fit a scenario's free parameters to published figures.
 ///
@@ -33,7 +28,9 @@ use super::{Failure, sweep_dir, term};
 #[command(after_help = "Examples:\n  \
     pointsim calibrate --targets scenarios/calibration/blacklist_targets.toml --dry-run\n  \
     pointsim calibrate --targets scenarios/calibration/blacklist_targets.toml --out /tmp/cal\n  \
-    pointsim calibrate scenarios/calibration/recovery_toy.toml --targets T.toml --out /tmp/cal --resume")]
+    pointsim calibrate scenarios/calibration/recovery_toy.toml --targets T.toml --out /tmp/cal --resume\n  \
+    pointsim calibrate --targets T.toml --out cal --wave 1 --shard 0/4 ... then: pointsim calibrate --targets T.toml --out cal --resume\n  \
+    pointsim calibrate --targets T.toml --out cal --emit-slurm 8 && cal/submit.sh")]
 pub struct Args {
     /// Scenario to calibrate [default: `scenario` in the targets file].
     pub scenario: Option<PathBuf>,
@@ -64,6 +61,22 @@ pub struct Args {
     /// Print nothing but errors.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Run only shard I of N of wave K (with --wave K), into OUT/waveK/shard-I/;
+    /// waves before K must be finished in OUT. `--resume` the calibration
+    /// afterwards to gather the shards and go on.
+    #[arg(long, value_name = "I/N", requires = "wave", conflicts_with_all = ["force", "dry_run"])]
+    pub shard: Option<Shard>,
+    /// The wave whose shard --shard runs, from 1.
+    #[arg(long, value_name = "K", requires = "shard", value_parser = clap::value_parser!(u32).range(1..))]
+    pub wave: Option<u32>,
+    /// Write Slurm job scripts that run every wave as a job array of N shards,
+    /// each wave after the one before, then gather the results
+    /// (OUT/calibrate.slurm, OUT/finish.slurm, OUT/submit.sh); run nothing.
+    #[arg(long, value_name = "N", conflicts_with_all = ["shard", "resume", "dry_run", "jobs"])]
+    pub emit_slurm: Option<usize>,
+    /// CPUs of each shard in the job scripts of --emit-slurm [default: 2].
+    #[arg(long, value_name = "C", requires = "emit_slurm")]
+    pub cpus_per_task: Option<usize>,
 }
 
 /// What `calibrate.json` at the top of the folder records, for `--resume`.
@@ -105,19 +118,34 @@ pub fn run(args: Args) -> Result<(), Failure> {
         print!("{}", describe(&t, threads));
         return Ok(());
     }
+    if let Some(shards) = args.emit_slurm {
+        return emit_slurm(&args, &t, &out, shards);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
         .context("cannot start worker threads")?;
+    let available = if args.ignore_memory { None } else { pointsim::available_memory() };
+    if let (Some(wave), Some(shard)) = (args.wave, args.shard) {
+        return run_one_shard(&args, &t, &out, wave, shard, &pool, threads, available, clock);
+    }
     // one writer per folder, and signals handled
     let _held = super::outdir::hold(&out, args.quiet)?;
     open(&out, &t, args.resume, args.force)?;
-    let available = if args.ignore_memory { None } else { pointsim::available_memory() };
     let progress = Progress::runs(t.total_runs(), args.quiet);
+    let runner = waves::Runner {
+        out: &out,
+        pool: &pool,
+        threads,
+        available,
+        force: args.force,
+        resume: true,
+        progress: &progress,
+    };
     let mut ran = 0usize;
     let mut reused = 0usize;
     let outcome = cal::calibrate(&t, |plan| {
-        let (now, before, outputs) = run_wave(&t, plan, &out, &pool, threads, available, &args, &progress)?;
+        let (now, before, outputs) = waves::run_whole(&t, plan, &runner)?;
         ran += now;
         reused += before;
         Ok::<_, Failure>(outputs)
@@ -217,11 +245,7 @@ fn open(out: &Path, t: &Targets, resume: bool, force: bool) -> Result<(), Failur
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
         Err(e) => return Err(bad(format!("cannot use output folder `{}`: {e}", out.display()))),
     };
-    let state = serde_json::json!({
-        "pointsim_version": env!("CARGO_PKG_VERSION"),
-        "targets_sha256": t.sha256,
-        "base_sha256": t.base.source.sha256,
-    });
+    let state = state_of(t);
     if !is_empty && !force {
         if !resume {
             return Err(bad(format!(
@@ -242,103 +266,26 @@ fn open(out: &Path, t: &Targets, resume: bool, force: bool) -> Result<(), Failur
     if force {
         output::remove_earlier(out, &FILES, &["plots"])
             .with_context(|| format!("cannot clear `{}`", out.display()))?;
+        waves::remove_shards(out).with_context(|| format!("cannot clear `{}`", out.display()))?;
     }
-    let mut bytes = serde_json::to_vec_pretty(&state).expect("json");
+    write_state(out, &state)
+}
+
+/// What the state file records: the version and the inputs' hashes.
+fn state_of(t: &Targets) -> serde_json::Value {
+    serde_json::json!({
+        "pointsim_version": env!("CARGO_PKG_VERSION"),
+        "targets_sha256": t.sha256,
+        "base_sha256": t.base.source.sha256,
+    })
+}
+
+/// Write the state file (atomically: writers at once leave one whole file).
+fn write_state(out: &Path, state: &serde_json::Value) -> Result<(), Failure> {
+    let mut bytes = serde_json::to_vec_pretty(state).expect("json");
     bytes.push(b'\n');
     output::write_all(out, &[(STATE, bytes)]).with_context(|| format!("cannot write `{}`", out.display()))?;
     Ok(())
-}
-
-/// Run one wave as a sweep in `out/waveN/`, reusing its journal when resuming:
-/// (runs made now, runs reused, outputs[candidate][replicate][target]).
-#[allow(clippy::too_many_arguments)]
-fn run_wave(
-    t: &Targets,
-    plan: &WavePlan,
-    out: &Path,
-    pool: &rayon::ThreadPool,
-    threads: usize,
-    available: Option<u64>,
-    args: &Args,
-    progress: &Progress,
-) -> Result<(usize, usize, cal::Outputs), Failure> {
-    let dir = out.join(format!("wave{}", plan.wave));
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create `{}`", dir.display()))?;
-    let base = relative(&dir, &t.scenario_file);
-    let text = cal::wave_plan_text(t, plan, &base);
-    let name = dir.join("plan.toml").display().to_string();
-    let sweep =
-        pool.install(|| cal::wave_sweep(t, &text, &name, &dir, None, threads, available)).map_err(|e| {
-            Failure::Other(anyhow::anyhow!(
-                "the sweep of wave {} does not check: {}",
-                plan.wave,
-                e.render(false)
-            ))
-        })?;
-    let m = &sweep.manifest;
-    let runs = sweep.runs();
-    let mine: HashSet<(usize, u32)> = runs.iter().copied().collect();
-    let earlier: Vec<Record> = sweep_dir::open(&dir, m, true, args.force)?
-        .into_iter()
-        .filter(|r| mine.contains(&(r.cell, r.replicate)) && r.seed == sweep.seed(r.cell, r.replicate))
-        .collect();
-    let cells = sweep.cell_files();
-    let mut files: Vec<(String, Vec<u8>)> = cells;
-    files.push(("plan.toml".to_owned(), text.into_bytes()));
-    output::write_all_unsynced(&dir, &files).with_context(|| format!("cannot write `{}`", dir.display()))?;
-    output::write_all(&dir, &[(SWEEP_JSON, m.to_json())])
-        .with_context(|| format!("cannot write `{}`", dir.join(SWEEP_JSON).display()))?;
-    let mut journal = Journal::create(&dir, &earlier)
-        .with_context(|| format!("cannot write the journal in `{}`", dir.display()))?;
-    let done: HashSet<(usize, u32)> = earlier.iter().map(|r| (r.cell, r.replicate)).collect();
-    let todo: Vec<(usize, u32)> = runs.iter().copied().filter(|k| !done.contains(k)).collect();
-    progress.inc(done.len() as u64);
-    execute(pool, t, &sweep, &todo, &mut journal, progress)?;
-    journal.sync().context("cannot sync the journal")?;
-    let records = journal::read(&dir).context("cannot read the journal back")?;
-    Ok((todo.len(), earlier.len(), cal::collect(t, plan.units.len(), &records)))
-}
-
-/// Run `todo`, appending each finished run to the journal as it ends.
-fn execute(
-    pool: &rayon::ThreadPool,
-    t: &Targets,
-    sweep: &Sweep,
-    todo: &[(usize, u32)],
-    journal: &mut Journal,
-    progress: &Progress,
-) -> Result<(), Failure> {
-    let stop = AtomicBool::new(false);
-    let measure = cal::measure(t);
-    let (tx, rx) = mpsc::channel::<Record>();
-    let result = std::thread::scope(|s| {
-        s.spawn(|| {
-            pool.install(|| {
-                todo.par_iter().for_each_with(tx, |tx, &(c, r)| {
-                    if !stop.load(Ordering::Relaxed) {
-                        let _ = tx.send(sweep.run_with(c, r, &measure));
-                    }
-                });
-            });
-        });
-        let mut failure = None;
-        while let Ok(first) = rx.recv() {
-            let mut batch = vec![first];
-            batch.extend(rx.try_iter());
-            if failure.is_none()
-                && let Err(e) = journal.append(&batch)
-            {
-                failure = Some(e);
-                stop.store(true, Ordering::Relaxed);
-            }
-            progress.inc(batch.len() as u64);
-        }
-        failure
-    });
-    match result {
-        Some(e) => Err(Failure::Other(anyhow::Error::new(e).context("cannot append to the journal"))),
-        None => Ok(()),
-    }
 }
 
 /// `waves.*`, `calibration.json`, `calibrated.toml` (checked by loading it), and with `plots` the charts and page.
@@ -386,4 +333,164 @@ pub fn relative(from: &Path, to: &Path) -> String {
     let mut parts: Vec<String> = vec!["..".to_owned(); ac.len() - common];
     parts.extend(bc[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     parts.join("/")
+}
+
+/// The calibration state in `out` for a shard: the state file must be this
+/// calibration's, or the folder new (then the shard writes the state file;
+/// shards starting at once write the same bytes).
+fn open_for_shard(out: &Path, t: &Targets) -> Result<(), Failure> {
+    let bad = |msg: String| Failure::BadInput(format!("error: {msg}\n"));
+    let state = out.join(STATE);
+    if state.is_file() {
+        return open(out, t, true, false);
+    }
+    let others = match std::fs::read_dir(out) {
+        Ok(d) => d
+            .flatten()
+            .filter(|e| {
+                let n = e.file_name().to_string_lossy().into_owned();
+                n != "logs" && !n.starts_with("wave")
+            })
+            .count(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(e) => return Err(bad(format!("cannot use output folder `{}`: {e}", out.display()))),
+    };
+    if others > 0 {
+        return Err(bad(format!(
+            "`{}` holds no calibration (no {STATE}) but other files\n\nhint: choose another folder with --out",
+            out.display()
+        )));
+    }
+    output::prepare_out_dir(out, true).map_err(|e| bad(e.to_string()))?;
+    write_state(out, &state_of(t))
+}
+
+/// `--wave K --shard I/N`: rebuild waves 1..K-1 from their folders and run shard I of wave K.
+#[allow(clippy::too_many_arguments)]
+fn run_one_shard(
+    args: &Args,
+    t: &Targets,
+    out: &Path,
+    wave: u32,
+    shard: Shard,
+    pool: &rayon::ThreadPool,
+    threads: usize,
+    available: Option<u64>,
+    clock: Instant,
+) -> Result<(), Failure> {
+    if wave > t.waves {
+        return Err(Failure::BadInput(format!(
+            "error: `--wave {wave}`: the calibration in `{}` has {} waves\n\nhint: give a wave from 1 to {}\n",
+            t.file, t.waves, t.waves
+        )));
+    }
+    open_for_shard(out, t)?;
+    let per_wave = u64::from(t.candidates) * u64::from(t.replicates);
+    let mine = (0..per_wave).filter(|&n| shard.has(n)).count() as u64;
+    let progress = Progress::runs(mine, args.quiet);
+    let runner = waves::Runner {
+        out,
+        pool,
+        threads,
+        available,
+        force: false,
+        resume: args.resume,
+        progress: &progress,
+    };
+    /// Why the driver stopped: the shard ran, or something failed.
+    enum Halt {
+        Ran(usize, usize),
+        Failed(Failure),
+    }
+    let stopped = cal::calibrate(t, |plan| {
+        if plan.wave < wave {
+            waves::finished(t, plan, &runner, shard).map_err(Halt::Failed)
+        } else {
+            let (now, before) = waves::run_shard(t, plan, &runner, shard).map_err(Halt::Failed)?;
+            Err(Halt::Ran(now, before))
+        }
+    });
+    progress.finish();
+    match stopped {
+        Err(Halt::Ran(now, before)) => {
+            if !args.quiet {
+                let secs = clock.elapsed().as_secs_f64();
+                println!(
+                    "wave {wave}, shard {shard}: {} runs, {now} now, {before} from before, in {secs:.2} s",
+                    now + before
+                );
+                println!(
+                    "results: {}/ once every shard of wave {wave} has run (then `--wave {} --shard I/{}`, or --resume to gather and go on)",
+                    waves::wave_dir(out, wave).display(),
+                    wave + 1,
+                    shard.count
+                );
+            }
+            Ok(())
+        }
+        Err(Halt::Failed(e)) => Err(e),
+        Ok(_) => Err(Failure::Other(anyhow::anyhow!("the calibration ended before wave {wave} (a bug)"))),
+    }
+}
+
+/// `--emit-slurm N`: check the plan, make the folder this calibration's, and write the job scripts.
+fn emit_slurm(args: &Args, t: &Targets, out: &Path, shards: usize) -> Result<(), Failure> {
+    let bad = |msg: String| Failure::BadInput(format!("error: {msg}\n"));
+    let per_wave = u64::from(t.candidates) * u64::from(t.replicates);
+    if shards as u64 > per_wave {
+        return Err(bad(format!(
+            "`--emit-slurm {shards}` asks for more shards than a wave has runs ({} candidates × {} replicates = {per_wave})\n\n\
+             hint: use `--emit-slurm {per_wave}` or fewer; every shard needs at least one run",
+            t.candidates, t.replicates
+        )));
+    }
+    let text = |what: &str, p: &Path| {
+        p.to_str().map(str::to_owned).ok_or_else(|| {
+            bad(format!("the {what} path `{}` is not valid UTF-8, so no job script can hold it", p.display()))
+        })
+    };
+    let job = SlurmCalibration {
+        scenario: args.scenario.as_deref().map(|p| text("scenario", p)).transpose()?,
+        targets: text("targets", &args.targets)?,
+        out: text("output folder", out)?,
+        waves: t.waves,
+        shards,
+        cpus_per_task: args.cpus_per_task.unwrap_or(pointsim::batch::slurm::DEFAULT_CPUS_PER_TASK),
+        no_plots: args.no_plots,
+    };
+    let scripts = slurm::scripts(&job).map_err(|e| bad(e.to_string()))?;
+    let _held = super::outdir::hold(out, args.quiet)?;
+    // the folder is this calibration's from now on; the jobs resume what is there
+    open(out, t, true, args.force)?;
+    let files = [
+        (slurm::WAVE_FILE, scripts.wave.into_bytes()),
+        (slurm::FINISH_FILE, scripts.finish.into_bytes()),
+        (pointsim::batch::slurm::SUBMIT_FILE, scripts.submit.into_bytes()),
+    ];
+    output::write_all(out, &files)
+        .with_context(|| format!("cannot write job scripts to `{}`", out.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = out.join(pointsim::batch::slurm::SUBMIT_FILE);
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755))
+            .with_context(|| format!("cannot make `{}` executable", path.display()))?;
+    }
+    if !args.quiet {
+        let dir = out.display();
+        println!(
+            "wrote {dir}/{}, {dir}/{} and {dir}/{}: {} waves of {per_wave} runs, each wave as {shards} shards after the wave before, {} CPUs each, then the finish",
+            slurm::WAVE_FILE,
+            slurm::FINISH_FILE,
+            pointsim::batch::slurm::SUBMIT_FILE,
+            t.waves,
+            job.cpus_per_task
+        );
+        println!(
+            "submit them from this folder: {dir}/{} [sbatch options]",
+            pointsim::batch::slurm::SUBMIT_FILE
+        );
+        println!("results: {dir}/ once the finishing job has COMPLETED");
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@
 
 mod calibrate;
 mod calibrate_view;
+mod calibrate_waves;
 mod check;
 mod compare;
 mod explore;

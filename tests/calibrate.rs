@@ -101,7 +101,7 @@ fn dry_run_prints_the_plan_and_writes_nothing() {
         .success()
         .stdout(predicate::str::contains("runs        72 (24 per wave)"))
         .stdout(predicate::str::contains("list_share.listed@3..36"))
-        .stdout(predicate::str::contains("time        about"));
+        .stdout(predicate::str::contains("events/s per thread, measured on a run of 1000 subjects"));
     assert!(!out.exists());
 }
 

@@ -204,11 +204,12 @@ fn describe(t: &Targets, threads: usize) -> String {
     };
     let e = pointsim::budget::estimate(&job);
     let events = if e.events.is_finite() { e.events } else { 0.0 } * t.total_runs() as f64;
-    let secs = events / (5e7 * threads.max(1) as f64);
+    let speed = super::probe::speed(&t.base.scenario);
     let _ = writeln!(
         s,
-        "time        about {} on {threads} threads (estimate: {events:.1e} events at 5e7 events/s per thread, at the scenario's own values)",
-        if secs < 60.0 { format!("{secs:.1} s") } else { format!("{:.1} min", secs / 60.0) }
+        "time        {} on {threads} threads (estimate: {events:.1e} events at the scenario's own values, at {})",
+        super::probe::duration(speed.seconds(events, threads)),
+        speed.how()
     );
     let _ = writeln!(s, "\nparameters");
     for p in &t.parameters {

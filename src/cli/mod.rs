@@ -18,6 +18,7 @@ mod new;
 mod outdir;
 mod overrides;
 mod plot;
+mod probe;
 mod progress;
 mod rerun;
 mod run;

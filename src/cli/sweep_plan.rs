@@ -5,9 +5,7 @@ use std::fmt::Write as _;
 use pointsim::batch::sweep::Sweep;
 use pointsim::output::text::thousands;
 
-/// Events per second one thread simulates, roughly (the README's benchmark
-/// measures 0.9 to 5 × 10^7 depending on the scenario); used only for the estimate.
-const EVENTS_PER_SECOND: f64 = 5e7;
+use super::probe::duration;
 
 /// Cells listed before `... and N more`.
 const SHOWN: usize = 20;
@@ -48,11 +46,16 @@ pub fn describe(sweep: &Sweep, threads: usize) -> String {
     let at_once = threads.min(runs.len()).max(1);
     let _ =
         writeln!(s, "memory      about {} at most with {} runs at once (estimate)", bytes(memory), at_once);
-    let secs = events / (EVENTS_PER_SECOND * threads.max(1) as f64);
+    // the speed of the first valid cell's scenario, measured on a short run
+    let speed = runs
+        .iter()
+        .find_map(|&(c, _)| sweep.scenario(c).ok())
+        .map_or_else(super::probe::Speed::fallback, super::probe::speed);
     let _ = writeln!(
         s,
-        "time        {} on {threads} threads (estimate: at most {events:.1e} events at {EVENTS_PER_SECOND:.0e} events/s per thread)",
-        duration(secs)
+        "time        {} on {threads} threads (estimate: at most {events:.1e} events at {})",
+        duration(speed.seconds(events, threads)),
+        speed.how()
     );
     let invalid: Vec<_> = m.cells.iter().filter_map(|c| c.error.as_ref().map(|e| (&c.id, e))).collect();
     if !invalid.is_empty() {
@@ -85,16 +88,4 @@ pub fn describe(sweep: &Sweep, threads: usize) -> String {
 fn bytes(b: u64) -> String {
     let mib = b as f64 / (1u64 << 20) as f64;
     if mib >= 1024.0 { format!("{:.1} GiB", mib / 1024.0) } else { format!("{mib:.1} MiB") }
-}
-
-fn duration(secs: f64) -> String {
-    if secs < 0.1 {
-        "under 0.1 s".to_owned()
-    } else if secs < 60.0 {
-        format!("about {secs:.1} s")
-    } else if secs < 3600.0 {
-        format!("about {:.1} min", secs / 60.0)
-    } else {
-        format!("about {:.1} h", secs / 3600.0)
-    }
 }

@@ -104,6 +104,7 @@ fn sweep_writes_sorted_rows_and_any_row_reruns_alone() {
 }
 
 #[test]
+#[cfg(feature = "parquet")]
 fn parquet_reads_back_like_the_csv() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::record::Field;

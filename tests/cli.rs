@@ -295,7 +295,7 @@ fn new_writes_a_starter_that_checks_and_runs() {
         .args(["--population", "500", "-q"])
         .assert()
         .success();
-    assert!(dir.path().join("output/my \"city\"/summary.json").is_file());
+    assert!(dir.path().join("output/my \"city\"__population=500/summary.json").is_file());
 }
 
 #[test]

@@ -14,18 +14,21 @@ use crate::common::{TOY, pointsim_in, read, repo};
 fn checkout() -> TempDir {
     let dir = TempDir::new().unwrap();
     std::fs::create_dir(dir.path().join("scenarios")).unwrap();
-    std::fs::copy(repo(TOY), dir.path().join(TOY)).unwrap();
+    // 500 people in the file itself, so that the default folders are the plain ones
+    let text = std::fs::read_to_string(repo(TOY)).unwrap().replacen("size = 2_000 ", "size = 500 ", 1);
+    assert!(text.contains("size = 500 "));
+    std::fs::write(dir.path().join(TOY), text).unwrap();
     dir
 }
 
 /// `pointsim run scenarios/teaching_toy.toml ARGS` in `dir`, small and without charts.
 fn run(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    pointsim_in(dir).args(["run", TOY, "--population", "500", "--no-plots"]).args(args).assert()
+    pointsim_in(dir).args(["run", TOY, "--no-plots"]).args(args).assert()
 }
 
 /// `pointsim compare scenarios/teaching_toy.toml ARGS` in `dir`, small.
 fn compare(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
-    pointsim_in(dir).args(["compare", TOY, "--population", "500", "-r", "2", "-q"]).args(args).assert()
+    pointsim_in(dir).args(["compare", TOY, "-r", "2", "-q"]).args(args).assert()
 }
 
 fn json(path: &Path) -> serde_json::Value {
@@ -34,6 +37,8 @@ fn json(path: &Path) -> serde_json::Value {
 
 const POINTS_10: &str = "rule.volunteer_service.points=10";
 const POINTS_20: &str = "rule.volunteer_service.points=20";
+/// What `-r 2` (not the default 10) adds to a compare's folder name.
+const R2: &str = "__replicates=2";
 
 #[test]
 fn the_same_run_twice_replaces_its_earlier_results() {
@@ -106,22 +111,22 @@ fn compare_names_its_folder_by_the_change_and_replaces_only_its_own() {
     compare(dir.path(), &["--set", POINTS_20, "--no-plots"]).success();
     let output = dir.path().join("output");
     for set in [POINTS_10, POINTS_20] {
-        let j = json(&output.join(format!("teaching_toy_vs_{set}/compare.json")));
+        let j = json(&output.join(format!("teaching_toy_vs_{set}{R2}/compare.json")));
         assert!(j["reform"]["name"].as_str().unwrap().contains(set), "{}", j["reform"]["name"]);
     }
     compare(dir.path(), &["--set", POINTS_10, "--no-plots"]).success();
     // a compare's folder is not a run's, and another change's is not this one's
-    run(dir.path(), &["--out", &format!("output/teaching_toy_vs_{POINTS_10}")])
+    run(dir.path(), &["--out", &format!("output/teaching_toy_vs_{POINTS_10}{R2}")])
         .code(2)
         .stderr(predicate::str::contains("holds the results of another run: `pointsim compare"))
         .stderr(predicate::str::contains("--force"));
     compare(
         dir.path(),
-        &["--set", POINTS_20, "--no-plots", "--out", &format!("output/teaching_toy_vs_{POINTS_10}")],
+        &["--set", POINTS_20, "--no-plots", "--out", &format!("output/teaching_toy_vs_{POINTS_10}{R2}")],
     )
     .code(2)
     .stderr(predicate::str::contains("holds the results of another run"));
-    let j = json(&output.join(format!("teaching_toy_vs_{POINTS_10}/compare.json")));
+    let j = json(&output.join(format!("teaching_toy_vs_{POINTS_10}{R2}/compare.json")));
     assert!(j["reform"]["name"].as_str().unwrap().contains(POINTS_10), "a refused compare wrote");
 }
 
@@ -144,11 +149,23 @@ fn a_folder_of_something_else_is_still_refused_without_force() {
         .stderr(predicate::str::contains("--force"));
     assert_eq!(read(&out.join("summary.json")), before, "a refused run touched the results");
 
-    // the same run with other options is another run
+    // the same run with other options is another run: its own folder by
+    // default, and refused in this one
     run(dir.path(), &["--force", "-q"]).success();
     let before = read(&out.join("summary.json"));
-    run(dir.path(), &["--seed", "9"]).code(2).stderr(predicate::str::contains("another run"));
+    run(dir.path(), &["--seed", "9"])
+        .success()
+        .stdout(predicate::str::contains("results: output/teaching_toy__seed=9/"));
+    run(dir.path(), &["--seed", "9", "--out", "output/teaching_toy"])
+        .code(2)
+        .stderr(predicate::str::contains("another run"));
     assert_eq!(read(&out.join("summary.json")), before);
+    // an option typed with the value it has anyway changes nothing: the
+    // report's Reproduce line (`--seed 42`) replaces the run it reproduces
+    run(dir.path(), &["--seed", "42", "--population", "500"])
+        .success()
+        .stdout(predicate::str::contains("results: output/teaching_toy/"))
+        .stderr(predicate::str::contains("replaced the earlier results"));
 
     // a file pointsim did not write, next to the same run's results
     std::fs::write(out.join("notes.txt"), "mine").unwrap();
@@ -171,14 +188,14 @@ fn a_folder_of_something_else_is_still_refused_without_force() {
 fn plot_on_a_compare_folder_redraws_its_chart_and_page() {
     let dir = checkout();
     compare(dir.path(), &["--set", POINTS_10]).success();
-    let out = dir.path().join(format!("output/teaching_toy_vs_{POINTS_10}"));
+    let out = dir.path().join(format!("output/teaching_toy_vs_{POINTS_10}{R2}"));
     let files = ["compare.html", "plots/compare_distribution.svg", "plots/compare_distribution.png"];
     let drawn: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(out.join(f)).unwrap()).collect();
     for f in files {
         std::fs::remove_file(out.join(f)).unwrap();
     }
     pointsim_in(dir.path())
-        .args(["plot", &format!("output/teaching_toy_vs_{POINTS_10}")])
+        .args(["plot", &format!("output/teaching_toy_vs_{POINTS_10}{R2}")])
         .assert()
         .success()
         .stdout(predicate::str::contains("compare.html"));
@@ -190,7 +207,7 @@ fn plot_on_a_compare_folder_redraws_its_chart_and_page() {
     // a compare.json that is not one gives a clear error, not "no manifest.json"
     std::fs::write(out.join("compare.json"), "{}").unwrap();
     pointsim_in(dir.path())
-        .args(["plot", &format!("output/teaching_toy_vs_{POINTS_10}")])
+        .args(["plot", &format!("output/teaching_toy_vs_{POINTS_10}{R2}")])
         .assert()
         .code(2)
         .stderr(predicate::str::contains("compare.json"))

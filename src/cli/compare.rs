@@ -16,6 +16,9 @@ use super::progress::Progress;
 pub(super) use super::sets::with_sets;
 use super::{Failure, term};
 
+/// Replicates when `--replicates` is not given.
+const DEFAULT_REPLICATES: u32 = 10;
+
 /// Compare a reform with a base scenario, replicate by replicate.
 ///
 /// Replicate r runs both scenarios with the same seed, derived from --seed
@@ -50,7 +53,7 @@ pub struct Args {
     #[arg(long = "set", value_name = "PATH=VALUE")]
     set: Vec<String>,
     /// Number of replicates: pairs of runs (base and reform) sharing one seed.
-    #[arg(short = 'r', long, value_name = "K", default_value_t = 10,
+    #[arg(short = 'r', long, value_name = "K", default_value_t = DEFAULT_REPLICATES,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     replicates: u32,
     /// Output folder [default: output/<base stem>_vs_<reform stem>, with
@@ -93,11 +96,16 @@ fn stem(p: &Path) -> String {
 /// (`teaching_toy_vs_rule.volunteer_service.points=10`,
 /// `teaching_toy_vs_teaching_toy_reform__perk.p.min_tier=AA`), so each
 /// change gets its own folder.
-fn default_out(base: &Path, reform: Option<&Path>, sets: &[String]) -> PathBuf {
+///
+/// Options that change the results (`--seed`, `--population`, `--steps`
+/// other than the base's, `--replicates` other than 10, `--min-cell` other
+/// than the default) are part of the change: `options` holds them as `name=value`.
+fn default_out(base: &Path, reform: Option<&Path>, sets: &[String], options: &[String]) -> PathBuf {
+    let changes: Vec<String> = sets.iter().chain(options).cloned().collect();
     let reform = match reform {
-        Some(r) => super::sets::folder_name(&stem(r), sets),
+        Some(r) => super::sets::folder_name(&stem(r), &changes),
         // the change alone names a reform of the base
-        None => super::sets::change_name(sets).unwrap_or_else(|| "set".to_owned()),
+        None => super::sets::change_name(&changes).unwrap_or_else(|| "set".to_owned()),
     };
     Path::new("output").join(format!("{}_vs_{reform}", stem(base)))
 }
@@ -170,7 +178,27 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let (a, b) = sides((&base, &args.base), (&reform, &reform_path), &overrides)?;
     check_runnable(&a, &args.base, threads, args.replicates, args.ignore_memory)?;
     check_runnable(&b, &reform_path, threads, args.replicates, args.ignore_memory)?;
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.base, args.reform.as_deref(), &args.set));
+    let mut options = Vec::new();
+    let own = &base.scenario;
+    if let Some(v) = overrides.seed.filter(|&v| v != own.seed) {
+        options.push(format!("seed={v}"));
+    }
+    if let Some(v) = overrides.population.filter(|&v| v != own.population) {
+        options.push(format!("population={v}"));
+    }
+    if let Some(v) = overrides.steps.filter(|&v| v != own.steps) {
+        options.push(format!("steps={v}"));
+    }
+    if args.replicates != DEFAULT_REPLICATES {
+        options.push(format!("replicates={}", args.replicates));
+    }
+    if args.min_cell != pointsim::output::DEFAULT_MIN_CELL {
+        options.push(format!("min_cell={}", args.min_cell));
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| default_out(&args.base, args.reform.as_deref(), &args.set, &options));
     let mut inputs = super::inputs::chain_files(&base.source);
     inputs.extend(super::inputs::chain_files(&reform.source));
     super::inputs::refuse_own_inputs(&out, &inputs)?;
@@ -185,6 +213,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         argv: &argv,
         chain: base.source.chain.iter().chain(&reform.source.chain).cloned().collect(),
         command: super::rerun::command_of(&argv),
+        defaults: super::rerun::defaults_of(&base.scenario, DEFAULT_REPLICATES),
     };
     let prepared = super::rerun::prepare(&out, args.force, &me)?;
     // the result set is written next to `out` and renamed into place when complete

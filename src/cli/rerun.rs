@@ -41,6 +41,12 @@ pub struct Identity<'a> {
     pub chain: Vec<ChainFile>,
     /// The command that makes these results, as it would be recorded.
     pub command: String,
+    /// The value each option that changes results takes when it is not
+    /// typed (`--seed` the scenario's seed, `--min-cell` the default, ...):
+    /// an option typed with that value is as good as not typed, so
+    /// `run FILE --seed 42` replaces the results of `run FILE` when the
+    /// file's seed is 42 (the report's Reproduce line runs as printed).
+    pub defaults: Vec<(&'static str, String)>,
 }
 
 /// How the output folder was made ready.
@@ -268,11 +274,29 @@ impl Earlier {
 
     /// Whether `me` makes the same results: the same files, changes and options.
     fn same_as(&self, me: &Identity) -> bool {
+        let typed = |argv: &[String]| -> Vec<(String, String)> {
+            options_of(argv)
+                .into_iter()
+                .filter(|(name, value)| !me.defaults.iter().any(|(n, v)| n == name && v == value))
+                .collect()
+        };
         sets_of(&self.argv) == sets_of(me.argv)
-            && options_of(&self.argv) == options_of(me.argv)
+            && typed(&self.argv) == typed(me.argv)
             && self.files.len() == me.files.len()
             && self.files.iter().zip(&me.files).all(|(then, now)| same_file(then, now))
     }
+}
+
+/// [`Identity::defaults`] of a run or compare of `s`: its seed, population and
+/// steps, and the default `--min-cell` and `--replicates`.
+pub fn defaults_of(s: &pointsim::scenario::Scenario, replicates: u32) -> Vec<(&'static str, String)> {
+    vec![
+        ("--seed", s.seed.to_string()),
+        ("--population", s.population.to_string()),
+        ("--steps", s.steps.to_string()),
+        ("--min-cell", pointsim::output::DEFAULT_MIN_CELL.to_string()),
+        ("--replicates", replicates.to_string()),
+    ]
 }
 
 /// The same path, or two paths of one existing file.

@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context as _;
 use pointsim::budget::{self, Job};
 use pointsim::output::{self, RunInfo};
-use pointsim::scenario::{self, Diagnostic, Loaded};
+use pointsim::scenario::{self, Diagnostic, Loaded, Scenario};
 
 use super::progress::Progress;
 use super::{Failure, term};
@@ -80,10 +80,33 @@ pub struct Args {
 }
 
 /// The default output folder: `output/<file stem>`, or
-/// `output/<file stem>__<change>` for a run changed by `--set`.
-fn default_out(scenario: &Path, sets: &[String]) -> PathBuf {
+/// `output/<file stem>__<change>` for a run changed by `--set` or by an
+/// option that changes its results (`--seed`, `--population`, `--steps`,
+/// `--min-cell` with a value other than the scenario's or the default), so
+/// that "change one number, run again" keeps the earlier result.
+fn default_out(scenario: &Path, sets: &[String], options: &[String]) -> PathBuf {
     let stem = scenario.file_stem().map_or_else(|| "run".into(), |s| s.to_string_lossy().into_owned());
-    Path::new("output").join(super::sets::folder_name(&stem, sets))
+    let changes: Vec<String> = sets.iter().chain(options).cloned().collect();
+    Path::new("output").join(super::sets::folder_name(&stem, &changes))
+}
+
+/// The options of a run that change its results, as `name=value` parts of
+/// its folder name: only those whose value differs from the scenario's own.
+fn option_changes(s: &Scenario, o: &pointsim::Overrides, min_cell: u32) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(v) = o.seed.filter(|&v| v != s.seed) {
+        parts.push(format!("seed={v}"));
+    }
+    if let Some(v) = o.population.filter(|&v| v != s.population) {
+        parts.push(format!("population={v}"));
+    }
+    if let Some(v) = o.steps.filter(|&v| v != s.steps) {
+        parts.push(format!("steps={v}"));
+    }
+    if min_cell != output::DEFAULT_MIN_CELL {
+        parts.push(format!("min_cell={min_cell}"));
+    }
+    parts
 }
 
 pub fn run(args: Args) -> Result<(), Failure> {
@@ -99,6 +122,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let overrides = args.overrides.overrides();
     let threads = budget::threads(args.jobs);
     let Loaded { mut scenario, source, .. } = loaded;
+    let option_parts = option_changes(&scenario, &overrides, args.min_cell);
+    let own_defaults = super::rerun::defaults_of(&scenario, 0);
     pointsim::apply_overrides(&mut scenario, &overrides)
         .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
 
@@ -127,7 +152,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         return Err(Failure::BadInput(diags.render(term::color())));
     }
 
-    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario, &args.set));
+    let out = args.out.clone().unwrap_or_else(|| default_out(&args.scenario, &args.set, &option_parts));
     super::inputs::refuse_own_inputs(&out, &super::inputs::chain_files(&source))?;
     // one writer per folder; what an interrupted run left is reported
     let _held = super::outdir::hold(&out, args.quiet)?;
@@ -152,6 +177,7 @@ pub fn run(args: Args) -> Result<(), Failure> {
         argv: &info.command_line,
         chain: info.scenario_chain.clone(),
         command: output::reproduce_command(&info),
+        defaults: own_defaults,
     };
     let prepared = super::rerun::prepare(&out, args.force, &me)?;
     // the result set is written next to `out` and renamed into place when complete

@@ -175,6 +175,54 @@ fn results_do_not_depend_on_threads() {
 }
 
 #[test]
+fn compare_json_records_both_sides_tier_thresholds() {
+    let stricter = "extends = \"base.toml\"\n[[tier]]\nname = \"mid\"\nmin = 95\n";
+    let dir = setup(&[("stricter.toml", stricter)]);
+    compare(dir.path(), "stricter.toml", &["-r", "2"]).success();
+    let j = json(&dir.path().join("out/compare.json"));
+    let tiers = |side: &str| {
+        j[side]["tiers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap().to_owned(),
+                    t["label"].as_str().unwrap().to_owned(),
+                    t["min"].as_i64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let row = |n: &str, min| (n.to_owned(), n.to_owned(), min);
+    assert_eq!(tiers("base"), [row("high", 110), row("mid", 90), row("low", 0)], "highest first");
+    assert_eq!(tiers("reform"), [row("high", 110), row("mid", 95), row("low", 0)]);
+}
+
+#[test]
+fn plot_redraws_a_compare_json_written_before_tier_thresholds() {
+    let dir = setup(&[]);
+    compare(dir.path(), "base.toml", &["-r", "2"]).success();
+    let path = dir.path().join("out/compare.json");
+    let mut j = json(&path);
+    for side in ["base", "reform"] {
+        j[side].as_object_mut().unwrap().remove("tiers");
+    }
+    std::fs::write(&path, serde_json::to_vec_pretty(&j).unwrap()).unwrap();
+    pointsim_in(dir.path()).args(["plot", "out"]).assert().success();
+    let svg = read(&dir.path().join("out/plots/compare_distribution.svg"));
+    assert!(svg.contains("final scores") && !svg.contains("tiers of the base"), "drawn without bands");
+    // thresholds that do not name the file's tiers are refused, not drawn wrongly
+    j["base"]["tiers"] = serde_json::json!([{"name": "nope", "label": "nope", "min": 0}]);
+    std::fs::write(&path, serde_json::to_vec_pretty(&j).unwrap()).unwrap();
+    pointsim_in(dir.path())
+        .args(["plot", "out"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("base.tiers"));
+}
+
+#[test]
 fn the_page_and_chart_are_written_and_escaped() {
     let dir = setup(&[]);
     pointsim_in(dir.path())

@@ -299,3 +299,40 @@ fn the_compare_legend_keeps_its_means() {
     }
     assert!(texts.iter().any(|t| t.starts_with("10-point bins")), "{texts:?}");
 }
+
+/// The compare chart shades the base's tier bands with their names, and a
+/// reform that moves a threshold shows it too, as a labelled dashed line, so
+/// both sides' thresholds are on the chart (issue 14).
+#[test]
+fn the_compare_chart_shows_both_sides_tier_thresholds() {
+    use crate::common::{pointsim, repo};
+    let dir = tempfile::tempdir().unwrap();
+    let draw = |set: &str, name: &str| {
+        let out = dir.path().join(name);
+        pointsim()
+            .arg("compare")
+            .arg(repo("scenarios/teaching_toy.toml"))
+            .args(["--set", set, "-r", "2", "--population", "500", "-q", "-o"])
+            .arg(&out)
+            .assert()
+            .success();
+        svg_texts(&std::fs::read_to_string(out.join("plots/compare_distribution.svg")).unwrap())
+    };
+    let moved = draw("tier.A.min=990", "moved");
+    for band in ["A", "AA"] {
+        assert!(moved.iter().any(|t| t == band), "no band name `{band}`: {moved:?}");
+    }
+    for legend in ["AA ≥ 1030", "A ≥ 960", "B ≥ 850", "C < 850", "tiers of the base"] {
+        assert!(moved.iter().any(|t| t == legend), "no `{legend}` in the legend: {moved:?}");
+    }
+    assert_eq!(
+        moved.iter().filter(|t| *t == "reform: A ≥ 990").count(),
+        2,
+        "the line's label and the legend's"
+    );
+    // a reform with the base's thresholds draws no reform line
+    let same = draw("rule.volunteer_service.points=10", "same");
+    assert!(same.iter().any(|t| t == "A ≥ 960"), "{same:?}");
+    assert!(same.iter().any(|t| t == "tiers, the same in both"), "{same:?}");
+    assert!(!same.iter().any(|t| t.starts_with("reform: ")), "{same:?}");
+}

@@ -17,7 +17,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::batch::seeds::replicate_seed;
 use crate::output::text::thousands;
 use crate::population::Population;
-use crate::results::comparison::{Comparison, Distribution, Holding, HoldingChange, LEVEL, MetricComparison};
+use crate::results::comparison::{
+    Comparison, Distribution, Holding, HoldingChange, LEVEL, MetricComparison, TierThreshold,
+};
 use crate::results::interval::interval;
 use crate::results::metrics::metrics_at;
 use crate::results::timeline::{self, RunSeries, Timeline, run_series};
@@ -248,6 +250,8 @@ fn run(
         metrics,
         base_tiers: base.tiers.iter().map(|t| t.name.clone()).collect(),
         reform_tiers: reform.tiers.iter().map(|t| t.name.clone()).collect(),
+        base_thresholds: TierThreshold::of(base),
+        reform_thresholds: TierThreshold::of(reform),
         transitions,
         score_change,
         holdings: items

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::{Ordered, csv_float, to_pretty_json};
-use crate::results::comparison::{Comparison, LEVEL};
+use crate::results::comparison::{Comparison, LEVEL, TierThreshold};
 use crate::scenario::ChainFile;
 
 /// What the comparison's files record besides the numbers: where the two
@@ -37,7 +37,8 @@ fn field(x: f64) -> String {
 
 /// `compare.json`: everything about the comparison, pretty-printed.
 ///
-/// Keys, in order: `pointsim_version`, `base{name, chain[{file, sha256}]}`,
+/// Keys, in order: `pointsim_version`, `base{name, chain[{file, sha256}],
+/// tiers[{name, label, min}]}` (the tier thresholds, highest first),
 /// `reform{...}`, `seed`, `replicates`, `seeds`, `level` (0.95),
 /// `overrides`, `groups{<name>: size}` (`all` first), `suppressed` (groups
 /// left out of every per-group figure by small-cell suppression at the
@@ -100,8 +101,12 @@ pub fn compare_json(c: &Comparison, info: &CompareInfo) -> Vec<u8> {
         .collect();
     let doc = Doc {
         pointsim_version: env!("CARGO_PKG_VERSION"),
-        base: Side { name: &info.base_name, chain: &info.base_chain },
-        reform: Side { name: &info.reform_name, chain: &info.reform_chain },
+        base: Side { name: &info.base_name, chain: &info.base_chain, tiers: tier_rows(&c.base_thresholds) },
+        reform: Side {
+            name: &info.reform_name,
+            chain: &info.reform_chain,
+            tiers: tier_rows(&c.reform_thresholds),
+        },
         seed: c.seed,
         replicates: c.replicates(),
         seeds: &c.seeds,
@@ -185,10 +190,23 @@ struct Command<'a> {
     argv: &'a [String],
 }
 
+/// A side's tier thresholds as written, highest first.
+fn tier_rows(t: &[TierThreshold]) -> Vec<TierRow<'_>> {
+    t.iter().rev().map(|t| TierRow { name: &t.name, label: &t.label, min: t.min }).collect()
+}
+
+#[derive(Serialize)]
+struct TierRow<'a> {
+    name: &'a str,
+    label: &'a str,
+    min: i64,
+}
+
 #[derive(Serialize)]
 struct Side<'a> {
     name: &'a str,
     chain: &'a [ChainFile],
+    tiers: Vec<TierRow<'a>>,
 }
 
 #[derive(Serialize)]
@@ -386,6 +404,29 @@ pub fn compare_from_json(bytes: &[u8]) -> Result<(Comparison, CompareInfo), Stri
     let low_first = |v: Vec<String>| v.into_iter().rev().collect::<Vec<_>>();
     let base_tiers = low_first(strings(&t["base_tiers"], "transitions.base_tiers")?);
     let reform_tiers = low_first(strings(&t["reform_tiers"], "transitions.reform_tiers")?);
+    // `tiers` came later: a file without them gives no thresholds (no bands on the chart)
+    let thresholds = |key: &str| -> Result<Vec<TierThreshold>, String> {
+        let v = &doc[key]["tiers"];
+        if v.is_null() {
+            return Ok(Vec::new());
+        }
+        let what = format!("{key}.tiers");
+        let mut rows = array(v, &what)?
+            .iter()
+            .map(|t| {
+                Ok(TierThreshold {
+                    name: text(&t["name"], &what)?,
+                    label: text(&t["label"], &what)?,
+                    min: t["min"].as_i64().ok_or_else(|| missing(&what))?,
+                })
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        rows.reverse();
+        let tiers = if key == "base" { &base_tiers } else { &reform_tiers };
+        let named = rows.iter().map(|t| &t.name).eq(tiers.iter());
+        if named { Ok(rows) } else { Err(missing(&what)) }
+    };
+    let (base_thresholds, reform_thresholds) = (thresholds("base")?, thresholds("reform")?);
     let transitions = per_group(&t["by_group"], "transitions.by_group")?
         .iter()
         .map(|m| {
@@ -467,6 +508,8 @@ pub fn compare_from_json(bytes: &[u8]) -> Result<(Comparison, CompareInfo), Stri
         metrics,
         base_tiers,
         reform_tiers,
+        base_thresholds,
+        reform_thresholds,
         transitions,
         score_change,
         holdings,

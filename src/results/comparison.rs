@@ -63,6 +63,24 @@ pub struct Distribution {
     pub reform: Vec<u64>,
 }
 
+/// One tier's threshold in a side of a comparison, for drawing its band.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TierThreshold {
+    /// The tier's name (as in `base_tiers` or `reform_tiers`).
+    pub name: String,
+    /// Its human label (the name unless the scenario gives one).
+    pub label: String,
+    /// Its inclusive lower bound; the lowest tier also catches every score below.
+    pub min: i64,
+}
+
+impl TierThreshold {
+    /// The thresholds of a scenario's tiers, lowest first.
+    pub fn of(s: &crate::scenario::Scenario) -> Vec<Self> {
+        s.tiers.iter().map(|t| Self { name: t.name.clone(), label: t.label.clone(), min: t.min }).collect()
+    }
+}
+
 /// A finished comparison.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Comparison {
@@ -86,6 +104,11 @@ pub struct Comparison {
     pub base_tiers: Vec<String>,
     /// The reform's tier names, lowest first.
     pub reform_tiers: Vec<String>,
+    /// The base's tier thresholds, lowest first (empty when read from a
+    /// `compare.json` written before they were recorded).
+    pub base_thresholds: Vec<TierThreshold>,
+    /// The reform's tier thresholds, lowest first (empty likewise).
+    pub reform_thresholds: Vec<TierThreshold>,
     /// `transitions[g][i][j]`: subject-replicates of group `g` (index into
     /// `groups`) in base tier `i` and reform tier `j` at the end.
     pub transitions: Vec<Vec<Vec<u64>>>,

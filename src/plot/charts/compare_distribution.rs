@@ -3,15 +3,20 @@
 //!
 //! The base is drawn as light bars and the reform as a dark outline over
 //! them, so the two stay apart in greyscale and for colour-blind readers.
+//! Behind them, the base's tiers are shaded bands with their names along the
+//! top; a threshold of the reform's that the base lacks (another score, or
+//! another tier) is a dashed line labelled with the reform's tier.
 
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
+use super::bands::{self, Band};
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, finish};
 use crate::output::CompareInfo;
 use crate::plot::Chart;
-use crate::results::comparison::Comparison;
+use crate::results::comparison::{Comparison, TierThreshold};
 
 /// At most this many bins are drawn; finer ones are merged in runs.
 const MAX_BARS: usize = 300;
@@ -19,6 +24,16 @@ const MAX_BARS: usize = 300;
 const BASE: RGBColor = RGBColor(0, 114, 178);
 /// The reform's outline.
 const REFORM: RGBColor = RGBColor(213, 94, 0);
+/// White mixed into a tier's colour to shade its band: lighter than on a
+/// run's chart, so the base's light bars stand out from it.
+const SHADE: f64 = 0.8;
+
+/// A reform threshold the base lacks: a dashed line at `at` and its label.
+#[derive(Debug, Clone, PartialEq)]
+struct Mark {
+    at: f64,
+    label: String,
+}
 
 #[derive(Debug, Clone)]
 struct Fig {
@@ -29,6 +44,43 @@ struct Fig {
     x: (f64, f64),
     y_max: f64,
     legend: Vec<Entry>,
+    /// The base's tier bands.
+    bands: Vec<Band>,
+    /// The reform's thresholds that differ from the base's, within the axis.
+    marks: Vec<Mark>,
+    /// The tier legend (base tiers highest first, then the reform's marks).
+    tiers: Vec<Entry>,
+    /// The tier legend's heading.
+    tiers_heading: &'static str,
+}
+
+/// Legend text for threshold `i` of tiers given lowest first: "A ≥ 960", or
+/// "D < 600" for the lowest tier, or just the name of a single tier.
+fn threshold_label(t: &[TierThreshold], i: usize) -> String {
+    let name = &t[i].name;
+    if t.len() == 1 {
+        name.clone()
+    } else if i == 0 {
+        format!("{name} < {}", theme::score(t[1].min))
+    } else {
+        format!("{name} ≥ {}", theme::score(t[i].min))
+    }
+}
+
+/// Whether both sides bound their tiers at the same scores with the same
+/// names (the lowest tier's `min` bounds nothing).
+fn same_bounds(base: &[TierThreshold], reform: &[TierThreshold]) -> bool {
+    let bounds = |t: &[TierThreshold]| t.iter().skip(1).map(|t| (t.name.clone(), t.min)).collect::<Vec<_>>();
+    bounds(base) == bounds(reform)
+}
+
+/// The reform's thresholds (index into `reform`, lowest first) that the base
+/// does not have: a tier boundary at another score or of another name. The
+/// lowest tier's `min` bounds nothing, so it never counts.
+fn differing(base: &[TierThreshold], reform: &[TierThreshold]) -> Vec<usize> {
+    let bound = |t: &TierThreshold| (t.name.clone(), t.min);
+    let base: Vec<_> = base.iter().skip(1).map(bound).collect();
+    (1..reform.len()).filter(|&i| !base.contains(&bound(&reform[i]))).collect()
 }
 
 /// The chart of a comparison (`plots/compare_distribution.png` and `.svg`).
@@ -58,6 +110,26 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
         _ => (0.0, 1.0),
     };
     let pad = ((hi - lo) * 0.04).max(1.0);
+    let x = (lo - pad, hi + pad);
+    let (bt, rt) = (&c.base_thresholds, &c.reform_thresholds);
+    let bands = bands::tier_bands(bt.iter().map(|t| (t.name.as_str(), t.min)), x);
+    let changed = differing(bt, rt);
+    let marks: Vec<Mark> = changed
+        .iter()
+        .map(|&i| Mark { at: rt[i].min as f64, label: format!("reform: {}", threshold_label(rt, i)) })
+        .filter(|m| m.at > x.0 && m.at < x.1)
+        .collect();
+    let mut tiers: Vec<Entry> = (0..bt.len())
+        .rev()
+        .map(|i| {
+            let colour = theme::lighten(theme::tier_colour(i, bt.len()), SHADE);
+            Entry::new(Swatch::Fill(colour), threshold_label(bt, i))
+        })
+        .collect();
+    let reform_list = changed.iter().rev().map(|&i| threshold_label(rt, i)).collect::<Vec<_>>().join(", ");
+    if !changed.is_empty() {
+        tiers.push(Entry::new(Swatch::Dashed(REFORM), format!("reform: {reform_list}")));
+    }
     let y_max = bins.iter().map(|b| b.2.max(b.3)).fold(0.0, f64::max) * 1.15;
     let mean = |name: &str| c.metrics.iter().find(|m| m.name == name).map(|m| (m.base.mean, m.reform.mean));
     let (mb, mr) = mean("score.mean").unwrap_or((f64::NAN, f64::NAN));
@@ -79,13 +151,31 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
             c.seed
         ),
         bins,
-        x: (lo - pad, hi + pad),
+        x,
         y_max: if y_max > 0.0 { y_max } else { 1.0 },
         legend,
+        bands,
+        marks,
+        tiers,
+        tiers_heading: if same_bounds(bt, rt) { "tiers, the same in both" } else { "tiers of the base" },
+    };
+    let base_list = (0..bt.len()).rev().map(|i| threshold_label(bt, i)).collect::<Vec<_>>().join(", ");
+    let over = if bt.is_empty() {
+        String::new()
+    } else if same_bounds(bt, rt) {
+        format!(", over the tiers of both (shaded: {base_list})")
+    } else if changed.is_empty() {
+        format!(", over the base's tiers (shaded: {base_list})")
+    } else {
+        format!(
+            ", over the base's tiers (shaded: {base_list}) and the reform's thresholds where they differ \
+             (dashed: {reform_list})"
+        )
     };
     let caption = format!(
         "Share of subjects in each {w}-point band of final score, under the base “{}” (bars) and the \
-         reform “{}” (outline), pooled over {} replicates; both runs of a replicate share their random streams.",
+         reform “{}” (outline), pooled over {} replicates{over}; both runs of a replicate share their \
+         random streams.",
         info.base_name,
         info.reform_name,
         c.replicates()
@@ -97,6 +187,7 @@ impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
         let mut chart = render::axes(&plot, self.x, (0.0, self.y_max), 24)?;
+        bands::draw(&mut chart, &self.bands, (0.0, self.y_max), SHADE)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -127,8 +218,80 @@ impl Figure for Fig {
             path.push((last.1, 0.0));
         }
         chart.draw_series(std::iter::once(PathElement::new(path, REFORM.stroke_width(4))))?;
+        bands::names(root, &chart, &self.bands, self.y_max)?;
+        self.draw_marks(root, &mut chart)?;
         let (sx0, sy0) = side.get_base_pixel();
-        render::legend(root, (sx0 + 12, sy0 + 14), 310, Some("final scores"), &self.legend)?;
+        let y = render::legend(root, (sx0 + 12, sy0 + 14), 310, Some("final scores"), &self.legend)?;
+        if !self.tiers.is_empty() {
+            render::legend(root, (sx0 + 12, y + 14), 310, Some(self.tiers_heading), &self.tiers)?;
+        }
         Ok(())
+    }
+}
+
+impl Fig {
+    /// The reform's differing thresholds: a dashed line each, labelled below
+    /// the band names, a label moving down a row where it would overlap the
+    /// one before.
+    fn draw_marks<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        chart: &mut ChartContext<
+            '_,
+            DB,
+            plotters::coord::cartesian::Cartesian2d<
+                plotters::coord::types::RangedCoordf64,
+                plotters::coord::types::RangedCoordf64,
+            >,
+        >,
+    ) -> Result<(), PlotError> {
+        chart.draw_series(self.marks.iter().map(|m| {
+            DashedPathElement::new(vec![(m.at, 0.0), (m.at, self.y_max)], 10, 6, REFORM.stroke_width(3))
+        }))?;
+        let style = theme::bold(size::BODY, REFORM);
+        let (right_edge, _) = chart.backend_coord(&(self.x.1, 0.0));
+        let lh = render::line_height(size::BODY);
+        // the right end of the last label in each row
+        let mut rows: Vec<i32> = vec![];
+        for m in &self.marks {
+            let (px, top) = chart.backend_coord(&(m.at, self.y_max));
+            let w = render::text_width(root, &m.label, &style) as i32;
+            let x = if px + 8 + w < right_edge { px + 8 } else { px - 8 - w };
+            let row = rows.iter().position(|&end| end + 12 < x).unwrap_or(rows.len());
+            if row == rows.len() {
+                rows.push(x + w);
+            } else {
+                rows[row] = x + w;
+            }
+            root.draw(&Text::new(m.label.as_str(), (x, top + 44 + row as i32 * lh), style.clone()))?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiers(t: &[(&str, i64)]) -> Vec<TierThreshold> {
+        t.iter().map(|&(n, min)| TierThreshold { name: n.into(), label: n.into(), min }).collect()
+    }
+
+    #[test]
+    fn only_the_reforms_own_thresholds_are_marked() {
+        let base = tiers(&[("C", 0), ("B", 850), ("A", 960)]);
+        assert!(same_bounds(&base, &base) && differing(&base, &base).is_empty());
+        // the lowest tier's min bounds nothing
+        let floor = tiers(&[("C", -100), ("B", 850), ("A", 960)]);
+        assert!(same_bounds(&base, &floor) && differing(&base, &floor).is_empty());
+        let moved = tiers(&[("C", 0), ("B", 850), ("A", 990)]);
+        assert_eq!(differing(&base, &moved), [2]);
+        assert!(!same_bounds(&base, &moved));
+        // a tier taken away marks nothing, but the two sides are not the same
+        let fewer = tiers(&[("C", 0), ("A", 960)]);
+        assert!(differing(&base, &fewer).is_empty() && !same_bounds(&base, &fewer));
+        assert_eq!(threshold_label(&moved, 2), "A ≥ 990");
+        assert_eq!(threshold_label(&moved, 0), "C < 850");
+        assert_eq!(threshold_label(&tiers(&[("all", 0)]), 0), "all");
     }
 }

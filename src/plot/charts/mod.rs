@@ -10,6 +10,7 @@
 //! the same SVG bytes.
 
 mod access_by_group;
+mod bands;
 pub mod calibration;
 mod compare_distribution;
 mod disparity_over_time;

@@ -2,8 +2,8 @@
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
-use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::bands::{self, Band};
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, tier_label};
@@ -22,15 +22,6 @@ struct Bar {
     lo: i64,
     hi: i64,
     pct: f64,
-}
-
-/// A shaded tier band over `[from, to)` on the score axis.
-#[derive(Debug, Clone, PartialEq)]
-struct Band {
-    from: f64,
-    to: f64,
-    colour: RGBColor,
-    name: String,
 }
 
 /// Everything the chart draws, computed once for both backends.
@@ -93,14 +84,7 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let pad = ((hi - lo) * 0.04).max(1.0);
     let x = (lo - pad, hi + pad);
     let n = s.tiers.len();
-    let mut bands = vec![];
-    for (i, t) in s.tiers.iter().enumerate() {
-        let from = if i == 0 { x.0 } else { (t.min as f64).max(x.0) };
-        let to = if i + 1 == n { x.1 } else { (s.tiers[i + 1].min as f64).min(x.1) };
-        if from < to {
-            bands.push(Band { from, to, colour: theme::tier_colour(i, n), name: t.name.clone() });
-        }
-    }
+    let bands = bands::tier_bands(s.tiers.iter().map(|t| (t.name.as_str(), t.min)), x);
     let log = log_view(&bars);
     let y_max = match log {
         // a third of a decade above the tallest bar
@@ -158,9 +142,12 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     super::finish("score_distribution", fig.title.clone(), caption, &fig).map(Some)
 }
 
+/// White mixed into a tier's colour to shade its band behind the bars.
+const SHADE: f64 = 0.72;
+
 /// Tier colours are shaded lightly behind the bars.
 fn band_colour(c: RGBColor) -> RGBColor {
-    theme::lighten(c, 0.72)
+    theme::lighten(c, SHADE)
 }
 
 impl Figure for Fig {
@@ -168,9 +155,7 @@ impl Figure for Fig {
         let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
         let floor = self.log.unwrap_or(0.0);
         let mut chart = render::axes(&plot, self.x, (floor, self.y_max), 24)?;
-        chart.draw_series(self.bands.iter().map(|b| {
-            Rectangle::new([(b.from, floor), (b.to, self.y_max)], band_colour(b.colour).filled())
-        }))?;
+        bands::draw(&mut chart, &self.bands, (floor, self.y_max), SHADE)?;
         let log = self.log.is_some();
         // on the log axis, a tick at each whole decade only, labelled with its share
         let y_tick = |v: &f64| {
@@ -210,15 +195,7 @@ impl Figure for Fig {
             INK.stroke_width(3),
         )))?;
         // band names along the top, where they fit
-        let label = theme::bold(size::BODY, INK);
-        for b in &self.bands {
-            let (x0, top) = chart.backend_coord(&(b.from, self.y_max));
-            let (x1, _) = chart.backend_coord(&(b.to, self.y_max));
-            if render::text_width(root, &b.name, &label) as i32 + 10 <= x1 - x0 {
-                let style = label.pos(Pos::new(HPos::Center, VPos::Top));
-                root.draw(&Text::new(b.name.as_str(), ((x0 + x1) / 2, top + 8), style))?;
-            }
-        }
+        bands::names(root, &chart, &self.bands, self.y_max)?;
         // the start label, beside its line on the side with more room
         let (px, top) = chart.backend_coord(&(sx, self.y_max));
         let (right_edge, _) = chart.backend_coord(&(self.x.1, 0.0));

@@ -889,3 +889,42 @@ fn readme_suppression_example_is_current() {
         assert!(stdout.lines().any(|l| l == line), "README line not in the output: {line:?}\n{stdout}");
     }
 }
+
+#[test]
+fn check_counts_read_as_english_and_new_quotes_the_file_it_names() {
+    // one of a kind is singular, none is not mentioned (the toy defines no groups)
+    pointsim()
+        .args(["check", "scenarios/teaching_toy.toml"])
+        .current_dir(repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 perk, 1 restriction,"))
+        .stdout(predicate::str::contains("group").not());
+    pointsim()
+        .args(["check", "scenarios/national_blacklist.toml"])
+        .current_dir(repo(""))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("9 restrictions, 3 groups, 2 kinds, 7 lists"))
+        .stdout(predicate::str::contains("1 dated change)"));
+    // a name with a space: the printed commands run as printed in a shell
+    let dir = TempDir::new().unwrap();
+    pointsim()
+        .current_dir(dir.path())
+        .args(["new", "My City"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("`pointsim check 'My City.toml'`"));
+    let line = String::from_utf8(
+        pointsim().current_dir(dir.path()).args(["new", "Other Town"]).output().unwrap().stdout,
+    )
+    .unwrap();
+    let cmd = line.split('`').nth(1).unwrap().to_owned();
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd.replacen("pointsim", env!("CARGO_BIN_EXE_pointsim"), 1))
+        .current_dir(dir.path())
+        .status()
+        .unwrap();
+    assert!(status.success(), "{cmd}");
+}

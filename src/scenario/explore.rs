@@ -95,26 +95,58 @@ fn grid_count(min: f64, max: f64, step: f64) -> usize {
     if n > 1e9 { usize::MAX } else { n as usize }
 }
 
-/// A control the page has: its path, the scenario's value, and whether it takes whole numbers.
+/// A control the page has: its path, the scenario's value (`None`: a choice
+/// of tier names, not a number), and whether it takes whole numbers.
 struct Control {
     path: String,
-    value: f64,
+    value: Option<f64>,
     integer: bool,
 }
 
-/// The page's controls for `spec`, in the page's order.
+/// The page's controls for `spec`, in the page's order: rules, tiers, perks,
+/// restrictions, lists, options. A perk or restriction has a control for the
+/// threshold it is given by (`min_score`/`max_score`, or the tier choice
+/// `min_tier`/`max_tier`); a list one for its `duration` and its score
+/// threshold (`enter_below`/`enter_at_least`), when it has them.
 fn page_controls(spec: &FileSpec) -> Vec<Control> {
     let mut out = Vec::new();
+    let number = |path: String, value: f64, integer: bool| Control { path, value: Some(value), integer };
+    let choice = |path: String| Control { path, value: None, integer: false };
     for r in &spec.rule {
-        out.push(Control { path: format!("rule.{}.points", r.id), value: r.points as f64, integer: true });
-        out.push(Control { path: format!("rule.{}.rate", r.id), value: r.rate, integer: false });
+        out.push(number(format!("rule.{}.points", r.id), r.points as f64, true));
+        out.push(number(format!("rule.{}.rate", r.id), r.rate, false));
     }
     for t in &spec.tier {
-        out.push(Control { path: format!("tier.{}.min", t.name), value: t.min as f64, integer: true });
+        out.push(number(format!("tier.{}.min", t.name), t.min as f64, true));
     }
-    out.push(Control { path: "population".into(), value: spec.population.size as f64, integer: true });
-    out.push(Control { path: "steps".into(), value: spec.scenario.steps as f64, integer: true });
-    out.push(Control { path: "seed".into(), value: spec.scenario.seed() as f64, integer: true });
+    for p in &spec.perk {
+        if let Some(v) = p.min_score {
+            out.push(number(format!("perk.{}.min_score", p.id), v as f64, true));
+        }
+        if p.min_tier.is_some() {
+            out.push(choice(format!("perk.{}.min_tier", p.id)));
+        }
+    }
+    for r in &spec.restriction {
+        if let Some(v) = r.max_score {
+            out.push(number(format!("restriction.{}.max_score", r.id), v as f64, true));
+        }
+        if r.max_tier.is_some() {
+            out.push(choice(format!("restriction.{}.max_tier", r.id)));
+        }
+    }
+    for l in &spec.list {
+        let keys =
+            [("duration", l.duration), ("enter_below", l.enter_below), ("enter_at_least", l.enter_at_least)];
+        for (key, v) in keys {
+            if let Some(v) = v {
+                out.push(number(format!("list.{}.{key}", l.id), v as f64, true));
+            }
+        }
+    }
+    out.push(number("population".into(), spec.population.size as f64, true));
+    out.push(number("steps".into(), spec.scenario.steps as f64, true));
+    out.push(number("seed".into(), spec.scenario.seed() as f64, true));
     out
 }
 
@@ -132,7 +164,9 @@ fn not_a_control(doc: &mut Option<toml::Table>, spec: &FileSpec, path: &str) -> 
 }
 
 const CONTROLS_HINT: &str = "the controls are `rule.<id>.points`, `rule.<id>.rate`, `tier.<name>.min`, \
-                             `population`, `steps` and `seed`";
+                             `perk.<id>.min_score` or `.min_tier`, `restriction.<id>.max_score` or `.max_tier` \
+                             (the threshold the file gives), `list.<id>.duration`, `.enter_below` or \
+                             `.enter_at_least` (when the list has it), `population`, `steps` and `seed`";
 
 /// Check `[explore]` and `[[lesson]]` of `spec`.
 pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
@@ -178,8 +212,13 @@ pub(crate) fn check(c: &mut Checker, spec: &FileSpec) {
                 let hint = "add it to `explore.controls`, or remove its `[[explore.control]]`".to_owned();
                 c.error(&path_at, msg, hint);
             }
-            check_range(c, &p, s, ctl);
-            check_values(c, &p, s, ctl);
+            match ctl.value {
+                Some(v) => {
+                    check_range(c, &p, s, ctl, v);
+                    check_values(c, &p, s, ctl);
+                }
+                None => check_choice(c, &p, s),
+            }
         }
         check_grid(c, e, chosen, &|p| find(p).is_some());
     }
@@ -299,8 +338,24 @@ fn check_values(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec, c
     }
 }
 
-/// `min`, `max` and `step` of the settings at `p` for the control `ctl`.
-fn check_range(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec, ctl: &Control) {
+/// The settings at `p` of a control that chooses a tier: a `label` only, no range, step or values.
+fn check_choice(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec) {
+    let given = [("min", s.min.is_some()), ("max", s.max.is_some()), ("step", s.step.is_some())]
+        .into_iter()
+        .chain([("values", s.values.is_some())]);
+    for (key, _) in given.filter(|(_, g)| *g) {
+        let at = format!("{p}.{key}");
+        if c.read(&at) {
+            let msg = format!("control `{}` chooses a tier, so it has no `{key}`", s.path);
+            let hint =
+                "the page offers the scenario's tier names; give this control a `label` only".to_owned();
+            c.error(&at, msg, hint);
+        }
+    }
+}
+
+/// `min`, `max` and `step` of the settings at `p` for the control `ctl`, whose scenario value is `v`.
+fn check_range(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec, ctl: &Control, v: f64) {
     let path = &s.path;
     for (key, x) in [("min", s.min), ("max", s.max), ("step", s.step)] {
         let at = format!("{p}.{key}");
@@ -325,7 +380,6 @@ fn check_range(c: &mut Checker, p: &str, s: &super::spec::ExploreControlSpec, ct
         c.error(&format!("{p}.max"), msg, "the control offers the values from `min` to `max`".to_owned());
         return;
     }
-    let v = ctl.value;
     if let Some(lo) = lo.filter(|&lo| v < lo) {
         let msg =
             format!("`min` `{}` of control `{path}` is above the scenario's value `{}`", num(lo), num(v));
@@ -503,6 +557,37 @@ mod tests {
             d.contains("`max` `1` of control `rule.vol.points` is below the scenario's value `5`"),
             "{d}"
         );
+    }
+
+    /// Perks, restrictions and lists have controls for the thresholds and durations the file gives.
+    #[test]
+    fn thresholds_and_durations_are_controls() {
+        let mech = "[[perk]]\nid = \"p\"\nmin_score = 3\n[[restriction]]\nid = \"r\"\nmax_tier = \"A\"\n\
+                    [[list]]\nid = \"l\"\nenter_below = -5\nduration = 4\n";
+        let good = format!(
+            "{BASE}{mech}[explore]\ncontrols = [\"perk.p.min_score\", \"restriction.r.max_tier\", \
+             \"list.l.duration\", \"list.l.enter_below\"]\n[[explore.control]]\npath = \"perk.p.min_score\"\n\
+             min = 0\nmax = 10\n[[explore.control]]\npath = \"restriction.r.max_tier\"\nlabel = \"Up to {{value}}\"\n"
+        );
+        let l = parse(&good, "t.toml").unwrap();
+        assert_eq!(l.explore.controls.as_ref().map(Vec::len), Some(4));
+        let e = errors(&format!(
+            "{mech}[explore]\ncontrols = [\"perk.p.min_tier\", \"list.l.enter_at_least\", \"restriction.r.max_tier\"]\n\
+             [[explore.control]]\npath = \"restriction.r.max_tier\"\nmin = 1\n"
+        ));
+        assert_eq!(
+            e,
+            [
+                "the explore page has no control for `perk.p.min_tier`",
+                "the explore page has no control for `list.l.enter_at_least`",
+                "control `restriction.r.max_tier` chooses a tier, so it has no `min`",
+            ]
+        );
+        // a misspelt one is found with its position
+        let text = format!("{BASE}{mech}[explore]\ncontrols = [\"perk.p.min_scor\"]\n");
+        let d = parse(&text, "t.toml").unwrap_err().render(false);
+        assert!(d.contains("`perk.p.min_scor` is not a control: unknown key `min_scor`"), "{d}");
+        assert!(d.contains("--> t.toml:26:12"), "{d}");
     }
 
     #[test]

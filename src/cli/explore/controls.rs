@@ -1,13 +1,16 @@
 //! `GET /api/scenario`: what the page builds its controls from.
 //!
-//! One control per rule's `points` and `rate` and per tier's `min`, each
-//! named by the path `--set` takes and holding the value as `--set` would
-//! write it, plus the options `--population`, `--steps` and `--seed`. The
+//! One control per rule's `points` and `rate`, per tier's `min`, per perk's
+//! and restriction's threshold (a score, or a choice of the tier names) and
+//! per list's `duration` and score threshold when it has them, each named by
+//! the path `--set` takes and holding the value as `--set` would write it,
+//! plus the options `--population`, `--steps` and `--seed`. The
 //! scenario's `[explore]` table may choose which of them appear and in what
 //! order, and give one a range, a step and a sentence label; its
 //! `[[lesson]]` steps come along for the lesson panel. The page puts every
 //! text here into the document as text (never as HTML).
 
+use pointsim::scenario::{Entry, MaxThreshold, MinThreshold};
 use serde::Serialize;
 
 use super::session::Session;
@@ -51,9 +54,10 @@ pub const PAGE_REPLICATES: u32 = 5;
 struct Control {
     /// `rule.volunteering.points`; for the options, the query key (`population`).
     path: String,
-    /// `rules`, `tiers` or `options`.
+    /// `rules`, `tiers`, `perks`, `restrictions`, `lists` or `options`.
     section: &'static str,
-    /// Row label (a rule's or tier's label) and column (`points`, `rate`, `min`).
+    /// Row label (a rule's, tier's, perk's, ... label) and column (`points`,
+    /// `rate`, `min`, `min_score`, `min_tier`, `duration`, ...: the key it sets).
     label: String,
     column: &'static str,
     /// The current value, as `--set` writes it.
@@ -64,6 +68,8 @@ struct Control {
     max: Option<String>,
     /// The scenario's sentence for it, `{value}` standing for the value (`[[explore.control]]`).
     sentence: Option<String>,
+    /// For a tier threshold: the tier names to choose from, highest first (else none: a number).
+    choices: Option<Vec<String>>,
 }
 
 #[derive(Serialize)]
@@ -110,6 +116,11 @@ fn rate_step(rate: f64) -> String {
     format!("{}", 10f64.powi(exp))
 }
 
+/// The `--set` table of a section's entries (`perks` → `perk`).
+fn section_entry(section: &str) -> &str {
+    section.strip_suffix('s').unwrap_or(section)
+}
+
 /// The page's description of the session's reform side.
 pub fn scenario_json(session: &Session) -> Vec<u8> {
     let s = &session.reform.scenario;
@@ -125,6 +136,7 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
             min: None,
             max: None,
             sentence: None,
+            choices: None,
         });
         controls.push(Control {
             path: format!("rule.{}.rate", r.id),
@@ -136,6 +148,7 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
             min: Some("0".into()),
             max: None,
             sentence: None,
+            choices: None,
         });
     }
     for t in s.tiers.iter().rev().filter(|t| t.min != i64::MIN) {
@@ -149,7 +162,60 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
             min: None,
             max: None,
             sentence: None,
+            choices: None,
         });
+    }
+    let tier_names: Vec<String> = s.tiers.iter().rev().map(|t| t.name.clone()).collect();
+    // a score threshold: a whole number; a tier threshold: a choice of the tier names
+    let threshold = |section, id: &str, label: &str, key: &'static str, value: String, tier: bool| Control {
+        path: format!("{}.{id}.{key}", section_entry(section)),
+        section,
+        label: label.to_owned(),
+        column: key,
+        value,
+        step: "1".into(),
+        min: None,
+        max: None,
+        sentence: None,
+        choices: tier.then(|| tier_names.clone()),
+    };
+    let tier_name = |i: usize| s.tiers.get(i).map_or_else(String::new, |t| t.name.clone());
+    for p in &s.perks {
+        match p.threshold {
+            MinThreshold::Score(v) => {
+                controls.push(threshold("perks", &p.id, &p.label, "min_score", v.to_string(), false));
+            }
+            MinThreshold::Tier(i) => {
+                controls.push(threshold("perks", &p.id, &p.label, "min_tier", tier_name(i), true));
+            }
+            MinThreshold::Never => {}
+        }
+    }
+    for r in &s.restrictions {
+        match r.threshold {
+            MaxThreshold::Score(v) => {
+                controls.push(threshold("restrictions", &r.id, &r.label, "max_score", v.to_string(), false));
+            }
+            MaxThreshold::Tier(i) => {
+                controls.push(threshold("restrictions", &r.id, &r.label, "max_tier", tier_name(i), true));
+            }
+            MaxThreshold::Never => {}
+        }
+    }
+    for l in &s.lists {
+        if let Some(d) = l.duration {
+            let mut c = threshold("lists", &l.id, &l.label, "duration", d.to_string(), false);
+            c.min = Some("1".into());
+            controls.push(c);
+        }
+        let entry = match l.entry {
+            Entry::Below(v) => Some(("enter_below", v)),
+            Entry::AtLeast(v) => Some(("enter_at_least", v)),
+            Entry::Rule { .. } => None,
+        };
+        if let Some((key, v)) = entry {
+            controls.push(threshold("lists", &l.id, &l.label, key, v.to_string(), false));
+        }
     }
     let option = |path: &str, label: &str, value: u64, step: u64, max: Option<u64>| Control {
         path: path.into(),
@@ -161,6 +227,7 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
         min: Some(if path == "seed" { "0".into() } else { "1".into() }),
         max: max.map(|m| m.to_string()),
         sentence: None,
+        choices: None,
     };
     let pop_step = 10u64.pow((s.population.max(10) as f64).log10().floor() as u32 - 1).max(1);
     controls.push(option(
@@ -257,6 +324,13 @@ mod tests {
             [
                 "column_points",
                 "column_rate",
+                "column_min_score",
+                "column_min_tier",
+                "column_max_score",
+                "column_max_tier",
+                "column_duration",
+                "column_enter_below",
+                "column_enter_at_least",
                 "option_population",
                 "option_steps",
                 "option_seed",

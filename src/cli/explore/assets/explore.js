@@ -70,8 +70,8 @@
   // A control's label: the scenario's sentence with `{value}` filled in, else the page's words.
   function labelText(c, value) {
     if (c.sentence !== null) return c.sentence.split('{value}').join(value);
-    return c.section === 'rules' ? T('column_' + c.column, { label: c.label })
-      : c.section === 'options' ? T('option_' + c.path) : c.label;
+    return c.section === 'tiers' ? c.label
+      : c.section === 'options' ? T('option_' + c.path) : T('column_' + c.column, { label: c.label });
   }
 
   function buildForm() {
@@ -80,21 +80,30 @@
     const sections = info.chosen ? [[null, T('legend_chosen')]] : [
       ['rules', T('legend_rules')],
       ['tiers', T('legend_tiers')],
+      ['perks', T('legend_perks')],
+      ['restrictions', T('legend_restrictions')],
+      ['lists', T('legend_lists')],
       ['options', T('legend_options')],
     ];
     for (const [section, title] of sections) {
       const fs = el('fieldset');
       fs.append(el('legend', {}, title));
-      for (const c of info.controls.filter((c) => section === null || c.section === section)) {
+      const mine = info.controls.filter((c) => section === null || c.section === section);
+      // a section the scenario has nothing for (no perks) gets no fieldset
+      if (!mine.length && section !== 'options' && section !== null) continue;
+      for (const c of mine) {
         const id = 'c-' + inputs.length;
         const row = el('div', { class: 'row' });
         const label = el('label', { for: id }, labelText(c, c.value));
         row.append(label);
-        const input = el('input', { id, type: 'number', step: c.step, 'data-path': c.path, inputmode: 'decimal' });
+        // a tier threshold chooses among the tier names (arrow keys move through them); else a number
+        const input = c.choices ? el('select', { id, 'data-path': c.path })
+          : el('input', { id, type: 'number', step: c.step, 'data-path': c.path, inputmode: 'decimal' });
+        if (c.choices) for (const name of c.choices) input.append(el('option', { value: name }, name));
         if (c.min !== null) input.min = c.min;
         if (c.max !== null) input.max = c.max;
         input.value = c.value;
-        input.addEventListener('input', () => changed());
+        input.addEventListener(c.choices ? 'change' : 'input', () => changed());
         row.append(input);
         fs.append(row);
         inputs.push({ c, input, label });
@@ -600,7 +609,8 @@
     savedData = data;
     const onGrid = (path) => data.grid && data.grid.axes.some((a) => a.path === path);
     for (const { c, input } of inputs) {
-      input.readOnly = !onGrid(c.path);
+      if (c.choices) input.disabled = !onGrid(c.path);
+      else input.readOnly = !onGrid(c.path);
       // the arrow keys of a grid control step through its evenly spaced values
       const axis = data.grid && data.grid.axes.find((a) => a.path === c.path);
       if (axis && axis.values.length > 1) {

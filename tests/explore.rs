@@ -87,12 +87,28 @@ impl Server {
         let (head, body) = raw.split_once("\r\n\r\n").unwrap();
         let mut lines = head.lines();
         let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
-        let headers = lines
+        let headers: Vec<(String, String)> = lines
             .filter_map(|l| l.split_once(':'))
             .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
             .collect();
-        Reply { status, headers, body: body.to_owned() }
+        let chunked = headers.iter().any(|(k, v)| k == "transfer-encoding" && v.contains("chunked"));
+        let body = if chunked { dechunk(body) } else { body.to_owned() };
+        Reply { status, headers, body }
     }
+}
+
+/// The body of a `Transfer-Encoding: chunked` reply (large ones are sent so).
+fn dechunk(mut raw: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = raw.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap();
+        if n == 0 {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        raw = &rest[n + 2..];
+    }
+    out
 }
 
 /// compare.json without the fields that name the command.
@@ -439,4 +455,48 @@ fn api_explore_adds_the_story_over_time() {
         assert_eq!(s["base"].as_array().unwrap().last(), Some(&m["base_mean"]), "{}", s["name"]);
         assert_eq!(s["reform"].as_array().unwrap().last(), Some(&m["reform_mean"]), "{}", s["name"]);
     }
+}
+
+/// Perks, restrictions and lists have controls; a list duration set on the
+/// page gives `compare --set`'s numbers, and a bad one its refusal.
+#[test]
+fn thresholds_and_list_durations_are_controls() {
+    const NB: &str = "scenarios/national_blacklist.toml";
+    let server = start(&[NB, "--max-population", "300000"]);
+    let s = server.get("/api/scenario").json();
+    let controls = s["controls"].as_array().unwrap();
+    let find = |p: &str| controls.iter().find(|c| c["path"] == p).unwrap_or_else(|| panic!("no {p}"));
+    let d = find("list.no_fly.duration");
+    assert_eq!((d["section"].as_str(), d["value"].as_str()), (Some("lists"), Some("365")));
+    assert!(
+        controls.iter().all(|c| c["path"] != "list.defaulter_refuses.duration"),
+        "no duration: no control"
+    );
+    let toy = start(&[TOY]);
+    let t = toy.get("/api/scenario").json();
+    let r =
+        t["controls"].as_array().unwrap().iter().find(|c| c["section"] == "restrictions").unwrap().clone();
+    assert_eq!(r["path"], "restriction.warning_interview.max_tier");
+    assert_eq!(r["value"], "B");
+    assert!(r["choices"].as_array().unwrap().iter().any(|n| n == "AA"), "{r}");
+
+    let q = "set=list.no_fly.duration=30&population=200&steps=800&replicates=2";
+    let reply = server.get(&format!("/api/compare?{q}"));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let out = TempDir::new().unwrap();
+    pointsim()
+        .current_dir(repo(""))
+        .args(["compare", NB, "--set", "list.no_fly.duration=30", "--population", "200", "--steps", "800"])
+        .args(["--replicates", "2", "--out"])
+        .arg(out.path())
+        .args(["--force", "-q", "--no-plots"])
+        .assert()
+        .success();
+    let cli: serde_json::Value = serde_json::from_str(&read(&out.path().join("compare.json"))).unwrap();
+    assert_eq!(numbers(reply.json()), numbers(cli));
+
+    let bad = "restriction.warning_interview.max_tier=AAAA";
+    let reply = toy.get(&format!("/api/compare?set={bad}&replicates=2"));
+    assert_eq!(reply.status, 400, "{}", reply.body);
+    assert_eq!(reply.error(), cli_refusal(&["--set", bad, "--replicates", "2"]));
 }

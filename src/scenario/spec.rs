@@ -461,7 +461,7 @@ spec_table! {
 spec_table! {
     /// `[explore]`: the controls of the `pointsim explore` page.
     pub struct ExploreSpec ("", "") {
-        /// The controls the page shows, in this order: `rule.<id>.points`, `rule.<id>.rate`, `tier.<name>.min`, `population`, `steps`, `seed`.
+        /// The controls the page shows, in this order: `rule.<id>.points`, `rule.<id>.rate`, `tier.<name>.min`, `perk.<id>.min_score|min_tier`, `restriction.<id>.max_score|max_tier`, `list.<id>.duration|enter_below|enter_at_least`, `population`, `steps`, `seed`.
         controls: Option<Vec<String>> = opt("optional, every control") "control paths of this scenario, each once; at most 64",
         /// Settings of one control, written `[[explore.control]]`.
         control: Vec<ExploreControlSpec> = opt("optional, zero or more") "see below",

@@ -36,6 +36,31 @@ impl Lang {
         }
     }
 
+    /// Marks an English text that is translated later with [`tr`](Self::tr)
+    /// (a label kept in a table, say), so the test that every chart word has
+    /// a translation finds it; returns `en` unchanged.
+    pub const fn key(en: &'static str) -> &'static str {
+        en
+    }
+
+    /// The scenario's step unit in this language, singular and plural:
+    /// `("day", "days")` in English, `("天", "天")` in Chinese.
+    pub fn units(self, step: &str) -> (String, String) {
+        match self {
+            Lang::En => (step.to_owned(), format!("{step}s")),
+            Lang::ZhCn => {
+                let plural = match step {
+                    "day" => "days",
+                    "week" => "weeks",
+                    "month" => "months",
+                    _ => "years",
+                };
+                let z = self.tr(plural).to_owned();
+                (z.clone(), z)
+            }
+        }
+    }
+
     /// [`tr`](Self::tr), then each `{name}` replaced by its value.
     pub fn fill(self, en: &str, values: &[(&str, &str)]) -> String {
         let mut s = self.tr(en).to_owned();

@@ -22,8 +22,8 @@ pub mod sweep;
 
 pub use charts::calibration;
 pub use charts::{
-    CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, charts, compare_chart, lorenz,
-    sweep_chart,
+    CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, chart_texts, charts, charts_in,
+    compare_chart, lorenz, sweep_chart,
 };
 pub use charts::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use compare_report::compare_html;
@@ -96,14 +96,14 @@ pub fn render(data: &RunData) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
     render_in(data, Lang::En)
 }
 
-/// [`render`] with `report.html` in `lang` (`pointsim run --lang zh-CN`);
-/// the charts are the same in every language.
+/// [`render`] with `report.html` and the charts' own words in `lang`
+/// (`pointsim run --lang zh-CN`); English gives the same bytes as [`render`].
 ///
 /// # Errors
 ///
 /// A chart that cannot be drawn or encoded.
 pub fn render_in(data: &RunData, lang: Lang) -> Result<Vec<(String, Vec<u8>)>, PlotError> {
-    let charts = charts(data)?;
+    let charts = charts_in(data, lang)?;
     let mut files = chart_files(&charts);
     files.push(("report.html".to_owned(), report_html_in(data, &charts, lang).into_bytes()));
     Ok(files)

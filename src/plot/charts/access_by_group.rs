@@ -6,6 +6,7 @@ use plotters::prelude::*;
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, EVERYONE, INK, MUTED, size};
 use super::{PlotError, real_groups, suppressed_note};
+use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData, StepRow};
 
 /// Bar colour when there are no groups (the one bar is everyone).
@@ -79,7 +80,7 @@ pub(super) fn nice_ceil(v: f64) -> f64 {
 
 /// The panel for `items`: its axis zoomed from the data (a view chosen from
 /// the largest share), and its title saying which view it is.
-fn panel(name: &str, items: Vec<Item>, hatched: bool) -> Panel {
+fn panel(name: &str, items: Vec<Item>, hatched: bool, lang: Lang) -> Panel {
     let top = items
         .iter()
         .flat_map(|i| i.shares.iter().flatten().chain([&i.everyone]))
@@ -87,7 +88,7 @@ fn panel(name: &str, items: Vec<Item>, hatched: bool) -> Panel {
         * 100.0;
     let (y_max, title) = if top > 0.0 && top < ZOOM_BELOW {
         let y = nice_ceil(top * 1.1);
-        (y, format!("{name} (axis zoomed to 0–{}%)", theme::tick(y)))
+        (y, lang.fill("{name} (axis zoomed to 0–{top}%)", &[("top", &theme::tick(y)), ("name", name)]))
     } else {
         (100.0, name.to_owned())
     };
@@ -102,18 +103,21 @@ struct Fig {
     panels: Vec<Panel>,
     colours: Vec<RGBColor>,
     legend: Vec<Entry>,
+    /// The language of the chart's words.
+    lang: Lang,
 }
 
-/// The chart, or `None` when the scenario has no perks and no restrictions.
-pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+/// The chart, or `None` when the scenario has no perks and no restrictions;
+/// its words are in `lang`.
+pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
     let groups = real_groups(s);
     let mut panels = vec![];
     if !s.perks.is_empty() {
-        panels.push(panel("perks: share who hold each", items(data, &groups, false), false));
+        panels.push(panel(lang.tr("perks: share who hold each"), items(data, &groups, false), false, lang));
     }
     if !s.restrictions.is_empty() {
-        panels.push(panel("restrictions: share under each", items(data, &groups, true), true));
+        panels.push(panel(lang.tr("restrictions: share under each"), items(data, &groups, true), true, lang));
     }
     if panels.is_empty() || panels.iter().all(|p| p.items.is_empty()) {
         return Ok(None);
@@ -122,43 +126,47 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let finals = data.final_rows();
     let mut legend = vec![];
     if groups.is_empty() {
-        legend.push(Entry::new(Swatch::Fill(SOLO), "everyone, perk (grey % under each label)"));
-        legend.push(Entry::new(Swatch::Hatched(SOLO), "everyone, restriction"));
+        legend.push(Entry::new(Swatch::Fill(SOLO), lang.tr("everyone, perk (grey % under each label)")));
+        legend.push(Entry::new(Swatch::Hatched(SOLO), lang.tr("everyone, restriction")));
     } else {
-        legend.push(Entry::new(Swatch::Line(EVERYONE, 5), "everyone (tick; grey % under each label)"));
+        legend.push(Entry::new(Swatch::Line(EVERYONE, 5), lang.tr("everyone (tick; grey % under each label)")));
         for (i, g) in groups.iter().enumerate() {
             let n = finals.iter().find(|r| r.group == *g).map_or(0, |r| r.n);
             let label = if data.is_suppressed(g) {
-                format!("{g} (suppressed, no bar)")
+                lang.fill("{g} (suppressed, no bar)", &[("g", g)])
             } else if n == 0 {
-                format!("{g} (empty group, no bar)")
+                lang.fill("{g} (empty group, no bar)", &[("g", g)])
             } else {
                 format!("{g} ({})", theme::thousands(n))
             };
             legend.push(Entry::new(Swatch::Fill(colours[i]), label));
         }
         if !s.restrictions.is_empty() {
-            legend.push(Entry::new(Swatch::Hatched(MUTED), "hatched: restriction"));
+            legend.push(Entry::new(Swatch::Hatched(MUTED), lang.tr("hatched: restriction")));
         }
     }
     let fig = Fig {
-        title: "Perks and restrictions by group, at the end".into(),
-        subtitle: theme::subtitle(data),
+        title: lang.tr("Perks and restrictions by group, at the end").into(),
+        subtitle: theme::subtitle(data, lang),
         panels,
         colours,
         legend,
+        lang,
     };
     let who = if groups.is_empty() {
-        "all subjects".to_owned()
+        lang.tr("all subjects")
     } else {
-        "each population group (bars) and of everyone (black tick)".to_owned()
+        lang.tr("each population group (bars) and of everyone (black tick)")
     };
-    let caption = format!(
-        "Share of {who} holding each perk and under each restriction after {} {}s; \
-         restrictions are hatched and drawn in their own panel{}.",
-        s.steps,
-        s.step.as_str(),
-        suppressed_note(data)
+    let caption = lang.fill(
+        "Share of {who} holding each perk and under each restriction after {steps} {units}; \
+         restrictions are hatched and drawn in their own panel{note}.",
+        &[
+            ("who", who),
+            ("steps", &s.steps.to_string()),
+            ("units", &lang.units(s.step.as_str()).1),
+            ("note", &suppressed_note(data, lang)),
+        ],
     );
     super::finish("access_by_group", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -196,7 +204,7 @@ impl Figure for Fig {
             }
         }
         let (sx0, sy0) = side.get_base_pixel();
-        let heading = if self.colours.is_empty() { None } else { Some("groups (subjects)") };
+        let heading = if self.colours.is_empty() { None } else { Some(self.lang.tr("groups (subjects)")) };
         render::legend(root, (sx0 + 12, sy0 + 14), 310, heading, &self.legend)?;
         Ok(())
     }
@@ -281,7 +289,7 @@ impl Fig {
             .y_label_formatter(&|v| theme::tick(*v))
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
-            .y_desc("share of subjects (%)")
+            .y_desc(self.lang.tr("share of subjects (%)"))
             .draw()?;
         let lh = render::line_height(size::BODY);
         let top = panel
@@ -291,7 +299,7 @@ impl Fig {
             .fold(0.0, |a: f64, &b| a.max(b));
         if top == 0.0 {
             // nothing to draw: say so instead of an empty panel
-            let note = "nobody at the end: no bar to draw";
+            let note = self.lang.tr("nobody at the end: no bar to draw");
             let style = theme::text(size::BODY, MUTED);
             let (x0, y0) = chart.backend_coord(&(0.0, panel.y_max * 0.6));
             let (x1, _) = chart.backend_coord(&(k, panel.y_max * 0.6));

@@ -10,6 +10,7 @@ use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, WARNING, size};
 use super::{PlotError, real_groups, suppressed_note};
 use crate::output::fairness::FOUR_FIFTHS;
+use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData};
 
 /// One perk or restriction: its worst ratio at each snapshot that has one.
@@ -28,6 +29,8 @@ struct Fig {
     panels: Vec<Panel>,
     legend: Vec<Entry>,
     x: (f64, f64),
+    /// The language of the chart's words.
+    lang: Lang,
 }
 
 /// Colour of the ratio line.
@@ -36,7 +39,8 @@ const LINE: RGBColor = RGBColor(0, 114, 178);
 /// The chart, or `None` when there is nothing to compare: fewer than two
 /// published non-empty groups, no perks and no restrictions, or a folder
 /// written before `steps.csv` had `disparity.<id>` columns.
-pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+/// Its words are in `lang`.
+pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
     let groups = real_groups(s);
     let finals = data.final_rows();
@@ -55,7 +59,10 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         .iter()
         .enumerate()
         .map(|(k, (restriction, label))| Panel {
-            title: format!("{}: {label}", if *restriction { "restriction" } else { "perk" }),
+            title: lang.fill(
+                "{kind}: {label}",
+                &[("kind", if *restriction { lang.tr("restriction") } else { lang.tr("perk") }), ("label", label)],
+            ),
             points: rows
                 .iter()
                 .filter_map(|r| r.disparity.get(k).copied().flatten().map(|v| (f64::from(r.step), v)))
@@ -66,28 +73,29 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         return Ok(None);
     }
     let legend = vec![
-        Entry::new(Swatch::Line(LINE, 4), "lowest ratio of any group"),
-        Entry::new(Swatch::Dashed(INK), "four-fifths rule (0.8)"),
-        Entry::new(Swatch::Fill(theme::lighten(WARNING, 0.85)), "below 0.8: flagged"),
-        Entry::new(Swatch::Outline(WARNING), "final ratio below 0.8"),
+        Entry::new(Swatch::Line(LINE, 4), lang.tr("lowest ratio of any group")),
+        Entry::new(Swatch::Dashed(INK), lang.tr("four-fifths rule (0.8)")),
+        Entry::new(Swatch::Fill(theme::lighten(WARNING, 0.85)), lang.tr("below 0.8: flagged")),
+        Entry::new(Swatch::Outline(WARNING), lang.tr("final ratio below 0.8")),
     ];
     let last_step = rows.last().map_or(0.0, |r| f64::from(r.step));
     let x = if last_step <= 0.0 { (-1.0, 1.0) } else { (0.0, last_step) };
-    let unit = s.step.as_str();
+    let (unit, units) = lang.units(s.step.as_str());
     let fig = Fig {
-        title: "Worst-off group's access ratio over time".into(),
-        subtitle: theme::subtitle(data),
-        x_desc: format!("{unit}s since start"),
+        title: lang.tr("Worst-off group's access ratio over time").into(),
+        subtitle: theme::subtitle(data, lang),
+        x_desc: lang.fill("{units} since start", &[("units", &units)]),
         panels,
         legend,
         x,
+        lang,
     };
-    let caption = format!(
+    let caption = lang.fill(
         "One panel per perk and restriction: the lowest four-fifths ratio of any group {unit} by \
          {unit} (a group's share holding the perk over the best-off group's, or the \
          least-burdened group's share under the restriction over the group's), with its final value; \
-         below 0.8 (shaded) fails the four-fifths rule{}.",
-        suppressed_note(data)
+         below 0.8 (shaded) fails the four-fifths rule{note}.",
+        &[("unit", &unit), ("note", &suppressed_note(data, lang))],
     );
     super::finish("disparity_over_time", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -168,7 +176,7 @@ impl Fig {
             mesh.x_desc(self.x_desc.as_str());
         }
         if left {
-            mesh.y_desc("ratio");
+            mesh.y_desc(self.lang.tr("ratio"));
         }
         mesh.draw()?;
         chart.draw_series(std::iter::once(DashedPathElement::new(
@@ -180,7 +188,7 @@ impl Fig {
         let Some(&(t, last)) = panel.points.last() else {
             let (x, y) = chart.backend_coord(&((self.x.0 + self.x.1) / 2.0, 0.5));
             let style = theme::text(size::BODY, MUTED).pos(Pos::new(HPos::Center, VPos::Center));
-            root.draw(&Text::new("no ratio", (x, y), style))?;
+            root.draw(&Text::new(self.lang.tr("no ratio"), (x, y), style))?;
             return Ok(());
         };
         if panel.points.len() == 1 {

@@ -20,6 +20,7 @@ use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, EVERYONE, INK, MUTED, WARNING, size};
 use super::{PlotError, real_groups, suppressed_note};
 use crate::output::fairness::{FOUR_FIFTHS, four_fifths};
+use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData};
 
 /// One row of the ratio panel.
@@ -77,6 +78,8 @@ struct Fig {
     colours: Vec<RGBColor>,
     legend: Vec<Entry>,
     lorenz_desc: String,
+    /// The language of the chart's words.
+    lang: Lang,
 }
 
 /// Ratios of one perk or restriction (see the module docs for the
@@ -88,7 +91,8 @@ fn ratios(item: &Item, restriction: bool) -> (Vec<Option<f64>>, bool) {
 }
 
 /// The chart (`None` only when no histogram bins hold anybody).
-pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+/// Its words are in `lang`.
+pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
     let observed = data.histogram.iter().filter(|b| b.count > 0).map(|b| b.bin_lo).min();
     let Some(observed) = observed else {
@@ -101,28 +105,33 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     let groups = real_groups(s);
     let colours: Vec<RGBColor> = (0..groups.len()).map(theme::group_colour).collect();
     let mut legend =
-        vec![Entry::new(Swatch::Line(EVERYONE, 5), format!("everyone: Gini {:.3}", everyone.gini))];
+        vec![Entry::new(
+            Swatch::Line(EVERYONE, 5),
+            lang.fill("everyone: Gini {g}", &[("g", &format!("{:.3}", everyone.gini))]),
+        )];
     let mut curves = vec![(everyone, EVERYONE, 5)];
     for (g, name) in groups.iter().enumerate() {
         match lorenz(data.group_histogram(name), base) {
             Some(l) => {
-                legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: Gini {:.3}", l.gini)));
+                legend.push(Entry::new(Swatch::Line(colours[g], 4), lang.fill("{name}: Gini {g}", &[("g", &format!("{:.3}", l.gini)), ("name", name)])));
                 curves.push((l, colours[g], 3));
             }
             None if data.is_suppressed(name) => {
-                legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: suppressed")))
+                legend.push(Entry::new(Swatch::Line(colours[g], 4), lang.fill("{name}: suppressed", &[("name", name)])))
             }
-            None => legend.push(Entry::new(Swatch::Line(colours[g], 4), format!("{name}: empty group"))),
+            None => legend.push(Entry::new(Swatch::Line(colours[g], 4), lang.fill("{name}: empty group", &[("name", name)]))),
         }
     }
     let view = LorenzView::of(&curves);
     if view == LorenzView::Curve {
-        legend.push(Entry::new(Swatch::Dashed(MUTED), "perfect equality"));
+        legend.push(Entry::new(Swatch::Dashed(MUTED), lang.tr("perfect equality")));
     } else {
         legend.push(Entry::new(
             Swatch::Blank,
-            "Lorenz gap: how far each curve lies below the line of equality (0 is perfect \
-             equality); every Gini is below 0.05, so the curves themselves would lie on the diagonal",
+            lang.tr(
+                "Lorenz gap: how far each curve lies below the line of equality (0 is perfect \
+                 equality); every Gini is below 0.05, so the curves themselves would lie on the diagonal",
+            ),
         ));
     }
     let populated =
@@ -133,50 +142,58 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         {
             for item in list {
                 let (ratios, nobody) = ratios(&item, restriction);
-                let kind = if restriction { "restriction" } else { "perk" };
-                rows.push(Row { label: format!("{kind}: {}", item.label), restriction, ratios, nobody });
+                let kind = if restriction { lang.tr("restriction") } else { lang.tr("perk") };
+                let label = lang.fill("{kind}: {label}", &[("kind", kind), ("label", &item.label)]);
+                rows.push(Row { label, restriction, ratios, nobody });
             }
         }
     }
     if !rows.is_empty() {
-        legend.push(Entry::new(Swatch::Dashed(INK), "four-fifths rule (0.8)"));
-        legend.push(Entry::new(Swatch::Outline(WARNING), "ratio below 0.8 (flagged)"));
+        legend.push(Entry::new(Swatch::Dashed(INK), lang.tr("four-fifths rule (0.8)")));
+        legend.push(Entry::new(Swatch::Outline(WARNING), lang.tr("ratio below 0.8 (flagged)")));
         if rows.iter().any(|r| r.restriction) {
-            legend.push(Entry::new(Swatch::Hatched(MUTED), "restriction"));
+            legend.push(Entry::new(Swatch::Hatched(MUTED), lang.tr("restriction")));
         }
     }
     let base_text = match s.score.min {
-        Some(m) => format!("score.min {}", theme::score(m)),
-        None => format!("the lowest observed score {}", theme::score(base)),
+        Some(m) => lang.fill("score.min {s}", &[("s", &theme::score(m))]),
+        None => lang.fill("the lowest observed score {s}", &[("s", &theme::score(base))]),
     };
-    let lorenz_desc = format!("share of total score above {}", theme::score(base));
+    let lorenz_desc = lang.fill("share of total score above {s}", &[("s", &theme::score(base))]);
     let ratio_part = if rows.is_empty() {
-        String::new()
+        ""
     } else {
-        "; right, each group's perk share divided by the best-off group's and, for restrictions, \
-         the least-burdened group's share divided by the group's, with ratios below 0.8 \
-         (the four-fifths rule) outlined in red"
-            .to_owned()
+        lang.tr(
+            "; right, each group's perk share divided by the best-off group's and, for restrictions, \
+             the least-burdened group's share divided by the group's, with ratios below 0.8 \
+             (the four-fifths rule) outlined in red",
+        )
     };
     let what = if view == LorenzView::Curve {
-        "Lorenz curves"
+        lang.tr("Lorenz curves")
     } else {
-        "How far the Lorenz curves lie below the line of equality (zoomed, since every Gini is below 0.05)"
+        lang.tr("How far the Lorenz curves lie below the line of equality (zoomed, since every Gini is below 0.05)")
     };
-    let caption = format!(
-        "{what} of final scores, shifted so that {base_text} counts as 0, for everyone{} \
-         with Gini coefficients in the legend{ratio_part}{}.",
-        if groups.is_empty() { "" } else { " and each group" },
-        suppressed_note(data)
+    let caption = lang.fill(
+        "{what} of final scores, shifted so that {base} counts as 0, for everyone{each} \
+         with Gini coefficients in the legend{ratios}{note}.",
+        &[
+            ("what", what),
+            ("each", if groups.is_empty() { "" } else { lang.tr(" and each group") }),
+            ("ratios", ratio_part),
+            ("note", &suppressed_note(data, lang)),
+            ("base", &base_text),
+        ],
     );
     let fig = Fig {
-        title: "Inequality of final scores and of access".into(),
-        subtitle: theme::subtitle(data),
+        title: lang.tr("Inequality of final scores and of access").into(),
+        subtitle: theme::subtitle(data, lang),
         curves,
         rows,
         colours,
         legend,
         lorenz_desc,
+        lang,
     };
     super::finish("inequality", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -201,11 +218,13 @@ impl Fig {
     fn draw_lorenz<DB: DrawingBackend>(&self, area: &Area<DB>) -> Result<(), PlotError> {
         let view = LorenzView::of(&self.curves);
         let (caption, y_max, y_desc) = match view {
-            LorenzView::Curve => ("Lorenz curve of final scores".to_owned(), 100.0, self.lorenz_desc.clone()),
+            LorenzView::Curve => {
+                (self.lang.tr("Lorenz curve of final scores").to_owned(), 100.0, self.lorenz_desc.clone())
+            }
             LorenzView::Gap(y) => (
-                "Lorenz gap, zoomed: every Gini is below 0.05".to_owned(),
+                self.lang.tr("Lorenz gap, zoomed: every Gini is below 0.05").to_owned(),
                 y,
-                "equality minus Lorenz curve (points of %)".to_owned(),
+                self.lang.tr("equality minus Lorenz curve (points of %)").to_owned(),
             ),
         };
         let mut chart = ChartBuilder::on(area)
@@ -225,7 +244,7 @@ impl Fig {
             .y_label_formatter(&|v| theme::tick(*v))
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
-            .x_desc("share of subjects, lowest first (%)")
+            .x_desc(self.lang.tr("share of subjects, lowest first (%)"))
             .y_desc(y_desc.as_str())
             .draw()?;
         if let LorenzView::Curve = view {
@@ -249,7 +268,7 @@ impl Fig {
     fn draw_ratios<DB: DrawingBackend>(&self, root: &Area<DB>, area: &Area<DB>) -> Result<(), PlotError> {
         let k = self.rows.len() as f64;
         let mut chart = ChartBuilder::on(area)
-            .caption("access ratio to the best-off group", theme::bold(size::AXIS, INK))
+            .caption(self.lang.tr("access ratio to the best-off group"), theme::bold(size::AXIS, INK))
             .margin_top(18)
             .margin_right(30)
             .margin_left(8)
@@ -267,7 +286,7 @@ impl Fig {
             .x_label_formatter(&|v| theme::tick(*v))
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
-            .x_desc("ratio (1 = as well off as the best-off group)")
+            .x_desc(self.lang.tr("ratio (1 = as well off as the best-off group)"))
             .draw()?;
         let n = self.colours.len().max(1) as f64;
         let style = theme::text(size::BODY, INK);
@@ -285,7 +304,8 @@ impl Fig {
                 root.draw(&Text::new(line.as_str(), (left - 10, y0 + i as i32 * lh), right_aligned.clone()))?;
             }
             if row.nobody {
-                let what = if row.restriction { "nobody is under it" } else { "nobody holds it" };
+                let what =
+                    if row.restriction { self.lang.tr("nobody is under it") } else { self.lang.tr("nobody holds it") };
                 let (x, _) = chart.backend_coord(&(0.02, 0.0));
                 let muted = theme::text(size::BODY, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
                 root.draw(&Text::new(what, (x, (ytop + ybot) / 2), muted))?;

@@ -9,6 +9,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, real_groups, suppressed_note};
+use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData};
 use crate::scenario::Color as ListColor;
 
@@ -53,11 +54,14 @@ struct Fig {
     /// Line styles of blacklists and redlists, when the chart has both.
     key: Vec<Entry>,
     x: (f64, f64),
+    /// The language of the chart's words.
+    lang: Lang,
 }
 
 /// The chart, or `None` when the scenario has no lists or the folder was
 /// written before `steps.csv` had `list.<id>` columns.
-pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+/// Its words are in `lang`.
+pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
     let n = s.lists.len();
     if n == 0 {
@@ -71,7 +75,7 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     if everyone.iter().all(Vec::is_empty) {
         return Ok(None);
     }
-    let mut panels = vec![Panel { title: "everyone".into(), lines: everyone }];
+    let mut panels = vec![Panel { title: lang.tr("everyone").into(), lines: everyone }];
     let groups: Vec<&str> = real_groups(s).into_iter().filter(|g| !data.is_suppressed(g)).collect();
     let group_panels: Vec<Panel> = groups
         .iter()
@@ -105,38 +109,42 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
     // with both colours of list, a key for the line styles under the lists
     let both = styles.iter().any(|x| x.dashed) && styles.iter().any(|x| !x.dashed);
     let key = if both {
-        vec![Entry::new(Swatch::Line(MUTED, 4), "blacklist"), Entry::new(Swatch::Dashed(MUTED), "redlist")]
+        vec![
+            Entry::new(Swatch::Line(MUTED, 4), lang.tr("blacklist")),
+            Entry::new(Swatch::Dashed(MUTED), lang.tr("redlist")),
+        ]
     } else {
         vec![]
     };
     let last_step = panels[0].lines.iter().flatten().map(|p| p.0).fold(0.0, f64::max);
     let x = if last_step <= 0.0 { (-1.0, 1.0) } else { (0.0, last_step) };
-    let unit = s.step.as_str();
+    let (unit, units) = lang.units(s.step.as_str());
     let fig = Fig {
         title: if n == 1 {
-            "Share on the list over time".into()
+            lang.tr("Share on the list over time").into()
         } else {
-            "Share on each list over time".into()
+            lang.tr("Share on each list over time").into()
         },
-        subtitle: theme::subtitle(data),
-        x_desc: format!("{unit}s since start"),
+        subtitle: theme::subtitle(data, lang),
+        x_desc: lang.fill("{units} since start", &[("units", &units)]),
         panels,
         styles,
         legend,
         key,
         x,
+        lang,
     };
     let groups_note = if by_group {
-        ", for everyone and for each group (each panel has its own scale)"
+        lang.tr(", for everyone and for each group (each panel has its own scale)")
     } else if groups.len() >= MAX_PANELS {
-        ", for everyone (too many groups for a panel each)"
+        lang.tr(", for everyone (too many groups for a panel each)")
     } else {
         ""
     };
-    let caption = format!(
-        "Share of subjects on each list {unit} by {unit}{groups_note}; blacklists are solid lines, \
-         redlists dashed; the legend gives each list's final share of everyone{}.",
-        suppressed_note(data)
+    let caption = lang.fill(
+        "Share of subjects on each list {unit} by {unit}{groups}; blacklists are solid lines, \
+         redlists dashed; the legend gives each list's final share of everyone{note}.",
+        &[("unit", &unit), ("groups", groups_note), ("note", &suppressed_note(data, lang))],
     );
     super::finish("list_shares", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -165,7 +173,7 @@ impl Figure for Fig {
             self.draw_panel(root, area, panel, i + cols >= n, i % cols == 0, n == 1)?;
         }
         let (sx0, sy0) = side.get_base_pixel();
-        let heading = Some("lists · share of everyone at the end");
+        let heading = Some(self.lang.tr("lists · share of everyone at the end"));
         let y = render::legend(root, (sx0 + 12, sy0 + 14), 310, heading, &self.legend)?;
         if !self.key.is_empty() {
             render::legend(root, (sx0 + 12, y + 20), 310, None, &self.key)?;
@@ -217,7 +225,7 @@ impl Fig {
             mesh.x_desc(self.x_desc.as_str());
         }
         if left || alone {
-            mesh.y_desc("share on the list (%)");
+            mesh.y_desc(self.lang.tr("share on the list (%)"));
         }
         mesh.draw()?;
         for (line, style) in panel.lines.iter().zip(&self.styles) {

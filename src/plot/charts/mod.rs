@@ -27,6 +27,7 @@ mod tier_shares;
 mod typeset;
 
 use super::{Chart, RunData};
+use crate::plot::locale::Lang;
 use crate::scenario::Scenario;
 
 pub use compare_distribution::chart as compare_chart;
@@ -90,17 +91,84 @@ pub const CHART_NAMES: [&str; 7] = [
 /// }
 /// ```
 pub fn charts(data: &RunData) -> Result<Vec<Chart>, PlotError> {
+    charts_in(data, Lang::En)
+}
+
+/// [`charts`] with their own words (titles, axes, legends, notes and
+/// captions) in `lang`; English gives the same bytes as [`charts`]. The
+/// scenario's names and labels and every number are the same in each language.
+///
+/// # Errors
+///
+/// As [`charts`].
+pub fn charts_in(data: &RunData, lang: Lang) -> Result<Vec<Chart>, PlotError> {
     theme::register_fonts()?;
     let all = [
-        score_distribution::chart(data)?,
-        score_over_time::chart(data)?,
-        tier_shares::chart(data)?,
-        access_by_group::chart(data)?,
-        inequality::chart(data)?,
-        disparity_over_time::chart(data)?,
-        list_shares::chart(data)?,
+        score_distribution::chart(data, lang)?,
+        score_over_time::chart(data, lang)?,
+        tier_shares::chart(data, lang)?,
+        access_by_group::chart(data, lang)?,
+        inequality::chart(data, lang)?,
+        disparity_over_time::chart(data, lang)?,
+        list_shares::chart(data, lang)?,
     ];
     Ok(all.into_iter().flatten().collect())
+}
+
+/// Source of every chart of a run, for [`chart_texts`].
+const RUN_CHART_SOURCES: [&str; 9] = [
+    include_str!("mod.rs"),
+    include_str!("theme.rs"),
+    include_str!("score_distribution.rs"),
+    include_str!("score_over_time.rs"),
+    include_str!("tier_shares.rs"),
+    include_str!("access_by_group.rs"),
+    include_str!("inequality.rs"),
+    include_str!("disparity_over_time.rs"),
+    include_str!("list_shares.rs"),
+];
+
+/// Every English text a run's charts translate: the string literal of each
+/// `.tr("…")`, `.fill("…", …)` and `Lang::key("…")` in their source, so the
+/// locale's tests can check that each has a Chinese entry the embedded font
+/// can draw.
+pub fn chart_texts() -> Vec<String> {
+    let mut out = vec![];
+    for src in RUN_CHART_SOURCES {
+        for call in [".tr(", ".fill(", "Lang::key("] {
+            for piece in src.split(call).skip(1) {
+                if let Some(text) = literal(piece.trim_start()) {
+                    if !out.contains(&text) {
+                        out.push(text);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The Rust string literal `src` opens with (`\"`, `\\` and line
+/// continuations undone), or `None` when it does not open with one.
+fn literal(src: &str) -> Option<String> {
+    let mut chars = src.strip_prefix('"')?.chars().peekable();
+    let mut out = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => return Some(out),
+            '\\' => match chars.next()? {
+                '\n' => {
+                    while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                        chars.next();
+                    }
+                }
+                'n' => out.push('\n'),
+                other => out.push(other),
+            },
+            c => out.push(c),
+        }
+    }
+    None
 }
 
 /// Build a [`Chart`] from a figure and its words.
@@ -139,21 +207,23 @@ fn real_groups(s: &Scenario) -> Vec<&str> {
 
 /// A caption's closing words when small-cell suppression hid groups
 /// (`""` otherwise): `"; groups a and b are suppressed (…)"`.
-fn suppressed_note(data: &RunData) -> String {
+fn suppressed_note(data: &RunData, lang: Lang) -> String {
     let names = &data.suppressed;
     if names.is_empty() {
         return String::new();
     }
     let list = match names.as_slice() {
         [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        [rest @ .., last] => lang.fill("{rest} and {last}", &[("rest", &rest.join(lang.tr(", "))), ("last", last)]),
         [] => unreachable!(),
     };
     let k = data.min_cell.map_or(String::new(), |k| format!(" {k}"));
-    format!(
-        "; {} {list} {} not shown: small-cell suppression hides groups with fewer than{k} subjects \
-         and those that would let them be recovered from the totals",
-        if names.len() == 1 { "group" } else { "groups" },
-        if names.len() == 1 { "is" } else { "are" }
-    )
+    let en = if names.len() == 1 {
+        Lang::key("; group {list} is not shown: small-cell suppression hides groups with fewer than{k} subjects \
+         and those that would let them be recovered from the totals")
+    } else {
+        Lang::key("; groups {list} are not shown: small-cell suppression hides groups with fewer than{k} subjects \
+         and those that would let them be recovered from the totals")
+    };
+    lang.fill(en, &[("list", &list), ("k", &k)])
 }

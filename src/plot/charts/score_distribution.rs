@@ -7,6 +7,7 @@ use super::bands::{self, Band};
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, tier_label};
+use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData};
 
 /// At most this many bars are drawn; finer histograms are merged in runs of
@@ -38,6 +39,8 @@ struct Fig {
     /// The share axis is logarithmic (a view chosen from the data, see [`log_view`]):
     /// `Some(lowest decade)`, drawn from `10^lowest` percent.
     log: Option<f64>,
+    /// The language of the chart's words.
+    lang: Lang,
 }
 
 /// A distribution whose tallest bar holds at least this share (percent) is
@@ -61,7 +64,8 @@ fn log_view(bars: &[Bar]) -> Option<f64> {
 }
 
 /// The chart, or `None` when the histogram holds nobody.
-pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+/// Its words are in `lang`.
+pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
     let mut bins: Vec<_> = data.group_histogram("all").filter(|b| b.bin_hi >= b.bin_lo).collect();
     bins.sort_by_key(|b| b.bin_lo);
@@ -106,17 +110,19 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
             Entry::new(Swatch::Fill(band_colour(theme::tier_colour(i, n))), label)
         })
         .collect();
-    legend.push(Entry::new(Swatch::Fill(BAR), format!("final scores, {bin_width}-point bins")));
-    legend.push(Entry::new(Swatch::Dashed(INK), format!("start score {}", theme::score(start))));
+    let width = bin_width.to_string();
+    legend.push(Entry::new(Swatch::Fill(BAR), lang.fill("final scores, {w}-point bins", &[("w", &width)])));
+    let start_text = theme::score(start);
+    legend.push(Entry::new(Swatch::Dashed(INK), lang.fill("start score {s}", &[("s", &start_text)])));
     if log.is_some() {
         legend.push(Entry::new(
             Swatch::Blank,
-            "logarithmic share axis, so thin tails show: each gridline is ten times the one below",
+            lang.tr("logarithmic share axis, so thin tails show: each gridline is ten times the one below"),
         ));
     }
     let fig = Fig {
-        title: "Final score distribution".into(),
-        subtitle: theme::subtitle(data),
+        title: lang.tr("Final score distribution").into(),
+        subtitle: theme::subtitle(data, lang),
         bars,
         bands,
         legend,
@@ -124,20 +130,27 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         x,
         y_max: if y_max > 0.0 { y_max } else { 1.0 },
         log,
+        lang,
     };
-    let caption = format!(
-        "Share of all {} subjects in each {bin_width}-point band of final score after {} {}s, \
-         over the score ranges of the tiers (shaded) and the start score {} (dashed line){}.",
-        theme::thousands(total),
-        s.steps,
-        s.step.as_str(),
-        theme::score(start),
-        if log.is_some() {
+    let log_note = if log.is_some() {
+        lang.tr(
             "; the share axis is logarithmic, since on a linear one the thin tails (bars under 2% of \
-             the tallest, together at least 0.5% of subjects) would not show"
-        } else {
-            ""
-        }
+             the tallest, together at least 0.5% of subjects) would not show",
+        )
+    } else {
+        ""
+    };
+    let caption = lang.fill(
+        "Share of all {n} subjects in each {w}-point band of final score after {steps} {units}, \
+         over the score ranges of the tiers (shaded) and the start score {start} (dashed line){log}.",
+        &[
+            ("n", &theme::thousands(total)),
+            ("w", &width),
+            ("steps", &s.steps.to_string()),
+            ("units", &lang.units(s.step.as_str()).1),
+            ("start", &start_text),
+            ("log", log_note),
+        ],
     );
     super::finish("score_distribution", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -179,8 +192,12 @@ impl Figure for Fig {
             .y_label_formatter(&y_tick)
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
-            .x_desc("final score (points)")
-            .y_desc(if log { "share of subjects (%, logarithmic)" } else { "share of subjects (%)" })
+            .x_desc(self.lang.tr("final score (points)"))
+            .y_desc(if log {
+                self.lang.tr("share of subjects (%, logarithmic)")
+            } else {
+                self.lang.tr("share of subjects (%)")
+            })
             .draw()?;
         // bars in bin order, as plain rectangles (stable SVG bytes)
         let height = |pct: f64| if log { pct.log10() } else { pct };
@@ -199,7 +216,7 @@ impl Figure for Fig {
         // the start label, beside its line on the side with more room
         let (px, top) = chart.backend_coord(&(sx, self.y_max));
         let (right_edge, _) = chart.backend_coord(&(self.x.1, 0.0));
-        let text = format!("start {}", theme::score(self.start));
+        let text = self.lang.fill("start {s}", &[("s", &theme::score(self.start))]);
         let style = theme::text(size::BODY, INK);
         let w = render::text_width(root, &text, &style) as i32;
         let x = if px + 10 + w < right_edge { px + 10 } else { px - 10 - w };
@@ -209,7 +226,7 @@ impl Figure for Fig {
             root,
             (sx0 + 12, sy0 + 14),
             310,
-            Some("tiers (highest first) · share at the end"),
+            Some(self.lang.tr("tiers (highest first) · share at the end")),
             &self.legend,
         )?;
         Ok(())

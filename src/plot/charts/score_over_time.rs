@@ -14,15 +14,16 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, tier_label};
+use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData};
 use crate::stats::QUANTILES;
 
 /// Quantile bands drawn, outermost first: (lower, upper, legend text, lightness).
 const BANDS: [(&str, &str, &str, f64); 4] = [
-    ("p01", "p99", "1st–99th percentile", 0.82),
-    ("p05", "p95", "5th–95th percentile", 0.64),
-    ("p10", "p90", "10th–90th percentile", 0.44),
-    ("p25", "p75", "25th–75th percentile (middle half)", 0.2),
+    ("p01", "p99", Lang::key("1st–99th percentile"), 0.82),
+    ("p05", "p95", Lang::key("5th–95th percentile"), 0.64),
+    ("p10", "p90", Lang::key("10th–90th percentile"), 0.44),
+    ("p25", "p75", Lang::key("25th–75th percentile (middle half)"), 0.2),
 ];
 
 /// The hue of the fan: Okabe–Ito blue, lighter for wider bands.
@@ -53,6 +54,8 @@ struct Fig {
     legend: Vec<Entry>,
     x: (f64, f64),
     y: (f64, f64),
+    /// The language of the chart's words.
+    lang: Lang,
 }
 
 fn q_index(name: &str) -> usize {
@@ -60,7 +63,8 @@ fn q_index(name: &str) -> usize {
 }
 
 /// The chart, or `None` when no snapshot has scores.
-pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+/// Its words are in `lang`.
+pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
     let rows: Vec<(f64, Vec<f64>)> = data
         .group_steps("all")
@@ -96,26 +100,29 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         .collect();
     let changes: Vec<(f64, String)> = s.changes.iter().map(|c| (f64::from(c.at), c.label.clone())).collect();
     let mut legend: Vec<Entry> =
-        BANDS.iter().map(|b| Entry::new(Swatch::Fill(theme::lighten(FAN, b.3)), b.2)).collect();
-    legend.push(Entry::new(Swatch::Line(INK, 4), "median"));
+        BANDS.iter().map(|b| Entry::new(Swatch::Fill(theme::lighten(FAN, b.3)), lang.tr(b.2))).collect();
+    legend.push(Entry::new(Swatch::Line(INK, 4), lang.tr("median")));
     // the threshold entry only when a threshold is drawn; else say which tier holds every score shown
     if !thresholds.is_empty() {
-        legend.push(Entry::new(Swatch::Dashed(MUTED), "tier threshold"));
+        legend.push(Entry::new(Swatch::Dashed(MUTED), lang.tr("tier threshold")));
     } else if end.tiers.len() > 1 {
         let i = end.tiers.iter().rposition(|t| (t.min as f64) <= y.0).unwrap_or(0);
         legend.push(Entry::new(
             Swatch::Blank,
-            format!("no tier threshold in this range: every score shown is in tier {}", end.tiers[i].name),
+            lang.fill(
+                "no tier threshold in this range: every score shown is in tier {tier}",
+                &[("tier", &end.tiers[i].name)],
+            ),
         ));
     }
     if !changes.is_empty() {
-        legend.push(Entry::new(Swatch::Line(CHANGE, 2), "dated change"));
+        legend.push(Entry::new(Swatch::Line(CHANGE, 2), lang.tr("dated change")));
     }
-    let unit = s.step.as_str();
+    let (unit, units) = lang.units(s.step.as_str());
     let fig = Fig {
-        title: "Scores over time".into(),
-        subtitle: theme::subtitle(data),
-        x_desc: format!("{unit}s since start"),
+        title: lang.tr("Scores over time").into(),
+        subtitle: theme::subtitle(data, lang),
+        x_desc: lang.fill("{units} since start", &[("units", &units)]),
         rows,
         thresholds,
         earlier,
@@ -123,15 +130,22 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         legend,
         x,
         y,
+        lang,
     };
-    let mut caption = format!(
-        "Median score of all subjects {unit} by {unit} over {} {unit}s, with the bands that hold \
+    let mut caption = lang.fill(
+        "Median score of all subjects {unit} by {unit} over {steps} {units}, with the bands that hold \
          the middle 50%, 80%, 90% and 98% of subjects, against the tier thresholds.",
-        s.steps
+        &[("steps", &s.steps.to_string()), ("units", &units), ("unit", &unit)],
     );
     if !s.changes.is_empty() {
-        let list: Vec<String> = s.changes.iter().map(|c| format!("{} ({unit} {})", c.label, c.at)).collect();
-        caption.push_str(&format!(" Vertical lines mark the dated changes: {}.", list.join(", ")));
+        let list: Vec<String> = s
+            .changes
+            .iter()
+            .map(|c| lang.fill("{label} ({unit} {at})", &[("at", &c.at.to_string()), ("unit", &unit), ("label", &c.label)]))
+            .collect();
+        caption.push_str(
+            &lang.fill(" Vertical lines mark the dated changes: {list}.", &[("list", &list.join(lang.tr(", ")))]),
+        );
     }
     super::finish("score_over_time", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -158,7 +172,7 @@ impl Figure for Fig {
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
             .x_desc(self.x_desc.as_str())
-            .y_desc("score (points)")
+            .y_desc(self.lang.tr("score (points)"))
             .draw()?;
         let single = self.rows.len() == 1;
         for (lo, hi, _, light) in BANDS {
@@ -235,7 +249,7 @@ impl Figure for Fig {
             root.draw(&Text::new(label, (x_right + 8, y), style.clone()))?;
         }
         let (sx0, sy0) = side.get_base_pixel();
-        render::legend(root, (sx0 + 12, sy0 + 14), 310, Some("all subjects"), &self.legend)?;
+        render::legend(root, (sx0 + 12, sy0 + 14), 310, Some(self.lang.tr("all subjects")), &self.legend)?;
         Ok(())
     }
 }

@@ -9,6 +9,7 @@ use plotters::style::{Color, FontDesc, FontFamily, FontStyle, RGBColor, TextStyl
 
 use super::PlotError;
 use crate::plot::RunData;
+use crate::plot::locale::Lang;
 
 /// Canvas width in pixels (PNG and SVG).
 pub const WIDTH: u32 = 1600;
@@ -142,11 +143,17 @@ pub fn register_fonts() -> Result<(), PlotError> {
     .map_err(PlotError::Font)
 }
 
-/// "Rongcheng (simplified) · seed 42 · 100,000 subjects".
-pub fn subtitle(data: &RunData) -> String {
+/// "Rongcheng (simplified) · seed 42 · 100,000 subjects", its words in `lang`.
+pub fn subtitle(data: &RunData, lang: Lang) -> String {
     let n = data.scenario.population;
-    let noun = if n == 1 { "subject" } else { "subjects" };
-    format!("{} · seed {} · {} {noun}", data.scenario.name, data.seed, thousands(n))
+    let en = if n == 1 {
+        Lang::key("{name} · seed {seed} · {n} subject")
+    } else {
+        Lang::key("{name} · seed {seed} · {n} subjects")
+    };
+    let seed = data.seed.to_string();
+    // the name last, so braces in it are left alone
+    lang.fill(en, &[("seed", &seed), ("n", &thousands(n)), ("name", &data.scenario.name)])
 }
 
 /// A signed score, with thousands separators from 10,000 on: 960 → "960",

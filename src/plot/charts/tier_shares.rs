@@ -6,6 +6,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, tier_label};
+use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData};
 
 /// Everything the chart draws, computed once for both backends.
@@ -24,6 +25,8 @@ struct Fig {
     /// Top of the share axis: 100, or the zoomed top when a dominant tier is left out.
     y_max: f64,
     y_desc: String,
+    /// The language of the chart's words.
+    lang: Lang,
 }
 
 /// A tier that holds at least this share of subjects at every snapshot is
@@ -31,7 +34,8 @@ struct Fig {
 const DOMINANT: f64 = 0.9;
 
 /// The chart, or `None` when no snapshot has subjects.
-pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
+/// Its words are in `lang`.
+pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
     let n = s.tiers.len();
     let snapshots: Vec<(f64, &[u64], u64)> = data
@@ -76,27 +80,27 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         })
         .collect();
     let (y_max, y_desc) = match dominant {
-        None => (100.0, "share of subjects (%)".to_owned()),
+        None => (100.0, lang.tr("share of subjects (%)").to_owned()),
         Some(d) => {
             let top = rows.iter().map(|(_, c)| c[n]).fold(0.0, f64::max);
             let name = &s.tiers[d].name;
             legend.push(Entry::new(
                 Swatch::Blank,
-                format!(
-                    "zoomed: tier {name} holds at least {} throughout and is left out (outlined \
+                lang.fill(
+                    "zoomed: tier {name} holds at least {share} throughout and is left out (outlined \
                      swatch), so the other tiers show",
-                    theme::pct(DOMINANT)
+                    &[("share", &theme::pct(DOMINANT)), ("name", name)],
                 ),
             ));
             let y = if top > 0.0 { super::access_by_group::nice_ceil(top * 1.1) } else { 1.0 };
-            (y, format!("share of subjects outside tier {name} (%)"))
+            (y, lang.fill("share of subjects outside tier {name} (%)", &[("name", name)]))
         }
     };
-    let unit = s.step.as_str();
+    let (unit, units) = lang.units(s.step.as_str());
     let fig = Fig {
-        title: "Tier shares over time".into(),
-        subtitle: theme::subtitle(data),
-        x_desc: format!("{unit}s since start"),
+        title: lang.tr("Tier shares over time").into(),
+        subtitle: theme::subtitle(data, lang),
+        x_desc: lang.fill("{units} since start", &[("units", &units)]),
         rows,
         colours,
         names: s.tiers.iter().map(|t| t.name.clone()).collect(),
@@ -104,17 +108,19 @@ pub fn chart(data: &RunData) -> Result<Option<Chart>, PlotError> {
         x,
         y_max,
         y_desc,
+        lang,
     };
-    let caption = format!(
-        "Share of all subjects in each tier {unit} by {unit} over {} {unit}s, stacked with the \
-         highest tier on top; the legend gives each tier's final share{}.",
-        s.steps,
-        dominant.map_or(String::new(), |d| format!(
-            "; tier {}, which holds at least {} of subjects throughout, is left out of the stack and \
+    let zoomed = dominant.map_or(String::new(), |d| {
+        lang.fill(
+            "; tier {name}, which holds at least {share} of subjects throughout, is left out of the stack and \
              the axis is zoomed to the others",
-            s.tiers[d].name,
-            theme::pct(DOMINANT)
-        ))
+            &[("share", &theme::pct(DOMINANT)), ("name", &s.tiers[d].name)],
+        )
+    });
+    let caption = lang.fill(
+        "Share of all subjects in each tier {unit} by {unit} over {steps} {units}, stacked with the \
+         highest tier on top; the legend gives each tier's final share{zoomed}.",
+        &[("steps", &s.steps.to_string()), ("units", &units), ("unit", &unit), ("zoomed", &zoomed)],
     );
     super::finish("tier_shares", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -176,7 +182,7 @@ impl Figure for Fig {
             root,
             (sx0 + 12, sy0 + 14),
             310,
-            Some("tiers (highest first) · share at the end"),
+            Some(self.lang.tr("tiers (highest first) · share at the end")),
             &self.legend,
         )?;
         Ok(())

@@ -286,6 +286,151 @@ pub const ZH_CN: &[(&str, &str)] = &[
     ("change", "变更"),
     ("sets", "设置"),
     ("source", "来源"),
+    // the run charts (charts::chart_texts)
+    ("final scores, {w}-point bins", "最终分数，每 {w} 分一组"),
+    ("start score {s}", "起始分数 {s}"),
+    (
+        "logarithmic share axis, so thin tails show: each gridline is ten times the one below",
+        "占比轴为对数刻度，细小的尾部也能看见：每条网格线是下一条的十倍",
+    ),
+    ("Final score distribution", "最终分数分布"),
+    (
+        "; the share axis is logarithmic, since on a linear one the thin tails (bars under 2% of the tallest, together at least 0.5% of subjects) would not show",
+        "；占比轴为对数刻度，因为在线性刻度上细小的尾部（低于最高柱 2% 的柱，合计至少 0.5% 的对象）看不出来",
+    ),
+    (
+        "Share of all {n} subjects in each {w}-point band of final score after {steps} {units}, over the score ranges of the tiers (shaded) and the start score {start} (dashed line){log}.",
+        "{steps} {units}后，全部 {n} 个对象在每个 {w} 分区间的最终分数占比，背景为各等级的分数范围（阴影），虚线为起始分数 {start}{log}。",
+    ),
+    ("final score (points)", "最终分数（分）"),
+    ("share of subjects (%, logarithmic)", "对象占比（%，对数）"),
+    ("share of subjects (%)", "对象占比（%）"),
+    ("start {s}", "起始 {s}"),
+    ("tiers (highest first) · share at the end", "等级（由高到低）· 期末占比"),
+    ("1st–99th percentile", "第 1–99 百分位"),
+    ("5th–95th percentile", "第 5–95 百分位"),
+    ("10th–90th percentile", "第 10–90 百分位"),
+    ("25th–75th percentile (middle half)", "第 25–75 百分位（中间一半）"),
+    ("tier threshold", "等级门槛"),
+    (
+        "no tier threshold in this range: every score shown is in tier {tier}",
+        "此范围内没有等级门槛：图中所有分数都属于等级 {tier}",
+    ),
+    ("dated change", "定期变更"),
+    ("Scores over time", "分数随时间变化"),
+    ("{units} since start", "自开始以来的{units}"),
+    (
+        "Median score of all subjects {unit} by {unit} over {steps} {units}, with the bands that hold the middle 50%, 80%, 90% and 98% of subjects, against the tier thresholds.",
+        "{steps} {units}内逐{unit}的全部对象分数中位数，以及容纳中间 50%、80%、90% 和 98% 对象的区间，并标出等级门槛。",
+    ),
+    ("{label} ({unit} {at})", "{label}（第 {at} {unit}）"),
+    (" Vertical lines mark the dated changes: {list}.", " 竖线标出定期变更：{list}。"),
+    (", ", "、"),
+    ("score (points)", "分数（分）"),
+    ("all subjects", "全部对象"),
+    (
+        "zoomed: tier {name} holds at least {share} throughout and is left out (outlined swatch), so the other tiers show",
+        "已放大：等级 {name} 始终至少占 {share}，未画入（空心色块），以便看清其他等级",
+    ),
+    ("share of subjects outside tier {name} (%)", "等级 {name} 以外的对象占比（%）"),
+    ("Tier shares over time", "等级占比随时间变化"),
+    (
+        "; tier {name}, which holds at least {share} of subjects throughout, is left out of the stack and the axis is zoomed to the others",
+        "；等级 {name} 始终至少占对象的 {share}，未画入堆叠，纵轴放大显示其他等级",
+    ),
+    (
+        "Share of all subjects in each tier {unit} by {unit} over {steps} {units}, stacked with the highest tier on top; the legend gives each tier's final share{zoomed}.",
+        "{steps} {units}内逐{unit}的全部对象各等级占比，堆叠显示，最高等级在上；图例给出各等级的期末占比{zoomed}。",
+    ),
+    ("{name} (axis zoomed to 0–{top}%)", "{name}（纵轴放大到 0–{top}%）"),
+    ("perks: share who hold each", "优待：享有各项的占比"),
+    ("restrictions: share under each", "限制：受各项限制的占比"),
+    ("everyone, perk (grey % under each label)", "全体，优待（标签下灰色为百分比）"),
+    ("everyone, restriction", "全体，限制"),
+    ("everyone (tick; grey % under each label)", "全体（刻线；标签下灰色为百分比）"),
+    ("{g} (suppressed, no bar)", "{g}（已隐藏，无柱）"),
+    ("{g} (empty group, no bar)", "{g}（空组，无柱）"),
+    ("hatched: restriction", "斜线：限制"),
+    ("Perks and restrictions by group, at the end", "期末各群体的优待与限制"),
+    ("each population group (bars) and of everyone (black tick)", "各人口群体（柱）及全体（黑色刻线）"),
+    (
+        "Share of {who} holding each perk and under each restriction after {steps} {units}; restrictions are hatched and drawn in their own panel{note}.",
+        "{steps} {units}后，{who}享有各项优待和受各项限制的占比；限制以斜线画在单独的面板中{note}。",
+    ),
+    ("groups (subjects)", "群体（对象数）"),
+    ("nobody at the end: no bar to draw", "期末无人：没有可画的柱"),
+    ("everyone: Gini {g}", "全体：基尼系数 {g}"),
+    ("{name}: Gini {g}", "{name}：基尼系数 {g}"),
+    ("{name}: suppressed", "{name}：已隐藏"),
+    ("{name}: empty group", "{name}：空组"),
+    ("perfect equality", "完全平等"),
+    (
+        "Lorenz gap: how far each curve lies below the line of equality (0 is perfect equality); every Gini is below 0.05, so the curves themselves would lie on the diagonal",
+        "洛伦兹差距：各曲线低于平等线的程度（0 为完全平等）；所有基尼系数都低于 0.05，曲线本身会与对角线重合",
+    ),
+    ("{kind}: {label}", "{kind}：{label}"),
+    ("four-fifths rule (0.8)", "五分之四规则（0.8）"),
+    ("ratio below 0.8 (flagged)", "比率低于 0.8（已标记）"),
+    ("score.min {s}", "score.min {s}"),
+    ("the lowest observed score {s}", "观察到的最低分数 {s}"),
+    ("share of total score above {s}", "高于 {s} 的分数占总分的比例"),
+    (
+        "; right, each group's perk share divided by the best-off group's and, for restrictions, the least-burdened group's share divided by the group's, with ratios below 0.8 (the four-fifths rule) outlined in red",
+        "；右侧为各群体的优待占比除以最优群体的占比，限制则为负担最轻群体的占比除以该群体的占比，低于 0.8（五分之四规则）的比率以红框标出",
+    ),
+    ("Lorenz curves", "洛伦兹曲线"),
+    (
+        "How far the Lorenz curves lie below the line of equality (zoomed, since every Gini is below 0.05)",
+        "洛伦兹曲线低于平等线的程度（已放大，因为所有基尼系数都低于 0.05）",
+    ),
+    (
+        "{what} of final scores, shifted so that {base} counts as 0, for everyone{each} with Gini coefficients in the legend{ratios}{note}.",
+        "最终分数的{what}，平移使 {base} 记为 0，对象为全体{each}，图例给出基尼系数{ratios}{note}。",
+    ),
+    (" and each group", "及各群体"),
+    ("Inequality of final scores and of access", "最终分数与享有机会的不平等"),
+    ("Lorenz curve of final scores", "最终分数的洛伦兹曲线"),
+    ("Lorenz gap, zoomed: every Gini is below 0.05", "洛伦兹差距（已放大）：所有基尼系数都低于 0.05"),
+    ("equality minus Lorenz curve (points of %)", "平等线减洛伦兹曲线（百分点）"),
+    ("share of subjects, lowest first (%)", "对象占比，由低到高（%）"),
+    ("access ratio to the best-off group", "与最优群体的享有比率"),
+    ("ratio (1 = as well off as the best-off group)", "比率（1 = 与最优群体相同）"),
+    ("nobody is under it", "无人受此限制"),
+    ("nobody holds it", "无人享有"),
+    ("lowest ratio of any group", "各群体中的最低比率"),
+    ("below 0.8: flagged", "低于 0.8：已标记"),
+    ("final ratio below 0.8", "期末比率低于 0.8"),
+    ("Worst-off group's access ratio over time", "最不利群体的享有比率随时间变化"),
+    (
+        "One panel per perk and restriction: the lowest four-fifths ratio of any group {unit} by {unit} (a group's share holding the perk over the best-off group's, or the least-burdened group's share under the restriction over the group's), with its final value; below 0.8 (shaded) fails the four-fifths rule{note}.",
+        "每项优待和限制一个面板：逐{unit}的各群体最低五分之四比率（群体享有优待的占比除以最优群体的占比，或负担最轻群体受限制的占比除以该群体的占比）及其期末值；低于 0.8（阴影）即不符合五分之四规则{note}。",
+    ),
+    ("ratio", "比率"),
+    ("no ratio", "无比率"),
+    ("blacklist", "黑名单"),
+    ("redlist", "红名单"),
+    ("Share on the list over time", "名单上的占比随时间变化"),
+    ("Share on each list over time", "各名单上的占比随时间变化"),
+    (", for everyone and for each group (each panel has its own scale)", "，全体及各群体（各面板刻度不同）"),
+    (", for everyone (too many groups for a panel each)", "，全体（群体太多，不逐一分面板）"),
+    (
+        "Share of subjects on each list {unit} by {unit}{groups}; blacklists are solid lines, redlists dashed; the legend gives each list's final share of everyone{note}.",
+        "逐{unit}的各名单上的对象占比{groups}；黑名单为实线，红名单为虚线；图例给出各名单的期末全体占比{note}。",
+    ),
+    ("lists · share of everyone at the end", "名单 · 期末全体占比"),
+    ("share on the list (%)", "名单上的占比（%）"),
+    ("{name} · seed {seed} · {n} subject", "{name} · 随机种子 {seed} · {n} 个对象"),
+    ("{name} · seed {seed} · {n} subjects", "{name} · 随机种子 {seed} · {n} 个对象"),
+    ("…", "…"),
+    ("{rest} and {last}", "{rest}和{last}"),
+    (
+        "; group {list} is not shown: small-cell suppression hides groups with fewer than{k} subjects and those that would let them be recovered from the totals",
+        "；未显示群体 {list}：小单元隐藏会隐去少于{k}个对象的群体，以及可借总数推算出它们的群体",
+    ),
+    (
+        "; groups {list} are not shown: small-cell suppression hides groups with fewer than{k} subjects and those that would let them be recovered from the totals",
+        "；未显示群体 {list}：小单元隐藏会隐去少于{k}个对象的群体，以及可借总数推算出它们的群体",
+    ),
 ];
 
 #[cfg(test)]
@@ -304,6 +449,15 @@ mod tests {
 
     /// Every `t("…")` and `th("…")` literal of the report template has a
     /// Chinese entry, and each entry keeps the English's placeholders.
+    #[test]
+    fn every_chart_text_has_a_translation() {
+        let missing: Vec<String> = crate::plot::charts::chart_texts()
+            .into_iter()
+            .filter(|en| !ZH_CN.iter().any(|(e, _)| e == en))
+            .collect();
+        assert!(missing.is_empty(), "no Chinese for {missing:?}");
+    }
+
     #[test]
     fn every_report_text_has_a_translation() {
         let template = include_str!("report.html.j2");

@@ -129,7 +129,8 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         legend.push(Entry::new(Swatch::Fill(SOLO), lang.tr("everyone, perk (grey % under each label)")));
         legend.push(Entry::new(Swatch::Hatched(SOLO), lang.tr("everyone, restriction")));
     } else {
-        legend.push(Entry::new(Swatch::Line(EVERYONE, 5), lang.tr("everyone (tick; grey % under each label)")));
+        legend
+            .push(Entry::new(Swatch::Line(EVERYONE, 5), lang.tr("everyone (tick; grey % under each label)")));
         for (i, g) in groups.iter().enumerate() {
             let n = finals.iter().find(|r| r.group == *g).map_or(0, |r| r.n);
             let label = if data.is_suppressed(g) {

@@ -61,7 +61,10 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         .map(|(k, (restriction, label))| Panel {
             title: lang.fill(
                 "{kind}: {label}",
-                &[("kind", if *restriction { lang.tr("restriction") } else { lang.tr("perk") }), ("label", label)],
+                &[
+                    ("kind", if *restriction { lang.tr("restriction") } else { lang.tr("perk") }),
+                    ("label", label),
+                ],
             ),
             points: rows
                 .iter()

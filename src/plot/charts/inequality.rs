@@ -104,22 +104,28 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     };
     let groups = real_groups(s);
     let colours: Vec<RGBColor> = (0..groups.len()).map(theme::group_colour).collect();
-    let mut legend =
-        vec![Entry::new(
-            Swatch::Line(EVERYONE, 5),
-            lang.fill("everyone: Gini {g}", &[("g", &format!("{:.3}", everyone.gini))]),
-        )];
+    let mut legend = vec![Entry::new(
+        Swatch::Line(EVERYONE, 5),
+        lang.fill("everyone: Gini {g}", &[("g", &format!("{:.3}", everyone.gini))]),
+    )];
     let mut curves = vec![(everyone, EVERYONE, 5)];
     for (g, name) in groups.iter().enumerate() {
         match lorenz(data.group_histogram(name), base) {
             Some(l) => {
-                legend.push(Entry::new(Swatch::Line(colours[g], 4), lang.fill("{name}: Gini {g}", &[("g", &format!("{:.3}", l.gini)), ("name", name)])));
+                legend.push(Entry::new(
+                    Swatch::Line(colours[g], 4),
+                    lang.fill("{name}: Gini {g}", &[("g", &format!("{:.3}", l.gini)), ("name", name)]),
+                ));
                 curves.push((l, colours[g], 3));
             }
-            None if data.is_suppressed(name) => {
-                legend.push(Entry::new(Swatch::Line(colours[g], 4), lang.fill("{name}: suppressed", &[("name", name)])))
-            }
-            None => legend.push(Entry::new(Swatch::Line(colours[g], 4), lang.fill("{name}: empty group", &[("name", name)]))),
+            None if data.is_suppressed(name) => legend.push(Entry::new(
+                Swatch::Line(colours[g], 4),
+                lang.fill("{name}: suppressed", &[("name", name)]),
+            )),
+            None => legend.push(Entry::new(
+                Swatch::Line(colours[g], 4),
+                lang.fill("{name}: empty group", &[("name", name)]),
+            )),
         }
     }
     let view = LorenzView::of(&curves);
@@ -128,10 +134,8 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     } else {
         legend.push(Entry::new(
             Swatch::Blank,
-            lang.tr(
-                "Lorenz gap: how far each curve lies below the line of equality (0 is perfect \
-                 equality); every Gini is below 0.05, so the curves themselves would lie on the diagonal",
-            ),
+            lang.tr("Lorenz gap: how far each curve lies below the line of equality (0 is perfect \
+                 equality); every Gini is below 0.05, so the curves themselves would lie on the diagonal"),
         ));
     }
     let populated =
@@ -163,11 +167,9 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let ratio_part = if rows.is_empty() {
         ""
     } else {
-        lang.tr(
-            "; right, each group's perk share divided by the best-off group's and, for restrictions, \
+        lang.tr("; right, each group's perk share divided by the best-off group's and, for restrictions, \
              the least-burdened group's share divided by the group's, with ratios below 0.8 \
-             (the four-fifths rule) outlined in red",
-        )
+             (the four-fifths rule) outlined in red")
     };
     let what = if view == LorenzView::Curve {
         lang.tr("Lorenz curves")
@@ -304,8 +306,11 @@ impl Fig {
                 root.draw(&Text::new(line.as_str(), (left - 10, y0 + i as i32 * lh), right_aligned.clone()))?;
             }
             if row.nobody {
-                let what =
-                    if row.restriction { self.lang.tr("nobody is under it") } else { self.lang.tr("nobody holds it") };
+                let what = if row.restriction {
+                    self.lang.tr("nobody is under it")
+                } else {
+                    self.lang.tr("nobody holds it")
+                };
                 let (x, _) = chart.backend_coord(&(0.02, 0.0));
                 let muted = theme::text(size::BODY, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
                 root.draw(&Text::new(what, (x, (ytop + ybot) / 2), muted))?;

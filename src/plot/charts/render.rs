@@ -133,7 +133,9 @@ pub fn fit<DB: DrawingBackend>(root: &Area<DB>, s: &str, style: &TextStyle, max:
 }
 
 /// `s` broken at spaces into at most `lines` lines of at most `max` pixels;
-/// the last line is cut with an ellipsis if the text does not fit.
+/// the last line is cut with an ellipsis if the text does not fit. A word
+/// too wide for a line by itself is broken: between two Chinese (or other
+/// CJK) characters as it is, elsewhere with a hyphen.
 pub fn wrap<DB: DrawingBackend>(
     root: &Area<DB>,
     s: &str,
@@ -143,19 +145,28 @@ pub fn wrap<DB: DrawingBackend>(
 ) -> Vec<String> {
     let mut out: Vec<String> = vec![];
     let s = clip(s);
-    let mut words = s.split_whitespace().peekable();
-    while words.peek().is_some() {
+    let mut words: std::collections::VecDeque<String> = s.split_whitespace().map(str::to_owned).collect();
+    while !words.is_empty() {
         if out.len() + 1 == lines.max(1) {
-            let rest: Vec<&str> = words.collect();
+            let rest: Vec<String> = words.into_iter().collect();
             out.push(fit(root, &rest.join(" "), style, max));
             return out;
         }
         let mut line = String::new();
-        while let Some(w) = words.peek() {
-            let candidate = if line.is_empty() { (*w).to_owned() } else { format!("{line} {w}") };
-            if line.is_empty() || text_width(root, &candidate, style) <= max {
+        while let Some(w) = words.front() {
+            let candidate = if line.is_empty() { w.clone() } else { format!("{line} {w}") };
+            if text_width(root, &candidate, style) <= max {
                 line = candidate;
-                words.next();
+                words.pop_front();
+            } else if line.is_empty() {
+                // a word wider than the line: its head here, the rest on the next line
+                let w = words.pop_front().unwrap_or_default();
+                let (head, tail) = break_word(root, &w, style, max);
+                line = head;
+                if !tail.is_empty() {
+                    words.push_front(tail);
+                }
+                break;
             } else {
                 break;
             }
@@ -163,6 +174,42 @@ pub fn wrap<DB: DrawingBackend>(
         out.push(fit(root, &line, style, max));
     }
     out
+}
+
+/// Whether a line may break right after or before `c` without a hyphen.
+fn breaks_freely(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// `w` cut into the longest head that fits in `max` pixels (with a hyphen
+/// unless the cut is next to a CJK character) and the rest. At least one
+/// character goes into the head, so wrapping always moves on.
+fn break_word<DB: DrawingBackend>(root: &Area<DB>, w: &str, style: &TextStyle, max: u32) -> (String, String) {
+    let chars: Vec<char> = w.chars().collect();
+    let head = |n: usize| -> String {
+        let mut h: String = chars[..n].iter().collect();
+        if n < chars.len() && chars[n - 1] != '-' && !breaks_freely(chars[n - 1]) && !breaks_freely(chars[n])
+        {
+            h.push('-');
+        }
+        h
+    };
+    // the longest head that fits: `lo` fits (or is 1), `hi` does not
+    let (mut lo, mut hi) = (1, chars.len());
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if text_width(root, &head(mid), style) <= max { lo = mid } else { hi = mid }
+    }
+    // prefer a hyphen the word has; else leave at least three letters on each side
+    let mut n = lo;
+    if let Some(h) = (1..=lo).rev().find(|&k| chars[k - 1] == '-')
+        && h * 2 >= lo
+    {
+        n = h;
+    } else if !breaks_freely(chars[(lo).min(chars.len() - 1)]) && chars.len() - lo < 3 && lo > 3 {
+        n = (chars.len() - 3).max(3).min(lo);
+    }
+    (head(n), chars[n..].iter().collect())
 }
 
 /// Draw `lines` centred on `x`, the first line's top at `y`.

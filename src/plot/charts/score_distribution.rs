@@ -133,10 +133,8 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         lang,
     };
     let log_note = if log.is_some() {
-        lang.tr(
-            "; the share axis is logarithmic, since on a linear one the thin tails (bars under 2% of \
-             the tallest, together at least 0.5% of subjects) would not show",
-        )
+        lang.tr("; the share axis is logarithmic, since on a linear one the thin tails (bars under 2% of \
+             the tallest, together at least 0.5% of subjects) would not show")
     } else {
         ""
     };

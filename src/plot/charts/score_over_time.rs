@@ -141,10 +141,18 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         let list: Vec<String> = s
             .changes
             .iter()
-            .map(|c| lang.fill("{label} ({unit} {at})", &[("at", &c.at.to_string()), ("unit", &unit), ("label", &c.label)]))
+            .map(|c| {
+                lang.fill(
+                    "{label} ({unit} {at})",
+                    &[("at", &c.at.to_string()), ("unit", &unit), ("label", &c.label)],
+                )
+            })
             .collect();
         caption.push_str(
-            &lang.fill(" Vertical lines mark the dated changes: {list}.", &[("list", &list.join(lang.tr(", ")))]),
+            &lang.fill(
+                " Vertical lines mark the dated changes: {list}.",
+                &[("list", &list.join(lang.tr(", ")))],
+            ),
         );
     }
     super::finish("score_over_time", fig.title.clone(), caption, &fig).map(Some)

@@ -385,6 +385,22 @@ impl<B: DrawingBackend> DrawingBackend for Typeset<B> {
 
 #[cfg(test)]
 mod tests {
+    /// Every Chinese word of the run charts draws from the embedded fonts:
+    /// no character falls back to the missing-glyph box.
+    #[test]
+    fn every_chinese_chart_word_has_its_glyphs() {
+        let mut missing = Vec::new();
+        for en in crate::plot::charts::chart_texts() {
+            let zh = crate::plot::Lang::ZhCn.tr(&en).to_owned();
+            for g in super::layout(&zh, 12.0, false).unwrap().glyphs {
+                if g.id == GlyphId(0) && !g.ch.is_whitespace() {
+                    missing.push((g.ch, zh.clone()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no glyph for {missing:?}");
+    }
+
     use super::*;
 
     #[test]

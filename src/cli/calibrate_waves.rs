@@ -8,8 +8,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
 
 use anyhow::Context as _;
 use pointsim::batch::calibrate::method::WavePlan;
@@ -19,7 +17,6 @@ use pointsim::batch::journal::{self, Journal};
 use pointsim::batch::sweep::Sweep;
 use pointsim::output;
 use pointsim::results::sweep::{Record, SWEEP_JSON, Shard};
-use rayon::prelude::*;
 
 use super::calibrate::relative;
 use super::progress::Progress;
@@ -96,15 +93,9 @@ pub fn run_whole(t: &Targets, plan: &WavePlan, r: &Runner) -> Result<(usize, usi
     earlier.extend(shard_records(&dir, &sweep)?);
     let earlier = own_runs(&sweep, earlier);
     write_wave_files(&dir, &sweep, &text)?;
-    let mut journal = Journal::create(&dir, &earlier)
-        .with_context(|| format!("cannot write the journal in `{}`", dir.display()))?;
-    let done: HashSet<(usize, u32)> = earlier.iter().map(|x| (x.cell, x.replicate)).collect();
-    let todo: Vec<(usize, u32)> = sweep.runs().into_iter().filter(|k| !done.contains(k)).collect();
-    r.progress.inc(done.len() as u64);
-    execute(r.pool, t, &sweep, &todo, &mut journal, r.progress)?;
-    journal.sync().context("cannot sync the journal")?;
+    let ran = run_missing(t, &sweep, &dir, &earlier, r)?;
     let records = journal::read(&dir).context("cannot read the journal back")?;
-    Ok((todo.len(), earlier.len(), cal::collect(t, plan.units.len(), &records)))
+    Ok((ran, earlier.len(), cal::collect(t, plan.units.len(), &records)))
 }
 
 /// The outputs of an earlier wave that must be complete (for a shard of a
@@ -158,14 +149,30 @@ pub fn run_shard(t: &Targets, plan: &WavePlan, r: &Runner, shard: Shard) -> Resu
     let earlier = own_runs(&sweep, sweep_dir::open(&own, &sweep.manifest, r.resume, false)?);
     output::write_all(&own, &[(SWEEP_JSON, sweep.manifest.to_json())])
         .with_context(|| format!("cannot write `{}`", own.join(SWEEP_JSON).display()))?;
-    let mut journal = Journal::create(&own, &earlier)
-        .with_context(|| format!("cannot write the journal in `{}`", own.display()))?;
+    let ran = run_missing(t, &sweep, &own, &earlier, r)?;
+    Ok((ran, earlier.len()))
+}
+
+/// Start the journal in `dir` afresh with `earlier`, run the rest of
+/// `sweep`'s runs into it and sync it: the number of runs made.
+fn run_missing(
+    t: &Targets,
+    sweep: &Sweep,
+    dir: &Path,
+    earlier: &[Record],
+    r: &Runner,
+) -> Result<usize, Failure> {
+    let mut journal = Journal::create(dir, earlier)
+        .with_context(|| format!("cannot write the journal in `{}`", dir.display()))?;
     let done: HashSet<(usize, u32)> = earlier.iter().map(|x| (x.cell, x.replicate)).collect();
     let todo: Vec<(usize, u32)> = sweep.runs().into_iter().filter(|k| !done.contains(k)).collect();
     r.progress.inc(done.len() as u64);
-    execute(r.pool, t, &sweep, &todo, &mut journal, r.progress)?;
+    let measure = cal::measure(t);
+    super::sweep::execute_with(r.pool, &todo, &mut journal, r.progress, &|c, rep| {
+        sweep.run_with(c, rep, &measure)
+    })?;
     journal.sync().context("cannot sync the journal")?;
-    Ok((todo.len(), earlier.len()))
+    Ok(todo.len())
 }
 
 /// The records of `sweep`'s own runs among `records`, each once (the first),
@@ -216,48 +223,6 @@ fn stale(dir: &Path) -> Failure {
          hint: use --force to start the calibration over, or choose another folder with --out\n",
         dir.display()
     ))
-}
-
-/// Run `todo`, appending each finished run to the journal as it ends.
-fn execute(
-    pool: &rayon::ThreadPool,
-    t: &Targets,
-    sweep: &Sweep,
-    todo: &[(usize, u32)],
-    journal: &mut Journal,
-    progress: &Progress,
-) -> Result<(), Failure> {
-    let stop = AtomicBool::new(false);
-    let measure = cal::measure(t);
-    let (tx, rx) = mpsc::channel::<Record>();
-    let result = std::thread::scope(|s| {
-        s.spawn(|| {
-            pool.install(|| {
-                todo.par_iter().for_each_with(tx, |tx, &(c, r)| {
-                    if !stop.load(Ordering::Relaxed) {
-                        let _ = tx.send(sweep.run_with(c, r, &measure));
-                    }
-                });
-            });
-        });
-        let mut failure = None;
-        while let Ok(first) = rx.recv() {
-            let mut batch = vec![first];
-            batch.extend(rx.try_iter());
-            if failure.is_none()
-                && let Err(e) = journal.append(&batch)
-            {
-                failure = Some(e);
-                stop.store(true, Ordering::Relaxed);
-            }
-            progress.inc(batch.len() as u64);
-        }
-        failure
-    });
-    match result {
-        Some(e) => Err(Failure::Other(anyhow::Error::new(e).context("cannot append to the journal"))),
-        None => Ok(()),
-    }
 }
 
 /// Remove the shard folders of every wave folder in `out` (for `--force`).

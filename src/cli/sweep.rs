@@ -223,6 +223,18 @@ pub(super) fn execute(
     journal: &mut Journal,
     progress: &Progress,
 ) -> Result<(), Failure> {
+    execute_with(pool, todo, journal, progress, &|c, r| sweep.run(c, r))
+}
+
+/// [`execute`] with the record of each run made by `run` (cell, replicate):
+/// what a calibration uses to record its targets instead of the sweep's metrics.
+pub(super) fn execute_with(
+    pool: &rayon::ThreadPool,
+    todo: &[(usize, u32)],
+    journal: &mut Journal,
+    progress: &Progress,
+    run: &(dyn Fn(usize, u32) -> Record + Sync),
+) -> Result<(), Failure> {
     let stop = AtomicBool::new(false);
     let (tx, rx) = mpsc::channel::<Record>();
     let result = std::thread::scope(|s| {
@@ -230,7 +242,7 @@ pub(super) fn execute(
             pool.install(|| {
                 todo.par_iter().for_each_with(tx, |tx, &(c, r)| {
                     if !stop.load(Ordering::Relaxed) && !guard::stopping() {
-                        let _ = tx.send(sweep.run(c, r));
+                        let _ = tx.send(run(c, r));
                     }
                 });
             });

@@ -178,23 +178,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let (a, b) = sides((&base, &args.base), (&reform, &reform_path), &overrides)?;
     check_runnable(&a, &args.base, threads, args.replicates, args.ignore_memory)?;
     check_runnable(&b, &reform_path, threads, args.replicates, args.ignore_memory)?;
-    let mut options = Vec::new();
-    let own = &base.scenario;
-    if let Some(v) = overrides.seed.filter(|&v| v != own.seed) {
-        options.push(format!("seed={v}"));
-    }
-    if let Some(v) = overrides.population.filter(|&v| v != own.population) {
-        options.push(format!("population={v}"));
-    }
-    if let Some(v) = overrides.steps.filter(|&v| v != own.steps) {
-        options.push(format!("steps={v}"));
-    }
-    if args.replicates != DEFAULT_REPLICATES {
-        options.push(format!("replicates={}", args.replicates));
-    }
-    if args.min_cell != pointsim::output::DEFAULT_MIN_CELL {
-        options.push(format!("min_cell={}", args.min_cell));
-    }
+    let replicates = (args.replicates != DEFAULT_REPLICATES).then_some(args.replicates);
+    let options = super::sets::option_changes(&base.scenario, &overrides, replicates, args.min_cell);
     let out = args
         .out
         .clone()
@@ -213,7 +198,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         argv: &argv,
         chain: base.source.chain.iter().chain(&reform.source.chain).cloned().collect(),
         command: super::rerun::command_of(&argv),
-        defaults: super::rerun::defaults_of(&base.scenario, DEFAULT_REPLICATES),
+        defaults: [
+            super::rerun::defaults_of(&base.scenario),
+            vec![("--replicates", DEFAULT_REPLICATES.to_string())],
+        ]
+        .concat(),
     };
     let prepared = super::rerun::prepare(&out, args.force, &me)?;
     // the result set is written next to `out` and renamed into place when complete

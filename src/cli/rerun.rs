@@ -287,15 +287,14 @@ impl Earlier {
     }
 }
 
-/// [`Identity::defaults`] of a run or compare of `s`: its seed, population and
-/// steps, and the default `--min-cell` and `--replicates`.
-pub fn defaults_of(s: &pointsim::scenario::Scenario, replicates: u32) -> Vec<(&'static str, String)> {
+/// [`Identity::defaults`] of a run of `s`: its seed, population and steps,
+/// and the default `--min-cell` (a compare adds its `--replicates`).
+pub fn defaults_of(s: &pointsim::scenario::Scenario) -> Vec<(&'static str, String)> {
     vec![
         ("--seed", s.seed.to_string()),
         ("--population", s.population.to_string()),
         ("--steps", s.steps.to_string()),
         ("--min-cell", pointsim::output::DEFAULT_MIN_CELL.to_string()),
-        ("--replicates", replicates.to_string()),
     ]
 }
 

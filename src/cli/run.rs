@@ -7,7 +7,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context as _;
 use pointsim::budget::{self, Job};
 use pointsim::output::{self, RunInfo};
-use pointsim::scenario::{self, Diagnostic, Loaded, Scenario};
+use pointsim::scenario::{self, Diagnostic, Loaded};
 
 use super::progress::Progress;
 use super::{Failure, term};
@@ -90,25 +90,6 @@ fn default_out(scenario: &Path, sets: &[String], options: &[String]) -> PathBuf 
     Path::new("output").join(super::sets::folder_name(&stem, &changes))
 }
 
-/// The options of a run that change its results, as `name=value` parts of
-/// its folder name: only those whose value differs from the scenario's own.
-fn option_changes(s: &Scenario, o: &pointsim::Overrides, min_cell: u32) -> Vec<String> {
-    let mut parts = Vec::new();
-    if let Some(v) = o.seed.filter(|&v| v != s.seed) {
-        parts.push(format!("seed={v}"));
-    }
-    if let Some(v) = o.population.filter(|&v| v != s.population) {
-        parts.push(format!("population={v}"));
-    }
-    if let Some(v) = o.steps.filter(|&v| v != s.steps) {
-        parts.push(format!("steps={v}"));
-    }
-    if min_cell != output::DEFAULT_MIN_CELL {
-        parts.push(format!("min_cell={min_cell}"));
-    }
-    parts
-}
-
 pub fn run(args: Args) -> Result<(), Failure> {
     let started_at = SystemTime::now();
     let clock = Instant::now();
@@ -122,8 +103,8 @@ pub fn run(args: Args) -> Result<(), Failure> {
     let overrides = args.overrides.overrides();
     let threads = budget::threads(args.jobs);
     let Loaded { mut scenario, source, .. } = loaded;
-    let option_parts = option_changes(&scenario, &overrides, args.min_cell);
-    let own_defaults = super::rerun::defaults_of(&scenario, 0);
+    let option_parts = super::sets::option_changes(&scenario, &overrides, None, args.min_cell);
+    let own_defaults = super::rerun::defaults_of(&scenario);
     pointsim::apply_overrides(&mut scenario, &overrides)
         .map_err(|errs| Failure::BadInput(errs.iter().map(|e| format!("error: {e}\n")).collect()))?;
 

@@ -51,6 +51,36 @@ pub fn folder_name(stem: &str, sets: &[String]) -> String {
     }
 }
 
+/// The options that change a run's or a compare's results, as `name=value`
+/// parts of its folder name ([`folder_name`] takes them after the `--set`s):
+/// `--seed`, `--population` and `--steps` whose value differs from the
+/// scenario's own, a compare's `--replicates` other than its default
+/// (`replicates`), and `--min-cell` other than the default.
+pub fn option_changes(
+    s: &pointsim::scenario::Scenario,
+    o: &pointsim::Overrides,
+    replicates: Option<u32>,
+    min_cell: u32,
+) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(v) = o.seed.filter(|&v| v != s.seed) {
+        parts.push(format!("seed={v}"));
+    }
+    if let Some(v) = o.population.filter(|&v| v != s.population) {
+        parts.push(format!("population={v}"));
+    }
+    if let Some(v) = o.steps.filter(|&v| v != s.steps) {
+        parts.push(format!("steps={v}"));
+    }
+    if let Some(r) = replicates {
+        parts.push(format!("replicates={r}"));
+    }
+    if min_cell != pointsim::output::DEFAULT_MIN_CELL {
+        parts.push(format!("min_cell={min_cell}"));
+    }
+    parts
+}
+
 /// The part of [`folder_name`] made from `sets`: `None` without changes.
 pub fn change_name(sets: &[String]) -> Option<String> {
     if sets.is_empty() {

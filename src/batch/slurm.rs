@@ -112,24 +112,30 @@ pub enum SlurmError {
 pub fn scripts(job: &SlurmSweep) -> Result<SlurmScripts, SlurmError> {
     check_path("plan", &job.plan)?;
     check_path("output folder", &job.out)?;
-    if job.shards == 0 {
+    check_counts(job.shards, job.cpus_per_task)?;
+    Ok(SlurmScripts { sweep: sweep_script(job), merge: merge_script(job), submit: submit_script(job) })
+}
+
+/// Refuse a shard count outside `1..=`[`MAX_SHARDS`] or no CPUs per shard.
+pub(crate) fn check_counts(shards: usize, cpus_per_task: usize) -> Result<(), SlurmError> {
+    if shards == 0 {
         return Err(SlurmError::Count("`--emit-slurm 0`: the shard count must be at least 1".into()));
     }
-    if job.shards > MAX_SHARDS {
+    if shards > MAX_SHARDS {
         return Err(SlurmError::Count(format!(
             "`--emit-slurm {}` is out of range: the shard count must be from 1 to {MAX_SHARDS}\n\n\
              hint: Slurm's default MaxArraySize (1001) limits array indices; each shard can run many runs",
-            job.shards
+            shards
         )));
     }
-    if job.cpus_per_task == 0 {
+    if cpus_per_task == 0 {
         return Err(SlurmError::Count(
             "`--cpus-per-task 0`: each shard needs at least 1 CPU\n\n\
              hint: it is the number of CPUs each array task asks Slurm for (and pointsim's threads)"
                 .into(),
         ));
     }
-    Ok(SlurmScripts { sweep: sweep_script(job), merge: merge_script(job), submit: submit_script(job) })
+    Ok(())
 }
 
 /// The Slurm job name: `pointsim-` and the plan's file stem, cut to safe characters.
@@ -165,12 +171,16 @@ pub const DEFAULT_CPUS_PER_TASK: usize = 2;
 
 /// Lines shared by the headers of all three files.
 fn header(job: &SlurmSweep, what: &str) -> String {
+    header_text(what, &emit_command(job))
+}
+
+/// The header of a job script: what it is, the command `cmd` that wrote it, and how to run it.
+pub(crate) fn header_text(what: &str, cmd: &str) -> String {
     format!(
         "# {what}\n\
          # Written by `{cmd}`; write it again rather than editing it.\n\
          # Paths are relative to the folder that command ran in: run {SUBMIT_FILE} from there.\n\
-         # Set POINTSIM to the pointsim binary if it is not on PATH in jobs.\n",
-        cmd = emit_command(job),
+         # Set POINTSIM to the pointsim binary if it is not on PATH in jobs.\n"
     )
 }
 

@@ -21,7 +21,7 @@
 
 use std::fmt::Write as _;
 
-use super::slurm::{DEFAULT_CPUS_PER_TASK, MAX_SHARDS, SUBMIT_FILE, SlurmError, check_path};
+use super::slurm::{DEFAULT_CPUS_PER_TASK, SUBMIT_FILE, SlurmError, check_counts, check_path, header_text};
 
 /// File name of the per-wave job-array script inside the output folder.
 pub const WAVE_FILE: &str = "calibrate.slurm";
@@ -63,7 +63,7 @@ pub struct CalibrationScripts {
 /// # Errors
 ///
 /// [`SlurmError::UnsafePath`] for a path a job script cannot hold unquoted;
-/// [`SlurmError::Count`] when the shard count is not in `1..=`[`MAX_SHARDS`],
+/// [`SlurmError::Count`] when the shard count is not in `1..=`[`MAX_SHARDS`](super::slurm::MAX_SHARDS),
 /// the CPU count is 0 or there are no waves.
 ///
 /// # Example
@@ -89,20 +89,7 @@ pub fn scripts(job: &SlurmCalibration) -> Result<CalibrationScripts, SlurmError>
     }
     check_path("targets", &job.targets)?;
     check_path("output folder", &job.out)?;
-    if job.shards == 0 || job.shards > MAX_SHARDS {
-        return Err(SlurmError::Count(format!(
-            "`--emit-slurm {}` is out of range: the shard count per wave must be from 1 to {MAX_SHARDS}\n\n\
-             hint: Slurm's default MaxArraySize (1001) limits array indices; each shard can run many runs",
-            job.shards
-        )));
-    }
-    if job.cpus_per_task == 0 {
-        return Err(SlurmError::Count(
-            "`--cpus-per-task 0`: each shard needs at least 1 CPU\n\n\
-             hint: it is the number of CPUs each array task asks Slurm for (and pointsim's threads)"
-                .into(),
-        ));
-    }
+    check_counts(job.shards, job.cpus_per_task)?;
     if job.waves == 0 {
         return Err(SlurmError::Count("the calibration has no waves, so there is nothing to submit".into()));
     }
@@ -131,12 +118,7 @@ fn header(job: &SlurmCalibration, what: &str) -> String {
     if job.no_plots {
         cmd.push_str(" --no-plots");
     }
-    format!(
-        "# {what}\n\
-         # Written by `{cmd}`; write it again rather than editing it.\n\
-         # Paths are relative to the folder that command ran in: run {SUBMIT_FILE} from there.\n\
-         # Set POINTSIM to the pointsim binary if it is not on PATH in jobs.\n"
-    )
+    header_text(what, &cmd)
 }
 
 fn wave_script(job: &SlurmCalibration) -> String {
@@ -295,7 +277,9 @@ mod tests {
         let mut j = job();
         j.scenario = Some("$x.toml".into());
         assert!(matches!(scripts(&j), Err(SlurmError::UnsafePath { what: "scenario", .. })));
-        for (shards, cpus, waves) in [(0, 2, 3), (MAX_SHARDS + 1, 2, 3), (4, 0, 3), (4, 2, 0)] {
+        for (shards, cpus, waves) in
+            [(0, 2, 3), (super::super::slurm::MAX_SHARDS + 1, 2, 3), (4, 0, 3), (4, 2, 0)]
+        {
             let j = SlurmCalibration { shards, cpus_per_task: cpus, waves, ..job() };
             assert!(matches!(scripts(&j), Err(SlurmError::Count(_))), "{shards} {cpus} {waves}");
         }

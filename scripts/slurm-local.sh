@@ -315,36 +315,15 @@ find_pointsim() {
     echo "$pointsim"
 }
 
-do_sweep_test() {
+# run_tests NAME...: the named tests (sweep_test, calibrate_test) on one
+# cluster, brought up once and stopped afterwards, on failure too.
+run_tests() {
     need_root
     cd "$ROOT"
-    local pointsim
+    local pointsim t
     pointsim=$(find_pointsim)
     trap do_down EXIT
-    sweep_test "$pointsim"
-    do_down
-    trap - EXIT
-}
-
-do_calibrate_test() {
-    need_root
-    cd "$ROOT"
-    local pointsim
-    pointsim=$(find_pointsim)
-    trap do_down EXIT
-    calibrate_test "$pointsim"
-    do_down
-    trap - EXIT
-}
-
-do_test() {
-    need_root
-    cd "$ROOT"
-    local pointsim
-    pointsim=$(find_pointsim)
-    trap do_down EXIT
-    sweep_test "$pointsim"
-    calibrate_test "$pointsim"
+    for t in "$@"; do "$t" "$pointsim"; done
     do_down
     trap - EXIT
 }
@@ -468,8 +447,8 @@ up) need_root; trap do_down EXIT; do_up; trap - EXIT ;; # a failed 'up' stops wh
 wait) shift; (($#)) || die "usage: $0 wait JOBID..."; do_wait "$@" ;;
 down) do_down ;;
 smoke) need_root; do_smoke ;;
-sweep-test) do_sweep_test ;;
-calibrate-test) do_calibrate_test ;;
-test) do_test ;;
+sweep-test) run_tests sweep_test ;;
+calibrate-test) run_tests calibrate_test ;;
+test) run_tests sweep_test calibrate_test ;;
 *) log "usage: $0 up | wait JOBID... | down | smoke | sweep-test | calibrate-test | test"; exit 2 ;;
 esac

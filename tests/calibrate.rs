@@ -22,8 +22,14 @@ fn targets(dir: &Path) -> PathBuf {
     p
 }
 
+/// `pointsim calibrate --targets T --out OUT ARGS`, printing what it does.
+fn calibrate_loud(t: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    pointsim().arg("calibrate").arg("--targets").arg(t).arg("--out").arg(out).args(extra).assert()
+}
+
+/// [`calibrate_loud`] with `-q`.
 fn calibrate(t: &Path, out: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    pointsim().arg("calibrate").arg("--targets").arg(t).arg("--out").arg(out).arg("-q").args(extra).assert()
+    calibrate_loud(t, out, &[&["-q"], extra].concat())
 }
 
 #[test]
@@ -176,14 +182,7 @@ fn a_sharded_calibration_ends_with_the_same_bytes_as_a_whole_one() {
         assert!(cut.join(f).is_file(), "{f}");
     }
     // the gathering run makes no run of its own
-    pointsim()
-        .arg("calibrate")
-        .arg("--targets")
-        .arg(&t)
-        .arg("--out")
-        .arg(&cut)
-        .args(["--resume", "--no-plots"])
-        .assert()
+    calibrate_loud(&t, &cut, &["--resume", "--no-plots"])
         .success()
         .stdout(predicate::str::contains("72 runs in 3 waves: 0 now, 72 from before"));
     for f in ["waves.csv", "calibration.json", "calibrated.toml"] {
@@ -228,14 +227,7 @@ fn emit_slurm_writes_a_chain_of_wave_arrays_and_prepares_the_folder() {
     let tmp = TempDir::new().unwrap();
     let t = targets(tmp.path());
     let out = tmp.path().join("cal");
-    pointsim()
-        .arg("calibrate")
-        .arg("--targets")
-        .arg(&t)
-        .arg("--out")
-        .arg(&out)
-        .args(["--emit-slurm", "4", "--cpus-per-task", "1"])
-        .assert()
+    calibrate_loud(&t, &out, &["--emit-slurm", "4", "--cpus-per-task", "1"])
         .success()
         .stdout(predicate::str::contains("3 waves of 24 runs, each wave as 4 shards"));
     let submit = read(&out.join("submit.sh"));
@@ -250,23 +242,8 @@ fn emit_slurm_writes_a_chain_of_wave_arrays_and_prepares_the_folder() {
     }
     assert!(out.join("calibrate.json").is_file(), "the folder is the calibration's");
     // writing them again over the same calibration is fine; more shards than runs is not
-    pointsim()
-        .arg("calibrate")
-        .arg("--targets")
-        .arg(&t)
-        .arg("--out")
-        .arg(&out)
-        .args(["--emit-slurm", "4", "-q"])
-        .assert()
-        .success();
-    pointsim()
-        .arg("calibrate")
-        .arg("--targets")
-        .arg(&t)
-        .arg("--out")
-        .arg(tmp.path().join("x"))
-        .args(["--emit-slurm", "25"])
-        .assert()
+    calibrate(&t, &out, &["--emit-slurm", "4"]).success();
+    calibrate_loud(&t, &tmp.path().join("x"), &["--emit-slurm", "25"])
         .code(2)
         .stderr(predicate::str::contains("more shards than a wave has runs"));
     assert!(!tmp.path().join("x").exists());

@@ -67,10 +67,8 @@ pub fn speed(scenario: &Scenario) -> Speed {
     let secs = pool.install(|| {
         let population = pointsim::population::Population::new(&s);
         let t = Instant::now();
-        let out = pointsim::engine::run(&s, &population, s.seed, &|_| {});
-        let secs = t.elapsed().as_secs_f64();
-        drop(out);
-        secs
+        let _ = pointsim::engine::run(&s, &population, s.seed, &|_| {});
+        t.elapsed().as_secs_f64()
     });
     if secs > 0.0 {
         Speed { events_per_second: events / secs, measured: true, subjects: s.population }

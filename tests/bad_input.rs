@@ -73,6 +73,7 @@ bad!(
     syntax_error,
     table_shapes,
     too_many_tiers,
+    unclosed_before_arrays,
     unclosed_table,
     unknown_key,
     unknown_names,

@@ -23,7 +23,7 @@ use toml::{Spanned, Value};
 use super::path::{self as ppath, ParamPath};
 use super::sample;
 use crate::scenario::read::{self, Expect, Reader, kind};
-use crate::scenario::source::syntax_error;
+use crate::scenario::source::syntax_errors;
 use crate::scenario::{self, Diagnostic, Diagnostics, Loaded, suggest};
 
 /// The most runs (cells × replicates) one sweep takes on.
@@ -258,8 +258,8 @@ pub fn load(path: &Path) -> Result<Plan, PlanError> {
 pub fn parse(text: &str, name: &str, dir: &Path) -> Result<Plan, PlanError> {
     let mut diags = Diagnostics::new(name, text);
     let (doc, errors) = DeTable::parse_recoverable(text);
-    for e in &errors {
-        diags.push(syntax_error(e, text));
+    for d in syntax_errors(&errors, text) {
+        diags.push(d);
     }
     if !errors.is_empty() {
         return Err(PlanError::Plan(diags));

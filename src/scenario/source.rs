@@ -167,15 +167,7 @@ pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostic
         let text = &chain.text[range.clone()];
         let (doc, errors) = DeTable::parse_recoverable(text);
         syntax |= !errors.is_empty();
-        let lines = LineIndex::new(text);
-        let mut lines_seen = std::collections::HashSet::new();
-        for e in &errors {
-            // one error per line: later ones on the same line are mostly knock-on effects
-            let line = e.span().map(|s| lines.line(s.start.min(text.len())));
-            if line.is_some() && !lines_seen.insert(line) {
-                continue;
-            }
-            let mut d = syntax_error(e, text);
+        for mut d in syntax_errors(&errors, text) {
             d.span = d.span.map(|s| s.start + range.start..s.end + range.start);
             diags.push(d);
         }
@@ -250,8 +242,8 @@ pub fn parse_in(text: &str, name: &str, dir: &Path) -> Result<Loaded, Diagnostic
 pub fn parse_tests(text: &str, name: &str, sc: &Scenario) -> Result<Vec<RuleTest>, Diagnostics> {
     let mut diags = Diagnostics::new(name, text);
     let (doc, errors) = DeTable::parse_recoverable(text);
-    for e in &errors {
-        diags.push(syntax_error(e, text));
+    for d in syntax_errors(&errors, text) {
+        diags.push(d);
     }
     if !errors.is_empty() {
         return Err(diags); // only the syntax errors, as for a scenario
@@ -273,6 +265,46 @@ pub fn parse_tests(text: &str, name: &str, sc: &Scenario) -> Result<Vec<RuleTest
     let tests = rule_tests::check(&mut c, &specs, sc);
     diags.sort();
     if diags.has_errors() { Err(diags) } else { Ok(tests) }
+}
+
+/// The TOML syntax errors of one file as diagnostics, without the parser's
+/// knock-on errors: one error per line (later ones on a line mostly follow from
+/// the first), and no "defined twice" for an array-of-tables header such as
+/// `[[tier]]` after an earlier error, when no plain `[tier]` table comes before
+/// it. Repeating `[[tier]]` is legal; the parser only says otherwise when its
+/// recovery from the earlier error (an unclosed `[score`, say) went astray.
+pub(crate) fn syntax_errors(errors: &[toml::de::Error], text: &str) -> Vec<Diagnostic> {
+    let lines = LineIndex::new(text);
+    let mut lines_seen = std::collections::HashSet::new();
+    let mut out: Vec<Diagnostic> = Vec::new();
+    let mut sorted: Vec<&toml::de::Error> = errors.iter().collect();
+    sorted.sort_by_key(|e| e.span().map_or(usize::MAX, |s| s.start));
+    for e in sorted {
+        let line = e.span().map(|s| lines.line(s.start.min(text.len())));
+        if line.is_some() && !lines_seen.insert(line) {
+            continue;
+        }
+        if !out.is_empty() && knock_on_duplicate(e, text) {
+            continue;
+        }
+        out.push(syntax_error(e, text));
+    }
+    out
+}
+
+/// Whether `e` is a "duplicate key" error on an array-of-tables header
+/// `[[name]]` with no plain `[name]` header before it: not a real duplicate.
+fn knock_on_duplicate(e: &toml::de::Error, text: &str) -> bool {
+    let Some(s) = e.span() else { return false };
+    if !e.message().starts_with("duplicate key") || s.start < 2 || s.end > text.len() {
+        return false;
+    }
+    if text.get(s.start - 2..s.start) != Some("[[") {
+        return false;
+    }
+    let name = &text[s.clone()];
+    let plain = format!("[{name}]");
+    !text[..s.start].lines().any(|l| l.trim_start().starts_with(&plain))
 }
 
 /// A TOML syntax error as a diagnostic.

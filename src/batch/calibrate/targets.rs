@@ -33,7 +33,7 @@ use toml::de::{DeTable, DeValue};
 use super::super::path::{self as ppath, ParamPath};
 use crate::results::metrics::metric_names;
 use crate::scenario::read::{self, Reader};
-use crate::scenario::source::syntax_error;
+use crate::scenario::source::syntax_errors;
 use crate::scenario::{self, Diagnostic, Diagnostics, Loaded, suggest};
 
 /// z of a two-sided 95% interval: an interval `[lo, hi]` is read as mean ± 1.96 sd.
@@ -234,8 +234,8 @@ const KEYS: [&str; 9] = [
 pub fn parse(text: &str, name: &str, dir: &Path, scenario: Option<&Path>) -> Result<Targets, TargetsError> {
     let mut diags = Diagnostics::new(name, text);
     let (doc, errors) = DeTable::parse_recoverable(text);
-    for e in &errors {
-        diags.push(syntax_error(e, text));
+    for d in syntax_errors(&errors, text) {
+        diags.push(d);
     }
     if !errors.is_empty() {
         return Err(TargetsError::Targets(diags));

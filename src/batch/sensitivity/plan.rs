@@ -35,7 +35,7 @@ use super::super::plan::sha256_hex;
 use crate::results::metrics::metric_names;
 use crate::scenario::keys::Key;
 use crate::scenario::read::{self, Reader, kind};
-use crate::scenario::source::syntax_error;
+use crate::scenario::source::syntax_errors;
 use crate::scenario::{self, Diagnostic, Diagnostics, Loaded, suggest};
 
 /// Default Sobol base sample.
@@ -132,8 +132,8 @@ const KEYS: [&str; 7] = ["base", "seed", "replicates", "metrics", "vary", "morri
 pub fn parse(text: &str, name: &str, dir: &Path) -> Result<SensitivityPlan, Diagnostics> {
     let mut diags = Diagnostics::new(name, text);
     let (doc, errors) = DeTable::parse_recoverable(text);
-    for e in &errors {
-        diags.push(syntax_error(e, text));
+    for d in syntax_errors(&errors, text) {
+        diags.push(d);
     }
     if !errors.is_empty() {
         return Err(diags);

@@ -561,6 +561,69 @@ mod tests {
         }
     }
 
+    /// `pointsim new`'s starter says that every key of the core format appears
+    /// in it: every key of these tables is written there, set or commented out
+    /// (`# key = ...`), under its own table's header (set or commented out).
+    #[test]
+    fn the_starter_scenario_shows_every_core_key() {
+        const CORE: &[&str] = &[
+            "",
+            "scenario",
+            "score",
+            "tier",
+            "population",
+            "population.group",
+            "rule",
+            "perk",
+            "restriction",
+            "recovery",
+            "report",
+        ];
+        let starter = include_str!("../cli/starter.toml");
+        // table path -> the keys written under its header
+        let mut seen: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+            Default::default();
+        let mut current = String::new();
+        for line in starter.lines() {
+            let line = line.trim_start_matches('#').trim();
+            if let Some(header) = line.strip_prefix('[') {
+                let name = header.trim_start_matches('[').split(']').next().unwrap_or("");
+                if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'_')
+                {
+                    current = name.to_owned();
+                    let (parent, last) = name.rsplit_once('.').unwrap_or(("", name));
+                    seen.entry(parent.to_owned()).or_default().insert(last.to_owned());
+                    continue;
+                }
+            }
+            if let Some((key, _)) = line.split_once('=') {
+                let key = key.trim();
+                if !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                    seen.entry(current.clone()).or_default().insert(key.to_owned());
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        for path in CORE {
+            let mut table = FileSpec::TABLE;
+            for seg in path.split('.').filter(|s| !s.is_empty()) {
+                table = table.key(seg).and_then(|k| k.sub).expect("a core table is declared");
+            }
+            for k in table.keys {
+                let here = seen.get(*path).is_some_and(|keys| keys.contains(k.name));
+                let core_table = path.is_empty() && k.sub.is_some() && !CORE.contains(&k.name);
+                if !here && !core_table {
+                    missing.push(format!(
+                        "{}{}",
+                        if path.is_empty() { String::new() } else { format!("{path}.") },
+                        k.name
+                    ));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "src/cli/starter.toml does not show these keys: {missing:?}");
+    }
+
     /// The free-text columns agree with what is declared: a required key says
     /// so, a typed default is the one the column names, and a declared range
     /// is the one the valid values name.

@@ -1,9 +1,15 @@
 //! Build script: records the git commit the binary is built from, and whether
-//! the work tree had changes, for `manifest.json` (`build.git_commit`,
-//! `build.git_dirty`). Outside a git checkout (a crates.io package) both are
-//! left unset and the manifest says `null`.
+//! the files it is built from had changes, for `manifest.json`
+//! (`build.git_commit`, `build.git_dirty`). Outside a git checkout (a
+//! crates.io package) both are left unset and the manifest says `null`.
 
 use std::process::Command;
+
+/// What the binary is built from: `git_dirty` says whether any of these
+/// differs from the commit, and every change to them reruns this script, so
+/// the flag is never stale. (An edit to the README or the tests changes no
+/// binary and does not count.)
+const SOURCES: &[&str] = &["src", "build.rs", "Cargo.toml", "Cargo.lock"];
 
 fn git(args: &[&str]) -> Option<String> {
     let out = Command::new("git").args(args).output().ok()?;
@@ -19,11 +25,16 @@ fn main() {
             println!("cargo:rerun-if-changed={dir}/{head}");
         }
     }
-    println!("cargo:rerun-if-changed=build.rs");
+    // and when a source file changes (a directory is scanned recursively)
+    for path in SOURCES {
+        println!("cargo:rerun-if-changed={path}");
+    }
     if let Some(commit) = git(&["rev-parse", "HEAD"]).filter(|c| c.len() == 40) {
         println!("cargo:rustc-env=POINTSIM_GIT_COMMIT={commit}");
-        // tracked files changed since the commit (untracked files do not count)
-        let dirty = git(&["status", "--porcelain", "--untracked-files=no"]).is_some_and(|s| !s.is_empty());
+        // tracked source files changed since the commit (untracked files do not count)
+        let mut args = vec!["status", "--porcelain", "--untracked-files=no", "--"];
+        args.extend(SOURCES);
+        let dirty = git(&args).is_some_and(|s| !s.is_empty());
         println!("cargo:rustc-env=POINTSIM_GIT_DIRTY={dirty}");
     }
 }

@@ -49,7 +49,7 @@ pub struct RunInfo {
 
 /// The run manifest as pretty-printed JSON (with a trailing newline).
 ///
-/// Keys: `pointsim_version`, `build{git_commit, git_dirty}` (the commit this binary was built from, see `build.rs`), `scenario_file`, `scenario_sha256`,
+/// Keys: `pointsim_version`, `build{git_commit, git_dirty}` (the commit this binary was built from, and whether its source files (`src/`, `build.rs`, `Cargo.toml`, `Cargo.lock`) differed from it; see `build.rs`), `scenario_file`, `scenario_sha256`,
 /// `scenario_chain[{file, sha256}]` (the scenario file, then the files it
 /// extends, one item when it is not an overlay), `sets` (the `--set`
 /// changes, only when there are any), `seed`,
@@ -236,7 +236,28 @@ mod tests {
         }
         let commit = build().git_commit.expect("a checkout's commit");
         assert!(commit.len() == 40 && commit.chars().all(|c| c.is_ascii_hexdigit()), "{commit}");
-        assert!(build().git_dirty.is_some());
+        // the build script reruns whenever HEAD or a source file changes, so what
+        // it recorded is what git says now (when git is there to ask)
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git").current_dir(root).args(args).output().ok()?;
+            out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        };
+        if let Some(head) = git(&["rev-parse", "HEAD"]) {
+            assert_eq!(commit, head, "the recorded commit is HEAD's");
+        }
+        let sources = [
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            "src",
+            "build.rs",
+            "Cargo.toml",
+            "Cargo.lock",
+        ];
+        if let Some(status) = git(&sources) {
+            assert_eq!(build().git_dirty, Some(!status.is_empty()), "git status of the sources: {status:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //!
 //! and each "Expected behaviour" block of a scenario file's header by lines
 //! `#   expect: PATH in [LO, HI]` about that file,
-//! where a PATH is a dotted key of the run's `summary.json`, and this test
+//! where a PATH is a dotted key of the run's `summary.json` (a FILE written
+//! `FILE@N` is checked on its first N steps, before the changes dated N or
+//! later: what a sentence says of the years before a dated change), and this test
 //! runs each scenario once (its own seed and population) and checks every
 //! range. A sentence whose numbers drift from what the scenario gives fails
 //! here, so the docs cannot quietly go stale.
@@ -141,8 +143,18 @@ fn every_expectation_of_the_scenario_docs_holds() {
     }
     let mut wrong = Vec::new();
     for (file, checks) in by_file {
-        let s =
-            load(&repo(&format!("scenarios/{file}"))).unwrap_or_else(|e| panic!("{file}: {e:?}")).scenario;
+        // `FILE@N`: the scenario's first N steps, before any change dated N or later
+        let (path, first) = match file.split_once('@') {
+            Some((path, n)) => (path, Some(n.parse::<u32>().unwrap_or_else(|_| panic!("{file}: steps")))),
+            None => (file, None),
+        };
+        let mut s =
+            load(&repo(&format!("scenarios/{path}"))).unwrap_or_else(|e| panic!("{file}: {e:?}")).scenario;
+        if let Some(n) = first {
+            s.changes.retain(|c| c.at < n);
+            let o = pointsim::Overrides { steps: Some(n), ..Default::default() };
+            pointsim::apply_overrides(&mut s, &o).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        }
         let sim = pointsim::simulate(&s, s.seed, &|_| {});
         let json =
             pointsim::output::summary_json(&s, s.seed, &sim.summary, pointsim::output::DEFAULT_MIN_CELL);

@@ -5,7 +5,7 @@
 
 use pointsim::plot::{Chart, Lang, RunData, charts_in};
 
-use crate::common::{pointsim, repo};
+use crate::common::{pointsim, read, repo};
 
 const XLINK: &str = "http://www.w3.org/1999/xlink";
 
@@ -14,18 +14,19 @@ fn cjk(c: char) -> bool {
     matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
 
-/// The teaching toy's charts in `lang`, from one run of it.
-fn toy_charts(lang: Lang) -> Vec<Chart> {
+/// The teaching toy's charts in `lang`, from one run of it, and the run's `report.html`.
+fn toy_charts(lang: Lang) -> (Vec<Chart>, String) {
     let dir = tempfile::tempdir().unwrap();
     pointsim()
         .arg("run")
         .arg(repo("scenarios/teaching_toy.toml"))
         .arg("-o")
         .arg(dir.path())
-        .arg("-q")
+        .args(["-q", "--lang", lang.tag()])
         .assert()
         .success();
-    charts_in(&RunData::load(dir.path()).unwrap(), lang).unwrap()
+    let charts = charts_in(&RunData::load(dir.path()).unwrap(), lang).unwrap();
+    (charts, read(&dir.path().join("report.html")))
 }
 
 /// One text drawn as outlines.
@@ -108,14 +109,15 @@ fn ink_box(png: &[u8], window: (f32, f32, f32, f32)) -> (f32, f32, f32, f32) {
 
 /// Every chart of `run --lang zh-CN`: no `<text>` holds a CJK character,
 /// every translated word is an outlined group, the teaching toy's own
-/// label "Warning and interview (约谈)" among them; the title and subtitle
+/// label "Warning and interview (约谈)" among them, and no two charts of
+/// the report share an outline's id; the title and subtitle
 /// outlines sit where the PNG inks them (within 2 px); and the outlines
 /// grow linearly with the text (at most 2.5 kB per character, a Chinese
 /// glyph's outline included, where one `<use>` of a glyph already defined
 /// is under 100 bytes).
 #[test]
 fn chinese_charts_draw_their_text_as_outlines() {
-    let cs = toy_charts(Lang::ZhCn);
+    let (cs, html) = toy_charts(Lang::ZhCn);
     assert_eq!(cs.len(), 5, "the teaching toy draws five charts");
     let mut labels = vec![];
     for c in &cs {
@@ -145,13 +147,20 @@ fn chinese_charts_draw_their_text_as_outlines() {
         labels.extend(rs.into_iter().map(|r| r.label));
     }
     assert!(labels.iter().any(|l| l == "Warning and interview (约谈)"), "{labels:?}");
+    // the report inlines the five charts in one page: their outlines' ids differ
+    let mut ids: Vec<&str> = html.split(" id=\"").skip(1).map(|t| &t[..t.find('"').unwrap()]).collect();
+    let all = ids.len();
+    assert!(all > 100, "{all} ids: the charts are not inlined with their outlines");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), all, "an id is repeated in report.html");
 }
 
 /// In English only the scenario's own Chinese (the teaching toy's
 /// "约谈") becomes outlines; every other text stays a `<text>`, as before.
 #[test]
 fn english_charts_keep_their_text_as_text() {
-    let cs = toy_charts(Lang::En);
+    let (cs, _) = toy_charts(Lang::En);
     for c in &cs {
         let rs = runs(&c.svg);
         let labels: Vec<&str> = rs.iter().map(|r| r.label.as_str()).collect();

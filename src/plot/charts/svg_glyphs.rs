@@ -14,7 +14,8 @@
 //! font units, in a `<defs>` at its first use, and every use of it is a
 //! `<use>` scaled and moved into place; so an SVG grows linearly with the
 //! text drawn (and less for repeated characters), and no font file is
-//! embedded.
+//! embedded. The outlines' ids start with a digest of the chart, so that
+//! the charts a report inlines in one page never share an id.
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -88,13 +89,18 @@ impl Outlines {
     }
 
     /// `svg` with each `<text>` element that holds a marker replaced by its
-    /// group of outlines. Work is linear in the length of `svg`; a marker
-    /// that is not found (the backend skipped that text) leaves nothing.
+    /// group of outlines, the outlines' ids starting with the first 32 bits
+    /// of the SHA-256 of `svg` (the same chart gives the same ids). Work is
+    /// linear in the length of `svg`; a marker that is not found (the
+    /// backend skipped that text) leaves nothing.
     pub fn splice(&self, svg: &str) -> String {
+        use sha2::Digest as _;
         let runs = &self.0.borrow().groups;
         if runs.is_empty() {
             return svg.to_owned();
         }
+        let digest = sha2::Sha256::digest(svg.as_bytes());
+        let prefix: String = digest[..4].iter().map(|b| format!("{b:02x}")).collect();
         let mut out = String::with_capacity(svg.len() + runs.iter().map(String::len).sum::<usize>());
         let mut rest = 0;
         for (i, group) in runs.iter().enumerate() {
@@ -105,7 +111,8 @@ impl Outlines {
                 continue;
             };
             out.push_str(&svg[rest..rest + open]);
-            out.push_str(group);
+            // MARK stands for the prefix in ids (labels cannot hold it: Typeset replaces it)
+            out.push_str(&group.replace(MARK, &prefix));
             rest = at + close + "</text>\n".len();
         }
         out.push_str(&svg[rest..]);
@@ -139,15 +146,15 @@ fn num(v: f32, decimals: usize) -> String {
     if s == "-0" { "0".into() } else { s.to_owned() }
 }
 
-/// The id of a glyph's outline: named by font and glyph, so that two SVGs
-/// inlined in one page may share it harmlessly (the same id, the same path).
+/// The id of a glyph's outline, named by font and glyph; [`MARK`] stands
+/// for the chart's prefix until [`Outlines::splice`].
 fn glyph_ref(face: Face, bold: bool, id: ab_glyph::GlyphId) -> String {
     let font = match (face, bold) {
         (Face::Cjk, _) => "cjk",
         (Face::Latin, false) => "sans",
         (Face::Latin, true) => "sans-bold",
     };
-    format!("pointsim-glyph-{font}-{}", id.0)
+    format!("g{MARK}-{font}-{}", id.0)
 }
 
 /// The `<g>` that draws `line` as the SVG backend would draw `text`; it
@@ -401,8 +408,20 @@ mod tests {
         // each letter is defined once ("n" is drawn four times); 约 and 谈 come from the CJK font
         let latin: BTreeSet<char> = LABEL.chars().filter(|c| !c.is_whitespace() && !cjk(*c)).collect();
         assert_eq!(latin.len(), 13);
-        assert_eq!(svg.matches("id=\"pointsim-glyph-sans-").count(), latin.len(), "{svg}");
-        assert_eq!(svg.matches("id=\"pointsim-glyph-cjk-").count(), 2);
+        let ids: Vec<&str> = doc.descendants().filter_map(|n| n.attribute("id")).collect();
+        assert_eq!(ids.iter().filter(|i| i.contains("-sans-")).count(), latin.len(), "{ids:?}");
+        assert_eq!(ids.iter().filter(|i| i.contains("-cjk-")).count(), 2, "{ids:?}");
+        // ids carry the chart's digest: another chart with the same glyphs has other ids
+        let other = svg_of(&[(LABEL, theme::text(24.0, BLACK), (10, 10))]);
+        let digest =
+            |i: &str| i.len() > 10 && i[1..9].chars().all(|c| c.is_ascii_hexdigit()) && &i[9..10] == "-";
+        assert!(ids.iter().all(|i| i.starts_with('g') && digest(i)), "{ids:?}");
+        assert!(ids.iter().all(|i| !other.contains(&format!("id=\"{i}\""))), "{other}");
+        assert_eq!(
+            svg,
+            svg_of(&[(LABEL, theme::text(24.0, RGBColor(30, 30, 30)), (10, 10))]),
+            "the same chart, the same bytes"
+        );
     }
 
     /// The outlines sit where the PNG draws the same text, for every
@@ -451,7 +470,7 @@ mod tests {
         let doc = roxmltree::Document::parse(&svg).unwrap();
         let uses = doc.descendants().filter(|n| n.has_tag_name("use")).count();
         assert_eq!(uses, 3 + 3 + 1, "{svg}");
-        assert_eq!(svg.matches("id=\"pointsim-glyph-cjk-").count(), 1, "{svg}");
+        assert_eq!(svg.matches("-cjk-").count(), 1 + 5, "one definition and five uses: {svg}");
         // the bold 谈 shares the regular outline and is widened by a stroke one pixel wide
         let bold = doc.descendants().find(|n| n.attribute("aria-label") == Some("谈")).unwrap();
         let u = bold.children().find(|n| n.has_tag_name("use")).unwrap();

@@ -239,7 +239,7 @@ fn path_data(curves: &[OutlineCurve]) -> String {
     let mut end: Option<Point> = None;
     let mut contour = point(0.0, 0.0);
     let mut command = ' ';
-    // lines of no length drawn nothing
+    // lines of no length draw nothing
     let curves: Vec<&OutlineCurve> =
         curves.iter().filter(|c| !matches!(**c, OutlineCurve::Line(a, b) if same(a, b))).collect();
     for (i, curve) in curves.iter().enumerate() {

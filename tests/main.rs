@@ -40,6 +40,7 @@ mod schema;
 mod sensitivity;
 mod slurm_cli;
 mod slurm_example;
+mod svg_cjk;
 mod sweep;
 mod timing;
 mod trace;

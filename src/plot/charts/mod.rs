@@ -21,6 +21,7 @@ mod render;
 mod score_distribution;
 mod score_over_time;
 mod sensitivity;
+mod svg_glyphs;
 mod sweep;
 mod theme;
 mod tier_shares;

@@ -9,6 +9,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::PlotError;
+use super::svg_glyphs::Outlines;
 use super::theme::{self, BACKGROUND, HEADER_H, HEIGHT, INK, MARGIN, MUTED, WIDTH, size};
 use super::typeset::Typeset;
 
@@ -23,15 +24,19 @@ pub trait Figure {
 
 /// Render `fig` as an SVG document and as a PNG file, from the same drawing
 /// code; both backends measure and draw text through [`Typeset`] (exact
-/// glyph advances, CJK fallback).
+/// glyph advances, CJK fallback), and the SVG draws text that needs the CJK
+/// font as outlines ([`Outlines`]), so it needs no font on the viewer's side.
 pub fn render(fig: &impl Figure) -> Result<(String, Vec<u8>), PlotError> {
     let mut svg = String::new();
+    let outlines = Outlines::default();
     {
-        let root = Typeset::vector(SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT))).into_drawing_area();
+        let backend = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT));
+        let root = Typeset::vector(backend, outlines.clone()).into_drawing_area();
         root.fill(&BACKGROUND)?;
         fig.draw(&root)?;
         root.present()?;
     }
+    let svg = outlines.splice(&svg);
     let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
     {
         let root = Typeset::raster(BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT))).into_drawing_area();

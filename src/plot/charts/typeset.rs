@@ -7,8 +7,9 @@
 //! Chinese label comes out as DejaVu's empty boxes), and it places each
 //! glyph at a whole pixel without its left side bearing, so PNG text reads
 //! "sub jects" and "21 0,000". Here glyphs sit at their exact advance (with
-//! kerning), the PNG is rasterised from that layout, and the SVG keeps text
-//! as text with a font-family list that names CJK fallbacks.
+//! kerning), the PNG is rasterised from that layout, and the SVG keeps
+//! Latin text as text (DejaVu Sans first in its font-family list) and draws
+//! a text that needs the CJK font as that font's outlines ([`super::svg_glyphs`]).
 //!
 //! The CJK font is a subset of Noto Sans CJK SC (SIL OFL 1.1) covering every
 //! character of GB 2312; `src/plot/fonts/README.md` says why and how it is made.
@@ -19,6 +20,8 @@ use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont, point};
 use plotters::prelude::{DrawingBackend, FontFamily, FontStyle, FontTransform};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind};
+
+use super::svg_glyphs::{MARK, Outlines};
 
 /// The embedded CJK fallback: Noto Sans CJK SC Regular, GB 2312 subset.
 const CJK_BYTES: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Regular-GB2312.otf");
@@ -62,6 +65,16 @@ fn fonts() -> Result<&'static Fonts, FontsMissing> {
         })
         .as_ref()
         .ok_or(FontsMissing)
+}
+
+/// The embedded font a glyph of `face` comes from (DejaVu Sans Bold for a
+/// bold Latin glyph).
+///
+/// # Errors
+///
+/// [`FontsMissing`] if the embedded fonts cannot be read.
+pub fn face_font(face: Face, bold: bool) -> Result<&'static FontRef<'static>, FontsMissing> {
+    Ok(fonts()?.face(face, bold))
 }
 
 /// The embedded fonts were rejected by the font parser (not expected: a test loads them).
@@ -163,6 +176,16 @@ pub fn layout(text: &str, size: f64, bold: bool) -> Result<Line, FontsMissing> {
 }
 
 impl Line {
+    /// Whether the line was laid out in the bold face.
+    pub fn bold(&self) -> bool {
+        self.bold
+    }
+
+    /// Whether a glyph of the line comes from the CJK font.
+    pub fn needs_cjk(&self) -> bool {
+        self.glyphs.iter().any(|g| g.face == Face::Cjk)
+    }
+
     /// Width and height in whole pixels, as plotters measures a text box.
     pub fn size(&self) -> (u32, u32) {
         (self.width.ceil() as u32, self.em as u32)
@@ -205,22 +228,26 @@ impl Line {
 }
 
 /// A plotters backend whose texts are measured and drawn by [`layout`]:
-/// rasterised glyph by glyph for a bitmap, passed on as text (with
-/// [`SVG_FAMILIES`]) for a vector backend. Everything else goes straight
-/// to the wrapped backend.
+/// rasterised glyph by glyph for a bitmap; for the SVG backend, passed on
+/// as text (with [`SVG_FAMILIES`]) or, when the CJK font is needed, kept as
+/// outlines in [`Outlines`] behind a marker text. Everything else goes
+/// straight to the wrapped backend.
 pub struct Typeset<B> {
     inner: B,
-    raster: bool,
+    /// `None` for a bitmap backend.
+    outlines: Option<Outlines>,
 }
 
 impl<B> Typeset<B> {
     /// Wrap a bitmap backend: text is drawn pixel by pixel.
     pub fn raster(inner: B) -> Typeset<B> {
-        Typeset { inner, raster: true }
+        Typeset { inner, outlines: None }
     }
-    /// Wrap a vector backend: text stays text, with a CJK-aware font-family list.
-    pub fn vector(inner: B) -> Typeset<B> {
-        Typeset { inner, raster: false }
+    /// Wrap plotters' SVG backend: Latin text stays text, with a CJK-aware
+    /// font-family list; a text that needs the CJK font is kept in
+    /// `outlines`, which [`Outlines::splice`] puts into the finished SVG.
+    pub fn vector(inner: B, outlines: Outlines) -> Typeset<B> {
+        Typeset { inner, outlines: Some(outlines) }
     }
 }
 
@@ -347,8 +374,22 @@ impl<B: DrawingBackend> DrawingBackend for Typeset<B> {
         style: &S,
         pos: BackendCoord,
     ) -> Result<(), DrawingErrorKind<Self::ErrorType>> {
-        if !self.raster {
-            return self.inner.draw_text(text, &Listed(style), pos);
+        if let Some(outlines) = &self.outlines {
+            // only markers carry MARK (a noncharacter): see svg_glyphs
+            let text: std::borrow::Cow<'_, str> =
+                if text.contains(MARK) { text.replace(MARK, "\u{FFFD}").into() } else { text.into() };
+            if text.is_ascii() || style.color().alpha == 0.0 {
+                return self.inner.draw_text(&text, &Listed(style), pos);
+            }
+            let line =
+                layout(&text, style.size(), matches!(style.style(), FontStyle::Bold)).map_err(font_error)?;
+            if !line.needs_cjk() {
+                return self.inner.draw_text(&text, &Listed(style), pos);
+            }
+            let marker = outlines
+                .run(&text, &line, pos, (style.anchor(), style.transform(), style.color()))
+                .map_err(font_error)?;
+            return self.inner.draw_text(&marker, &Listed(style), pos);
         }
         let colour = style.color();
         if colour.alpha == 0.0 {
@@ -479,22 +520,22 @@ mod tests {
         assert_ne!(raster("约", true), raster("\u{E000}", true));
     }
 
-    /// In SVG the label stays one text, whole, and its font-family names CJK fallbacks.
+    /// In SVG a Latin label stays one text, whole, and its font-family names
+    /// DejaVu Sans first (a Chinese one becomes outlines: `svg_glyphs`).
     #[test]
-    fn svg_text_stays_text_with_a_cjk_fallback_family() {
+    fn svg_latin_text_stays_text_with_a_cjk_fallback_family() {
         use plotters::prelude::*;
         let mut svg = String::new();
+        let outlines = Outlines::default();
         {
-            let root = Typeset::vector(SVGBackend::with_string(&mut svg, (400, 60))).into_drawing_area();
+            let backend = SVGBackend::with_string(&mut svg, (400, 60));
+            let root = Typeset::vector(backend, outlines.clone()).into_drawing_area();
             let style = crate::plot::charts::theme::text(24.0, BLACK);
-            root.draw(&Text::new("Warning and interview (约谈)", (4, 4), style)).unwrap();
+            root.draw(&Text::new("Gold ≥ 110 · Zürich", (4, 4), style)).unwrap();
             root.present().unwrap();
         }
-        assert!(
-            svg.contains(">\nWarning and interview (约谈)\n<")
-                || svg.contains(">Warning and interview (约谈)<"),
-            "{svg}"
-        );
+        assert_eq!(outlines.splice(&svg), svg, "no outlines for a Latin text");
+        assert!(svg.contains(">\nGold ≥ 110 · Zürich\n<"), "{svg}");
         assert!(svg.contains(&format!("font-family=\"{SVG_FAMILIES}\"")), "{svg}");
         assert!(
             SVG_FAMILIES.starts_with("DejaVu Sans, Noto Sans CJK SC") && SVG_FAMILIES.ends_with("sans-serif")

@@ -17,24 +17,35 @@ use super::session::{ApiError, Session};
 pub const INDEX: &str = include_str!("assets/index.html");
 pub const SCRIPT: &str = include_str!("assets/explore.js");
 pub const STYLE: &str = include_str!("assets/explore.css");
+/// The CJK font the charts draw with (Noto Sans CJK SC, GB 2312 cut: see
+/// `src/plot/fonts/README.md`), for the page's Chinese text; `explore.css`
+/// names it in an `@font-face` limited to CJK characters, so a page without
+/// any never loads it.
+pub const FONT: &[u8] = include_bytes!("../../plot/fonts/NotoSansCJKsc-Regular-GB2312.otf");
+/// Where the font is served; `explore.css` names this address.
+pub const FONT_PATH: &str = "/fonts/NotoSansCJKsc-Regular-GB2312.otf";
+/// The font's `Cache-Control`: a browser keeps it a day without asking again.
+const FONT_CACHE: &str = "public, max-age=86400";
 
 /// A response before it is sent: status, content type, body, extra headers.
 pub struct Answer {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
-    pub attachment: Option<&'static str>,
+    pub attachment: Option<String>,
+    /// `Cache-Control`: `no-store` unless set (the font, which never changes within a version).
+    pub cache: Option<&'static str>,
 }
 
 impl Answer {
     fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Answer {
-        Answer { status: 200, content_type, body: body.into(), attachment: None }
+        Answer { status: 200, content_type, body: body.into(), attachment: None, cache: None }
     }
 
     /// `{ "error": message }` with `status`.
     pub fn error(status: u16, message: &str) -> Answer {
         let body = serde_json::to_vec(&serde_json::json!({ "error": message })).unwrap_or_default();
-        Answer { status, content_type: "application/json", body, attachment: None }
+        Answer { status, content_type: "application/json", body, attachment: None, cache: None }
     }
 }
 
@@ -89,6 +100,7 @@ pub fn answer(
         "/" | "/index.html" => Answer::ok("text/html; charset=utf-8", INDEX),
         "/explore.js" => Answer::ok("text/javascript; charset=utf-8", SCRIPT),
         "/explore.css" => Answer::ok("text/css; charset=utf-8", STYLE),
+        p if p == FONT_PATH => Answer { cache: Some(FONT_CACHE), ..Answer::ok("font/otf", FONT) },
         "/api/scenario" => Answer::ok("application/json", controls::scenario_json(session)),
         "/api/compare" => {
             match parsed().and_then(|q| session.prepare(q)).and_then(|p| session.compare_json(&p)) {
@@ -107,7 +119,10 @@ pub fn answer(
             match parsed().and_then(|q| session.prepare(q)).and_then(|p| super::overlay::overlay(session, &p))
             {
                 Ok(text) => Answer {
-                    attachment: Some("attachment; filename=\"reform.toml\""),
+                    attachment: Some(format!(
+                        "attachment; filename=\"{}\"",
+                        super::overlay::download_name(session)
+                    )),
                     ..Answer::ok("application/toml; charset=utf-8", text)
                 },
                 Err(e) => e.into(),
@@ -125,15 +140,16 @@ pub fn serve(session: &Session, request: Request, served: SocketAddr) {
     let mut response = Response::from_data(a.body).with_status_code(a.status);
     let headers = [
         header("Content-Type", a.content_type),
-        header("Cache-Control", "no-store"),
+        header("Cache-Control", a.cache.unwrap_or("no-store")),
         header("X-Content-Type-Options", "nosniff"),
         header("Referrer-Policy", "no-referrer"),
         header(
             "Content-Security-Policy",
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; \
              form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
         ),
-        a.attachment.and_then(|v| header("Content-Disposition", v)),
+        a.attachment.as_deref().and_then(|v| header("Content-Disposition", v)),
     ];
     for h in headers.into_iter().flatten() {
         response.add_header(h);

@@ -7,7 +7,9 @@
 //    and checks that the tier share the page shows is the one
 //    `pointsim compare` computes for the same `--set` (read from the address).
 // 3. Times change → redrawn over repeated key presses at each population asked
-//    for, printing one JSON line per population (median and worst).
+//    for, printing one JSON line per population: median and worst time to the
+//    first picture (one replicate) and to the whole comparison (5), and the
+//    median server computation and page drawing of the last answer.
 // 4. Steps back through the snapshots with the keyboard (the tier bars follow),
 //    plays, pauses and plays to the end; turns on projector mode.
 // 5. Takes screenshots (normal and projector mode).
@@ -37,19 +39,26 @@ function fail(msg) {
   process.exit(1);
 }
 
-// Press `key` in the control (`control`: its path) and wait until the page has redrawn for it.
+// Press `key` in the control (`control`: its path) and wait until the page has
+// redrawn for it with every replicate; the times the page recorded (ms): to
+// the first picture, to the whole comparison, the last answer's computation
+// on the server (Server-Timing) and its drawing in the page.
 async function press(page, key, control = CONTROL) {
   const before = await page.$eval('body', (b) => Number(b.dataset.generation || 0));
   await page.focus(`input[data-path="${control}"]`);
   await page.keyboard.press(key);
   await page.waitForFunction(
-    (g) => document.body.dataset.state !== 'computing' && Number(document.body.dataset.generation || 0) > g,
+    (g) => document.body.dataset.state === 'error'
+      || (document.body.dataset.state === 'ready' && Number(document.body.dataset.generation || 0) > g),
     { timeout: 30000 },
     before,
   );
   const state = await page.$eval('body', (b) => b.dataset.state);
   if (state !== 'ready') fail(`the page shows an error: ${await page.$eval('#error', (e) => e.textContent)}`);
-  return page.$eval('body', (b) => Number(b.dataset.latencyMs));
+  return page.$eval('body', (b) => ({
+    first: Number(b.dataset.firstMs), full: Number(b.dataset.latencyMs),
+    server: Number(b.dataset.serverMs), draw: Number(b.dataset.drawMs),
+  }));
 }
 
 // The `pointsim compare` arguments of the page's address.
@@ -274,9 +283,18 @@ function compareArgs(address) {
       await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 60000 });
       const times = [];
       for (let i = 0; i < PRESSES; i++) times.push(await press(page, i % 2 ? 'ArrowDown' : 'ArrowUp'));
-      times.sort((a, b) => a - b);
-      const median = times[Math.floor(times.length / 2)];
-      console.log(JSON.stringify({ population: Number(n), replicates: 5, presses: PRESSES, median_ms: median, max_ms: times[times.length - 1] }));
+      const median = (k) => {
+        const v = times.map((t) => t[k]).sort((a, b) => a - b);
+        return v[Math.floor(v.length / 2)];
+      };
+      const max = (k) => Math.max(...times.map((t) => t[k]));
+      const bytes = await page.evaluate(async () => (await (await fetch('/api/explore' + location.search)).arrayBuffer()).byteLength);
+      console.log(JSON.stringify({
+        population: Number(n), replicates: 5, presses: PRESSES,
+        first_picture_median_ms: median('first'), first_picture_max_ms: max('first'),
+        median_ms: median('full'), max_ms: max('full'),
+        last_answer_server_median_ms: median('server'), last_answer_draw_median_ms: median('draw'), answer_bytes: bytes,
+      }));
     }
 
     await page.goto(`${url}?set=rule.volunteer_service.points=10&set=rule.volunteer_service.rate=2&replicates=5`, { waitUntil: 'load' });

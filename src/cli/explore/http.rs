@@ -4,7 +4,8 @@
 //! answer forbids other origins' scripts (`Content-Security-Policy`) and
 //! caching of API results; a request whose `Host` is not the address served
 //! is refused with `403`, so a page on another site that makes its name
-//! resolve to 127.0.0.1 (DNS rebinding) cannot reach the API.
+//! resolve to 127.0.0.1 (DNS rebinding) cannot reach the API. `/api/explore`
+//! says how long it computed in a `Server-Timing` header.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -35,17 +36,34 @@ pub struct Answer {
     pub attachment: Option<String>,
     /// `Cache-Control`: `no-store` unless set (the font, which never changes within a version).
     pub cache: Option<&'static str>,
+    /// Milliseconds the answer took to compute, sent as `Server-Timing`
+    /// (the page and the browser check split their latency with it).
+    pub compute_ms: Option<f64>,
 }
 
 impl Answer {
     fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Answer {
-        Answer { status: 200, content_type, body: body.into(), attachment: None, cache: None }
+        Answer {
+            status: 200,
+            content_type,
+            body: body.into(),
+            attachment: None,
+            cache: None,
+            compute_ms: None,
+        }
     }
 
     /// `{ "error": message }` with `status`.
     pub fn error(status: u16, message: &str) -> Answer {
         let body = serde_json::to_vec(&serde_json::json!({ "error": message })).unwrap_or_default();
-        Answer { status, content_type: "application/json", body, attachment: None, cache: None }
+        Answer {
+            status,
+            content_type: "application/json",
+            body,
+            attachment: None,
+            cache: None,
+            compute_ms: None,
+        }
     }
 }
 
@@ -109,8 +127,12 @@ pub fn answer(
             }
         }
         "/api/explore" => {
+            let started = std::time::Instant::now();
             match parsed().and_then(|q| session.prepare(q)).and_then(|p| session.explore_json(&p)) {
-                Ok(json) => Answer::ok("application/json", json),
+                Ok(json) => Answer {
+                    compute_ms: Some(started.elapsed().as_secs_f64() * 1000.0),
+                    ..Answer::ok("application/json", json)
+                },
                 Err(e) => e.into(),
             }
         }
@@ -150,6 +172,7 @@ pub fn serve(session: &Session, request: Request, served: SocketAddr) {
              form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
         ),
         a.attachment.as_deref().and_then(|v| header("Content-Disposition", v)),
+        a.compute_ms.and_then(|ms| header("Server-Timing", &format!("compute;dur={ms:.1}"))),
     ];
     for h in headers.into_iter().flatten() {
         response.add_header(h);

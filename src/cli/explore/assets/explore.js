@@ -18,6 +18,7 @@
   let inflight = null;
   let changedAt = 0;
   let retries = 0;       // requests asked again after another page's overtook them
+  const QUICK_ABOVE = 200000; // subject-runs (subjects × replicates) from which a first picture comes first
   let shown = null;      // the comparison drawn: { doc: compare.json, timeline }
   let at = null;         // the snapshot chosen on the time line (an index), null: the last
   let timer = null;      // the interval of Play, null when paused
@@ -231,6 +232,11 @@
     });
   }
 
+  // Ask for the comparison of the current state and draw it. When it is
+  // large (QUICK_ABOVE subject-runs or more), a first picture comes from one
+  // replicate (state `refining`, its time in data-first-ms), then the whole
+  // comparison redraws it with its intervals (state `ready`, data-latency-ms);
+  // a smaller one is fast enough at once, and a second round trip would only slow it.
   function update() {
     const q = query();
     history.replaceState(null, '', '/?' + q + (projector ? '&projector=1' : ''));
@@ -242,38 +248,57 @@
     const started = changedAt || performance.now();
     document.body.dataset.state = 'computing';
     $('status').textContent = T('computing');
-    fetch('/api/explore?' + q, { signal: ctrl.signal })
-      .then(async (r) => {
-        const body = await r.json();
-        if (mine !== generation) return;
-        if (r.status === 409) {
-          // overtaken by a newer request from another page on this server:
-          // ask again a few times, then say so (two pages would only stop each other)
-          if (retries < 3) {
-            retries += 1;
-            update();
-          } else {
-            document.body.dataset.state = 'error';
-            $('status').textContent = T('superseded');
-          }
-          return;
+    const k = Number($('replicates').value.trim());
+    const size = inputs.find(({ c }) => c.path === 'population');
+    const subjects = Number(size ? size.input.value : shown ? shown.doc.groups.all : 0);
+    const quick = Number.isInteger(k) && k > 1 && k <= 10000 && subjects * k >= QUICK_ABOVE
+      ? q.replace(/(^|&)replicates=[^&]*/, '$1replicates=1') : null;
+    // draw one answer; true when the page is still this request's
+    const handle = async (r, final) => {
+      const body = await r.json();
+      if (mine !== generation) return false;
+      if (r.status === 409) {
+        // overtaken by a newer request from another page on this server:
+        // ask again a few times, then say so (two pages would only stop each other)
+        if (retries < 3) {
+          retries += 1;
+          update();
+        } else {
+          document.body.dataset.state = 'error';
+          $('status').textContent = T('superseded');
         }
-        retries = 0;
-        if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
-        $('error').hidden = true;
-        render(body.compare, body.timeline, body.fairness);
-        requestAnimationFrame(() => {
-          if (mine !== generation) return;
-          const ms = performance.now() - started;
-          document.body.dataset.latencyMs = ms.toFixed(1);
-          document.body.dataset.generation = String(mine);
-          document.body.dataset.state = 'ready';
-          $('status').textContent = T('redrawn', {
-            subjects: body.compare.groups.all.toLocaleString('en'), replicates: body.compare.replicates,
-            seed: body.compare.seed, ms: ms.toFixed(0),
-          });
-        });
-      })
+        return false;
+      }
+      if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
+      $('error').hidden = true;
+      const drawStart = performance.now();
+      render(body.compare, body.timeline, body.fairness);
+      const timing = /dur=([\d.]+)/.exec(r.headers.get('Server-Timing') || '');
+      document.body.dataset.drawMs = (performance.now() - drawStart).toFixed(1);
+      document.body.dataset.serverMs = timing ? timing[1] : '';
+      await new Promise((done) => requestAnimationFrame(done));
+      if (mine !== generation) return false;
+      const ms = performance.now() - started;
+      const words = {
+        subjects: body.compare.groups.all.toLocaleString('en'), replicates: body.compare.replicates,
+        seed: body.compare.seed, ms: ms.toFixed(0), asked: k,
+      };
+      if (!final) {
+        document.body.dataset.firstMs = ms.toFixed(1);
+        document.body.dataset.state = 'refining';
+        $('status').textContent = T('refining', words);
+        return true;
+      }
+      retries = 0;
+      if (!quick) document.body.dataset.firstMs = ms.toFixed(1);
+      document.body.dataset.latencyMs = ms.toFixed(1);
+      document.body.dataset.generation = String(mine);
+      document.body.dataset.state = 'ready';
+      $('status').textContent = T('redrawn', words);
+      return true;
+    };
+    const ask = (query, final) => fetch('/api/explore?' + query, { signal: ctrl.signal }).then((r) => handle(r, final));
+    (quick ? ask(quick, false).then((go) => go && ask(q, true)) : ask(q, true))
       .catch((e) => {
         if (e.name === 'AbortError' || mine !== generation) return;
         $('error').textContent = String(e.message || e);

@@ -470,6 +470,27 @@ fn export_writes_one_page_with_the_clis_numbers() {
     for fetched in [r#"src=""#, r#"href="/"#] {
         assert!(!html.contains(fetched), "{fetched}");
     }
+    // an English page does not carry the CJK font
+    assert!(!html.contains(";base64,"));
+}
+
+/// A Chinese export carries the CJK font inline: from `file://` there is no server to ask.
+#[test]
+fn a_chinese_export_carries_its_font() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("page.html");
+    pointsim()
+        .current_dir(repo(""))
+        .args(["explore", "scenarios/fairness_delayed_impact.toml", "--lang", "zh-CN", "--population", "500"])
+        .args(["-r", "1", "--export"])
+        .arg(&file)
+        .assert()
+        .success();
+    let html = read(&file);
+    // base64 of an OpenType CFF font's first bytes, `OTTO`
+    assert!(html.contains("src: url(data:font/otf;base64,T1RUTw"), "the font is not inline");
+    assert!(!html.contains("url(/fonts/"));
+    assert!(html.contains("\"fairness\":{"), "the four-fifths ratios are in the page's data");
 }
 
 #[test]

@@ -574,7 +574,14 @@ fn a_newer_request_stops_the_running_one() {
 fn api_explore_adds_the_story_over_time() {
     let server = start(&[TOY]);
     let q = "set=rule.volunteer_service.points=10&population=500&replicates=2";
-    let doc = server.get(&format!("/api/explore?{q}")).json();
+    let reply = server.get(&format!("/api/explore?{q}"));
+    // how long it computed, for the page's latency split (its value is not tested)
+    assert!(
+        reply.header("server-timing").is_some_and(|t| t.starts_with("compute;dur=")),
+        "{:?}",
+        reply.headers
+    );
+    let doc = reply.json();
     assert_eq!(doc["compare"], server.get(&format!("/api/compare?{q}")).json());
     let t = &doc["timeline"];
     let steps = t["steps"].as_array().unwrap();

@@ -7,11 +7,19 @@
 //    and checks that the tier share the page shows is the one
 //    `pointsim compare` computes for the same `--set` (read from the address).
 // 3. Times change → redrawn over repeated key presses at each population asked
-//    for, printing one JSON line per population (median and worst).
+//    for, printing one JSON line per population: median and worst time to the
+//    first picture (one replicate) and to the whole comparison (5), and the
+//    median server computation and page drawing of the last answer.
 // 4. Steps back through the snapshots with the keyboard (the tier bars follow),
 //    plays, pauses and plays to the end; turns on projector mode.
 // 5. Takes screenshots (normal and projector mode).
-// 6. Opens a page written by `--export` from disk, checks that it shows its
+// 6. Moves a tier threshold with the keyboard: the reform's tier band on the
+//    score distribution follows, the base's stays.
+// 7. Loads the zh-CN page (a second server, EXPLORE_ZH_URL, on a scenario with
+//    groups): the served CJK font is loaded and is the one drawing the Chinese
+//    headline and chart labels (DevTools' platform fonts: a web font, not a
+//    system one); its four-fifths table shows /api/explore's ratios; screenshot.
+// 8. Opens a page written by `--export` from disk, checks that it shows its
 //    numbers, moves a grid control with the keyboard and checks the grid
 //    point's numbers against `pointsim compare` with the same `--set`s.
 'use strict';
@@ -31,19 +39,26 @@ function fail(msg) {
   process.exit(1);
 }
 
-// Press `key` in the control and wait until the page has redrawn for it.
-async function press(page, key) {
+// Press `key` in the control (`control`: its path) and wait until the page has
+// redrawn for it with every replicate; the times the page recorded (ms): to
+// the first picture, to the whole comparison, the last answer's computation
+// on the server (Server-Timing) and its drawing in the page.
+async function press(page, key, control = CONTROL) {
   const before = await page.$eval('body', (b) => Number(b.dataset.generation || 0));
-  await page.focus(`input[data-path="${CONTROL}"]`);
+  await page.focus(`input[data-path="${control}"]`);
   await page.keyboard.press(key);
   await page.waitForFunction(
-    (g) => document.body.dataset.state !== 'computing' && Number(document.body.dataset.generation || 0) > g,
+    (g) => document.body.dataset.state === 'error'
+      || (document.body.dataset.state === 'ready' && Number(document.body.dataset.generation || 0) > g),
     { timeout: 30000 },
     before,
   );
   const state = await page.$eval('body', (b) => b.dataset.state);
   if (state !== 'ready') fail(`the page shows an error: ${await page.$eval('#error', (e) => e.textContent)}`);
-  return page.$eval('body', (b) => Number(b.dataset.latencyMs));
+  return page.$eval('body', (b) => ({
+    first: Number(b.dataset.firstMs), full: Number(b.dataset.latencyMs),
+    server: Number(b.dataset.serverMs), draw: Number(b.dataset.drawMs),
+  }));
 }
 
 // The `pointsim compare` arguments of the page's address.
@@ -175,6 +190,90 @@ function compareArgs(address) {
     await page.screenshot({ path: projShot });
     console.log(`ok: projector mode, ${proj.font}px type, ${proj.wide}px wide; screenshot: ${projShot}`);
 
+    // the tier bands of the score distribution follow a threshold moved with the keyboard
+    await page.goto(`${url}?replicates=2`, { waitUntil: 'load' });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
+    const band = (side, tier) => page.$eval(`#dist-chart rect.band[data-side=${side}][data-tier="${tier}"]`, (e) => e.dataset.from);
+    const fromBefore = await band('reform', 'A');
+    await press(page, 'ArrowDown', 'tier.A.min');
+    const bandsNow = { base: await band('base', 'A'), reform: await band('reform', 'A'),
+      line: await page.$$eval(`#dist-chart line.threshold-reform[data-tier="A"]`, (l) => l.map((x) => x.dataset.min)),
+      text: await page.$eval('#dist-tiers', (e) => e.textContent) };
+    const moved = String(Number(fromBefore) - 1);
+    if (bandsNow.base !== fromBefore || bandsNow.reform !== moved || !bandsNow.line.includes(moved)
+      || !bandsNow.text.includes(`A ${moved}–`) || !bandsNow.text.includes(`A ${fromBefore}–`)) {
+      fail(`after ArrowDown on tier.A.min (${fromBefore}) the bands show ${JSON.stringify(bandsNow)}`);
+    }
+    console.log(`ok: tier bands: base A from ${bandsNow.base}, reform A from ${bandsNow.reform}; "${bandsNow.text}"`);
+
+    // the Chinese page: the served CJK font draws the headline and the chart labels
+    const zhUrl = process.env.EXPLORE_ZH_URL;
+    if (zhUrl) {
+      const zh = await browser.newPage();
+      zh.on('pageerror', (e) => errors.push(String(e)));
+      zh.on('request', (r) => { if (!r.url().startsWith(zhUrl)) external.push(r.url()); });
+      const fontReplies = [];
+      zh.on('response', (r) => { if (r.url().includes('/fonts/')) fontReplies.push([r.status(), r.headers()['cache-control']]); });
+      await zh.goto(`${zhUrl}?population=5000&replicates=2`, { waitUntil: 'load' });
+      await zh.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 60000 });
+      const font = await zh.evaluate(async () => {
+        await document.fonts.ready;
+        const faces = [...document.fonts].filter((f) => f.family.replace(/"/g, '') === 'pointsim CJK');
+        return { status: faces.map((f) => f.status), check: document.fonts.check('16px "pointsim CJK"', '基准与改革'),
+          lang: document.documentElement.lang, headline: document.getElementById('results-h').textContent };
+      });
+      if (!font.status.includes('loaded') || !font.check || font.lang !== 'zh-CN' || !/[\u4e00-\u9fff]/.test(font.headline)) {
+        fail(`zh-CN page: font ${JSON.stringify(font)}`);
+      }
+      if (!fontReplies.length || fontReplies[0][0] !== 200 || !/max-age=\d+/.test(fontReplies[0][1] || '')) {
+        fail(`zh-CN page: the font answers ${JSON.stringify(fontReplies)}`);
+      }
+      // which fonts Chromium drew a node's text with: the web font, never a system CJK font
+      const cdp = await zh.target().createCDPSession();
+      await cdp.send('DOM.enable');
+      await cdp.send('CSS.enable');
+      const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+      const drawnWith = async (selector) => {
+        const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+        if (!nodeId) fail(`zh-CN page: no ${selector}`);
+        const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+        return fonts;
+      };
+      for (const selector of ['#results-h', '#dist-chart svg > text[text-anchor=end]', '#tier-chart svg text:last-of-type']) {
+        const fonts = await drawnWith(selector);
+        const cjk = fonts.filter((f) => f.isCustomFont);
+        const system = fonts.filter((f) => !f.isCustomFont && /CJK|Hei|Song|Kai|Ming|Han/i.test(f.familyName));
+        if (!cjk.length || system.length) fail(`zh-CN page: ${selector} is drawn with ${JSON.stringify(fonts)}`);
+      }
+      // the four-fifths ratios are the server's, flags and all
+      const fair = await zh.evaluate(async () => {
+        const api = await (await fetch('/api/explore' + location.search)).json();
+        const rows = [...document.querySelectorAll('#fairness tbody tr')].map((tr) => ({
+          item: tr.dataset.item, group: tr.dataset.group,
+          base: tr.querySelector('td[data-side=base]').dataset.ratio,
+          flagged: tr.querySelector('td[data-side=base]').dataset.flagged,
+          text: tr.querySelector('td[data-side=base]').textContent,
+        }));
+        return { api: api.fairness, rows, summary: document.getElementById('fairness-summary').textContent };
+      });
+      const want = fair.api.items.flatMap((i) => i.by_group.map((g) => ({ item: i.id, group: g.group, a: g.base })));
+      if (!want.length || want.length !== fair.rows.length) fail(`zh-CN page: ${fair.rows.length} four-fifths rows, the API has ${want.length}`);
+      want.forEach((w, k) => {
+        const r = fair.rows[k];
+        const ratio = w.a === null ? '' : String(w.a.ratio);
+        if (r.item !== w.item || r.group !== w.group || r.base !== ratio || r.flagged !== String(Boolean(w.a && w.a.flagged))) {
+          fail(`zh-CN page: four-fifths row ${JSON.stringify(r)}, the API ${JSON.stringify(w)}`);
+        }
+      });
+      const flaggedRow = fair.rows.find((r) => r.flagged === 'true');
+      if (!flaggedRow || !flaggedRow.text.includes('低于 0.8')) fail(`zh-CN page: no flagged ratio shown (${JSON.stringify(fair.rows)})`);
+      const zhShot = shot.replace(/(\.png)?$/, '-zh-CN.png');
+      await zh.screenshot({ path: zhShot, fullPage: true });
+      console.log(`ok: zh-CN: "${font.headline}" and chart labels drawn with the served font (${fontReplies[0][1]}); `
+        + `${fair.rows.length} four-fifths rows as /api/explore ("${fair.summary}"); screenshot: ${zhShot}`);
+      await zh.close();
+    }
+
     // latency, change → redrawn, at each population
     for (const n of populations) {
       const u = new URL(url);
@@ -184,9 +283,18 @@ function compareArgs(address) {
       await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 60000 });
       const times = [];
       for (let i = 0; i < PRESSES; i++) times.push(await press(page, i % 2 ? 'ArrowDown' : 'ArrowUp'));
-      times.sort((a, b) => a - b);
-      const median = times[Math.floor(times.length / 2)];
-      console.log(JSON.stringify({ population: Number(n), replicates: 5, presses: PRESSES, median_ms: median, max_ms: times[times.length - 1] }));
+      const median = (k) => {
+        const v = times.map((t) => t[k]).sort((a, b) => a - b);
+        return v[Math.floor(v.length / 2)];
+      };
+      const max = (k) => Math.max(...times.map((t) => t[k]));
+      const bytes = await page.evaluate(async () => (await (await fetch('/api/explore' + location.search)).arrayBuffer()).byteLength);
+      console.log(JSON.stringify({
+        population: Number(n), replicates: 5, presses: PRESSES,
+        first_picture_median_ms: median('first'), first_picture_max_ms: max('first'),
+        median_ms: median('full'), max_ms: max('full'),
+        last_answer_server_median_ms: median('server'), last_answer_draw_median_ms: median('draw'), answer_bytes: bytes,
+      }));
     }
 
     await page.goto(`${url}?set=rule.volunteer_service.points=10&set=rule.volunteer_service.rate=2&replicates=5`, { waitUntil: 'load' });

@@ -9,7 +9,9 @@
 # `pointsim compare` with the same --set; then times change → redrawn over
 # repeated key presses at each POPULATION (default: 10000 100000), printing
 # one JSON line each, and writes a 1024×768 screenshot (default
-# target/explore.png). Needs node/npm; root to install Chromium when missing
+# target/explore.png). A second server, on scenarios/fairness_delayed_impact.toml
+# with --lang zh-CN, checks the Chinese page (the served CJK font, the
+# four-fifths table) and writes OUT-zh-CN.png. Needs node/npm; root to install Chromium when missing
 # (scripts/install-chromium.sh). POINTSIM names the binary (default
 # target/release/pointsim, built when missing).
 set -euo pipefail
@@ -37,28 +39,42 @@ if [[ ! -d "$tools/node_modules/puppeteer-core" ]]; then
 fi
 
 work=$(mktemp -d)
-server=
+servers=()
 cleanup() {
-  # the server dies of the SIGTERM sent here: its status (143) is not the check's
-  if [[ -n "$server" ]]; then
-    kill "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-  fi
+  # the servers die of the SIGTERM sent here: their status (143) is not the check's
+  for pid in "${servers[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
-"$pointsim" explore "$scenario" --no-open --port 0 >"$work/stdout" 2>"$work/stderr" &
-server=$!
-for _ in $(seq 100); do
-  [[ -s "$work/stdout" ]] && break
-  kill -0 "$server" 2>/dev/null || { cat "$work/stderr" >&2; echo "error: pointsim explore stopped" >&2; exit 1; }
-  sleep 0.1
-done
-line=$(head -n 1 "$work/stdout")
-url=${line#explore: }
-[[ "$url" == http://127.0.0.1:*/ ]] || { echo "error: unexpected first line \`$line\`" >&2; exit 1; }
+# serve NAME ARGS...: start `pointsim explore ARGS --no-open --port 0`; its address in $work/NAME.url
+serve() {
+  local name=$1
+  shift
+  "$pointsim" explore "$@" --no-open --port 0 >"$work/$name.stdout" 2>"$work/$name.stderr" &
+  local pid=$!
+  servers+=("$pid")
+  for _ in $(seq 100); do
+    [[ -s "$work/$name.stdout" ]] && break
+    kill -0 "$pid" 2>/dev/null || { cat "$work/$name.stderr" >&2; echo "error: pointsim explore stopped" >&2; exit 1; }
+    sleep 0.1
+  done
+  local line
+  line=$(head -n 1 "$work/$name.stdout")
+  local address=${line#explore: }
+  [[ "$address" == http://127.0.0.1:*/ ]] || { echo "error: unexpected first line \`$line\`" >&2; exit 1; }
+  echo "$address" >"$work/$name.url"
+}
+serve en "$scenario"
+url=$(cat "$work/en.url")
 echo "server: $url" >&2
+# the Chinese page, on a scenario with groups (four-fifths ratios to show)
+serve zh scenarios/fairness_delayed_impact.toml --lang zh-CN
+zh_url=$(cat "$work/zh.url")
+echo "server (zh-CN): $zh_url" >&2
 
 mkdir -p "$(dirname "$shot")"
-CHROMIUM=$chrome NODE_PATH="$PWD/$tools/node_modules" \
+CHROMIUM=$chrome NODE_PATH="$PWD/$tools/node_modules" EXPLORE_ZH_URL=$zh_url \
   node scripts/explore-browser-check.cjs "$url" "$pointsim" "$scenario" "$shot" "${populations[@]}"

@@ -255,29 +255,141 @@ fn the_page_is_served_from_the_binary() {
     assert_eq!(s["controls"][1]["value"], "0.6");
 }
 
+/// "Download overlay" names its base by file name only: saved where its
+/// comment says (next to that file), it runs wherever the folder is moved,
+/// and gives the API's reform.
 #[test]
-fn the_overlay_runs_and_gives_the_same_reform() {
-    let server = start(&[TOY]);
-    let query = "set=rule.volunteer_service.points=10&set=tier.AA.min=1020&population=3000&replicates=2";
+fn the_overlay_saved_where_it_says_runs_anywhere_and_gives_the_same_reform() {
+    let dir = TempDir::new().unwrap();
+    let (first, moved) = (dir.path().join("class"), dir.path().join("elsewhere"));
+    std::fs::create_dir(&first).unwrap();
+    std::fs::copy(repo(TOY), first.join("teaching_toy.toml")).unwrap();
+    let copy = first.join("teaching_toy.toml");
+    let server = start(&[copy.to_str().unwrap()]);
+    let query = "set=rule.volunteer_service.points=10&set=tier.AA.min=1020&population=3000&replicates=1";
     let reply = server.get(&format!("/api/overlay?{query}"));
     assert_eq!(reply.status, 200, "{}", reply.body);
-    assert_eq!(reply.header("content-disposition"), Some("attachment; filename=\"reform.toml\""));
-    let dir = TempDir::new().unwrap();
-    let file = dir.path().join("reform.toml");
-    std::fs::write(&file, &reply.body).unwrap();
+    let name = "teaching_toy-explore.toml";
+    assert_eq!(
+        reply.header("content-disposition"),
+        Some(format!("attachment; filename=\"{name}\"").as_str())
+    );
+    assert!(reply.body.contains("\nextends = \"teaching_toy.toml\"\n"), "{}", reply.body);
+    assert!(reply.body.contains(&format!("# Save this file as `{name}` next to `teaching_toy.toml`")));
+    let page = server.get("/api/scenario").json();
+    assert_eq!(page["overlay_name"], name);
+    // saved as it says, then the folder moves: nothing names where it was
+    std::fs::write(first.join(name), &reply.body).unwrap();
+    std::fs::rename(&first, &moved).unwrap();
+    let file = moved.join(name);
+    let api = server.get(&format!("/api/compare?{query}")).json();
+    let seed = api["seeds"][0].as_u64().unwrap().to_string();
+    let out = dir.path().join("run");
     pointsim()
         .arg("run")
         .arg(&file)
+        .arg("--seed")
+        .arg(&seed)
         .arg("--out")
-        .arg(dir.path().join("run"))
+        .arg(&out)
         .args(["-q", "--no-plots"])
         .assert()
         .success();
+    let summary: serde_json::Value = serde_json::from_str(&read(&out.join("summary.json"))).unwrap();
+    let shares = summary["final"]["tier_share"].as_object().unwrap();
+    assert_eq!(shares.len(), 4);
+    for (tier, share) in shares {
+        let m = api["metrics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == format!("tier_share.{tier}"))
+            .unwrap();
+        assert_eq!(&m["reform_mean"], share, "tier {tier}");
+    }
     // compared with its base, the overlay gives the page's numbers
-    let api = server.get(&format!("/api/compare?{query}")).json();
-    let cli = cli_compare(&[file.to_str().unwrap(), "--population", "3000", "--replicates", "2"]);
+    let cli = cli_compare(&[file.to_str().unwrap(), "--population", "3000", "--replicates", "1"]);
     assert_eq!(api["metrics"], cli["metrics"]);
     assert_eq!(api["transitions"], cli["transitions"]);
+}
+
+/// The page's four-fifths ratios are summary.json's rule, computed by the
+/// server: with one replicate the base's are those of `pointsim run` with
+/// the replicate's seed, flags and intervals included.
+#[test]
+fn api_explore_gives_the_four_fifths_ratios_of_summary_json() {
+    let scenario = "scenarios/fairness_delayed_impact.toml";
+    let server = start(&[scenario]);
+    let doc =
+        server.get("/api/explore?set=perk.heating_discount.min_tier=AA&population=5000&replicates=1").json();
+    let seed = doc["compare"]["seeds"][0].as_u64().unwrap().to_string();
+    let out = TempDir::new().unwrap();
+    pointsim()
+        .current_dir(repo(""))
+        .args(["run", scenario, "--population", "5000", "--seed", &seed, "--out"])
+        .arg(out.path().join("r"))
+        .args(["-q", "--no-plots"])
+        .assert()
+        .success();
+    let summary: serde_json::Value = serde_json::from_str(&read(&out.path().join("r/summary.json"))).unwrap();
+    let f = &doc["fairness"];
+    assert_eq!(f["rule"]["threshold"], 0.8);
+    assert_eq!(f["rule"]["min_subjects"], 20);
+    let items = f["items"].as_array().unwrap();
+    assert_eq!(items.len(), summary["disparity"].as_object().unwrap().len());
+    let mut flagged = 0;
+    for item in items {
+        let want = &summary["disparity"][item["id"].as_str().unwrap()];
+        for g in item["by_group"].as_array().unwrap() {
+            let (name, b) = (g["group"].as_str().unwrap(), &g["base"]);
+            assert_eq!(b["ratio"], want["ratio"][name], "{} {name}", item["id"]);
+            assert_eq!(
+                serde_json::json!([b["low"], b["high"]]),
+                want["interval"][name],
+                "{} {name}",
+                item["id"]
+            );
+            let listed = want["flagged"].as_array().unwrap().iter().any(|x| x == name);
+            assert_eq!(b["flagged"].as_bool().unwrap(), listed, "{} {name}", item["id"]);
+            flagged += usize::from(listed);
+        }
+    }
+    assert!(flagged > 0, "the scenario flags some group, so the flags are tested");
+    // the reform's threshold moved: its ratio for that perk moves too
+    let heating = items.iter().find(|i| i["id"] == "heating_discount").unwrap();
+    let precarious = &heating["by_group"][1];
+    assert_eq!(precarious["group"], "precarious");
+    assert_ne!(precarious["base"]["ratio"], precarious["reform"]["ratio"]);
+    // a scenario without groups has nothing to compare
+    let toy = start(&[TOY]).get("/api/explore?population=500&replicates=1").json();
+    assert_eq!(toy["fairness"]["items"], serde_json::json!([]));
+}
+
+/// The CJK font of the charts is served from the binary, cacheable, and the
+/// page's style uses it for Chinese text.
+#[test]
+fn the_cjk_font_is_served_from_the_binary() {
+    let server = start(&[TOY, "--lang", "zh-CN"]);
+    let font = "/fonts/NotoSansCJKsc-Regular-GB2312.otf";
+    let mut s = TcpStream::connect(&server.addr).unwrap();
+    write!(s, "GET {font} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", server.addr).unwrap();
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).unwrap();
+    let head = String::from_utf8_lossy(&raw[..raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap()])
+        .to_lowercase();
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(head.contains("content-type: font/otf"), "{head}");
+    assert!(head.contains("cache-control: public, max-age="), "{head}");
+    // the whole font came (it starts as an OpenType CFF font does)
+    assert!(raw.len() > 1_500_000 && raw.windows(4).any(|w| w == b"OTTO"));
+    assert!(server.get(&format!("{font}x")).status == 404);
+    let css = server.get("/explore.css").body;
+    assert!(
+        css.contains(&format!("src: url({font})")) && css.contains("font-family: \"pointsim CJK\""),
+        "{css}"
+    );
+    let csp = server.get("/").header("content-security-policy").unwrap().to_owned();
+    assert!(csp.contains("font-src 'self'"), "{csp}");
 }
 
 #[test]
@@ -358,6 +470,27 @@ fn export_writes_one_page_with_the_clis_numbers() {
     for fetched in [r#"src=""#, r#"href="/"#] {
         assert!(!html.contains(fetched), "{fetched}");
     }
+    // an English page does not carry the CJK font
+    assert!(!html.contains(";base64,"));
+}
+
+/// A Chinese export carries the CJK font inline: from `file://` there is no server to ask.
+#[test]
+fn a_chinese_export_carries_its_font() {
+    let dir = TempDir::new().unwrap();
+    let file = dir.path().join("page.html");
+    pointsim()
+        .current_dir(repo(""))
+        .args(["explore", "scenarios/fairness_delayed_impact.toml", "--lang", "zh-CN", "--population", "500"])
+        .args(["-r", "1", "--export"])
+        .arg(&file)
+        .assert()
+        .success();
+    let html = read(&file);
+    // base64 of an OpenType CFF font's first bytes, `OTTO`
+    assert!(html.contains("src: url(data:font/otf;base64,T1RUTw"), "the font is not inline");
+    assert!(!html.contains("url(/fonts/"));
+    assert!(html.contains("\"fairness\":{"), "the four-fifths ratios are in the page's data");
 }
 
 #[test]
@@ -441,7 +574,14 @@ fn a_newer_request_stops_the_running_one() {
 fn api_explore_adds_the_story_over_time() {
     let server = start(&[TOY]);
     let q = "set=rule.volunteer_service.points=10&population=500&replicates=2";
-    let doc = server.get(&format!("/api/explore?{q}")).json();
+    let reply = server.get(&format!("/api/explore?{q}"));
+    // how long it computed, for the page's latency split (its value is not tested)
+    assert!(
+        reply.header("server-timing").is_some_and(|t| t.starts_with("compute;dur=")),
+        "{:?}",
+        reply.headers
+    );
+    let doc = reply.json();
     assert_eq!(doc["compare"], server.get(&format!("/api/compare?{q}")).json());
     let t = &doc["timeline"];
     let steps = t["steps"].as_array().unwrap();

@@ -94,6 +94,10 @@ struct Page<'a> {
     description: &'a str,
     base_file: String,
     reform_file: Option<String>,
+    /// The name "Download overlay" offers, and the file its `extends` names
+    /// (the overlay is to be saved next to it).
+    overlay_name: String,
+    overlay_extends: String,
     step_unit: String,
     replicates: u32,
     max_population: u64,
@@ -271,6 +275,8 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
         description: &s.description,
         base_file: session.opts.base_path.display().to_string(),
         reform_file: session.opts.reform_path.as_ref().map(|p| p.display().to_string()),
+        overlay_name: super::overlay::download_name(session),
+        overlay_extends: session.reform_path().display().to_string(),
         step_unit: format!("{:?}", s.step).to_lowercase(),
         replicates: PAGE_REPLICATES,
         max_population: session.opts.max_population,

@@ -10,7 +10,7 @@
 //! can close the block.
 
 use super::controls;
-use super::http::{INDEX, SCRIPT, STYLE};
+use super::http::{FONT, FONT_PATH, INDEX, SCRIPT, STYLE};
 use super::session::{ApiError, Prepared, Session};
 
 /// The self-contained page of a prepared comparison.
@@ -29,6 +29,7 @@ pub fn page(session: &Session, p: &Prepared) -> Result<Vec<u8>, ApiError> {
         "scenario": json(controls::scenario_json(session))?,
         "compare": json(computed.compare)?,
         "timeline": computed.timeline,
+        "fairness": computed.fairness,
         "overlay": overlay,
         "query": p.query.to_query(),
         "grid": grid(session, p)?,
@@ -36,12 +37,21 @@ pub fn page(session: &Session, p: &Prepared) -> Result<Vec<u8>, ApiError> {
     let data = script_safe(&serde_json::to_string(&data).map_err(|_| internal("bad JSON"))?);
     let style_tag = r#"<link rel="stylesheet" href="/explore.css">"#;
     let script_tag = r#"<script src="/explore.js" defer></script>"#;
-    let fits = INDEX.contains(style_tag) && INDEX.contains(script_tag) && INDEX.contains("</body>");
+    let fits = INDEX.contains(style_tag)
+        && INDEX.contains(script_tag)
+        && INDEX.contains("</body>")
+        && STYLE.contains(&format!("url({FONT_PATH})"));
     if !fits || SCRIPT.contains("</script") || STYLE.contains("</style") {
         return Err(internal("the page template has changed; the export does not know where to put things"));
     }
+    // a Chinese page carries the CJK font (2 MB as base64): from `file://` there is no server to ask
+    let style = if session.opts.lang == controls::Lang::ZhCn {
+        STYLE.replace(&format!("url({FONT_PATH})"), &format!("url(data:font/otf;base64,{})", base64(FONT)))
+    } else {
+        STYLE.to_owned()
+    };
     let html = INDEX
-        .replace(style_tag, &format!("<style>\n{STYLE}</style>"))
+        .replace(style_tag, &format!("<style>\n{style}</style>"))
         .replace(script_tag, "")
         .replace(
             "</body>",
@@ -54,7 +64,7 @@ pub fn page(session: &Session, p: &Prepared) -> Result<Vec<u8>, ApiError> {
 
 /// The comparison at every point of the scenario's `explore.grid` (`null`
 /// without one): `{ "axes": [{ "path", "values" }], "cells": { "V1|V2": {
-/// "compare", "timeline" } } }`. A point is the page's state with the grid
+/// "compare", "timeline", "fairness" } } }`. A point is the page's state with the grid
 /// controls' `set`s replaced by the point's, appended in grid order; its
 /// `compare` is what `pointsim compare` gives for those `--set`s.
 ///
@@ -89,7 +99,10 @@ fn grid(session: &Session, p: &Prepared) -> Result<serde_json::Value, ApiError> 
         let c = session.prepare(query).and_then(|q| session.compute(&q)).map_err(at)?;
         let compare: serde_json::Value =
             serde_json::from_slice(&c.compare).map_err(|_| internal("bad JSON"))?;
-        cells.insert(values.join("|"), serde_json::json!({ "compare": compare, "timeline": c.timeline }));
+        cells.insert(
+            values.join("|"),
+            serde_json::json!({ "compare": compare, "timeline": c.timeline, "fairness": c.fairness }),
+        );
         // the next point, the last axis fastest
         let mut k = axes.len();
         loop {
@@ -111,6 +124,24 @@ fn grid(session: &Session, p: &Prepared) -> Result<serde_json::Value, ApiError> 
     }
 }
 
+/// `bytes` in standard base64 with padding (RFC 4648), for a `data:` address.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ABC[(n >> (18 - 6 * k) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// JSON text that can stand inside a `<script>` element: `<`, `>` and `&`
 /// (which occur only inside strings) as `\u` escapes.
 fn script_safe(json: &str) -> String {
@@ -119,7 +150,17 @@ fn script_safe(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::script_safe;
+    use super::{base64, script_safe};
+
+    #[test]
+    fn base64_is_rfc_4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(base64(&[0xff, 0xfe]), "//4=");
+    }
 
     #[test]
     fn no_text_can_close_the_script_block() {

@@ -4,7 +4,8 @@
 //! answer forbids other origins' scripts (`Content-Security-Policy`) and
 //! caching of API results; a request whose `Host` is not the address served
 //! is refused with `403`, so a page on another site that makes its name
-//! resolve to 127.0.0.1 (DNS rebinding) cannot reach the API.
+//! resolve to 127.0.0.1 (DNS rebinding) cannot reach the API. `/api/explore`
+//! says how long it computed in a `Server-Timing` header.
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -17,24 +18,52 @@ use super::session::{ApiError, Session};
 pub const INDEX: &str = include_str!("assets/index.html");
 pub const SCRIPT: &str = include_str!("assets/explore.js");
 pub const STYLE: &str = include_str!("assets/explore.css");
+/// The CJK font the charts draw with (Noto Sans CJK SC, GB 2312 cut: see
+/// `src/plot/fonts/README.md`), for the page's Chinese text; `explore.css`
+/// names it in an `@font-face` limited to CJK characters, so a page without
+/// any never loads it.
+pub static FONT: &[u8] = include_bytes!("../../plot/fonts/NotoSansCJKsc-Regular-GB2312.otf");
+/// Where the font is served; `explore.css` names this address.
+pub const FONT_PATH: &str = "/fonts/NotoSansCJKsc-Regular-GB2312.otf";
+/// The font's `Cache-Control`: a browser keeps it a day without asking again.
+const FONT_CACHE: &str = "public, max-age=86400";
 
 /// A response before it is sent: status, content type, body, extra headers.
 pub struct Answer {
     pub status: u16,
     pub content_type: &'static str,
     pub body: Vec<u8>,
-    pub attachment: Option<&'static str>,
+    pub attachment: Option<String>,
+    /// `Cache-Control`: `no-store` unless set (the font, which never changes within a version).
+    pub cache: Option<&'static str>,
+    /// Milliseconds the answer took to compute, sent as `Server-Timing`
+    /// (the page and the browser check split their latency with it).
+    pub compute_ms: Option<f64>,
 }
 
 impl Answer {
     fn ok(content_type: &'static str, body: impl Into<Vec<u8>>) -> Answer {
-        Answer { status: 200, content_type, body: body.into(), attachment: None }
+        Answer {
+            status: 200,
+            content_type,
+            body: body.into(),
+            attachment: None,
+            cache: None,
+            compute_ms: None,
+        }
     }
 
     /// `{ "error": message }` with `status`.
     pub fn error(status: u16, message: &str) -> Answer {
         let body = serde_json::to_vec(&serde_json::json!({ "error": message })).unwrap_or_default();
-        Answer { status, content_type: "application/json", body, attachment: None }
+        Answer {
+            status,
+            content_type: "application/json",
+            body,
+            attachment: None,
+            cache: None,
+            compute_ms: None,
+        }
     }
 }
 
@@ -89,6 +118,7 @@ pub fn answer(
         "/" | "/index.html" => Answer::ok("text/html; charset=utf-8", INDEX),
         "/explore.js" => Answer::ok("text/javascript; charset=utf-8", SCRIPT),
         "/explore.css" => Answer::ok("text/css; charset=utf-8", STYLE),
+        p if p == FONT_PATH => Answer { cache: Some(FONT_CACHE), ..Answer::ok("font/otf", FONT) },
         "/api/scenario" => Answer::ok("application/json", controls::scenario_json(session)),
         "/api/compare" => {
             match parsed().and_then(|q| session.prepare(q)).and_then(|p| session.compare_json(&p)) {
@@ -97,8 +127,12 @@ pub fn answer(
             }
         }
         "/api/explore" => {
+            let started = std::time::Instant::now();
             match parsed().and_then(|q| session.prepare(q)).and_then(|p| session.explore_json(&p)) {
-                Ok(json) => Answer::ok("application/json", json),
+                Ok(json) => Answer {
+                    compute_ms: Some(started.elapsed().as_secs_f64() * 1000.0),
+                    ..Answer::ok("application/json", json)
+                },
                 Err(e) => e.into(),
             }
         }
@@ -107,7 +141,10 @@ pub fn answer(
             match parsed().and_then(|q| session.prepare(q)).and_then(|p| super::overlay::overlay(session, &p))
             {
                 Ok(text) => Answer {
-                    attachment: Some("attachment; filename=\"reform.toml\""),
+                    attachment: Some(format!(
+                        "attachment; filename=\"{}\"",
+                        super::overlay::download_name(session)
+                    )),
                     ..Answer::ok("application/toml; charset=utf-8", text)
                 },
                 Err(e) => e.into(),
@@ -125,15 +162,17 @@ pub fn serve(session: &Session, request: Request, served: SocketAddr) {
     let mut response = Response::from_data(a.body).with_status_code(a.status);
     let headers = [
         header("Content-Type", a.content_type),
-        header("Cache-Control", "no-store"),
+        header("Cache-Control", a.cache.unwrap_or("no-store")),
         header("X-Content-Type-Options", "nosniff"),
         header("Referrer-Policy", "no-referrer"),
         header(
             "Content-Security-Policy",
-            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+             connect-src 'self'; \
              form-action 'none'; frame-ancestors 'none'; base-uri 'none'",
         ),
-        a.attachment.and_then(|v| header("Content-Disposition", v)),
+        a.attachment.as_deref().and_then(|v| header("Content-Disposition", v)),
+        a.compute_ms.and_then(|ms| header("Server-Timing", &format!("compute;dur={ms:.1}"))),
     ];
     for h in headers.into_iter().flatten() {
         response.add_header(h);

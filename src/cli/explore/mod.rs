@@ -5,12 +5,14 @@
 //! `/api/scenario` (the controls), `/api/compare?set=...` (the compare.json
 //! of `pointsim compare BASE --set ...`, computed by the same functions),
 //! `/api/explore?set=...` (that document and both sides at every snapshot:
-//! what the page draws), `/api/status` (whether a comparison is running) and
-//! `/api/overlay?set=...` (the reform as an overlay file).
+//! and the four-fifths ratios of both sides: what the page draws), `/api/status` (whether a comparison is running) and
+//! `/api/overlay?set=...` (the reform as an overlay file), and the CJK
+//! font of the charts for the page's Chinese text.
 
 mod batch;
 mod controls;
 mod export;
+mod fairness;
 mod http;
 mod overlay;
 mod query;

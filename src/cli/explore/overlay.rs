@@ -1,7 +1,10 @@
 //! "Download overlay": the page's reform as a TOML overlay that `pointsim run` and `compare` accept.
 //!
-//! The overlay `extends` the file the changes were made to (by its absolute
-//! path, so it can be saved anywhere) and holds only what differs from it:
+//! The overlay `extends` the file the changes were made to by its file name
+//! alone, and `extends` is read relative to the overlay's own folder: saved
+//! next to that file (its first comment says so, and names the folder), it
+//! runs on any machine that has the scenario folder, wherever that folder
+//! is. It holds only what differs from that file:
 //! the difference between that file's merged document and the changed one,
 //! with entries of `[[rule]]`, `[[tier]]` and the like named by their `id`
 //! or `name`. Before it is offered it is read back like any scenario and
@@ -22,8 +25,11 @@ use super::session::{ApiError, Prepared, Session};
 pub fn overlay(session: &Session, p: &Prepared) -> Result<String, ApiError> {
     let internal = |m: String| ApiError { status: 500, message: format!("error: {m}\n") };
     let file = session.reform_path();
-    let abs = std::fs::canonicalize(file)
-        .map_err(|e| internal(format!("cannot find `{}`: {e}", file.display())))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| internal(format!("`{}` names no file", file.display())))?;
+    let folder = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let before = batch::document(&session.reform).map_err(internal)?;
     let after: Table = p.reform_loaded.source.text.parse().map_err(|e| internal(format!("{e}")))?;
     let mut doc = diff(&before, &after, "");
@@ -44,26 +50,42 @@ pub fn overlay(session: &Session, p: &Prepared) -> Result<String, ApiError> {
     if let Some(size) = o.population {
         put("population", "size", int(size));
     }
-    doc.insert("extends".into(), Value::String(abs.display().to_string()));
+    doc.insert("extends".into(), Value::String(name.clone()));
     let body = toml::to_string(&doc).map_err(|e| internal(format!("cannot write the overlay: {e}")))?;
     let opts = &session.opts;
     let argv = p.query.argv(&opts.base_path, opts.reform_path.as_deref(), opts.min_cell);
     let plain = super::query::Query { sets: Vec::new(), ..p.query.clone() };
     let again = plain.argv(&opts.base_path, Some(Path::new("FILE")), opts.min_cell);
+    let one_line = |s: String| s.replace(['\n', '\r'], " ");
     let mut text = format!(
-        "# A reform written by `pointsim explore`, the same as\n#   {}\n# Run it with `pointsim run FILE`, \
-         or compare it with its base:\n#   {}\n\n",
-        argv.join(" ").replace('\n', " "),
-        again.join(" ").replace('\n', " ")
+        "# A reform written by `pointsim explore`, the same as\n#   {}\n#\n\
+         # Save this file as `{}` next to `{name}` (in `{}`, from where `pointsim explore` \
+         was\n# started): `extends` below is read relative to this file's folder. Saved elsewhere, \
+         change `extends`\n# to the path of `{name}` from this file's folder (or to an absolute path).\n#\n\
+         # Then run it with `pointsim run FILE`, or compare it with its base:\n#   {}\n\n",
+        one_line(argv.join(" ")),
+        download_name(session),
+        one_line(folder.display().to_string()),
+        one_line(again.join(" "))
     );
     text.push_str(&body);
     // read back: it must be the reform the page showed
-    let back = pointsim::scenario::parse_in(&text, "overlay.toml", Path::new(""))
+    let back = pointsim::scenario::parse_in(&text, "overlay.toml", folder)
         .map_err(|d| internal(format!("the overlay does not read back: {}", d.render(false))))?;
     if back.scenario != p.reform {
         return Err(internal("the overlay does not give the compared reform".into()));
     }
     Ok(text)
+}
+
+/// The file name the overlay is offered as: `STEM-explore.toml` after the
+/// file the changes were made to (`reform.toml` when its stem is not plain
+/// letters, digits, `-`, `_` and `.`, so that it fits a header unquoted).
+pub fn download_name(session: &Session) -> String {
+    let stem =
+        session.reform_path().file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let plain = !stem.is_empty() && stem.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+    if plain { format!("{stem}-explore.toml") } else { "reform.toml".to_owned() }
 }
 
 /// What `after` changes of `before`, as an overlay's table (`path`: the dotted table path).

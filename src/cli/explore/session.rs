@@ -74,6 +74,8 @@ pub struct Computed {
     pub compare: Vec<u8>,
     /// Mean score and shares at every snapshot.
     pub timeline: pointsim::results::timeline::Timeline,
+    /// The four-fifths ratios of both sides ([`super::fairness::fairness`]).
+    pub fairness: serde_json::Value,
 }
 
 /// The reform of one request, checked and ready to run.
@@ -167,7 +169,7 @@ impl Session {
         self.compute(p).map(|c| c.compare)
     }
 
-    /// `{ "compare": compare.json, "timeline": ... }`: what the page draws.
+    /// `{ "compare": compare.json, "timeline": ..., "fairness": ... }`: what the page draws.
     ///
     /// # Errors
     ///
@@ -181,6 +183,8 @@ impl Session {
         out.extend_from_slice(&c.compare);
         out.extend_from_slice(b",\"timeline\":");
         out.extend_from_slice(&timeline);
+        out.extend_from_slice(b",\"fairness\":");
+        out.extend_from_slice(c.fairness.to_string().as_bytes());
         out.push(b'}');
         Ok(out)
     }
@@ -228,7 +232,8 @@ impl Session {
             p.query.overrides,
             argv,
         );
-        Ok(Computed { compare: pointsim::output::compare_json(&c, &info), timeline })
+        let fairness = super::fairness::fairness(&c, &p.base, &p.reform);
+        Ok(Computed { compare: pointsim::output::compare_json(&c, &info), timeline, fairness })
     }
 }
 

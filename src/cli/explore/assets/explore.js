@@ -18,6 +18,7 @@
   let inflight = null;
   let changedAt = 0;
   let retries = 0;       // requests asked again after another page's overtook them
+  const QUICK_ABOVE = 200000; // subject-runs (subjects × replicates) from which a first picture comes first
   let shown = null;      // the comparison drawn: { doc: compare.json, timeline }
   let at = null;         // the snapshot chosen on the time line (an index), null: the last
   let timer = null;      // the interval of Play, null when paused
@@ -221,7 +222,7 @@
     const cell = grid.cells[key.join('|')];
     $('error').hidden = true;
     for (const { c, input } of inputs) input.classList.toggle('changed', input.value.trim() !== c.value);
-    render(cell.compare, cell.timeline);
+    render(cell.compare, cell.timeline, cell.fairness);
     document.body.dataset.generation = String(Number(document.body.dataset.generation || 0) + 1);
     document.body.dataset.gridPoint = key.join('|');
     document.body.dataset.state = 'ready';
@@ -231,6 +232,11 @@
     });
   }
 
+  // Ask for the comparison of the current state and draw it. When it is
+  // large (QUICK_ABOVE subject-runs or more), a first picture comes from one
+  // replicate (state `refining`, its time in data-first-ms), then the whole
+  // comparison redraws it with its intervals (state `ready`, data-latency-ms);
+  // a smaller one is fast enough at once, and a second round trip would only slow it.
   function update() {
     const q = query();
     history.replaceState(null, '', '/?' + q + (projector ? '&projector=1' : ''));
@@ -242,38 +248,57 @@
     const started = changedAt || performance.now();
     document.body.dataset.state = 'computing';
     $('status').textContent = T('computing');
-    fetch('/api/explore?' + q, { signal: ctrl.signal })
-      .then(async (r) => {
-        const body = await r.json();
-        if (mine !== generation) return;
-        if (r.status === 409) {
-          // overtaken by a newer request from another page on this server:
-          // ask again a few times, then say so (two pages would only stop each other)
-          if (retries < 3) {
-            retries += 1;
-            update();
-          } else {
-            document.body.dataset.state = 'error';
-            $('status').textContent = T('superseded');
-          }
-          return;
+    const k = Number($('replicates').value.trim());
+    const size = inputs.find(({ c }) => c.path === 'population');
+    const subjects = Number(size ? size.input.value : shown ? shown.doc.groups.all : 0);
+    const quick = Number.isInteger(k) && k > 1 && k <= 10000 && subjects * k >= QUICK_ABOVE
+      ? q.replace(/(^|&)replicates=[^&]*/, '$1replicates=1') : null;
+    // draw one answer; true when the page is still this request's
+    const handle = async (r, final) => {
+      const body = await r.json();
+      if (mine !== generation) return false;
+      if (r.status === 409) {
+        // overtaken by a newer request from another page on this server:
+        // ask again a few times, then say so (two pages would only stop each other)
+        if (retries < 3) {
+          retries += 1;
+          update();
+        } else {
+          document.body.dataset.state = 'error';
+          $('status').textContent = T('superseded');
         }
-        retries = 0;
-        if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
-        $('error').hidden = true;
-        render(body.compare, body.timeline);
-        requestAnimationFrame(() => {
-          if (mine !== generation) return;
-          const ms = performance.now() - started;
-          document.body.dataset.latencyMs = ms.toFixed(1);
-          document.body.dataset.generation = String(mine);
-          document.body.dataset.state = 'ready';
-          $('status').textContent = T('redrawn', {
-            subjects: body.compare.groups.all.toLocaleString('en'), replicates: body.compare.replicates,
-            seed: body.compare.seed, ms: ms.toFixed(0),
-          });
-        });
-      })
+        return false;
+      }
+      if (!r.ok) throw new Error(body.error || `HTTP ${r.status}`);
+      $('error').hidden = true;
+      const drawStart = performance.now();
+      render(body.compare, body.timeline, body.fairness);
+      const timing = /dur=([\d.]+)/.exec(r.headers.get('Server-Timing') || '');
+      document.body.dataset.drawMs = (performance.now() - drawStart).toFixed(1);
+      document.body.dataset.serverMs = timing ? timing[1] : '';
+      await new Promise((done) => requestAnimationFrame(done));
+      if (mine !== generation) return false;
+      const ms = performance.now() - started;
+      const words = {
+        subjects: body.compare.groups.all.toLocaleString('en'), replicates: body.compare.replicates,
+        seed: body.compare.seed, ms: ms.toFixed(0), asked: k,
+      };
+      if (!final) {
+        document.body.dataset.firstMs = ms.toFixed(1);
+        document.body.dataset.state = 'refining';
+        $('status').textContent = T('refining', words);
+        return true;
+      }
+      retries = 0;
+      if (!quick) document.body.dataset.firstMs = ms.toFixed(1);
+      document.body.dataset.latencyMs = ms.toFixed(1);
+      document.body.dataset.generation = String(mine);
+      document.body.dataset.state = 'ready';
+      $('status').textContent = T('redrawn', words);
+      return true;
+    };
+    const ask = (query, final) => fetch('/api/explore?' + query, { signal: ctrl.signal }).then((r) => handle(r, final));
+    (quick ? ask(quick, false).then((go) => go && ask(q, true)) : ask(q, true))
       .catch((e) => {
         if (e.name === 'AbortError' || mine !== generation) return;
         $('error').textContent = String(e.message || e);
@@ -398,24 +423,128 @@
     table.append(body);
   }
 
-  // Pooled final scores per bin: base as filled steps, reform as a line.
+  // Viridis at t in [0, 1] (the charts' tier colours, src/plot/charts/theme.rs), mixed
+  // with `white` of white: anchors every eighth, linear between.
+  const VIRIDIS = [[68, 1, 84], [70, 50, 127], [54, 92, 141], [39, 127, 142], [31, 161, 135],
+    [74, 194, 109], [159, 218, 58], [253, 231, 37]];
+  function tierColour(i, n, white) {
+    const t = n <= 1 ? 0.35 : ((n - 1 - i) / (n - 1)) * 0.95;
+    const f = t * (VIRIDIS.length - 1), k = Math.min(VIRIDIS.length - 2, Math.floor(f)), u = f - k;
+    const c = VIRIDIS[k].map((v, j) => v + (VIRIDIS[k + 1][j] - v) * u);
+    return `rgb(${c.map((v) => Math.round(v + (255 - v) * white)).join(',')})`;
+  }
+  // A side's tiers (compare.json's `base.tiers`, highest first) lowest first,
+  // each with the scores it covers: [{ name, label, from (null: no floor), to (null: no ceiling) }].
+  function tierRanges(tiers) {
+    const low = [...(tiers || [])].sort((a, b) => a.min - b.min);
+    return low.map((t, i) => ({ name: t.name, label: t.label, from: i === 0 ? null : t.min,
+      to: i + 1 < low.length ? low[i + 1].min : null }));
+  }
+  // "AA ≥ 1030, A 960–1029, B 850–959, C < 850", highest first.
+  function rangesText(ranges) {
+    return [...ranges].reverse().map((r) => (ranges.length === 1 ? r.name
+      : r.from === null ? `${r.name} < ${r.to}` : r.to === null ? `${r.name} ≥ ${r.from}`
+        : `${r.name} ${r.from}–${r.to - 1}`)).join(', ');
+  }
+
+  // Pooled final scores per bin: base as filled steps, reform as a line; behind
+  // them the base's tier bands, with the reform's thresholds that differ as
+  // dashed lines, and under the axis a strip of each side's tiers.
   function renderDistribution(doc) {
     const d = doc.distribution;
     const n = Math.max(d.base.length, d.reform.length);
-    const width = 560, height = 200, pad = 30;
+    const width = 560, height = 250, left = 62, right = 14, top = 10, plotBottom = 180;
+    const hi = d.lo + n * d.bin_width;
     const max = Math.max(1, ...d.base, ...d.reform);
-    const x = (i) => pad + (i / Math.max(1, n)) * (width - 2 * pad);
-    const y = (c) => height - pad - (c / max) * (height - 2 * pad);
+    const x = (i) => left + (i / Math.max(1, n)) * (width - left - right);
+    const xs = (score) => x((score - d.lo) / d.bin_width); // a score's place on the axis
+    const clip = (v) => Math.max(left, Math.min(width - right, v));
+    const y = (c) => plotBottom - (c / max) * (plotBottom - top);
     const path = (counts) => counts.map((c, i) => `${i ? 'L' : 'M'}${x(i)},${y(c)} H${x(i + 1)}`).join(' ');
     const s = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img',
       'aria-label': T('dist_label', { lo: d.lo, bin: d.bin_width }) });
+    const sides = [['base', tierRanges(doc.base.tiers)], ['reform', tierRanges(doc.reform.tiers)]];
+    // a band's left and right edge on the axis, or null when it lies off it
+    const edges = (r) => {
+      const a = r.from === null ? left : clip(xs(r.from)), b = r.to === null ? width - right : clip(xs(r.to));
+      return b > a ? [a, b] : null;
+    };
+    sides[0][1].forEach((r, i, all) => {
+      const e = edges(r);
+      if (e) s.append(svg('rect', { x: e[0], y: top, width: e[1] - e[0], height: plotBottom - top,
+        fill: tierColour(i, all.length, 0.8) }));
+    });
     s.append(svg('path', { d: path(d.base) + ` V${y(0)} H${x(0)} Z`, fill: 'var(--base)', 'fill-opacity': 0.35, stroke: 'var(--base)' }));
     s.append(svg('path', { d: path(d.reform), fill: 'none', stroke: 'var(--reform)', 'stroke-width': 2.5, 'stroke-dasharray': '6 3' }));
-    s.append(svg('line', { x1: pad, y1: y(0), x2: width - pad, y2: y(0), stroke: '#999' }));
-    s.append(svg('text', { x: pad, y: height - 8 }, String(d.lo)));
-    s.append(svg('text', { x: width - pad, y: height - 8, 'text-anchor': 'end' }, String(d.lo + n * d.bin_width)));
-    s.append(svg('text', { x: width / 2, y: height - 8, 'text-anchor': 'middle' }, T('dist_caption')));
+    s.append(svg('line', { x1: left, y1: y(0), x2: width - right, y2: y(0), stroke: '#999' }));
+    // the reform's thresholds the base lacks (another score or another tier)
+    const bounds = (rs) => rs.filter((r) => r.from !== null).map((r) => `${r.name}@${r.from}`);
+    const baseBounds = bounds(sides[0][1]);
+    for (const r of sides[1][1]) {
+      if (r.from === null || baseBounds.includes(`${r.name}@${r.from}`)) continue;
+      const at = xs(r.from);
+      if (at <= left || at >= width - right) continue;
+      s.append(svg('line', { x1: at, y1: top, x2: at, y2: plotBottom, class: 'threshold-reform',
+        'data-tier': r.name, 'data-min': r.from }));
+    }
+    // one strip per side: its tiers' bands with their names where they fit
+    sides.forEach(([side, ranges], k) => {
+      const y0 = plotBottom + 6 + k * 22;
+      s.append(svg('text', { x: left - 6, y: y0 + 13, 'text-anchor': 'end' }, T(side)));
+      ranges.forEach((r, i) => {
+        const e = edges(r);
+        if (!e) return;
+        s.append(svg('rect', { x: e[0], y: y0, width: e[1] - e[0], height: 18, class: 'band',
+          fill: tierColour(i, ranges.length, 0.45), 'data-side': side, 'data-tier': r.name,
+          'data-from': r.from === null ? '' : r.from, 'data-to': r.to === null ? '' : r.to }));
+        if (7.5 * r.name.length + 8 <= e[1] - e[0]) {
+          s.append(svg('text', { x: (e[0] + e[1]) / 2, y: y0 + 13, 'text-anchor': 'middle' }, r.name));
+        }
+      });
+    });
+    const axisY = height - 6;
+    s.append(svg('text', { x: left, y: axisY }, String(d.lo)));
+    s.append(svg('text', { x: width - right, y: axisY, 'text-anchor': 'end' }, String(hi)));
+    s.append(svg('text', { x: (left + width - right) / 2, y: axisY, 'text-anchor': 'middle' }, T('dist_caption')));
     $('dist-chart').replaceChildren(s);
+    const [b, r] = [rangesText(sides[0][1]), rangesText(sides[1][1])];
+    $('dist-tiers').textContent = T('dist_tiers_base', { list: b }) + ' '
+      + (b === r ? T('dist_tiers_same') : T('dist_tiers_reform', { list: r }));
+  }
+
+  // The four-fifths ratios of both sides, as the server computed them (the rule of summary.json).
+  function renderFairness(fair) {
+    const table = $('fairness');
+    table.replaceChildren();
+    const items = fair ? fair.items : [];
+    if (!items.length) {
+      $('fairness-summary').textContent = T('fairness_none');
+      return;
+    }
+    const head = el('tr');
+    for (const k of ['fairness_corner', 'col_ratio_base', 'col_ratio_reform']) head.append(el('th', { scope: 'col' }, T(k)));
+    table.append(el('thead'));
+    table.tHead.append(head);
+    const body = el('tbody');
+    const label = new Map([...info.perks, ...info.restrictions].map((p) => [p.id, p.label]));
+    const flagged = { base: 0, reform: 0 };
+    const cell = (a) => (a === null ? T('not_applicable')
+      : `${a.ratio.toFixed(2)} [${a.low.toFixed(2)}, ${a.high.toFixed(2)}]${a.flagged ? ' ' + T('flagged') : ''}`);
+    for (const item of items) {
+      for (const g of item.by_group) {
+        const tr = el('tr', { 'data-item': item.id, 'data-group': g.group });
+        tr.append(el('th', { scope: 'row' }, `${T('kind_' + item.kind)} ${label.get(item.id) || item.id}, ${g.group}`));
+        for (const side of ['base', 'reform']) {
+          const a = g[side];
+          if (a && a.flagged) flagged[side] += 1;
+          tr.append(el('td', { 'data-side': side, 'data-ratio': a === null ? '' : String(a.ratio),
+            'data-flagged': String(Boolean(a && a.flagged)), class: a && a.flagged ? 'flagged' : '' }, cell(a)));
+        }
+        body.append(tr);
+      }
+    }
+    table.append(body);
+    $('fairness-summary').textContent = T('fairness_summary', { base: flagged.base, reform: flagged.reform });
   }
 
   // A series' label and how its values read.
@@ -533,7 +662,7 @@
     }
   }
 
-  function render(doc, timeline = null) {
+  function render(doc, timeline = null, fairness = null) {
     shown = { doc, timeline };
     renderHeadline(doc);
     renderTimeline();
@@ -541,6 +670,7 @@
     renderMoves(doc);
     renderAccess(doc);
     renderDistribution(doc);
+    renderFairness(fairness);
     $('command').textContent = doc.command.argv.map(shellQuote).join(' ');
   }
 
@@ -562,6 +692,8 @@
     for (const e of document.querySelectorAll('[data-t]')) e.textContent = T(e.dataset.t);
     replicates = info.replicates;
     $('name').textContent = info.name;
+    $('overlay').setAttribute('download', info.overlay_name);
+    $('overlay-hint').textContent = T('overlay_hint', { name: info.overlay_name, file: info.overlay_extends });
     $('description').textContent = info.description;
     document.title = `${info.name} · pointsim explore`;
     buildForm();
@@ -628,7 +760,7 @@
     $('reset').hidden = true;
     $('lesson-try').disabled = true;
     $('overlay').href = URL.createObjectURL(new Blob([data.overlay], { type: 'application/toml' }));
-    render(data.compare, data.timeline || null);
+    render(data.compare, data.timeline || null, data.fairness || null);
     document.body.dataset.generation = '0';
     document.body.dataset.state = 'ready';
     $('status').textContent = T('saved', {

@@ -28,6 +28,7 @@ pub use charts::{
 pub use charts::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
+pub use charts::CJK_FONT;
 pub use locale::Lang;
 pub use report::{report_html, report_html_in};
 

@@ -22,7 +22,7 @@ pub const STYLE: &str = include_str!("assets/explore.css");
 /// `src/plot/fonts/README.md`), for the page's Chinese text; `explore.css`
 /// names it in an `@font-face` limited to CJK characters, so a page without
 /// any never loads it.
-pub static FONT: &[u8] = include_bytes!("../../plot/fonts/NotoSansCJKsc-Regular-GB2312.otf");
+pub static FONT: &[u8] = pointsim::plot::CJK_FONT;
 /// Where the font is served; `explore.css` names this address.
 pub const FONT_PATH: &str = "/fonts/NotoSansCJKsc-Regular-GB2312.otf";
 /// The font's `Cache-Control`: a browser keeps it a day without asking again.

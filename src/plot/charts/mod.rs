@@ -32,6 +32,7 @@ use crate::plot::locale::Lang;
 use crate::scenario::Scenario;
 
 pub use compare_distribution::chart as compare_chart;
+pub use typeset::CJK_BYTES as CJK_FONT;
 pub use gini::{Lorenz, lorenz};
 pub use sensitivity::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use sweep::{SweepFigure, SweepLine, SweepPoint, sweep_chart};

@@ -23,8 +23,9 @@ use plotters_backend::{BackendColor, BackendCoord, BackendStyle, BackendTextStyl
 
 use super::svg_glyphs::{MARK, Outlines};
 
-/// The embedded CJK fallback: Noto Sans CJK SC Regular, GB 2312 subset.
-const CJK_BYTES: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Regular-GB2312.otf");
+/// The embedded CJK fallback: Noto Sans CJK SC Regular, GB 2312 subset. The
+/// one copy in the binary: the explore page serves these bytes too.
+pub static CJK_BYTES: &[u8] = include_bytes!("../fonts/NotoSansCJKsc-Regular-GB2312.otf");
 
 /// The `font-family` every SVG text carries: DejaVu Sans (the metrics the
 /// layout was made with), then common CJK families, then any sans-serif.

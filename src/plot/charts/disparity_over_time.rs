@@ -249,10 +249,17 @@ impl Fig {
             band.extend(steps.iter().zip(&panel.intervals).rev().map(|(x, i)| (*x, i.0)));
             chart.draw_series(std::iter::once(Polygon::new(band, BAND.filled())))?;
         }
-        let half = steps.windows(2).map(|w| (w[1] - w[0]) / 2.0).fold(f64::INFINITY, f64::min);
-        let half = if half.is_finite() { half } else { (self.x.1 - self.x.0) * 0.01 };
-        chart.draw_series(panel.flagged.iter().zip(&steps).filter(|(f, _)| **f).map(|(_, &x)| {
-            Rectangle::new([((x - half).max(self.x.0), 0.0), ((x + half).min(self.x.1), 0.06)], WARNING.filled())
+        // each flagged snapshot covers the time from halfway after the one before to halfway before the next
+        let w = (self.x.1 - self.x.0) * 0.005;
+        let span = |i: usize| {
+            let x = steps[i];
+            let left = if i == 0 { x - w } else { (steps[i - 1] + x) / 2.0 };
+            let right = steps.get(i + 1).map_or(x + w, |n| (x + n) / 2.0);
+            (left.max(self.x.0), right.min(self.x.1))
+        };
+        chart.draw_series(panel.flagged.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| {
+            let (left, right) = span(i);
+            Rectangle::new([(left, 0.0), (right, 0.06)], WARNING.filled())
         }))?;
         if panel.points.len() == 1 {
             chart.draw_series(std::iter::once(Circle::new((t, last), 6, LINE.filled())))?;

@@ -225,8 +225,9 @@ pub const ZH_CN: &[(&str, &str)] = &[
         "For each perk, a group’s share holding it divided by the highest share of any group; for each restriction, the lowest share of any group under it divided by the group’s share. 1 means as well off as the best-off group. Each ratio is followed by its 95% interval (the Katz log interval of a ratio of two binomial proportions). A ratio fails the four-fifths rule of thumb for adverse impact, and is highlighted, only when its whole interval lies below 0.8 and both groups compared have at least 20 subjects",
         "对每项奖励措施：一个群体的持有比例除以所有群体中的最高比例；对每项限制措施：所有群体中受限制的最低比例除以该群体的比例。1 表示与处境最好的群体一样好。每个比值后面是它的 95% 区间（两个二项比例之比的 Katz 对数区间）。只有当整个区间都低于 0.8、且比较的两个群体都至少有 20 个主体时，比值才算不符合不利影响的五分之四经验法则，并被突出显示",
     ),
-    (" ({n} here)", "（此处有 {n} 个）"),
-    (" (none here)", "（此处没有）"),
+    (" (1 ratio is flagged here)", "（此处有 1 个比值被标记）"),
+    (" ({n} ratios are flagged here)", "（此处有 {n} 个比值被标记）"),
+    (" (no ratio is flagged here)", "（此处没有比值被标记）"),
     (
         ": a tiny count gives a wide interval, not a flag. Only groups of a kind a perk or restriction applies to are compared (n/a: it does not apply to that group). Empty groups show -, and suppressed groups take no part in the comparison.",
         "：很小的计数只给出很宽的区间，而不是标记。只比较奖励或限制措施适用的主体类型的群体（n/a：不适用于该群体）。空群体显示为 -，被隐藏的群体不参与比较。",

@@ -360,8 +360,11 @@ points = -5
 rate = 0.02
 "#;
 
-/// Each `<polyline>` of an SVG, in drawing order: (stroke, stroke width, points).
-fn polylines(svg: &str) -> Vec<(String, String, Vec<(i64, i64)>)> {
+/// One `<polyline>` of an SVG: stroke, stroke width, points.
+type Polyline = (String, String, Vec<(i64, i64)>);
+
+/// Each `<polyline>` of an SVG, in drawing order.
+fn polylines(svg: &str) -> Vec<Polyline> {
     let doc = roxmltree::Document::parse(svg).expect("the SVG parses");
     doc.descendants()
         .filter(|n| n.has_tag_name("polyline"))
@@ -388,10 +391,12 @@ fn a_threshold_under_the_median_still_shows() {
     let c = chart(&cs, "score_over_time");
     let lines = polylines(&c.svg);
     // the median: the ink line (#1E1E1E, 4 px) through every snapshot
-    let median = lines.iter().position(|l| l.0 == "#1E1E1E" && l.1 == "4" && l.2.len() > 2).expect("a median");
+    let median =
+        lines.iter().position(|l| l.0 == "#1E1E1E" && l.1 == "4" && l.2.len() > 2).expect("a median");
     let y = lines[median].2[0].1;
     assert!(lines[median].2.iter().all(|p| p.1 == y), "the median moved: {:?}", lines[median].2);
-    let dashes: Vec<usize> = (0..lines.len()).filter(|&i| lines[i].0 == "#CC79A7" && lines[i].2[0].1 == y).collect();
+    let dashes: Vec<usize> =
+        (0..lines.len()).filter(|&i| lines[i].0 == "#CC79A7" && lines[i].2[0].1 == y).collect();
     assert!(dashes.len() > 10 && dashes[0] > median, "threshold dashes {dashes:?}, median {median}");
     let texts = svg_texts(&c.svg).join(" | ");
     assert!(texts.contains("| tier threshold") && texts.contains("high ≥ 100"), "{texts}");

@@ -146,7 +146,8 @@ fn disparity<'a>(s: &'a Scenario, sum: &Summary, sup: &Suppression) -> Ordered<'
         .map(|(g, (group, sl))| (g, group.name.as_str(), (!sup.group(g)).then_some(sl)))
         .collect();
     let entry = |item: usize, count: &dyn Fn(&Slice) -> u64| {
-        let by_group = assess_item(s, item, |g| groups.iter().find(|x| x.0 == g)?.2.map(|sl| (count(sl), sl.n)));
+        let by_group =
+            assess_item(s, item, |g| groups.iter().find(|x| x.0 == g)?.2.map(|sl| (count(sl), sl.n)));
         let assessed: Vec<_> = groups.iter().map(|&(g, _, _)| by_group[g]).collect();
         let names = || groups.iter().map(|&(_, name, _)| name);
         DisparityDoc {

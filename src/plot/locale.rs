@@ -414,7 +414,7 @@ pub const ZH_CN: &[(&str, &str)] = &[
         "strip along the bottom: some group flagged (its whole interval below 0.8, both groups at least 20 subjects)",
         "底部色条：有群体被标记（其整个区间都低于 0.8，两个群体都至少有 20 个对象）",
     ),
-    ("flagged at the end", "期末已标记"),
+    ("final ratio flagged", "期末比率已标记"),
     (
         "a final ratio below 0.8 in grey is not flagged: its interval reaches 0.8, or a group has fewer than 20 subjects",
         "灰色的期末比率虽低于 0.8 但未标记：其区间达到 0.8，或某个群体不足 20 个对象",

@@ -27,6 +27,10 @@ struct Panel {
     intervals: Vec<(f64, f64)>,
     /// Per point: whether summary.json's rule flags some group then.
     flagged: Vec<bool>,
+    /// Whether the rule flags the worst-off group's own final ratio (the
+    /// value labelled at the end of the line; another group may be flagged
+    /// while the lowest ratio, from a small group, is not).
+    last_flagged: bool,
 }
 
 /// Colour of the interval band around the ratio line.
@@ -80,6 +84,7 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
             points: vec![],
             intervals: vec![],
             flagged: vec![],
+            last_flagged: false,
         })
         .collect();
     for r in &rows {
@@ -92,6 +97,7 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
             panel.points.push((f64::from(r.step), worst.ratio));
             panel.intervals.push((worst.low, worst.high));
             panel.flagged.push(compared.clone().any(|a| a.flagged));
+            panel.last_flagged = worst.flagged;
         }
     }
     if panels.iter().all(|p| p.points.is_empty()) {
@@ -110,12 +116,10 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
                  both groups at least 20 subjects)"),
         ));
     }
-    if panels.iter().any(|p| p.flagged.last() == Some(&true)) {
-        legend.push(Entry::new(Swatch::Outline(WARNING), lang.tr("flagged at the end")));
+    if panels.iter().any(|p| p.last_flagged) {
+        legend.push(Entry::new(Swatch::Outline(WARNING), lang.tr("final ratio flagged")));
     }
-    let unflagged_low = |p: &Panel| {
-        p.points.last().is_some_and(|l| l.1 < FOUR_FIFTHS) && p.flagged.last() == Some(&false)
-    };
+    let unflagged_low = |p: &Panel| p.points.last().is_some_and(|l| l.1 < FOUR_FIFTHS) && !p.last_flagged;
     if panels.iter().any(unflagged_low) {
         legend.push(Entry::new(
             Swatch::Blank,
@@ -245,7 +249,8 @@ impl Fig {
             let w = (self.x.1 - self.x.0) * 0.01;
             chart.draw_series(std::iter::once(Rectangle::new([(t - w, lo), (t + w, hi)], BAND.filled())))?;
         } else {
-            let mut band: Vec<(f64, f64)> = steps.iter().zip(&panel.intervals).map(|(x, i)| (*x, i.1)).collect();
+            let mut band: Vec<(f64, f64)> =
+                steps.iter().zip(&panel.intervals).map(|(x, i)| (*x, i.1)).collect();
             band.extend(steps.iter().zip(&panel.intervals).rev().map(|(x, i)| (*x, i.0)));
             chart.draw_series(std::iter::once(Polygon::new(band, BAND.filled())))?;
         }
@@ -268,7 +273,7 @@ impl Fig {
         }
         let (px, py) = chart.backend_coord(&(t, last));
         // only summary.json's flag is red; a low ratio it does not flag is grey
-        let flagged = panel.flagged.last() == Some(&true);
+        let flagged = panel.last_flagged;
         let colour = if flagged {
             WARNING
         } else if last < FOUR_FIFTHS {

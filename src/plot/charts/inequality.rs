@@ -141,11 +141,8 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         groups.iter().filter(|g| data.final_rows().iter().any(|r| r.group == **g && r.n > 0)).count();
     let mut rows = vec![];
     if populated >= 2 {
-        let labels = s
-            .perks
-            .iter()
-            .map(|p| (false, &p.label))
-            .chain(s.restrictions.iter().map(|r| (true, &r.label)));
+        let labels =
+            s.perks.iter().map(|p| (false, &p.label)).chain(s.restrictions.iter().map(|r| (true, &r.label)));
         let standings = four_fifths::standings(data, four_fifths::last_step(data));
         let finals = data.final_rows();
         for (k, ((restriction, item), standings)) in labels.zip(standings).enumerate() {
@@ -154,7 +151,7 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
                 let g = s.groups.iter().position(|g| g.name == r.group);
                 let k = if restriction { k - s.perks.len() } else { k };
                 let share = if restriction { r.restriction_share.get(k) } else { r.perk_share.get(k) };
-                !g.is_some_and(|g| standings[g].assessed().is_some()) || share.is_none_or(|&v| v == 0.0)
+                g.is_none_or(|g| standings[g].assessed().is_none()) || share.is_none_or(|&v| v == 0.0)
             });
             let kind = if restriction { lang.tr("restriction") } else { lang.tr("perk") };
             let label = lang.fill("{kind}: {label}", &[("kind", kind), ("label", item)]);
@@ -408,7 +405,12 @@ impl Fig {
     }
 
     /// Small muted words in a group's bar slot, from pixel `at` (the slot's left middle).
-    fn slot_note<DB: DrawingBackend>(&self, root: &Area<DB>, at: (i32, i32), text: &str) -> Result<(), PlotError> {
+    fn slot_note<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        at: (i32, i32),
+        text: &str,
+    ) -> Result<(), PlotError> {
         let style = theme::text(SLOT_TEXT, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
         root.draw(&Text::new(text.to_owned(), (at.0 + 6, at.1), style))?;
         Ok(())

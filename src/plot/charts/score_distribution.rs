@@ -236,7 +236,10 @@ impl Figure for Fig {
             .draw()?;
         // bars in bin order, as plain rectangles (stable SVG bytes)
         chart.draw_series(self.bars.iter().filter(|b| b.pct > 0.0).map(|b| {
-            Rectangle::new([(b.lo as f64, floor), ((b.hi + 1) as f64, bar_top(b.pct, (self.log, self.y_max)))], BAR.filled())
+            Rectangle::new(
+                [(b.lo as f64, floor), ((b.hi + 1) as f64, bar_top(b.pct, (self.log, self.y_max)))],
+                BAR.filled(),
+            )
         }))?;
         let sx = self.start as f64 + 0.5;
         // the start line on a white stripe, so it shows over the dark bars too
@@ -261,7 +264,10 @@ impl Figure for Fig {
         let x = if px + 10 + w < right_edge { px + 10 } else { px - 10 - w };
         // on a white card, readable over a bar or a band
         let lh = render::line_height(size::BODY);
-        root.draw(&Rectangle::new([(x - 4, top + 40), (x + w + 4, top + 44 + lh)], theme::BACKGROUND.filled()))?;
+        root.draw(&Rectangle::new(
+            [(x - 4, top + 40), (x + w + 4, top + 44 + lh)],
+            theme::BACKGROUND.filled(),
+        ))?;
         root.draw(&Text::new(text, (x, top + 44), style))?;
         let (sx0, sy0) = side.get_base_pixel();
         render::legend(

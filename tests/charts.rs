@@ -505,6 +505,11 @@ fn chart_flags_are_summary_flags() {
             assert!(any, "national_blacklist flags low-income citizens");
             // perks for companies and restrictions for citizens: the others are n/a, not 0
             assert!(texts.contains("| n/a |") && !texts.contains("| 0.00 |"), "{texts}");
+            let access = svg_texts(&get(&cs, "access_by_group").svg).join(" | ");
+            assert!(
+                access.contains("| n/a |") && access.contains("n/a: the item does not apply"),
+                "{access}"
+            );
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Chart 6, `disparity_over_time`: for each perk and restriction, the
-//! worst-off group's four-fifths ratio step by step (the `disparity.<id>`
-//! columns of the `all` rows of `steps.csv`) with its 95% interval, against
+//! worst-off group's four-fifths ratio step by step (the same values as the
+//! `disparity_ratio.<id>` columns of the `all` rows of `steps.csv`) with its 95% interval, against
 //! the 0.8 line, and the snapshots at which summary.json's rule flags some
 //! group ([`four_fifths::standings`], the same standings as the
 //! `inequality` chart): a ratio below 0.8 alone is not a flag.
@@ -53,8 +53,10 @@ struct Fig {
 const LINE: RGBColor = RGBColor(0, 114, 178);
 
 /// The chart, or `None` when there is nothing to compare: fewer than two
-/// published non-empty groups, no perks and no restrictions, or a folder
-/// written before `steps.csv` had `disparity.<id>` columns.
+/// published non-empty groups, no perks and no restrictions, or no group
+/// compared at any snapshot. The ratios are computed from `steps.csv`'s
+/// sizes and shares ([`four_fifths::standings`]), so a folder written
+/// before `steps.csv` had `disparity_ratio.<id>` columns is drawn too.
 /// Its words are in `lang`.
 pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
@@ -105,10 +107,13 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     }
     let mut legend = vec![
         Entry::new(Swatch::Line(LINE, 4), lang.tr("lowest ratio of any group")),
-        Entry::new(Swatch::Fill(BAND), lang.tr("its 95% interval")),
         Entry::new(Swatch::Dashed(INK), lang.tr("four-fifths rule (0.8)")),
         Entry::new(Swatch::Fill(theme::lighten(WARNING, 0.85)), lang.tr("below 0.8")),
     ];
+    // an interval band only where one has width
+    if panels.iter().any(|p| p.intervals.iter().any(|i| i.0 < i.1)) {
+        legend.insert(1, Entry::new(Swatch::Fill(BAND), lang.tr("its 95% interval")));
+    }
     if panels.iter().any(|p| p.flagged.contains(&true)) {
         legend.push(Entry::new(
             Swatch::Fill(WARNING),

@@ -447,3 +447,69 @@ fn without_lists_or_list_columns_there_is_no_list_chart() {
     let cs = charts(&old).unwrap();
     assert_eq!(cs.len(), 6, "{:?}", names(&cs));
 }
+
+/// Run the scenario file `path` with `population` subjects (seed 7) into a
+/// temporary folder and read it back.
+fn run_file(path: &str, population: u64) -> (tempfile::TempDir, RunData) {
+    let text = std::fs::read_to_string(crate::common::repo(path)).unwrap();
+    let mut s = crate::common::parse_scenario(&text);
+    let o = Overrides { population: Some(population), ..Overrides::default() };
+    pointsim::apply_overrides(&mut s, &o).unwrap();
+    let sim = pointsim::simulate(&s, 7, &|_| {});
+    let info = RunInfo {
+        scenario_file: path.into(),
+        scenario_sha256: String::new(),
+        sets: Vec::new(),
+        scenario_chain: vec![],
+        seed: 7,
+        overrides: o,
+        min_cell: 0,
+        command_line: vec!["pointsim".into()],
+        threads: 1,
+        wall_seconds: 0.0,
+        estimated_memory_bytes: 0,
+        peak_memory_bytes: None,
+        started_at: std::time::SystemTime::UNIX_EPOCH,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
+    let data = RunData::load(dir.path()).unwrap();
+    (dir, data)
+}
+
+/// The `inequality` and `disparity_over_time` charts flag exactly the
+/// groups summary.json flags (its interval rule, its minimum size, only
+/// groups an item applies to), on two real scenarios: national_blacklist
+/// (perks for companies only, restrictions for citizens only, and
+/// low-income citizens flagged) and rongcheng.
+#[test]
+fn chart_flags_are_summary_flags() {
+    for (path, population) in
+        [("scenarios/national_blacklist.toml", 20_000), ("scenarios/rongcheng.toml", 20_000)]
+    {
+        let (_dir, data) = run_file(path, population);
+        let summary = &data.summary["disparity"];
+        let flags = pointsim::plot::four_fifths_flags(&data);
+        assert_eq!(flags.len(), summary.as_object().unwrap().len(), "{path}");
+        for (id, groups) in &flags {
+            let want: Vec<&str> =
+                summary[id]["flagged"].as_array().unwrap().iter().map(|g| g.as_str().unwrap()).collect();
+            assert_eq!(groups, &want, "{path}: {id}");
+        }
+        // the red outlines and the legend follow the same flags
+        let cs = charts(&data).unwrap();
+        let any = flags.iter().any(|(_, g)| !g.is_empty());
+        let texts = svg_texts(&get(&cs, "inequality").svg).join(" | ");
+        assert_eq!(texts.contains("flagged: the whole interval"), any, "{path}: {texts}");
+        if path.contains("national") {
+            assert!(any, "national_blacklist flags low-income citizens");
+            // perks for companies and restrictions for citizens: the others are n/a, not 0
+            assert!(texts.contains("| n/a |") && !texts.contains("| 0.00 |"), "{texts}");
+            let access = svg_texts(&get(&cs, "access_by_group").svg).join(" | ");
+            assert!(
+                access.contains("| n/a |") && access.contains("n/a: the item does not apply"),
+                "{access}"
+            );
+        }
+    }
+}

@@ -336,3 +336,68 @@ fn the_compare_chart_shows_both_sides_tier_thresholds() {
     assert!(same.iter().any(|t| t == "tiers, the same in both"), "{same:?}");
     assert!(!same.iter().any(|t| t.starts_with("reform: ")), "{same:?}");
 }
+
+/// Start 100 on the threshold of tier `high`, with records so rare that the
+/// median never leaves it: the median runs along the threshold all the way.
+const ON_THE_LINE: &str = r#"
+[scenario]
+name = "on the line"
+steps = 12
+step = "month"
+[score]
+start = 100
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "high"
+min = 100
+[population]
+size = 500
+[[rule]]
+id = "rare"
+points = -5
+rate = 0.02
+"#;
+
+/// One `<polyline>` of an SVG: stroke, stroke width, points.
+type Polyline = (String, String, Vec<(i64, i64)>);
+
+/// Each `<polyline>` of an SVG, in drawing order.
+fn polylines(svg: &str) -> Vec<Polyline> {
+    let doc = roxmltree::Document::parse(svg).expect("the SVG parses");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .map(|n| {
+            let points = n
+                .attribute("points")
+                .unwrap_or("")
+                .split_whitespace()
+                .filter_map(|p| p.split_once(',').and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?))))
+                .collect();
+            let a = |k: &str| n.attribute(k).unwrap_or("").to_owned();
+            (a("stroke"), a("stroke-width"), points)
+        })
+        .collect()
+}
+
+/// A tier threshold the median runs along (national_blacklist's `no_record
+/// ≥ 0`) is drawn after the median, at the same height, in its own colour,
+/// so its dashes show over the median line; its legend entry says so.
+#[test]
+fn a_threshold_under_the_median_still_shows() {
+    let (_dir, data) = run(ON_THE_LINE);
+    let cs = pointsim::plot::charts(&data).unwrap();
+    let c = chart(&cs, "score_over_time");
+    let lines = polylines(&c.svg);
+    // the median: the ink line (#1E1E1E, 4 px) through every snapshot
+    let median =
+        lines.iter().position(|l| l.0 == "#1E1E1E" && l.1 == "4" && l.2.len() > 2).expect("a median");
+    let y = lines[median].2[0].1;
+    assert!(lines[median].2.iter().all(|p| p.1 == y), "the median moved: {:?}", lines[median].2);
+    let dashes: Vec<usize> =
+        (0..lines.len()).filter(|&i| lines[i].0 == "#CC79A7" && lines[i].2[0].1 == y).collect();
+    assert!(dashes.len() > 10 && dashes[0] > median, "threshold dashes {dashes:?}, median {median}");
+    let texts = svg_texts(&c.svg).join(" | ");
+    assert!(texts.contains("| tier threshold") && texts.contains("high ≥ 100"), "{texts}");
+}

@@ -566,3 +566,74 @@ fn hidden_groups_and_kinds_stay_hidden_in_the_mechanics() {
     let lists = section(&html, "lists").unwrap();
     assert!(!lists.contains("village") && !lists.contains("company"));
 }
+
+/// Two groups far apart: `south` is fined often enough that it holds the
+/// perk less and is under the restriction more, in groups large enough to flag.
+const APART: &str = r#"
+[scenario]
+name = "Apart"
+steps = 12
+step = "month"
+[score]
+start = 100
+min = 0
+[[tier]]
+name = "low"
+min = 0
+[[tier]]
+name = "mid"
+min = 90
+[[tier]]
+name = "high"
+min = 110
+[population]
+size = 2000
+[[population.group]]
+name = "north"
+share = 0.5
+[[population.group]]
+name = "south"
+share = 0.5
+rate_multiplier = { fine = 6.0 }
+[[rule]]
+id = "help"
+points = 5
+rate = 1.0
+[[rule]]
+id = "fine"
+points = -10
+rate = 0.5
+[[perk]]
+id = "bus"
+label = "Free bus pass"
+min_tier = "high"
+[[restriction]]
+id = "no_loan"
+label = "No bank loans"
+max_tier = "low"
+"#;
+
+/// The count after the four-fifths rule names its unit: flagged ratios,
+/// not subjects (it used to read "at least 20 subjects (2 here)").
+#[test]
+fn the_flag_count_says_it_counts_ratios() {
+    let data = run(APART, 3, 0);
+    let flagged: usize = data.summary["disparity"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|d| d["flagged"].as_array().unwrap().len())
+        .sum();
+    assert!(flagged >= 2, "the scenario should flag south twice: {}", data.summary["disparity"]);
+    let html = report_html(&data, &charts());
+    let text = section(&html, "disparity").expect("a disparity section");
+    assert!(text.contains(&format!(" ({flagged} ratios are flagged here)")), "{text}");
+    assert!(!text.contains(&format!("({flagged} here)")), "{text}");
+    // one flag is singular, none is said in words
+    let one = APART.replace("[[perk]]\nid = \"bus\"\nlabel = \"Free bus pass\"\nmin_tier = \"high\"\n", "");
+    let html = report_html(&run(&one, 3, 0), &charts());
+    assert!(section(&html, "disparity").unwrap().contains(" (1 ratio is flagged here)"));
+    let none = one.replace("fine = 6.0", "fine = 1.0");
+    let html = report_html(&run(&none, 3, 0), &charts());
+    assert!(section(&html, "disparity").unwrap().contains(" (no ratio is flagged here)"));
+}

@@ -25,6 +25,22 @@ pub fn applies(s: &Scenario, item: usize, g: usize) -> bool {
     to.get(kind).copied().unwrap_or(true)
 }
 
+/// [`assess`] of perk or restriction `item` (perks first, then restrictions)
+/// across the scenario's groups, indexed like `Scenario::groups`: the one
+/// rule summary.json, the report and the charts flag by. `counts(g)` gives
+/// group `g`'s `(count, subjects)`, `None` for a group that takes no part
+/// (empty or suppressed); groups the item does not [`applies`] to take no
+/// part either, and get `None`.
+pub fn assess_item(
+    s: &Scenario,
+    item: usize,
+    counts: impl Fn(usize) -> Option<(u64, u64)>,
+) -> Vec<Option<Assessment>> {
+    let counts: Vec<Option<(u64, u64)>> =
+        (0..s.groups.len()).map(|g| if applies(s, item, g) { counts(g) } else { None }).collect();
+    assess(&counts, item >= s.perks.len())
+}
+
 /// One group's four-fifths ratio with its 95% interval, and whether it is flagged.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Assessment {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::fairness::{applies, assess, start_tiers};
+use super::fairness::{applies, assess_item, start_tiers};
 use super::{Ordered, tiers_high_first, to_pretty_json};
 use crate::results::suppress::{Reason, Suppression};
 use crate::scenario::{Provenance, Scenario};
@@ -129,7 +129,7 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary, min_cell: u32) -> Ve
 
 /// Four-fifths ratios per perk and restriction at the end (see
 /// [`four_fifths`] for the convention), each with its 95% interval, and the
-/// groups flagged by [`assess`]'s rule: at least
+/// groups flagged by [`assess_item`](super::fairness::assess_item)'s rule: at least
 /// [`MIN_FLAG_SUBJECTS`](super::fairness::MIN_FLAG_SUBJECTS) subjects in the
 /// group and the one it is compared with, and the whole interval below 0.8.
 /// Only groups of a kind the perk or restriction applies to are compared
@@ -145,12 +145,10 @@ fn disparity<'a>(s: &'a Scenario, sum: &Summary, sup: &Suppression) -> Ordered<'
         .filter(|(g, (_, sl))| sl.n > 0 || sup.group(*g))
         .map(|(g, (group, sl))| (g, group.name.as_str(), (!sup.group(g)).then_some(sl)))
         .collect();
-    let entry = |item: usize, count: &dyn Fn(&Slice) -> u64, restriction: bool| {
-        let counts: Vec<Option<(u64, u64)>> = groups
-            .iter()
-            .map(|&(g, _, sl)| sl.filter(|_| applies(s, item, g)).map(|sl| (count(sl), sl.n)))
-            .collect();
-        let assessed = assess(&counts, restriction);
+    let entry = |item: usize, count: &dyn Fn(&Slice) -> u64| {
+        let by_group =
+            assess_item(s, item, |g| groups.iter().find(|x| x.0 == g)?.2.map(|sl| (count(sl), sl.n)));
+        let assessed: Vec<_> = groups.iter().map(|&(g, _, _)| by_group[g]).collect();
         let names = || groups.iter().map(|&(_, name, _)| name);
         DisparityDoc {
             ratio: Ordered(names().zip(assessed.iter().map(|a| a.map(|a| a.ratio))).collect()),
@@ -169,10 +167,10 @@ fn disparity<'a>(s: &'a Scenario, sum: &Summary, sup: &Suppression) -> Ordered<'
     };
     let mut out = vec![];
     for (k, p) in s.perks.iter().enumerate() {
-        out.push((p.id.as_str(), entry(k, &|sl: &Slice| sl.perk_count[k], false)));
+        out.push((p.id.as_str(), entry(k, &|sl: &Slice| sl.perk_count[k])));
     }
     for (k, r) in s.restrictions.iter().enumerate() {
-        out.push((r.id.as_str(), entry(s.perks.len() + k, &|sl: &Slice| sl.restriction_count[k], true)));
+        out.push((r.id.as_str(), entry(s.perks.len() + k, &|sl: &Slice| sl.restriction_count[k])));
     }
     Ordered(out)
 }

@@ -21,6 +21,7 @@ mod report;
 pub mod sweep;
 
 pub use charts::calibration;
+pub use charts::four_fifths_flags;
 pub use charts::{
     CHART_NAMES, Lorenz, PlotError, SweepFigure, SweepLine, SweepPoint, chart_texts, charts, charts_in,
     compare_chart, lorenz, sweep_chart,

@@ -34,7 +34,8 @@ const TEMPLATE_NAME: &str = "report.html.j2";
 /// and won per rule; with declared kinds, the same figures per kind (hidden
 /// kinds marked, with the reason from `suppression.kinds`); the four-fifths
 /// disparity ratios of each perk and restriction per group (with at least
-/// two groups), flagged below 0.8; the tier mobility matrix (start tier to
+/// two groups) with their 95% intervals, flagged only when the whole interval
+/// is below 0.8 (summary.json's rule); the tier mobility matrix (start tier to
 /// end tier); the time to recover after a first negative record; events and
 /// points by record category and agency; tables of the rules, tiers,
 /// perks, restrictions and groups with their sources (or an "assumed"

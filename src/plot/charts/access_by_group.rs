@@ -2,12 +2,17 @@
 //! restriction at the end, per population group.
 
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, EVERYONE, INK, MUTED, size};
 use super::{PlotError, real_groups, suppressed_note};
+use crate::output::fairness::applies;
 use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData, StepRow};
+
+/// Size of the "n/a" in the slot of a group an item does not apply to.
+const NA_TEXT: f64 = 18.0;
 
 /// Bar colour when there are no groups (the one bar is everyone).
 const SOLO: RGBColor = RGBColor(70, 70, 70);
@@ -21,6 +26,10 @@ pub(super) struct Item {
     pub everyone: f64,
     /// Share of each group, `None` for an empty group.
     pub shares: Vec<Option<f64>>,
+    /// Per group: whether the item applies to the group's kind at all
+    /// ([`applies`]); a group it does not apply to is marked "n/a", not
+    /// drawn as a share of 0.
+    pub applies: Vec<bool>,
 }
 
 /// The perks (or the restrictions) of the final snapshot; `groups` empty means
@@ -49,6 +58,9 @@ pub(super) fn items(data: &RunData, groups: &[&str], restrictions: bool) -> Vec<
             shares: groups
                 .iter()
                 .map(|g| finals.iter().find(|r| r.group == *g && r.n > 0).map(|r| pick(r, i)))
+                .collect(),
+            applies: (0..groups.len())
+                .map(|g| applies(s, if restrictions { s.perks.len() + i } else { i }, g))
                 .collect(),
         })
         .collect()
@@ -144,6 +156,9 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         }
         if !s.restrictions.is_empty() {
             legend.push(Entry::new(Swatch::Hatched(MUTED), lang.tr("hatched: restriction")));
+        }
+        if panels.iter().any(|p| p.items.iter().any(|i| i.applies.contains(&false))) {
+            legend.push(Entry::new(Swatch::Blank, lang.tr("n/a: the item does not apply to the group")));
         }
     }
     let fig = Fig {
@@ -322,6 +337,7 @@ impl Fig {
                     .collect()
             };
             let bw = slot / item.shares.len().max(1) as f64;
+
             for (g, share, colour) in bars {
                 let (bx0, bx1) = if item.shares.is_empty() {
                     (j as f64 + 0.25, j as f64 + 0.75)
@@ -344,6 +360,13 @@ impl Fig {
                     vec![(j as f64 + 0.06, y), (j as f64 + 0.94, y)],
                     EVERYONE.stroke_width(5),
                 )))?;
+            }
+            // a group the item does not apply to: "n/a" in its slot, above everyone's tick, not a bar of 0
+            let na = theme::text(NA_TEXT, MUTED).pos(Pos::new(HPos::Center, VPos::Bottom));
+            let (_, tick) = chart.backend_coord(&(0.0, item.everyone * 100.0));
+            for g in item.applies.iter().enumerate().filter(|(_, a)| !**a).map(|(g, _)| g) {
+                let (cx, base) = chart.backend_coord(&(x0 + (g as f64 + 0.5) * bw, 0.0));
+                root.draw(&Text::new(self.lang.tr("n/a"), (cx, (base - 4).min(tick - 6)), na.clone()))?;
             }
             // the item's label under its slot, and everyone's share
             let (left, bottom) = chart.backend_coord(&(j as f64, 0.0));

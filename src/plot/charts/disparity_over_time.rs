@@ -1,11 +1,15 @@
 //! Chart 6, `disparity_over_time`: for each perk and restriction, the
-//! worst-off group's four-fifths ratio step by step (the `disparity.<id>`
-//! columns of the `all` rows of `steps.csv`), against the 0.8 line.
+//! worst-off group's four-fifths ratio step by step (the same values as the
+//! `disparity_ratio.<id>` columns of the `all` rows of `steps.csv`) with its 95% interval, against
+//! the 0.8 line, and the snapshots at which summary.json's rule flags some
+//! group ([`four_fifths::standings`], the same standings as the
+//! `inequality` chart): a ratio below 0.8 alone is not a flag.
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::four_fifths;
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, INK, MUTED, WARNING, size};
 use super::{PlotError, real_groups, suppressed_note};
@@ -13,12 +17,24 @@ use crate::output::fairness::FOUR_FIFTHS;
 use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData};
 
-/// One perk or restriction: its worst ratio at each snapshot that has one.
+/// One perk or restriction at each snapshot that has a ratio.
 #[derive(Debug, Clone)]
 struct Panel {
     title: String,
+    /// The lowest ratio of any group compared: (step, ratio).
     points: Vec<(f64, f64)>,
+    /// The 95% interval of that group's ratio, per point: (low, high).
+    intervals: Vec<(f64, f64)>,
+    /// Per point: whether summary.json's rule flags some group then.
+    flagged: Vec<bool>,
+    /// Whether the rule flags the worst-off group's own final ratio (the
+    /// value labelled at the end of the line; another group may be flagged
+    /// while the lowest ratio, from a small group, is not).
+    last_flagged: bool,
 }
+
+/// Colour of the interval band around the ratio line.
+const BAND: RGBColor = RGBColor(178, 212, 235);
 
 /// Everything the chart draws, computed once for both backends.
 #[derive(Debug, Clone)]
@@ -37,8 +53,10 @@ struct Fig {
 const LINE: RGBColor = RGBColor(0, 114, 178);
 
 /// The chart, or `None` when there is nothing to compare: fewer than two
-/// published non-empty groups, no perks and no restrictions, or a folder
-/// written before `steps.csv` had `disparity.<id>` columns.
+/// published non-empty groups, no perks and no restrictions, or no group
+/// compared at any snapshot. The ratios are computed from `steps.csv`'s
+/// sizes and shares ([`four_fifths::standings`]), so a folder written
+/// before `steps.csv` had `disparity_ratio.<id>` columns is drawn too.
 /// Its words are in `lang`.
 pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let s = &data.scenario;
@@ -55,10 +73,9 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         return Ok(None);
     }
     let rows: Vec<_> = data.group_steps("all").collect();
-    let panels: Vec<Panel> = items
+    let mut panels: Vec<Panel> = items
         .iter()
-        .enumerate()
-        .map(|(k, (restriction, label))| Panel {
+        .map(|(restriction, label)| Panel {
             title: lang.fill(
                 "{kind}: {label}",
                 &[
@@ -66,21 +83,55 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
                     ("label", label),
                 ],
             ),
-            points: rows
-                .iter()
-                .filter_map(|r| r.disparity.get(k).copied().flatten().map(|v| (f64::from(r.step), v)))
-                .collect(),
+            points: vec![],
+            intervals: vec![],
+            flagged: vec![],
+            last_flagged: false,
         })
         .collect();
+    for r in &rows {
+        for (panel, per_group) in panels.iter_mut().zip(four_fifths::standings(data, r.step)) {
+            let compared = per_group.iter().filter_map(|st| st.assessed());
+            // the worst-off group, first among equals
+            let Some(worst) = compared.clone().reduce(|w, a| if a.ratio < w.ratio { a } else { w }) else {
+                continue;
+            };
+            panel.points.push((f64::from(r.step), worst.ratio));
+            panel.intervals.push((worst.low, worst.high));
+            panel.flagged.push(compared.clone().any(|a| a.flagged));
+            panel.last_flagged = worst.flagged;
+        }
+    }
     if panels.iter().all(|p| p.points.is_empty()) {
         return Ok(None);
     }
-    let legend = vec![
+    let mut legend = vec![
         Entry::new(Swatch::Line(LINE, 4), lang.tr("lowest ratio of any group")),
         Entry::new(Swatch::Dashed(INK), lang.tr("four-fifths rule (0.8)")),
-        Entry::new(Swatch::Fill(theme::lighten(WARNING, 0.85)), lang.tr("below 0.8: flagged")),
-        Entry::new(Swatch::Outline(WARNING), lang.tr("final ratio below 0.8")),
+        Entry::new(Swatch::Fill(theme::lighten(WARNING, 0.85)), lang.tr("below 0.8")),
     ];
+    // an interval band only where one has width
+    if panels.iter().any(|p| p.intervals.iter().any(|i| i.0 < i.1)) {
+        legend.insert(1, Entry::new(Swatch::Fill(BAND), lang.tr("its 95% interval")));
+    }
+    if panels.iter().any(|p| p.flagged.contains(&true)) {
+        legend.push(Entry::new(
+            Swatch::Fill(WARNING),
+            lang.tr("strip along the bottom: some group flagged (its whole interval below 0.8, \
+                 both groups at least 20 subjects)"),
+        ));
+    }
+    if panels.iter().any(|p| p.last_flagged) {
+        legend.push(Entry::new(Swatch::Outline(WARNING), lang.tr("final ratio flagged")));
+    }
+    let unflagged_low = |p: &Panel| p.points.last().is_some_and(|l| l.1 < FOUR_FIFTHS) && !p.last_flagged;
+    if panels.iter().any(unflagged_low) {
+        legend.push(Entry::new(
+            Swatch::Blank,
+            lang.tr("a final ratio below 0.8 in grey is not flagged: its interval reaches 0.8, or a \
+                 group has fewer than 20 subjects"),
+        ));
+    }
     let last_step = rows.last().map_or(0.0, |r| f64::from(r.step));
     let x = if last_step <= 0.0 { (-1.0, 1.0) } else { (0.0, last_step) };
     let (unit, units) = lang.units(s.step.as_str());
@@ -96,9 +147,11 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let caption = lang.fill(
         "One panel per perk and restriction: the lowest four-fifths ratio of any group {unit} by \
          {unit} (a group's share holding the perk over the best-off group's, or the \
-         least-burdened group's share under the restriction over the group's), with its final value; \
-         below 0.8 (shaded) fails the four-fifths rule{note}.",
-        &[("unit", &unit), ("note", &suppressed_note(data, lang))],
+         least-burdened group's share under the restriction over the group's), with that group's 95% \
+         interval and its final value; a red strip marks the {units} at which some group fails the \
+         four-fifths rule, that is when its whole interval is below 0.8 (shaded) and both groups \
+         compared have at least 20 subjects{note}.",
+        &[("unit", &unit), ("units", &units), ("note", &suppressed_note(data, lang))],
     );
     super::finish("disparity_over_time", fig.title.clone(), caption, &fig).map(Some)
 }
@@ -194,14 +247,45 @@ impl Fig {
             root.draw(&Text::new(self.lang.tr("no ratio"), (x, y), style))?;
             return Ok(());
         };
+        // the interval band under the line, and the flagged snapshots as a strip along the bottom
+        let steps: Vec<f64> = panel.points.iter().map(|p| p.0).collect();
+        if panel.points.len() == 1 {
+            let (lo, hi) = panel.intervals[0];
+            let w = (self.x.1 - self.x.0) * 0.01;
+            chart.draw_series(std::iter::once(Rectangle::new([(t - w, lo), (t + w, hi)], BAND.filled())))?;
+        } else {
+            let mut band: Vec<(f64, f64)> =
+                steps.iter().zip(&panel.intervals).map(|(x, i)| (*x, i.1)).collect();
+            band.extend(steps.iter().zip(&panel.intervals).rev().map(|(x, i)| (*x, i.0)));
+            chart.draw_series(std::iter::once(Polygon::new(band, BAND.filled())))?;
+        }
+        // each flagged snapshot covers the time from halfway after the one before to halfway before the next
+        let w = (self.x.1 - self.x.0) * 0.005;
+        let span = |i: usize| {
+            let x = steps[i];
+            let left = if i == 0 { x - w } else { (steps[i - 1] + x) / 2.0 };
+            let right = steps.get(i + 1).map_or(x + w, |n| (x + n) / 2.0);
+            (left.max(self.x.0), right.min(self.x.1))
+        };
+        chart.draw_series(panel.flagged.iter().enumerate().filter(|(_, f)| **f).map(|(i, _)| {
+            let (left, right) = span(i);
+            Rectangle::new([(left, 0.0), (right, 0.06)], WARNING.filled())
+        }))?;
         if panel.points.len() == 1 {
             chart.draw_series(std::iter::once(Circle::new((t, last), 6, LINE.filled())))?;
         } else {
             chart.draw_series(LineSeries::new(panel.points.clone(), LINE.stroke_width(4)))?;
         }
         let (px, py) = chart.backend_coord(&(t, last));
-        let flagged = last < FOUR_FIFTHS;
-        let colour = if flagged { WARNING } else { INK };
+        // only summary.json's flag is red; a low ratio it does not flag is grey
+        let flagged = panel.last_flagged;
+        let colour = if flagged {
+            WARNING
+        } else if last < FOUR_FIFTHS {
+            MUTED
+        } else {
+            INK
+        };
         let style = theme::bold(size::BODY, colour).pos(Pos::new(HPos::Left, VPos::Center));
         let text = format!("{last:.2}");
         root.draw(&Text::new(text.as_str(), (px + 8, py), style))?;

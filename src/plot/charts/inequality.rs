@@ -8,18 +8,21 @@
 //!   (a group nobody in which is under it scores 1).
 //!
 //! Items nobody holds (or nobody is under) have no ratio and are marked so.
-//! Empty groups are left out.
+//! Empty groups are left out. The ratios, their 95% intervals and the flags
+//! are summary.json's ([`four_fifths::standings`]): a ratio below 0.8 is
+//! outlined only when its whole interval is below 0.8 and both groups have
+//! at least 20 subjects; groups an item does not apply to are marked "n/a".
 
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::access_by_group::{Item, items};
+use super::four_fifths::{self, Standing};
 use super::gini::{Lorenz, lorenz};
 use super::render::{self, Area, Entry, Figure, Swatch};
 use super::theme::{self, EVERYONE, INK, MUTED, WARNING, size};
 use super::{PlotError, real_groups, suppressed_note};
-use crate::output::fairness::{FOUR_FIFTHS, four_fifths};
+use crate::output::fairness::FOUR_FIFTHS;
 use crate::plot::locale::Lang;
 use crate::plot::{Chart, RunData};
 
@@ -28,8 +31,9 @@ use crate::plot::{Chart, RunData};
 struct Row {
     label: String,
     restriction: bool,
-    /// Ratio per group (`None`: empty or suppressed group); not drawn if nobody holds the item.
-    ratios: Vec<Option<f64>>,
+    /// Standing of each group (ratio, interval and flag, or why it has
+    /// none), indexed like `colours`; not drawn if nobody holds the item.
+    standings: Vec<Standing>,
     /// Nobody holds the perk / nobody is under the restriction.
     nobody: bool,
 }
@@ -82,13 +86,8 @@ struct Fig {
     lang: Lang,
 }
 
-/// Ratios of one perk or restriction (see the module docs for the
-/// convention, and [`four_fifths`] for the one definition pointsim uses
-/// everywhere), and whether nobody holds it (or nobody is under it).
-fn ratios(item: &Item, restriction: bool) -> (Vec<Option<f64>>, bool) {
-    let nobody = item.shares.iter().flatten().all(|&s| s == 0.0);
-    (four_fifths(&item.shares, restriction), nobody)
-}
+/// Size of the small words ("n/a", "suppressed") in a group's bar slot.
+const SLOT_TEXT: f64 = 18.0;
 
 /// The chart (`None` only when no histogram bins hold anybody).
 /// Its words are in `lang`.
@@ -142,19 +141,45 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         groups.iter().filter(|g| data.final_rows().iter().any(|r| r.group == **g && r.n > 0)).count();
     let mut rows = vec![];
     if populated >= 2 {
-        for (restriction, list) in [(false, items(data, &groups, false)), (true, items(data, &groups, true))]
-        {
-            for item in list {
-                let (ratios, nobody) = ratios(&item, restriction);
-                let kind = if restriction { lang.tr("restriction") } else { lang.tr("perk") };
-                let label = lang.fill("{kind}: {label}", &[("kind", kind), ("label", &item.label)]);
-                rows.push(Row { label, restriction, ratios, nobody });
-            }
+        let labels =
+            s.perks.iter().map(|p| (false, &p.label)).chain(s.restrictions.iter().map(|r| (true, &r.label)));
+        let standings = four_fifths::standings(data, four_fifths::last_step(data));
+        let finals = data.final_rows();
+        for (k, ((restriction, item), standings)) in labels.zip(standings).enumerate() {
+            // nobody holds it (or nobody is under it) in any group compared
+            let nobody = finals.iter().all(|r| {
+                let g = s.groups.iter().position(|g| g.name == r.group);
+                let k = if restriction { k - s.perks.len() } else { k };
+                let share = if restriction { r.restriction_share.get(k) } else { r.perk_share.get(k) };
+                g.is_none_or(|g| standings[g].assessed().is_none()) || share.is_none_or(|&v| v == 0.0)
+            });
+            let kind = if restriction { lang.tr("restriction") } else { lang.tr("perk") };
+            let label = lang.fill("{kind}: {label}", &[("kind", kind), ("label", item)]);
+            rows.push(Row { label, restriction, standings, nobody });
         }
     }
     if !rows.is_empty() {
+        let cells = || rows.iter().filter(|r| !r.nobody).flat_map(|r| r.standings.iter());
         legend.push(Entry::new(Swatch::Dashed(INK), lang.tr("four-fifths rule (0.8)")));
-        legend.push(Entry::new(Swatch::Outline(WARNING), lang.tr("ratio below 0.8 (flagged)")));
+        if cells().any(|st| st.assessed().is_some_and(|a| a.low < a.high)) {
+            legend.push(Entry::new(Swatch::Line(INK, 2), lang.tr("95% interval of the ratio")));
+        }
+        if cells().any(|st| st.assessed().is_some_and(|a| a.flagged)) {
+            legend.push(Entry::new(
+                Swatch::Outline(WARNING),
+                lang.tr("flagged: the whole interval is below 0.8 (both groups at least 20 subjects)"),
+            ));
+        }
+        if cells().any(|st| st.assessed().is_some_and(|a| a.ratio < FOUR_FIFTHS && !a.flagged)) {
+            legend.push(Entry::new(
+                Swatch::Blank,
+                lang.tr("a ratio below 0.8 with grey figures is not flagged: its interval reaches 0.8, \
+                     or a group has fewer than 20 subjects"),
+            ));
+        }
+        if cells().any(|st| *st == Standing::NotApplicable) {
+            legend.push(Entry::new(Swatch::Blank, lang.tr("n/a: the item does not apply to the group")));
+        }
         if rows.iter().any(|r| r.restriction) {
             legend.push(Entry::new(Swatch::Hatched(MUTED), lang.tr("restriction")));
         }
@@ -168,8 +193,10 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         ""
     } else {
         lang.tr("; right, each group's perk share divided by the best-off group's and, for restrictions, \
-             the least-burdened group's share divided by the group's, with ratios below 0.8 \
-             (the four-fifths rule) outlined in red")
+             the least-burdened group's share divided by the group's, with its 95% interval; a ratio \
+             is outlined in red (fails the four-fifths rule) only when its whole interval is below 0.8 \
+             and both groups have at least 20 subjects, and groups an item does not apply to are \
+             marked n/a")
     };
     let what = if view == LorenzView::Curve {
         lang.tr("Lorenz curves")
@@ -317,24 +344,55 @@ impl Fig {
                 continue;
             }
             let bh = 0.8 / n;
-            for (g, (ratio, colour)) in row.ratios.iter().zip(&self.colours).enumerate() {
-                let Some(ratio) = *ratio else { continue };
+            for (g, (standing, colour)) in row.standings.iter().zip(&self.colours).enumerate() {
                 let (y1, y0) =
                     (top - 0.1 - g as f64 * bh - bh * 0.08, top - 0.1 - (g + 1) as f64 * bh + bh * 0.08);
+                let a = match standing {
+                    Standing::Assessed(a) => *a,
+                    Standing::NotApplicable => {
+                        let at = chart.backend_coord(&(0.0, (y0 + y1) / 2.0));
+                        self.slot_note(root, at, self.lang.tr("n/a"))?;
+                        continue;
+                    }
+                    Standing::Absent => continue,
+                };
+                let ratio = a.ratio;
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(0.0, y0), (ratio, y1)],
                     colour.filled(),
                 )))?;
-                let a = chart.backend_coord(&(0.0, y1));
-                let b = chart.backend_coord(&(ratio, y0));
+                let p = chart.backend_coord(&(0.0, y1));
+                let q = chart.backend_coord(&(ratio, y0));
                 if row.restriction {
-                    render::hatch(root, a, b)?;
+                    render::hatch(root, p, q)?;
                 }
-                if ratio < FOUR_FIFTHS {
-                    root.draw(&Rectangle::new([a, b], WARNING.stroke_width(3)))?;
-                    let value = theme::bold(size::BODY, WARNING).pos(Pos::new(HPos::Left, VPos::Center));
-                    root.draw(&Text::new(format!("{ratio:.2}"), (b.0 + 6, (a.1 + b.1) / 2), value))?;
+                // the 95% interval: a whisker through the bar's middle
+                let mid = (p.1 + q.1) / 2;
+                let (lx, _) = chart.backend_coord(&(a.low, 0.0));
+                let (hx, _) = chart.backend_coord(&(a.high, 0.0));
+                if hx > lx {
+                    let cap = ((q.1 - p.1).abs() / 2).max(3);
+                    for path in [
+                        vec![(lx, mid), (hx, mid)],
+                        vec![(lx, mid - cap), (lx, mid + cap)],
+                        vec![(hx, mid - cap), (hx, mid + cap)],
+                    ] {
+                        root.draw(&PathElement::new(path, INK.stroke_width(2)))?;
+                    }
                 }
+                if ratio >= FOUR_FIFTHS {
+                    continue;
+                }
+                // only a flagged ratio is outlined and in bold red; one that is not is grey
+                let value = if a.flagged {
+                    root.draw(&Rectangle::new([p, q], WARNING.stroke_width(3)))?;
+                    theme::bold(size::BODY, WARNING)
+                } else {
+                    theme::text(size::BODY, MUTED)
+                };
+                let x = q.0.max(hx) + 6;
+                let value = value.pos(Pos::new(HPos::Left, VPos::Center));
+                root.draw(&Text::new(format!("{ratio:.2}"), (x, mid), value))?;
             }
         }
         chart.draw_series(std::iter::once(DashedPathElement::new(
@@ -343,6 +401,18 @@ impl Fig {
             7,
             INK.stroke_width(3),
         )))?;
+        Ok(())
+    }
+
+    /// Small muted words in a group's bar slot, from pixel `at` (the slot's left middle).
+    fn slot_note<DB: DrawingBackend>(
+        &self,
+        root: &Area<DB>,
+        at: (i32, i32),
+        text: &str,
+    ) -> Result<(), PlotError> {
+        let style = theme::text(SLOT_TEXT, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw(&Text::new(text.to_owned(), (at.0 + 6, at.1), style))?;
         Ok(())
     }
 }

@@ -14,6 +14,7 @@ mod bands;
 pub mod calibration;
 mod compare_distribution;
 mod disparity_over_time;
+mod four_fifths;
 mod gini;
 mod inequality;
 mod list_shares;
@@ -32,6 +33,7 @@ use crate::plot::locale::Lang;
 use crate::scenario::Scenario;
 
 pub use compare_distribution::chart as compare_chart;
+pub use four_fifths::four_fifths_flags;
 pub use typeset::CJK_BYTES as CJK_FONT;
 pub use gini::{Lorenz, lorenz};
 pub use sensitivity::{SensitivityFigure, SensitivityRow, sensitivity_chart};

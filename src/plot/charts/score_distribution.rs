@@ -52,7 +52,9 @@ const PEAKED: f64 = 20.0;
 /// below 2% of the tallest is a line a few pixels high, so when such bars
 /// hold at least 0.5% of subjects together (a thin tail, like the teaching
 /// toy's 0.25% in tier B, or the 2.7% the README quotes) the linear view
-/// hides what matters. Returns the lowest decade to draw from.
+/// hides what matters. Returns the lowest decade to draw from: at least
+/// [`LOG_ROOM`] decades below the smallest bar, so a bar holding one subject
+/// stands clear of the axis even when its share is a whole power of ten.
 fn log_view(bars: &[Bar]) -> Option<f64> {
     let top = bars.iter().map(|b| b.pct).fold(0.0, f64::max);
     let hidden: f64 = bars.iter().filter(|b| b.pct > 0.0 && b.pct < 0.02 * top).map(|b| b.pct).sum();
@@ -60,7 +62,37 @@ fn log_view(bars: &[Bar]) -> Option<f64> {
         return None;
     }
     let low = bars.iter().filter(|b| b.pct > 0.0).map(|b| b.pct).fold(f64::INFINITY, f64::min);
-    Some(low.log10().floor())
+    Some((low.log10() - LOG_ROOM).floor())
+}
+
+/// The share axis of `bars`: [`log_view`]'s lowest decade (if the axis is
+/// logarithmic) and the axis's top, in axis units.
+fn share_axis(bars: &[Bar]) -> (Option<f64>, f64) {
+    let log = log_view(bars);
+    let top = bars.iter().map(|b| b.pct).fold(0.0, f64::max);
+    let y_max = match log {
+        // a third of a decade above the tallest bar
+        Some(_) => (top.log10() + 0.35).max(0.5),
+        None => top * 1.15,
+    };
+    (log, if y_max > 0.0 { y_max } else { 1.0 })
+}
+
+/// The smallest bar stands at least this many decades above the log axis's floor.
+const LOG_ROOM: f64 = 0.5;
+
+/// A bar holding anybody is at least this share of the plot's height, so a
+/// single subject among millions still shows (4 px of the 650-odd px plot).
+const MIN_BAR: f64 = 0.006;
+
+/// The label of decade `d` of the log axis, in percent: `100`, `1`, `0.001`
+/// (written out, never rounded to "0"), or `1e-9` below a millionth.
+fn decade(d: i32) -> String {
+    match d {
+        0.. => theme::tick(10f64.powi(d)),
+        -6..0 => format!("0.{}1", "0".repeat((-d - 1) as usize)),
+        _ => format!("1e{d}"),
+    }
 }
 
 /// The chart, or `None` when the histogram holds nobody.
@@ -89,12 +121,7 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let x = (lo - pad, hi + pad);
     let n = s.tiers.len();
     let bands = bands::tier_bands(s.tiers.iter().map(|t| (t.name.as_str(), t.min)), x);
-    let log = log_view(&bars);
-    let y_max = match log {
-        // a third of a decade above the tallest bar
-        Some(_) => (bars.iter().map(|b| b.pct).fold(0.0, f64::max).log10() + 0.35).max(0.5),
-        None => bars.iter().map(|b| b.pct).fold(0.0, f64::max) * 1.15,
-    };
+    let (log, y_max) = share_axis(&bars);
     let bin_width = s.report.bin_width as i64 * per as i64;
     // each tier's final share, from steps.csv (the bars alone hide thin tails)
     let finals = data.final_rows();
@@ -128,7 +155,7 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         legend,
         start,
         x,
-        y_max: if y_max > 0.0 { y_max } else { 1.0 },
+        y_max,
         log,
         lang,
     };
@@ -161,6 +188,16 @@ fn band_colour(c: RGBColor) -> RGBColor {
     theme::lighten(c, SHADE)
 }
 
+/// The top of a bar holding `pct` percent on the share axis `(log, y_max)`
+/// of [`share_axis`], in axis units (log10 of the percent on a log axis):
+/// never lower than [`MIN_BAR`] of the axis above its floor, so no bar that
+/// holds anybody vanishes.
+fn bar_top(pct: f64, (log, y_max): (Option<f64>, f64)) -> f64 {
+    let floor = log.unwrap_or(0.0);
+    let h = if log.is_some() { pct.log10() } else { pct };
+    h.max(floor + MIN_BAR * (y_max - floor))
+}
+
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
@@ -173,7 +210,7 @@ impl Figure for Fig {
             if !log {
                 theme::tick(*v)
             } else if (v - v.round()).abs() < 1e-6 {
-                theme::tick(10f64.powf(v.round()))
+                decade(v.round() as i32)
             } else {
                 String::new()
             }
@@ -198,11 +235,18 @@ impl Figure for Fig {
             })
             .draw()?;
         // bars in bin order, as plain rectangles (stable SVG bytes)
-        let height = |pct: f64| if log { pct.log10() } else { pct };
         chart.draw_series(self.bars.iter().filter(|b| b.pct > 0.0).map(|b| {
-            Rectangle::new([(b.lo as f64, floor), ((b.hi + 1) as f64, height(b.pct))], BAR.filled())
+            Rectangle::new(
+                [(b.lo as f64, floor), ((b.hi + 1) as f64, bar_top(b.pct, (self.log, self.y_max)))],
+                BAR.filled(),
+            )
         }))?;
         let sx = self.start as f64 + 0.5;
+        // the start line on a white stripe, so it shows over the dark bars too
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(sx, floor), (sx, self.y_max)],
+            theme::BACKGROUND.stroke_width(7),
+        )))?;
         chart.draw_series(std::iter::once(DashedPathElement::new(
             vec![(sx, floor), (sx, self.y_max)],
             10,
@@ -218,6 +262,12 @@ impl Figure for Fig {
         let style = theme::text(size::BODY, INK);
         let w = render::text_width(root, &text, &style) as i32;
         let x = if px + 10 + w < right_edge { px + 10 } else { px - 10 - w };
+        // on a white card, readable over a bar or a band
+        let lh = render::line_height(size::BODY);
+        root.draw(&Rectangle::new(
+            [(x - 4, top + 40), (x + w + 4, top + 44 + lh)],
+            theme::BACKGROUND.filled(),
+        ))?;
         root.draw(&Text::new(text, (x, top + 44), style))?;
         let (sx0, sy0) = side.get_base_pixel();
         render::legend(
@@ -228,5 +278,47 @@ impl Figure for Fig {
             &self.legend,
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bars(pcts: &[f64]) -> Vec<Bar> {
+        pcts.iter().enumerate().map(|(i, &pct)| Bar { lo: i as i64, hi: i as i64, pct }).collect()
+    }
+
+    /// One subject of 1,000 (0.1%, a whole decade) in a peaked histogram: the
+    /// log axis starts a decade lower, so the bar stands half a decade or
+    /// more above the floor, which is labelled with its share, not "0".
+    #[test]
+    fn a_one_subject_bin_shows_on_the_log_axis() {
+        let axis = share_axis(&bars(&[99.0, 0.9, 0.1]));
+        let floor = axis.0.expect("a peaked histogram with a thin tail is drawn on a log axis");
+        assert_eq!(floor, -2.0);
+        assert!(bar_top(0.1, axis) - floor >= LOG_ROOM, "{axis:?}");
+        assert_eq!(decade(floor as i32), "0.01");
+    }
+
+    /// One subject of 10,000 on a linear axis topping 57%: still at least
+    /// [`MIN_BAR`] of the plot's height.
+    #[test]
+    fn a_one_subject_bin_shows_on_the_linear_axis() {
+        let axis = share_axis(&bars(&[50.0, 49.99, 0.01]));
+        assert!(axis.0.is_none());
+        assert!(bar_top(0.01, axis) >= MIN_BAR * axis.1 && MIN_BAR * axis.1 > 0.01 * 10.0, "{axis:?}");
+        // tall bars keep their true height
+        assert_eq!(bar_top(50.0, axis), 50.0);
+    }
+
+    #[test]
+    fn decades_are_labelled_with_their_share() {
+        assert_eq!(decade(2), "100");
+        assert_eq!(decade(0), "1");
+        assert_eq!(decade(-1), "0.1");
+        assert_eq!(decade(-4), "0.0001");
+        assert_eq!(decade(-6), "0.000001");
+        assert_eq!(decade(-7), "1e-7");
     }
 }

@@ -32,6 +32,11 @@ const FAN: RGBColor = RGBColor(0, 114, 178);
 /// Dated changes: Okabe–Ito vermillion, apart from the fan and the thresholds.
 const CHANGE: RGBColor = RGBColor(213, 94, 0);
 
+/// Tier thresholds: Okabe–Ito reddish purple, apart from the blue fan, the
+/// ink median and the vermillion changes, and drawn dashed on top of the
+/// median, so a threshold the median runs along still shows.
+pub(super) const THRESHOLD: RGBColor = RGBColor(204, 121, 167);
+
 /// Room right of the plot for the threshold labels: at least this much...
 const LABEL_W: u32 = 120;
 /// ...and at most this much (longer tier names are cut with an ellipsis).
@@ -90,7 +95,7 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
         .collect();
     // each epoch's thresholds over its own steps, where they differ from the final ones
     let starts: Vec<f64> = s.epochs().map(|(at, _)| f64::from(at)).chain(std::iter::once(x.1)).collect();
-    let earlier = s
+    let earlier: Vec<(f64, f64, f64)> = s
         .epochs()
         .zip(starts.windows(2))
         .flat_map(|((_, e), w)| {
@@ -102,9 +107,10 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let mut legend: Vec<Entry> =
         BANDS.iter().map(|b| Entry::new(Swatch::Fill(theme::lighten(FAN, b.3)), lang.tr(b.2))).collect();
     legend.push(Entry::new(Swatch::Line(INK, 4), lang.tr("median")));
-    // the threshold entry only when a threshold is drawn; else say which tier holds every score shown
-    if !thresholds.is_empty() {
-        legend.push(Entry::new(Swatch::Dashed(MUTED), lang.tr("tier threshold")));
+    // the threshold entry only when a threshold is drawn (now or before a change); else say which
+    // tier holds every score shown
+    if !thresholds.is_empty() || !earlier.is_empty() {
+        legend.push(Entry::new(Swatch::Dashed(THRESHOLD), lang.tr("tier threshold")));
     } else if end.tiers.len() > 1 {
         let i = end.tiers.iter().rposition(|t| (t.min as f64) <= y.0).unwrap_or(0);
         legend.push(Entry::new(
@@ -161,7 +167,7 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
-        let label_style = theme::bold(size::BODY, MUTED);
+        let label_style = theme::bold(size::BODY, THRESHOLD);
         let label_w = self
             .thresholds
             .iter()
@@ -199,28 +205,9 @@ impl Figure for Fig {
             pts.extend(self.rows.iter().rev().map(|(t, q)| (*t, q[a])));
             chart.draw_series(std::iter::once(Polygon::new(pts, colour)))?;
         }
-        // tier thresholds: dashed lines, labels at the right end, spread apart
         let (x_right, _) = chart.backend_coord(&(self.x.1, self.y.0));
         let (_, y_top) = chart.backend_coord(&(self.x.0, self.y.1));
         let (_, y_bottom) = chart.backend_coord(&(self.x.0, self.y.0));
-        let mut ys = vec![];
-        for (v, _) in &self.thresholds {
-            chart.draw_series(std::iter::once(DashedPathElement::new(
-                vec![(self.x.0, *v), (self.x.1, *v)],
-                8,
-                6,
-                MUTED.stroke_width(2),
-            )))?;
-            ys.push(chart.backend_coord(&(self.x.1, *v)).1);
-        }
-        for &(from, to, v) in &self.earlier {
-            chart.draw_series(std::iter::once(DashedPathElement::new(
-                vec![(from, v), (to, v)],
-                8,
-                6,
-                MUTED.stroke_width(2),
-            )))?;
-        }
         // dated changes: a vertical line each, labelled at the top inside the plot
         let change_style = theme::bold(size::BODY, CHANGE).pos(Pos::new(HPos::Left, VPos::Top));
         for (i, (at, label)) in self.changes.iter().enumerate() {
@@ -248,10 +235,19 @@ impl Figure for Fig {
                 INK.stroke_width(4),
             ))?;
         }
+        // tier thresholds on top of everything: dashed, labelled at the right end, spread apart
+        let mut ys = vec![];
+        for (v, _) in &self.thresholds {
+            chart.draw_series(std::iter::once(threshold_line((self.x.0, self.x.1), *v)))?;
+            ys.push(chart.backend_coord(&(self.x.1, *v)).1);
+        }
+        for &(from, to, v) in &self.earlier {
+            chart.draw_series(std::iter::once(threshold_line((from, to), v)))?;
+        }
         let lh = render::line_height(size::BODY);
         let placed = render::spread(&ys, lh, y_top + lh / 2, y_bottom - lh / 2);
         // labels sit in the right margin, outside the data
-        let style = theme::bold(size::BODY, MUTED).pos(Pos::new(HPos::Left, VPos::Center));
+        let style = theme::bold(size::BODY, THRESHOLD).pos(Pos::new(HPos::Left, VPos::Center));
         for ((_, label), y) in self.thresholds.iter().zip(placed) {
             let label = render::fit(root, label, &style, label_w - 12);
             root.draw(&Text::new(label, (x_right + 8, y), style.clone()))?;
@@ -260,4 +256,10 @@ impl Figure for Fig {
         render::legend(root, (sx0 + 12, sy0 + 14), 310, Some(self.lang.tr("all subjects")), &self.legend)?;
         Ok(())
     }
+}
+
+/// A tier threshold at score `v` from step `x.0` to `x.1`: long dashes with
+/// gaps, so the median shows through where it runs along the threshold.
+fn threshold_line(x: (f64, f64), v: f64) -> DashedPathElement<std::vec::IntoIter<(f64, f64)>, i32> {
+    DashedPathElement::new(vec![(x.0, v), (x.1, v)], 14, 10, THRESHOLD.stroke_width(3))
 }

@@ -5,7 +5,6 @@
 //! column has, and (Parquet) the same row in the file's `pointsim.columns`
 //! metadata and a physical type that agrees.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;

@@ -21,6 +21,7 @@ mod changes;
 mod charts;
 mod cli;
 mod compare;
+mod data_dictionary;
 mod expectations;
 mod explore;
 mod fuzz_input;

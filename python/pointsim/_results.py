@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
+import re
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Dict, List, Union
 
@@ -21,18 +23,69 @@ if TYPE_CHECKING:
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def _csv(data: bytes) -> pd.DataFrame:
-    """A pointsim CSV as pandas reads the file: exact floats, only empty cells missing
-    (a group named ``NA`` stays a name)."""
-    return pd.read_csv(io.BytesIO(data), float_precision="round_trip", keep_default_na=False, na_values=[""])
+#: pandas dtype of each type of the data dictionary (columns.csv): nullable
+#: integers and booleans, so that a column keeps its type whichever cells a
+#: run leaves empty (a group hidden by small-cell suppression has no ``n``).
+_PANDAS_TYPES = {"integer": "Int64", "float": "float64", "boolean": "boolean"}
 
 
-def _polars(data: bytes, parquet: bool = False) -> "polars.DataFrame":
+def _exact_floats() -> Dict[str, str]:
+    """``read_csv`` options that read every float bit for bit.
+
+    pandas before 3.1 needs ``float_precision="round_trip"``: its default
+    converter is off in the last bit for about a quarter of pointsim's floats.
+    pandas 3.1 reads floats exactly by default (fast_float) and deprecates
+    ``float_precision`` (a ``Pandas4Warning``), so it gets no option.
+    """
+    major, minor = (int(x) for x in re.match(r"(\d+)\.(\d+)", pd.__version__).groups())
+    return {} if (major, minor) >= (3, 1) else {"float_precision": "round_trip"}
+
+
+def _dictionary(data: bytes) -> Dict[str, Dict[str, str]]:
+    """columns.csv as ``{file: {column: type}}``."""
+    rows = csv.DictReader(io.StringIO(data.decode("utf-8")))
+    out: Dict[str, Dict[str, str]] = {}
+    for row in rows:
+        out.setdefault(row["file"], {})[row["column"]] = row["type"]
+    return out
+
+
+def _csv(data: bytes, types: Dict[str, str]) -> pd.DataFrame:
+    """A pointsim CSV as pandas reads the file: exact floats, only empty cells
+    missing (a group named ``NA`` stays a name), and each column typed as the
+    data dictionary ``types`` (``{column: type}``) says: integers as ``Int64``,
+    booleans as ``boolean``, floats as ``float64``."""
+    dtype = {c: _PANDAS_TYPES[t] for c, t in types.items() if t in _PANDAS_TYPES}
+    return pd.read_csv(io.BytesIO(data), keep_default_na=False, na_values=[""], dtype=dtype, **_exact_floats())
+
+
+def _parquet(data: bytes) -> pd.DataFrame:
+    """A pointsim Parquet file as pandas: integer columns as ``Int64`` and
+    booleans as ``boolean`` even where a value is null (plain pyarrow turns an
+    integer column with nulls into float64), as its ``pointsim.columns``
+    dictionary types them."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(data))
+    meta = json.loads((table.schema.metadata or {}).get(b"pointsim.columns", b"[]"))
+    types = {m["column"]: m["type"] for m in meta}
+    mapper = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype()}
+    df = table.to_pandas(types_mapper=mapper.get)
+    for c, t in types.items():
+        if t in _PANDAS_TYPES and str(df[c].dtype) != _PANDAS_TYPES[t]:
+            df[c] = df[c].astype(_PANDAS_TYPES[t])
+    return df
+
+
+def _polars(data: bytes, types: Dict[str, str], parquet: bool = False) -> "polars.DataFrame":
+    """The same table as polars, typed as the data dictionary ``types`` says."""
     import polars as pl
 
     if parquet:
         return pl.read_parquet(io.BytesIO(data))
-    return pl.read_csv(io.BytesIO(data), infer_schema_length=None)
+    kinds = {"integer": pl.Int64, "float": pl.Float64, "boolean": pl.Boolean, "text": pl.String}
+    return pl.read_csv(io.BytesIO(data), schema_overrides={c: kinds[t] for c, t in types.items() if t in kinds})
 
 
 class Run:
@@ -57,12 +110,22 @@ class Run:
 
     @cached_property
     def files(self) -> Dict[str, bytes]:
-        """``{file name: bytes}`` of summary.json, steps.csv, histogram.csv, byte for byte as the CLI writes them."""
+        """``{file name: bytes}`` of summary.json, steps.csv, histogram.csv and
+        columns.csv (their data dictionary), byte for byte as the CLI writes them."""
         return {
             "summary.json": self._core.summary_json(),
             "steps.csv": self._core.steps_csv(),
             "histogram.csv": self._core.histogram_csv(),
+            "columns.csv": self._core.columns_csv(),
         }
+
+    @cached_property
+    def columns(self) -> pd.DataFrame:
+        """columns.csv, the data dictionary: ``file, column, type, unit, description``."""
+        return pd.read_csv(io.BytesIO(self.files["columns.csv"]), keep_default_na=False)
+
+    def _table(self, name: str) -> pd.DataFrame:
+        return _csv(self.files[name], _dictionary(self.files["columns.csv"]).get(name, {}))
 
     @cached_property
     def summary(self) -> Dict[str, Any]:
@@ -71,13 +134,14 @@ class Run:
 
     @cached_property
     def steps(self) -> pd.DataFrame:
-        """steps.csv: one row per snapshot step and group (see output/README.md)."""
-        return _csv(self.files["steps.csv"])
+        """steps.csv: one row per snapshot step and group (see output/README.md);
+        counts are ``Int64`` (empty where a group is suppressed)."""
+        return self._table("steps.csv")
 
     @cached_property
     def histogram(self) -> pd.DataFrame:
         """histogram.csv: final score counts per bin and group."""
-        return _csv(self.files["histogram.csv"])
+        return self._table("histogram.csv")
 
     @cached_property
     def manifest(self) -> Dict[str, Any]:
@@ -96,7 +160,7 @@ class Run:
         name = {"steps": "steps.csv", "histogram": "histogram.csv"}.get(table)
         if name is None:
             raise ValueError(f"unknown table `{table}`: use `steps` or `histogram`")
-        return _polars(self.files[name])
+        return _polars(self.files[name], _dictionary(self.files["columns.csv"]).get(name, {}))
 
     def trace(self, subject: int) -> Dict[str, Any]:
         """``pointsim trace --format json --subject SUBJECT`` for this run's scenario, seed and size."""
@@ -142,8 +206,17 @@ class Comparison:
 
     @cached_property
     def files(self) -> Dict[str, bytes]:
-        """``{file name: bytes}`` of compare.json, compare.csv, transitions.csv, access_changes.csv."""
+        """``{file name: bytes}`` of compare.json, compare.csv, transitions.csv,
+        access_changes.csv and columns.csv (their data dictionary)."""
         return dict(self._core.files())
+
+    @cached_property
+    def columns(self) -> pd.DataFrame:
+        """columns.csv, the data dictionary: ``file, column, type, unit, description``."""
+        return pd.read_csv(io.BytesIO(self.files["columns.csv"]), keep_default_na=False)
+
+    def _table(self, name: str) -> pd.DataFrame:
+        return _csv(self.files[name], _dictionary(self.files["columns.csv"]).get(name, {}))
 
     @cached_property
     def summary(self) -> Dict[str, Any]:
@@ -154,7 +227,7 @@ class Comparison:
     def metrics(self) -> pd.DataFrame:
         """compare.csv with readable names: ``metric, base, reform, change, ci_low, ci_high, replicates``
         (``change`` is the mean paired difference reform − base, with its 95% interval)."""
-        df = _csv(self.files["compare.csv"])
+        df = self._table("compare.csv")
         return df.rename(
             columns={
                 "base_mean": "base",
@@ -168,19 +241,19 @@ class Comparison:
     @cached_property
     def transitions(self) -> pd.DataFrame:
         """transitions.csv: ``group, base_tier, reform_tier, subjects, share``."""
-        return _csv(self.files["transitions.csv"])
+        return self._table("transitions.csv")
 
     @cached_property
     def access_changes(self) -> pd.DataFrame:
         """access_changes.csv: who gains and who loses each perk and restriction."""
-        return _csv(self.files["access_changes.csv"])
+        return self._table("access_changes.csv")
 
     def to_polars(self, table: str = "metrics") -> "polars.DataFrame":
         """``metrics`` (compare.csv as written), ``transitions`` or ``access_changes`` as polars."""
         name = {"metrics": "compare.csv", "transitions": "transitions.csv", "access_changes": "access_changes.csv"}
         if table not in name:
             raise ValueError(f"unknown table `{table}`: use `metrics`, `transitions` or `access_changes`")
-        return _polars(self.files[name[table]])
+        return _polars(self.files[name[table]], _dictionary(self.files["columns.csv"]).get(name[table], {}))
 
     def write(self, out: PathLike, force: bool = False, plots: bool = True) -> List[str]:
         """Write the folder ``pointsim compare`` writes; returns the paths written."""
@@ -216,8 +289,13 @@ class Sweep:
 
     @cached_property
     def files(self) -> Dict[str, bytes]:
-        """``{file name: bytes}`` of runs.csv, runs.parquet, cells.csv, cells.parquet."""
+        """``{file name: bytes}`` of runs.csv, runs.parquet, cells.csv, cells.parquet and columns.csv."""
         return dict(self._core.table_files())
+
+    @cached_property
+    def columns(self) -> pd.DataFrame:
+        """columns.csv, the data dictionary of ``runs`` and ``cells``."""
+        return pd.read_csv(io.BytesIO(self.files["columns.csv"]), keep_default_na=False)
 
     @cached_property
     def manifest(self) -> Dict[str, Any]:
@@ -226,19 +304,20 @@ class Sweep:
 
     @cached_property
     def runs(self) -> pd.DataFrame:
-        """runs.parquet: one row per run (cell, replicate, seed, status, parameters, metrics)."""
-        return pd.read_parquet(io.BytesIO(self.files["runs.parquet"]))
+        """runs.parquet: one row per run (cell, replicate, seed, status, parameters, metrics);
+        integer columns are ``Int64``."""
+        return _parquet(self.files["runs.parquet"])
 
     @cached_property
     def cells(self) -> pd.DataFrame:
         """cells.parquet: one row per cell (mean, sd and 95% interval of each metric)."""
-        return pd.read_parquet(io.BytesIO(self.files["cells.parquet"]))
+        return _parquet(self.files["cells.parquet"])
 
     def to_polars(self, table: str = "cells") -> "polars.DataFrame":
         """``runs`` or ``cells`` as a polars DataFrame (from the same Parquet bytes)."""
         if table not in ("runs", "cells"):
             raise ValueError(f"unknown table `{table}`: use `runs` or `cells`")
-        return _polars(self.files[f"{table}.parquet"], parquet=True)
+        return _polars(self.files[f"{table}.parquet"], {}, parquet=True)
 
     def charts(self) -> List[tuple]:
         """The sweep's charts as ``(file stem, svg)``."""

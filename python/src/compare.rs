@@ -19,7 +19,7 @@ pub struct ComparisonCore {
 
 #[pymethods]
 impl ComparisonCore {
-    /// `{file name: bytes}` for compare.json, compare.csv, transitions.csv, access_changes.csv.
+    /// `{file name: bytes}` for compare.json, compare.csv, transitions.csv, access_changes.csv, columns.csv.
     fn files<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (name, bytes) in self.inner.files() {

@@ -316,6 +316,12 @@ impl Run {
     pub fn manifest_json(&self) -> Vec<u8> {
         output::manifest_json(&self.plan.scenario, &self.sim.summary, &self.info())
     }
+    /// `columns.csv`, the data dictionary of `steps.csv` and `histogram.csv`,
+    /// as `pointsim run` (without a ledger) writes it.
+    pub fn columns_csv(&self) -> Vec<u8> {
+        let (steps, histogram) = (self.steps_csv(), self.histogram_csv());
+        output::dictionary_csv(&[("steps.csv", &steps), ("histogram.csv", &histogram)], &[])
+    }
 
     /// The final scores, moved out (the second call gets an empty vector).
     pub fn take_final_scores(&mut self) -> Vec<i64> {
@@ -348,9 +354,14 @@ impl Run {
         Ok(pointsim::trace::json_document(s, s.seed, &[t]))
     }
 
-    /// The data files of the run, as `pointsim run --no-plots` writes them.
+    /// The data files of the run, as `pointsim run --no-plots` writes them
+    /// (with the data dictionary, `columns.csv`).
     fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
-        output::standard_files(&self.plan.scenario, &self.sim.summary, &self.info())
+        let mut files = output::standard_files(&self.plan.scenario, &self.sim.summary, &self.info());
+        let views: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let dictionary = output::dictionary_csv(&views, &[]);
+        files.push((output::COLUMNS_CSV, dictionary));
+        files
     }
 
     /// Write the folder `pointsim run` writes (with charts and report unless
@@ -491,14 +502,19 @@ pub fn compare(p: ComparePlan, progress: &(dyn Fn(u64) + Sync)) -> Result<Compar
 }
 
 impl Comparison {
-    /// `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv`, as `pointsim compare` writes them.
+    /// `compare.json`, `compare.csv`, `transitions.csv`, `access_changes.csv`
+    /// and their data dictionary `columns.csv`, as `pointsim compare` writes them.
     pub fn files(&self) -> Vec<(&'static str, Vec<u8>)> {
-        vec![
+        let mut files = vec![
             ("compare.json", output::compare_json(&self.c, &self.info)),
             ("compare.csv", output::compare_csv(&self.c)),
             ("transitions.csv", output::transitions_csv(&self.c)),
             ("access_changes.csv", output::access_changes_csv(&self.c)),
-        ]
+        ];
+        let views: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
+        let dictionary = output::dictionary_csv(&views, &[]);
+        files.push((output::COLUMNS_CSV, dictionary));
+        files
     }
 
     /// The distribution chart as SVG.

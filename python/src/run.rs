@@ -54,6 +54,11 @@ impl RunCore {
         PyBytes::new(py, &self.inner.histogram_csv())
     }
 
+    /// `columns.csv`, the data dictionary of `steps.csv` and `histogram.csv`.
+    fn columns_csv<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.columns_csv())
+    }
+
     /// `manifest.json` as `pointsim run` writes it.
     fn manifest_json<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
         PyBytes::new(py, &self.inner.manifest_json())

@@ -1,5 +1,7 @@
 """The package gives the numbers the CLI gives: the same bytes, hence equal dicts and DataFrames."""
 
+import csv
+import io
 import json
 
 import numpy as np
@@ -19,6 +21,35 @@ CASES = [
 ]
 
 
+PANDAS = {"integer": "Int64", "float": "float64", "boolean": "boolean"}
+
+
+def read_typed(out, name):
+    """``out/name`` read with pandas as its folder's columns.csv types it (the
+    reader a user would write), with exact floats on every pandas version."""
+    d = pd.read_csv(out / "columns.csv", keep_default_na=False)
+    d = d[d["file"] == name]
+    dtype = {c: PANDAS[t] for c, t in zip(d["column"], d["type"]) if t in PANDAS}
+    major, minor = map(int, pd.__version__.split(".")[:2])
+    exact = {} if (major, minor) >= (3, 1) else {"float_precision": "round_trip"}
+    return pd.read_csv(out / name, keep_default_na=False, na_values=[""], dtype=dtype, **exact)
+
+
+def assert_exact_floats(df, text):
+    """Every float column of ``df`` holds, bit for bit, what Python's own
+    ``float()`` makes of the CSV text (shortest round-trip decimals)."""
+    rows = list(csv.reader(io.StringIO(text)))
+    header, body = rows[0], rows[1:]
+    floats = [c for c in df.columns if df[c].dtype == np.float64]
+    assert floats, "no float column to check"
+    for c in floats:
+        i = header.index(c)
+        want = np.array([float(r[i]) if r[i] else np.nan for r in body])
+        got = df[c].to_numpy()
+        same = (got.view(np.uint64) == want.view(np.uint64)) | (np.isnan(got) & np.isnan(want))
+        assert same.all(), f"{c}: {got[~same][:3]} read for {want[~same][:3]}"
+
+
 def cli_args(opts):
     args = []
     for k in ("seed", "population", "steps"):
@@ -32,12 +63,12 @@ def test_run_equals_cli(tmp_path, path, opts):
     out = tmp_path / "cli"
     cli("run", path, "--out", out, "--no-plots", "--quiet", *cli_args(opts))
     r = pointsim.run(pointsim.load(path), jobs=2, **opts)
-    for name in ("summary.json", "steps.csv", "histogram.csv"):
+    for name in ("summary.json", "steps.csv", "histogram.csv", "columns.csv"):
         assert r.files[name] == (out / name).read_bytes(), name
     assert r.summary == json.loads((out / "summary.json").read_text())
-    read = dict(float_precision="round_trip", keep_default_na=False, na_values=[""])
-    pd.testing.assert_frame_equal(r.steps, pd.read_csv(out / "steps.csv", **read))
-    pd.testing.assert_frame_equal(r.histogram, pd.read_csv(out / "histogram.csv", **read))
+    for name, df in (("steps.csv", r.steps), ("histogram.csv", r.histogram)):
+        pd.testing.assert_frame_equal(df, read_typed(out, name))
+        assert_exact_floats(df, (out / name).read_text())
     # the final scores agree with the published counts
     scores = r.final_scores
     assert scores.dtype == np.int64 and len(scores) == r.summary["population"]
@@ -74,7 +105,7 @@ def test_set_and_compare_equal_cli(tmp_path):
         "compare", "scenarios/rongcheng.toml", "--set", "rule.volunteer_service.points=10",
         "--replicates", 4, "--population", 10_000, "--out", out, "--no-plots", "--quiet",
     )
-    for name in ("compare.csv", "transitions.csv", "access_changes.csv"):
+    for name in ("compare.csv", "transitions.csv", "access_changes.csv", "columns.csv"):
         assert c.files[name] == (out / name).read_bytes(), name
     ours, theirs = c.summary, json.loads((out / "compare.json").read_text())
     for d in (ours, theirs):
@@ -85,8 +116,9 @@ def test_set_and_compare_equal_cli(tmp_path):
     row = m.set_index("metric").loc["score.mean"]
     assert row["change"] == pytest.approx(row["reform"] - row["base"])
     assert row["ci_low"] <= row["change"] <= row["ci_high"]
-    read = dict(float_precision="round_trip", keep_default_na=False, na_values=[""])
-    pd.testing.assert_frame_equal(c.transitions, pd.read_csv(out / "transitions.csv", **read))
+    pd.testing.assert_frame_equal(c.transitions, read_typed(out, "transitions.csv"))
+    assert str(c.transitions["subjects"].dtype) == "Int64"
+    assert_exact_floats(c.access_changes, (out / "access_changes.csv").read_text())
 
 
 def test_overlay_reform_compare():
@@ -99,10 +131,16 @@ def test_sweep_equals_cli(tmp_path):
     w = pointsim.sweep(plan, jobs=2)
     out = tmp_path / "cli"
     cli("sweep", plan, "--out", out, "--no-plots", "--quiet")
-    for name in ("runs.csv", "cells.csv", "runs.parquet", "cells.parquet"):
+    for name in ("runs.csv", "cells.csv", "runs.parquet", "cells.parquet", "columns.csv"):
         assert w.files[name] == (out / name).read_bytes(), name
-    pd.testing.assert_frame_equal(w.runs, pd.read_parquet(out / "runs.parquet"))
-    pd.testing.assert_frame_equal(w.cells, pd.read_parquet(out / "cells.parquet"))
+    # the Parquet tables, typed as the dictionary says, hold the CSV files' values bit for bit
+    for name, df in (("runs", w.runs), ("cells", w.cells)):
+        types = dict(zip(*(w.columns.loc[w.columns["file"] == f"{name}.csv", k] for k in ("column", "type"))))
+        assert list(df.columns) == list(types)
+        for col, t in types.items():
+            assert str(df[col].dtype) == PANDAS.get(t, str(df[col].dtype)), (name, col, df[col].dtype)
+        pd.testing.assert_frame_equal(df, read_typed(out, f"{name}.csv"), check_dtype=False)
+        assert_exact_floats(df, (out / f"{name}.csv").read_text())
     assert w.manifest == json.loads((out / "sweep.json").read_text())
     assert w.failed == 0 and w.total == len(w.runs)
 
@@ -126,9 +164,28 @@ def test_write_is_the_run_folder(tmp_path):
     r = pointsim.run("scenarios/teaching_toy.toml")
     written = r.write(tmp_path / "out")
     names = {p.rsplit("/", 1)[-1] for p in written}
-    assert {"summary.json", "steps.csv", "histogram.csv", "manifest.json", "report.html"} <= names
+    assert {"summary.json", "steps.csv", "histogram.csv", "columns.csv", "manifest.json", "report.html"} <= names
     assert (tmp_path / "out" / "steps.csv").read_bytes() == r.files["steps.csv"]
     assert any(n.endswith(".svg") for n in names)
     with pytest.raises(ValueError):
         r.write(tmp_path / "out")  # earlier results are kept unless force
     r.write(tmp_path / "out", force=True)
+
+
+def test_counts_stay_integers_where_a_group_is_suppressed():
+    # at min_cell 5000 the 4,000 companies are hidden: their rows keep only step, year, group, suppressed
+    r = pointsim.run("examples/scenarios/debt_blacklist.toml", min_cell=5000)
+    steps, hist = r.steps, r.histogram
+    hidden = steps[steps["suppressed"]]
+    assert len(hidden) and hidden["n"].isna().all() and steps.loc[~steps["suppressed"], "n"].notna().all()
+    types = r.columns.set_index(["file", "column"])["type"]
+    for name, df in (("steps.csv", steps), ("histogram.csv", hist)):
+        for col in df.columns:
+            want = {"integer": "Int64", "float": "float64", "boolean": "boolean"}.get(types[(name, col)])
+            if want:
+                assert str(df[col].dtype) == want, (name, col, df[col].dtype)
+    assert str(steps["tier_count.A"].dtype) == "Int64" and str(hist["count"].dtype) == "Int64"
+    assert int(steps.loc[steps["group"] == "all", "n"].iloc[0]) == r.population
+    pytest.importorskip("polars")
+    pl_steps = r.to_polars("steps")
+    assert str(pl_steps["n"].dtype) == "Int64" and pl_steps["n"].null_count() == len(hidden)

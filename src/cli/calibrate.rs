@@ -83,10 +83,11 @@ pub struct Args {
 const STATE: &str = "calibrate.json";
 
 /// Files the calibration writes at the top of its folder.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 11] = [
     STATE,
     "waves.csv",
     "waves.parquet",
+    "columns.csv",
     "calibration.json",
     "calibrated.toml",
     "calibration.html",
@@ -295,16 +296,24 @@ fn write_results(t: &Targets, o: &cal::Outcome, out: &Path, plots: bool) -> Resu
     let report = calout::report(t, o);
     let extends = relative(out, &t.scenario_file);
     let overlay = calout::overlay(t, o, &extends);
+    let params: Vec<String> = t.parameters.iter().map(|p| p.path.to_string()).collect();
+    let params: Vec<&str> = params.iter().map(String::as_str).collect();
+    let columns = output::dictionary::describe_table("waves.csv", &table, &params);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         ("waves.csv".into(), output::table::table_csv(&table)),
+        (output::COLUMNS_CSV.into(), output::dictionary::rows_csv(&columns)),
         ("calibration.json".into(), calout::report_json(&report)),
         ("calibrated.toml".into(), overlay.into_bytes()),
     ];
     #[cfg(feature = "parquet")]
-    files.push((
-        "waves.parquet".into(),
-        output::parquet::table_parquet(&table).map_err(|e| Failure::Other(anyhow::anyhow!(e)))?,
-    ));
+    {
+        let columns = output::dictionary::describe_table("waves.parquet", &table, &params);
+        files.push((
+            "waves.parquet".into(),
+            output::parquet::table_parquet_with(&table, &columns)
+                .map_err(|e| Failure::Other(anyhow::anyhow!(e)))?,
+        ));
+    }
     if plots {
         let page =
             super::calibrate_view::files(t, o, &report).context("cannot draw the calibration charts")?;

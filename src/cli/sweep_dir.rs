@@ -11,8 +11,16 @@ use pointsim::results::tables;
 use super::{Failure, term};
 
 /// Files a sweep writes at the top of its folder (besides `cells/` and `plots/`).
-const FILES: [&str; 7] =
-    [SWEEP_JSON, JOURNAL, INCOMPLETE, "runs.csv", "runs.parquet", "cells.csv", "cells.parquet"];
+const FILES: [&str; 8] = [
+    SWEEP_JSON,
+    JOURNAL,
+    INCOMPLETE,
+    "runs.csv",
+    "runs.parquet",
+    "cells.csv",
+    "cells.parquet",
+    output::COLUMNS_CSV,
+];
 
 /// Whether `rel` (a path in a sweep folder, `/`-separated) is a file a sweep
 /// writes: its top-level files, `cells/c*.toml` and `plots/*.png|svg`.
@@ -201,9 +209,15 @@ mod tests {
 
     #[test]
     fn a_sweeps_own_files_are_told_from_the_users() {
-        for own in
-            ["sweep.json", "journal.jsonl", "sweep.incomplete", "runs.csv", "cells/c0003.toml", "plots/x.svg"]
-        {
+        for own in [
+            "sweep.json",
+            "journal.jsonl",
+            "sweep.incomplete",
+            "runs.csv",
+            "columns.csv",
+            "cells/c0003.toml",
+            "plots/x.svg",
+        ] {
             assert!(is_own(own), "{own}");
         }
         for other in ["notes.txt", "cells/mine.txt", "cells/a/c1.toml", "plots/a/b.png", "data/runs.csv"] {

@@ -11,6 +11,8 @@
 
 use serde::Serialize;
 
+use crate::results::table::{ColumnData, Table};
+
 /// File name of the data dictionary in every output folder.
 pub const COLUMNS_CSV: &str = "columns.csv";
 
@@ -35,6 +37,32 @@ pub fn describe_all(file: &str, names: &[String]) -> Vec<Column> {
     names.iter().map(|n| describe(file, n)).collect()
 }
 
+/// The columns of the table `t`, to be written as `file`: each name as
+/// [`describe`] reads it, except that the names in `params` are scenario
+/// parameters (a sensitivity design's or a calibration's), and every type is
+/// the column's own (`I64` → `integer`, `F64` → `float`, `Bool` →
+/// `boolean`, `Utf8` → `text`), so the dictionary says what the file holds.
+pub fn describe_table(file: &str, t: &Table, params: &[&str]) -> Vec<Column> {
+    t.columns
+        .iter()
+        .map(|c| {
+            let mut d = if params.contains(&c.name.as_str()) {
+                let what = if file.starts_with("waves") { "the candidate's" } else { "the design point's" };
+                col(file, &c.name, "float", "as the scenario key", format!("{what} value of `{}`", c.name))
+            } else {
+                describe(file, &c.name)
+            };
+            d.kind = match c.data {
+                ColumnData::I64(_) => "integer",
+                ColumnData::F64(_) => "float",
+                ColumnData::Bool(_) => "boolean",
+                ColumnData::Utf8(_) => "text",
+            };
+            d
+        })
+        .collect()
+}
+
 /// The header of a CSV file's bytes, or nothing when it has none.
 pub fn csv_header(bytes: &[u8]) -> Vec<String> {
     let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
@@ -55,9 +83,14 @@ pub fn dictionary_csv(files: &[(&str, &[u8])], parquet: &[(&str, Vec<String>)]) 
             rows.extend(describe_all(name, cols));
         }
     }
+    rows_csv(&rows)
+}
+
+/// `columns` as the bytes of `columns.csv` (header `file,column,type,unit,description`).
+pub fn rows_csv(columns: &[Column]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(["file", "column", "type", "unit", "description"]).expect("writing to memory");
-    for c in rows {
+    for c in columns {
         w.write_record([c.file.as_str(), &c.column, c.kind, &c.unit, &c.description])
             .expect("writing to memory");
     }
@@ -66,7 +99,7 @@ pub fn dictionary_csv(files: &[(&str, &[u8])], parquet: &[(&str, Vec<String>)]) 
 
 /// The value of `pointsim.columns`, the Parquet key-value metadata: a JSON
 /// array of `{column, type, unit, description}`, one per column in order.
-pub fn parquet_metadata(file: &str, names: &[String]) -> String {
+pub fn parquet_metadata(columns: &[Column]) -> String {
     #[derive(Serialize)]
     struct Entry<'a> {
         column: &'a str,
@@ -75,8 +108,7 @@ pub fn parquet_metadata(file: &str, names: &[String]) -> String {
         unit: &'a str,
         description: &'a str,
     }
-    let cols = describe_all(file, names);
-    let entries: Vec<Entry> = cols
+    let entries: Vec<Entry> = columns
         .iter()
         .map(|c| Entry { column: &c.column, kind: c.kind, unit: &c.unit, description: &c.description })
         .collect();
@@ -86,6 +118,7 @@ pub fn parquet_metadata(file: &str, names: &[String]) -> String {
 const SUBJECTS: &str = "subjects";
 const SHARE: &str = "share (0 to 1)";
 const POINTS: &str = "points";
+const IMPLAUSIBILITY: &str = "standard deviations";
 
 fn col(file: &str, column: &str, kind: &'static str, unit: &str, description: String) -> Column {
     Column { file: file.to_owned(), column: column.to_owned(), kind, unit: unit.to_owned(), description }
@@ -93,7 +126,7 @@ fn col(file: &str, column: &str, kind: &'static str, unit: &str, description: St
 
 /// The type, unit and meaning of the column `name` of `file`.
 pub fn describe(file: &str, name: &str) -> Column {
-    // a sweep cell's statistics over replicates
+    // a sweep cell's statistics over replicates (of a metric: stripped once)
     for (suffix, what) in [
         (".mean", "mean over the cell's replicates of"),
         (".sd", "standard deviation (n − 1) over the cell's replicates of"),
@@ -103,15 +136,71 @@ pub fn describe(file: &str, name: &str) -> Column {
         if file.starts_with("cells")
             && let Some(inner) = name.strip_suffix(suffix)
         {
-            let c = describe(file, inner);
+            let c = metric(file, inner);
             let kind = if c.kind == "integer" { "float" } else { c.kind };
             return col(file, name, kind, &c.unit, format!("{what} {}", c.description));
         }
     }
+    if file.starts_with("samples") {
+        if let Some(p) = name.strip_prefix("u.") {
+            return col(
+                file,
+                name,
+                "float",
+                "unit coordinate (0 to 1)",
+                format!(
+                    "the design's coordinate of `{p}` in [0, 1], before it is scaled to the parameter's range"
+                ),
+            );
+        }
+        let c = metric(file, name);
+        if c.description != UNDESCRIBED && !matches!(name, "point" | "cell" | "block" | "role") {
+            return col(
+                file,
+                name,
+                "float",
+                &c.unit,
+                format!("mean over the design point's replicates of {}", c.description),
+            );
+        }
+        return c;
+    }
+    if file.starts_with("waves")
+        && !name.starts_with("implausibility.")
+        && let Some((m, at)) = name.rsplit_once('@')
+    {
+        let (m, pooled) = match m.split_once('[') {
+            Some((m, groups)) => (m, format!(", groups {} pooled", groups.trim_end_matches(']'))),
+            None => (m, String::new()),
+        };
+        let c = metric(file, m);
+        let when = match at.split_once("..") {
+            Some((since, step)) => format!("change from step {since} to step {step} of"),
+            None => format!("at step {at},"),
+        };
+        return col(
+            file,
+            name,
+            "float",
+            &c.unit,
+            format!(
+                "target `{name}`: mean over the candidate's replicates, {when} {}{pooled}",
+                c.description
+            ),
+        );
+    }
+    metric(file, name)
+}
+
+/// What [`describe`] gives when it knows nothing of a column.
+const UNDESCRIBED: &str = "see output/README.md";
+
+/// The type, unit and meaning of a column that is not a cell's statistic.
+fn metric(file: &str, name: &str) -> Column {
     if let Some(rest) = name.strip_prefix("group.")
         && let Some((group, inner)) = rest.split_once('.')
     {
-        let c = describe(file, inner);
+        let c = metric(file, inner);
         return col(file, name, c.kind, &c.unit, format!("{}, in group `{group}`", c.description));
     }
     if let Some(p) = name.strip_prefix("param.") {
@@ -148,10 +237,21 @@ pub fn describe(file: &str, name: &str) -> Column {
         let kind = if matches!(stat, "mean" | "sd") { "float" } else { "integer" };
         return col(file, name, kind, POINTS, format!("{} of the final scores", stat_words(stat)));
     }
+    if let Some(t) = name.strip_prefix("implausibility.") {
+        return col(
+            file,
+            name,
+            "float",
+            IMPLAUSIBILITY,
+            format!(
+                "implausibility of the candidate for target `{t}`: |mean output − figure| / √(figure's sd² + replicate variance × (1 + 1/replicates)); empty (infinite) when a run failed"
+            ),
+        );
+    }
     if let Some(c) = plain(file, name) {
         return c;
     }
-    col(file, name, "text", "", "see output/README.md".to_owned())
+    col(file, name, "text", "", UNDESCRIBED.to_owned())
 }
 
 /// `p90` → `90th percentile`, `mean` → `mean`.
@@ -246,16 +346,37 @@ fn plain(file: &str, name: &str) -> Option<Column> {
         (_, "reform_tier") => c("text", "", "final tier under the reform"),
         (_, "subjects") => c("integer", "subject-replicates", "subjects summed over replicates"),
         (_, "id") => c("text", "", "perk or restriction id"),
-        (_, "held_base") => c("integer", "subject-replicates", "holders under the base"),
-        (_, "held_reform") => c("integer", "subject-replicates", "holders under the reform"),
-        (_, "gained") => c("integer", "subject-replicates", "holders under the reform only"),
-        (_, "lost") => c("integer", "subject-replicates", "holders under the base only"),
+        (_, "held_base") => c("float", SHARE, "share of the group holding it at the end of the base runs"),
+        (_, "held_reform") => {
+            c("float", SHARE, "share of the group holding it at the end of the reform runs")
+        }
+        (_, "gained") => c("float", SHARE, "share of the group holding it under the reform only"),
+        (_, "lost") => c("float", SHARE, "share of the group holding it under the base only"),
         (_, "cell") => c("text", "", "sweep cell id (`c0000`), as in cells/<id>.toml"),
         (_, "replicate") => c("integer", "", "replicate number within the cell (0-based)"),
         (_, "seed") => c("integer", "", "the run's seed (the same for replicate r in every cell)"),
         (_, "status") => c("text", "", "`ok`, or why the run failed"),
         (_, "runs_ok") => c("integer", "runs", "replicates of the cell that ran"),
         (_, "score_mean") => c("float", POINTS, "mean final score"),
+        ("samples.csv", "point") => c("integer", "", "design point number (0-based), the row of the design"),
+        ("samples.csv", "block") => {
+            c("integer", "", "Sobol': the base sample the point belongs to; Morris: its trajectory (0-based)")
+        }
+        ("samples.csv", "role") => c(
+            "text",
+            "",
+            "Sobol': `A`, `B` or `AB:<path>` (A with that parameter taken from B); Morris: `step<k>`, the k-th point of the trajectory (`step0` its start)",
+        ),
+        (_, "wave") => c("integer", "", "history-matching wave (1 is the first)"),
+        (_, "candidate") => c("integer", "", "candidate number within its wave (0-based)"),
+        (_, "implausibility") => c(
+            "float",
+            IMPLAUSIBILITY,
+            "the candidate's implausibility over all targets (the largest target's, or with `implausibility = \"second_max\"` the second largest); empty (infinite) when a run failed",
+        ),
+        (_, "plausible") => c("boolean", "", "not ruled out: the implausibility is at most the cutoff"),
+        (_, "weight") => c("float", "weight", "the candidate's normalised ABC weight (0: not accepted)"),
+        (_, "accepted") => c("boolean", "", "ABC accepted the candidate (weight > 0)"),
         (_, "parameter") => c("text", "", "the varied parameter (a sweep path)"),
         ("indices.csv" | "indices.parquet", "kind") => {
             c("text", "", "the index: `S1`, `ST` (Sobol) or `mu`, `mu_star`, `sigma` (Morris)")
@@ -289,6 +410,14 @@ mod tests {
         assert_eq!(d("steps.csv", "p90"), ("integer", POINTS.to_owned()));
         assert_eq!(d("runs.csv", "group.rural.tier_share.A"), ("float", SHARE.to_owned()));
         assert_eq!(d("cells.csv", "score.p50.ci_lo"), ("float", POINTS.to_owned()));
+        // a metric whose own name ends as a statistic does: stripped once
+        let c = describe("cells.csv", "score.mean.sd");
+        assert_eq!(
+            c.description,
+            "standard deviation (n − 1) over the cell's replicates of mean of the final scores"
+        );
+        assert_eq!(describe("waves.csv", "tier_share.A@0..52").unit, SHARE);
+        assert!(describe("waves.csv", "implausibility.x@5").description.contains("target `x@5`"));
         let c = describe("cells.csv", "group.rural.perk_share.library.mean");
         assert_eq!(
             c.description,

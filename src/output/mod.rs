@@ -54,7 +54,7 @@ pub use histogram_csv::histogram_csv;
 pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command, shell_quote};
 pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
-pub use sweep::sweep_files;
+pub use sweep::{sweep_columns, sweep_files};
 pub use terminal::terminal_summary;
 pub use write::{
     MAX_STEM_BYTES, OutDirError, OwnInputError, chain_files, check_out_dir, file_stems, prepare_out_dir,

@@ -36,10 +36,21 @@ pub fn table_parquet(t: &Table) -> Result<Vec<u8>, String> {
 ///
 /// As [`table_parquet`].
 pub fn table_parquet_as(t: &Table, file: &str) -> Result<Vec<u8>, String> {
-    write(t, file).map_err(|e| format!("cannot encode Parquet: {e}"))
+    table_parquet_with(t, &super::dictionary::describe_table(file, t, &[]))
 }
 
-fn write(t: &Table, file: &str) -> parquet::errors::Result<Vec<u8>> {
+/// The table as Parquet bytes whose `pointsim.columns` metadata is
+/// `columns` (one per column of `t`, in order; see
+/// [`describe_table`](super::dictionary::describe_table)).
+///
+/// # Errors
+///
+/// As [`table_parquet`].
+pub fn table_parquet_with(t: &Table, columns: &[super::dictionary::Column]) -> Result<Vec<u8>, String> {
+    write(t, columns).map_err(|e| format!("cannot encode Parquet: {e}"))
+}
+
+fn write(t: &Table, columns: &[super::dictionary::Column]) -> parquet::errors::Result<Vec<u8>> {
     let mut fields = Vec::new();
     for c in &t.columns {
         let (physical, logical) = match c.data {
@@ -60,10 +71,7 @@ fn write(t: &Table, file: &str) -> parquet::errors::Result<Vec<u8>> {
         .set_created_by(format!("pointsim {}", env!("CARGO_PKG_VERSION")))
         .set_key_value_metadata(Some(vec![KeyValue::new(
             "pointsim.columns".to_owned(),
-            super::dictionary::parquet_metadata(
-                file,
-                &t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-            ),
+            super::dictionary::parquet_metadata(columns),
         )]))
         .build();
     let mut w = SerializedFileWriter::new(Vec::new(), Arc::new(schema), Arc::new(props))?;

@@ -13,9 +13,7 @@ use super::table::table_csv;
 /// A Parquet encoding error.
 pub fn sweep_files(runs: &Table, cells: &Table) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
     let mut files = vec![("runs.csv", table_csv(runs)), ("cells.csv", table_csv(cells))];
-    let views: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (*n, b.as_slice())).collect();
-    let dictionary = super::dictionary_csv(&views, &[]);
-    files.push((super::COLUMNS_CSV, dictionary));
+    files.push((super::COLUMNS_CSV, super::dictionary::rows_csv(&sweep_columns(runs, cells))));
     #[cfg(feature = "parquet")]
     {
         use super::parquet::table_parquet_as;
@@ -23,4 +21,12 @@ pub fn sweep_files(runs: &Table, cells: &Table) -> Result<Vec<(&'static str, Vec
         files.push(("cells.parquet", table_parquet_as(cells, "cells.parquet")?));
     }
     Ok(files)
+}
+
+/// The data dictionary of a sweep's tables: `runs.csv`'s columns, then
+/// `cells.csv`'s (their Parquet twins hold the same columns).
+pub fn sweep_columns(runs: &Table, cells: &Table) -> Vec<super::dictionary::Column> {
+    let mut columns = super::dictionary::describe_table("runs.csv", runs, &[]);
+    columns.extend(super::dictionary::describe_table("cells.csv", cells, &[]));
+    columns
 }

@@ -84,21 +84,32 @@ pub fn samples_table(study: &Study, records: &[Record]) -> Table {
     t
 }
 
-/// `indices.csv`, `indices.parquet` (with the `parquet` feature) and `samples.csv`.
+/// `indices.csv`, `indices.parquet` (with the `parquet` feature),
+/// `samples.csv`, and `columns.csv`, the data dictionary of these and of the
+/// study's sweep tables (`runs.*`, `cells.*`, which it replaces).
 ///
 /// # Errors
 ///
-/// A Parquet encoding error.
+/// A Parquet encoding error, or sweep tables that cannot be made.
 pub fn table_files(
     study: &Study,
     records: &[Record],
     analyses: &[MetricAnalysis],
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
+    use crate::output::dictionary::{describe_table, rows_csv};
     let indices = indices_table(analyses);
+    let samples = samples_table(study, records);
+    let params: Vec<String> = study.plan.params.iter().map(|p| p.path.to_string()).collect();
+    let params: Vec<&str> = params.iter().map(String::as_str).collect();
+    let (runs, cells) = crate::results::tables::tables(&study.sweep.manifest, records)?;
+    let mut columns = crate::output::sweep_columns(&runs, &cells);
+    columns.extend(describe_table("indices.csv", &indices, &[]));
+    columns.extend(describe_table(SAMPLES_CSV, &samples, &params));
     #[cfg_attr(not(feature = "parquet"), allow(unused_mut))]
     let mut files = vec![
         (format!("{INDICES}.csv"), table_csv(&indices)),
-        (SAMPLES_CSV.to_owned(), table_csv(&samples_table(study, records))),
+        (SAMPLES_CSV.to_owned(), table_csv(&samples)),
+        (crate::output::COLUMNS_CSV.to_owned(), rows_csv(&columns)),
     ];
     #[cfg(feature = "parquet")]
     files.push((

@@ -135,7 +135,7 @@ fn raising_a_positive_rule_moves_nobody_down() {
         }
     }
     for row in csv_rows(&out.join("access_changes.csv")) {
-        // kind,id,group,held_base,held_reform,gained,lost
+        // kind,id,group,held_base_share,held_reform_share,gained_share,lost_share
         let (kind, gained, lost) = (&row[0], &row[5], &row[6]);
         if kind == "perk" {
             assert_eq!(lost, "0.0", "{row:?}");

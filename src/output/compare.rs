@@ -293,13 +293,21 @@ pub fn transitions_csv(c: &Comparison) -> Vec<u8> {
 
 /// `access_changes.csv`: who gains and who loses each perk and restriction.
 ///
-/// Columns: `kind,id,group,held_base,held_reform,gained,lost`, shares of the
+/// Columns: `kind,id,group,held_base_share,held_reform_share,gained_share,lost_share`, shares of the
 /// group's subjects: holding it at the end of the base run, of the reform
 /// run, in the reform only, in the base only.
 pub fn access_changes_csv(c: &Comparison) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(["kind", "id", "group", "held_base", "held_reform", "gained", "lost"])
-        .expect("writing to memory");
+    w.write_record([
+        "kind",
+        "id",
+        "group",
+        "held_base_share",
+        "held_reform_share",
+        "gained_share",
+        "lost_share",
+    ])
+    .expect("writing to memory");
     for h in &c.holdings {
         for (group, x) in c.groups.iter().zip(&h.by_group) {
             w.write_record([

@@ -346,12 +346,14 @@ fn plain(file: &str, name: &str) -> Option<Column> {
         (_, "reform_tier") => c("text", "", "final tier under the reform"),
         (_, "subjects") => c("integer", "subject-replicates", "subjects summed over replicates"),
         (_, "id") => c("text", "", "perk or restriction id"),
-        (_, "held_base") => c("float", SHARE, "share of the group holding it at the end of the base runs"),
-        (_, "held_reform") => {
+        (_, "held_base_share") => {
+            c("float", SHARE, "share of the group holding it at the end of the base runs")
+        }
+        (_, "held_reform_share") => {
             c("float", SHARE, "share of the group holding it at the end of the reform runs")
         }
-        (_, "gained") => c("float", SHARE, "share of the group holding it under the reform only"),
-        (_, "lost") => c("float", SHARE, "share of the group holding it under the base only"),
+        (_, "gained_share") => c("float", SHARE, "share of the group holding it under the reform only"),
+        (_, "lost_share") => c("float", SHARE, "share of the group holding it under the base only"),
         (_, "cell") => c("text", "", "sweep cell id (`c0000`), as in cells/<id>.toml"),
         (_, "replicate") => c("integer", "", "replicate number within the cell (0-based)"),
         (_, "seed") => c("integer", "", "the run's seed (the same for replicate r in every cell)"),

@@ -20,6 +20,7 @@ pub mod locale;
 mod report;
 pub mod sweep;
 
+pub use charts::CJK_FONT;
 pub use charts::calibration;
 pub use charts::four_fifths_flags;
 pub use charts::{
@@ -29,7 +30,6 @@ pub use charts::{
 pub use charts::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use compare_report::compare_html;
 pub use data::{HistRow, LoadError, RunData, StepRow};
-pub use charts::CJK_FONT;
 pub use locale::Lang;
 pub use report::{report_html, report_html_in};
 

@@ -34,10 +34,10 @@ use crate::scenario::Scenario;
 
 pub use compare_distribution::chart as compare_chart;
 pub use four_fifths::four_fifths_flags;
-pub use typeset::CJK_BYTES as CJK_FONT;
 pub use gini::{Lorenz, lorenz};
 pub use sensitivity::{SensitivityFigure, SensitivityRow, sensitivity_chart};
 pub use sweep::{SweepFigure, SweepLine, SweepPoint, sweep_chart};
+pub use typeset::CJK_BYTES as CJK_FONT;
 
 /// Why a chart could not be drawn.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -193,6 +193,9 @@ impl Figure for Fig {
         let (width, height) = plots.dim_in_pixel();
         let widths = self.side_by_side(width);
         if self.panels.iter().zip(&widths).all(|(p, &w)| fits(root, p, w)) {
+            // side by side, the plots start at the same height: below the tallest title
+            let title_lines =
+                self.panels.iter().zip(&widths).map(|(p, &w)| panel_title(root, p, w).len()).max().unwrap_or(1);
             let mut rest = plots;
             for (k, panel) in self.panels.iter().enumerate() {
                 let area = if k + 1 == self.panels.len() {
@@ -202,7 +205,7 @@ impl Figure for Fig {
                     rest = b;
                     a
                 };
-                self.draw_panel(root, &area, panel)?;
+                self.draw_panel(root, &area, panel, title_lines)?;
             }
         } else {
             // the labels do not fit side by side (measured): one panel above the other, full width
@@ -216,7 +219,7 @@ impl Figure for Fig {
                     rest = b;
                     a
                 };
-                self.draw_panel(root, &area, panel)?;
+                self.draw_panel(root, &area, panel, 1)?;
             }
         }
         let (sx0, sy0) = side.get_base_pixel();
@@ -224,6 +227,11 @@ impl Figure for Fig {
         render::legend(root, (sx0 + 12, sy0 + 14), 310, heading, &self.legend)?;
         Ok(())
     }
+}
+
+/// A panel's title wrapped to the panel's `width`, in at most two lines.
+fn panel_title<DB: DrawingBackend>(root: &Area<DB>, panel: &Panel, width: u32) -> Vec<String> {
+    render::wrap(root, &panel.title, &theme::bold(size::AXIS, INK), width.saturating_sub(16).max(40), 2)
 }
 
 /// Pixels the axis labels and margins of a panel take from its width.
@@ -272,6 +280,7 @@ impl Fig {
         root: &Area<DB>,
         area: &Area<DB>,
         panel: &Panel,
+        title_lines: usize,
     ) -> Result<(), PlotError> {
         let k = panel.items.len().max(1) as f64;
         // the label area is as tall as the longest wrapped label needs, measured at the slot's width
@@ -287,9 +296,15 @@ impl Fig {
             .unwrap_or(1)
             .max(1);
         let label_area = 10 + label_lines as u32 * lh as u32 + 8 + lh as u32 + 12;
+        // the panel's title, wrapped to the panel (a caption would run over its
+        // neighbour and the top tick label), then room for that tick label
+        let (width, _) = area.dim_in_pixel();
+        let title = panel_title(root, panel, width);
+        let (left, top) = area.get_base_pixel();
+        render::centred_lines(root, &title, (left + width as i32 / 2, top + 4), &theme::bold(size::AXIS, INK))?;
+        let title_height = title.len().max(title_lines) as u32 * render::line_height(size::AXIS) as u32;
         let mut chart = ChartBuilder::on(area)
-            .caption(panel.title.as_str(), theme::bold(size::AXIS, INK))
-            .margin_top(18)
+            .margin_top(4 + title_height + 16)
             .margin_right(24)
             .x_label_area_size(label_area)
             .y_label_area_size(100)

@@ -100,6 +100,35 @@ fn run_prints_a_human_summary() {
         .stdout(predicate::str::contains("%"));
 }
 
+/// A group a perk or restriction does not apply to (`applies_to` leaves its
+/// kind out) reads `n/a` in the terminal table, not a share of 0.0%.
+#[test]
+fn the_summary_says_n_a_where_an_item_does_not_apply() {
+    let dir = TempDir::new().unwrap();
+    let out = pointsim()
+        .arg("run")
+        .arg(repo("scenarios/national_blacklist.toml"))
+        .arg("--out")
+        .arg(dir.path().join("o"))
+        .args(["--population", "21000", "--no-plots"])
+        .assert()
+        .success();
+    let text = String::from_utf8(out.get_output().stdout.clone()).unwrap();
+    let row = |id: &str| -> Vec<String> {
+        let line =
+            text.lines().find(|l| l.trim_start().starts_with(id)).unwrap_or_else(|| panic!("{id}: {text}"));
+        line.split_whitespace().skip(1).map(str::to_owned).collect()
+    };
+    // columns: all, citizens_general, citizens_low_income, companies
+    let perk = row("fast_track_approvals"); // companies only
+    assert!(perk[0].ends_with('%') && perk[3].ends_with('%'), "{perk:?}");
+    assert_eq!(&perk[1..3], ["n/a", "n/a"], "{perk:?}");
+    let flights = row("no_flights"); // citizens only
+    assert!(flights[1].ends_with('%') && flights[2].ends_with('%'), "{flights:?}");
+    assert_eq!(flights[3], "n/a", "{flights:?}");
+    assert!(text.contains("n/a: the perk or restriction does not apply"), "{text}");
+}
+
 /// Same seed on 1 and 2 threads: every data file byte-identical, and the
 /// manifest identical outside its `run` object.
 #[test]

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::fairness;
 use super::text::percent;
 use super::{has_groups, tiers_high_first};
 use crate::results::suppress::Suppression;
@@ -52,18 +53,26 @@ pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f6
         let cells = cols.iter().map(|(_, sl)| pct(&|sl| sl.tier_count[k], *sl)).collect();
         rows.push((format!("  {}", s.tiers[k].name), cells));
     }
+    // a group a perk or restriction cannot apply to (its `applies_to`) says `n/a`, not 0.0%
+    let item_cells =
+        |item: usize, c: &dyn Fn(&Slice) -> u64| -> Vec<String> {
+            let mut cells = vec![pct(c, cols[0].1)];
+            cells.extend(cols[1..].iter().enumerate().map(|(g, (_, sl))| {
+                if fairness::applies(s, item, g) { pct(c, *sl) } else { "n/a".to_string() }
+            }));
+            cells
+        };
     if !s.perks.is_empty() {
         rows.push(("perk access".into(), vec![]));
         for (k, p) in s.perks.iter().enumerate() {
-            let cells = cols.iter().map(|(_, sl)| pct(&|sl| sl.perk_count[k], *sl)).collect();
-            rows.push((format!("  {}", p.id), cells));
+            rows.push((format!("  {}", p.id), item_cells(k, &|sl| sl.perk_count[k])));
         }
     }
     if !s.restrictions.is_empty() {
         rows.push(("restriction".into(), vec![]));
         for (k, r) in s.restrictions.iter().enumerate() {
-            let cells = cols.iter().map(|(_, sl)| pct(&|sl| sl.restriction_count[k], *sl)).collect();
-            rows.push((format!("  {}", r.id), cells));
+            let item = s.perks.len() + k;
+            rows.push((format!("  {}", r.id), item_cells(item, &|sl| sl.restriction_count[k])));
         }
     }
     if !s.lists.is_empty() {
@@ -100,6 +109,12 @@ pub fn terminal_summary(s: &Scenario, seed: u64, sum: &Summary, wall_seconds: f6
             let _ = write!(line, "  {cell:>w$}");
         }
         let _ = writeln!(out, "{}", line.trim_end());
+    }
+    if rows.iter().any(|(_, cells)| cells.iter().any(|c| c == "n/a")) {
+        let _ = writeln!(
+            out,
+            "\nn/a: the perk or restriction does not apply to the group's kind (its `applies_to`)"
+        );
     }
     if sup.any() {
         let _ = writeln!(

@@ -194,8 +194,13 @@ impl Figure for Fig {
         let widths = self.side_by_side(width);
         if self.panels.iter().zip(&widths).all(|(p, &w)| fits(root, p, w)) {
             // side by side, the plots start at the same height: below the tallest title
-            let title_lines =
-                self.panels.iter().zip(&widths).map(|(p, &w)| panel_title(root, p, w).len()).max().unwrap_or(1);
+            let title_lines = self
+                .panels
+                .iter()
+                .zip(&widths)
+                .map(|(p, &w)| panel_title(root, p, w).len())
+                .max()
+                .unwrap_or(1);
             let mut rest = plots;
             for (k, panel) in self.panels.iter().enumerate() {
                 let area = if k + 1 == self.panels.len() {
@@ -301,7 +306,12 @@ impl Fig {
         let (width, _) = area.dim_in_pixel();
         let title = panel_title(root, panel, width);
         let (left, top) = area.get_base_pixel();
-        render::centred_lines(root, &title, (left + width as i32 / 2, top + 4), &theme::bold(size::AXIS, INK))?;
+        render::centred_lines(
+            root,
+            &title,
+            (left + width as i32 / 2, top + 4),
+            &theme::bold(size::AXIS, INK),
+        )?;
         let title_height = title.len().max(title_lines) as u32 * render::line_height(size::AXIS) as u32;
         let mut chart = ChartBuilder::on(area)
             .margin_top(4 + title_height + 16)

@@ -606,6 +606,12 @@ fn thresholds_and_list_durations_are_controls() {
     let s = server.get("/api/scenario").json();
     let controls = s["controls"].as_array().unwrap();
     let find = |p: &str| controls.iter().find(|c| c["path"] == p).unwrap_or_else(|| panic!("no {p}"));
+    // the lists are named for the page's labels of their `list_share.<id>` rows
+    let lists = s["lists"].as_array().unwrap();
+    assert!(
+        lists.iter().any(|l| l["id"] == "no_fly" && l["label"].as_str().is_some_and(|t| !t.is_empty())),
+        "{lists:?}"
+    );
     let d = find("list.no_fly.duration");
     assert_eq!((d["section"].as_str(), d["value"].as_str()), (Some("lists"), Some("365")));
     assert!(

@@ -109,6 +109,8 @@ struct Page<'a> {
     tiers: Vec<Named>,
     perks: Vec<Named>,
     restrictions: Vec<Named>,
+    /// The lists (`list_share.<id>` metrics).
+    lists: Vec<Named>,
 }
 
 /// The arrow-key step for a rate: its order of magnitude, at most 1.
@@ -294,6 +296,7 @@ pub fn scenario_json(session: &Session) -> Vec<u8> {
             .iter()
             .map(|p| Named { id: p.id.clone(), label: p.label.clone() })
             .collect(),
+        lists: s.lists.iter().map(|l| Named { id: l.id.clone(), label: l.label.clone() }).collect(),
     };
     serde_json::to_vec_pretty(&page).unwrap_or_default()
 }

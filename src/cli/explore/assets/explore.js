@@ -317,6 +317,7 @@
     for (const t of info.tiers) label.set('tier_share.' + t.id, T('tier', { id: t.id, label: t.label }));
     for (const p of info.perks) label.set('perk_share.' + p.id, T('perk', { label: p.label }));
     for (const p of info.restrictions) label.set('restriction_share.' + p.id, T('restriction', { label: p.label }));
+    for (const l of info.lists || []) label.set('list_share.' + l.id, T('list', { label: l.label }));
     label.set('score.mean', T('mean_score'));
     const shown = doc.metrics.filter(
       (m) => m.name === 'score.mean' || !(m.name.startsWith('group.') || m.name.startsWith('score.')),

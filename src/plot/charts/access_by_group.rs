@@ -210,21 +210,23 @@ impl Figure for Fig {
                     rest = b;
                     a
                 };
-                self.draw_panel(root, &area, panel, title_lines)?;
+                self.draw_panel(root, &area, panel, title_lines, LABEL_LINES)?;
             }
         } else {
-            // the labels do not fit side by side (measured): one panel above the other, full width
-            let h = height / self.panels.len().max(1) as u32;
+            // the labels do not fit side by side (measured): one panel above the other, full
+            // width, each as tall as an equal share plus the extra its labels asked for
+            let extra: Vec<u32> = self.panels.iter().map(|p| extra_label_height(root, p, width)).collect();
+            let h = height.saturating_sub(extra.iter().sum()) / self.panels.len().max(1) as u32;
             let mut rest = plots;
             for (k, panel) in self.panels.iter().enumerate() {
                 let area = if k + 1 == self.panels.len() {
                     rest.clone()
                 } else {
-                    let (a, b) = rest.split_vertically(h);
+                    let (a, b) = rest.split_vertically(h + extra[k]);
                     rest = b;
                     a
                 };
-                self.draw_panel(root, &area, panel, 1)?;
+                self.draw_panel(root, &area, panel, 1, STACKED_MAX_LINES)?;
             }
         }
         let (sx0, sy0) = side.get_base_pixel();
@@ -232,6 +234,39 @@ impl Figure for Fig {
         render::legend(root, (sx0 + 12, sy0 + 14), 310, heading, &self.legend)?;
         Ok(())
     }
+
+    /// Taller than usual when the panels are stacked and their labels need
+    /// more than [`STACKED_LINES`] lines: each line more adds its height, so
+    /// no label is cut (up to [`STACKED_MAX_LINES`]).
+    fn height<DB: DrawingBackend>(&self, root: &Area<DB>) -> u32 {
+        let Ok((plots, _)) = render::frame(root, &self.title, &self.subtitle) else { return theme::HEIGHT };
+        let width = plots.dim_in_pixel().0;
+        let widths = self.side_by_side(width);
+        if self.panels.iter().zip(&widths).all(|(p, &w)| fits(root, p, w)) {
+            return theme::HEIGHT;
+        }
+        theme::HEIGHT + self.panels.iter().map(|p| extra_label_height(root, p, width)).sum::<u32>()
+    }
+}
+
+/// Lines the longest label of `panel` takes in its slot of a panel `width`
+/// pixels wide, at most `cap`.
+fn label_lines<DB: DrawingBackend>(root: &Area<DB>, panel: &Panel, width: u32, cap: usize) -> usize {
+    let slot = width.saturating_sub(PANEL_CHROME) / panel.items.len().max(1) as u32;
+    let style = theme::text(size::BODY, INK);
+    panel
+        .items
+        .iter()
+        .map(|i| render::wrap(root, &i.label, &style, slot.saturating_sub(8).max(20), cap).len())
+        .max()
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// The height a stacked panel adds for label lines beyond [`STACKED_LINES`].
+fn extra_label_height<DB: DrawingBackend>(root: &Area<DB>, panel: &Panel, width: u32) -> u32 {
+    let lines = label_lines(root, panel, width, STACKED_MAX_LINES);
+    lines.saturating_sub(STACKED_LINES) as u32 * render::line_height(size::BODY) as u32
 }
 
 /// A panel's title wrapped to the panel's `width`, in at most two lines.
@@ -258,8 +293,10 @@ fn fits<DB: DrawingBackend>(root: &Area<DB>, panel: &Panel, width: u32) -> bool 
 
 /// Lines a bar's label may take under it side by side...
 const LABEL_LINES: usize = 3;
-/// ...and when the panels are stacked (the label area grows to what the labels need).
+/// ...and when the panels are stacked (the label area grows to what the labels need)...
 const STACKED_LINES: usize = 6;
+/// ...and, the canvas growing taller for each line beyond that, at most.
+const STACKED_MAX_LINES: usize = 10;
 
 impl Fig {
     /// Widths of the panels side by side: by item count, each at least a third.
@@ -286,20 +323,12 @@ impl Fig {
         area: &Area<DB>,
         panel: &Panel,
         title_lines: usize,
+        max_lines: usize,
     ) -> Result<(), PlotError> {
         let k = panel.items.len().max(1) as f64;
         // the label area is as tall as the longest wrapped label needs, measured at the slot's width
         let lh = render::line_height(size::BODY);
-        let slot = area.dim_in_pixel().0.saturating_sub(PANEL_CHROME) / panel.items.len().max(1) as u32;
-        let style = theme::text(size::BODY, INK);
-        let max_lines = if area.dim_in_pixel().1 > 500 { LABEL_LINES } else { STACKED_LINES };
-        let label_lines = panel
-            .items
-            .iter()
-            .map(|i| render::wrap(root, &i.label, &style, slot.saturating_sub(8).max(20), max_lines).len())
-            .max()
-            .unwrap_or(1)
-            .max(1);
+        let label_lines = label_lines(root, panel, area.dim_in_pixel().0, max_lines);
         let label_area = 10 + label_lines as u32 * lh as u32 + 8 + lh as u32 + 12;
         // the panel's title, wrapped to the panel (a caption would run over its
         // neighbour and the top tick label), then room for that tick label

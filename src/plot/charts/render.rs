@@ -18,28 +18,43 @@ pub type Area<DB> = DrawingArea<DB, Shift>;
 
 /// A chart that can draw itself on any plotters backend.
 pub trait Figure {
-    /// Draw on `root`, a white [`WIDTH`] × [`HEIGHT`] canvas.
+    /// Draw on `root`, a white [`WIDTH`] × [`Figure::height`] canvas.
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError>;
+
+    /// The canvas height: [`HEIGHT`], unless the figure needs more for what
+    /// it holds (measured on `root`, a scratch canvas used only to measure text).
+    fn height<DB: DrawingBackend>(&self, _root: &Area<DB>) -> u32 {
+        HEIGHT
+    }
 }
+
+/// The tallest canvas a figure may ask for: twice the usual.
+pub const MAX_HEIGHT: u32 = 2 * HEIGHT;
 
 /// Render `fig` as an SVG document and as a PNG file, from the same drawing
 /// code; both backends measure and draw text through [`Typeset`] (exact
 /// glyph advances, CJK fallback), and the SVG draws text that needs the CJK
 /// font as outlines ([`Outlines`]), so it needs no font on the viewer's side.
 pub fn render(fig: &impl Figure) -> Result<(String, Vec<u8>), PlotError> {
+    let height = {
+        let mut scratch = String::new();
+        let backend = SVGBackend::with_string(&mut scratch, (WIDTH, HEIGHT));
+        fig.height(&Typeset::vector(backend, Outlines::default()).into_drawing_area())
+            .clamp(HEIGHT, MAX_HEIGHT)
+    };
     let mut svg = String::new();
     let outlines = Outlines::default();
     {
-        let backend = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT));
+        let backend = SVGBackend::with_string(&mut svg, (WIDTH, height));
         let root = Typeset::vector(backend, outlines.clone()).into_drawing_area();
         root.fill(&BACKGROUND)?;
         fig.draw(&root)?;
         root.present()?;
     }
     let svg = outlines.splice(&svg);
-    let mut rgb = vec![0u8; WIDTH as usize * HEIGHT as usize * 3];
+    let mut rgb = vec![0u8; WIDTH as usize * height as usize * 3];
     {
-        let root = Typeset::raster(BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT))).into_drawing_area();
+        let root = Typeset::raster(BitMapBackend::with_buffer(&mut rgb, (WIDTH, height))).into_drawing_area();
         root.fill(&BACKGROUND)?;
         fig.draw(&root)?;
         root.present()?;
@@ -49,7 +64,7 @@ pub fn render(fig: &impl Figure) -> Result<(String, Vec<u8>), PlotError> {
         image::codecs::png::PngEncoder::new(&mut png),
         &rgb,
         WIDTH,
-        HEIGHT,
+        height,
         image::ColorType::Rgb8,
     )
     .map_err(|e| PlotError::Png(e.to_string()))?;

@@ -130,6 +130,23 @@ fn every_expected_behaviour_block_has_checks() {
     assert!(blocks >= 7, "the scenario files' expectations were not found ({blocks})");
 }
 
+/// A `-0.0` anywhere in a summary (a 0 computed as 0 × a negative number)
+/// reads as a tiny negative figure: none may be written.
+fn negative_zeros(v: &serde_json::Value, file: &str, path: &str, wrong: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Number(n) if n.as_f64().is_some_and(|x| x == 0.0 && x.is_sign_negative()) => {
+            wrong.push(format!("{file}: summary.json `{path}` is -0.0"));
+        }
+        serde_json::Value::Array(a) => {
+            a.iter().enumerate().for_each(|(i, x)| negative_zeros(x, file, &format!("{path}[{i}]"), wrong));
+        }
+        serde_json::Value::Object(o) => {
+            o.iter().for_each(|(k, x)| negative_zeros(x, file, &format!("{path}.{k}"), wrong));
+        }
+        _ => {}
+    }
+}
+
 #[test]
 fn every_expectation_of_the_scenario_docs_holds() {
     let readme = read(&repo("scenarios/README.md"));
@@ -159,6 +176,7 @@ fn every_expectation_of_the_scenario_docs_holds() {
         let json =
             pointsim::output::summary_json(&s, s.seed, &sim.summary, pointsim::output::DEFAULT_MIN_CELL);
         let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        negative_zeros(&doc, file, "", &mut wrong);
         for c in checks {
             let x = eval(&doc, &c.expr);
             if !(c.lo..=c.hi).contains(&x) {

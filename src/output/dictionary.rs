@@ -254,10 +254,22 @@ fn metric(file: &str, name: &str) -> Column {
     col(file, name, "text", "", UNDESCRIBED.to_owned())
 }
 
-/// `p90` → `90th percentile`, `mean` → `mean`.
+/// `1` → `1st`, `2` → `2nd`, `11` → `11th`, `90` → `90th`.
+fn ordinal(q: u32) -> String {
+    let suffix = match (q % 10, q % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{q}{suffix}")
+}
+
+/// `p90` → `90th percentile`, `p01` → `1st percentile`, `mean` → `mean`.
 fn stat_words(stat: &str) -> String {
     match stat.strip_prefix('p').and_then(|q| q.parse::<u32>().ok()) {
-        Some(q) => format!("{q}th percentile"),
+        Some(q) => format!("{} percentile", ordinal(q)),
         None => match stat {
             "sd" => "standard deviation".to_owned(),
             "min" => "lowest".to_owned(),
@@ -400,6 +412,19 @@ fn plain(file: &str, name: &str) -> Option<Column> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentiles_have_english_ordinals() {
+        let words: Vec<String> = ["p01", "p02", "p03", "p05", "p11", "p12", "p21", "p50", "p90", "p99"]
+            .iter()
+            .map(|s| stat_words(s))
+            .collect();
+        assert_eq!(
+            words,
+            ["1st", "2nd", "3rd", "5th", "11th", "12th", "21st", "50th", "90th", "99th"]
+                .map(|o| format!("{o} percentile"))
+        );
+    }
 
     #[test]
     fn names_give_types_and_units() {

@@ -86,7 +86,8 @@ pub fn summary_json(s: &Scenario, seed: u64, sum: &Summary, min_cell: u32) -> Ve
                     max_per_year: max,
                     reached: t.cap_reached,
                     events_withheld_expected: t.events_withheld(),
-                    points_withheld_expected: t.events_withheld() * r.points as f64,
+                    // `+ 0.0`: no events withheld is 0, not the -0.0 of 0 × negative points
+                    points_withheld_expected: t.events_withheld() * r.points as f64 + 0.0,
                 }),
             };
             (r.id.as_str(), doc)

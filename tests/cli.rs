@@ -919,6 +919,60 @@ fn readme_suppression_example_is_current() {
     }
 }
 
+/// The README's `pointsim compare` example is the real output of that command,
+/// line for line and in order (the metric rows, the interval, the moves).
+#[test]
+fn readme_compare_example_is_current() {
+    let readme = read(&repo("README.md"));
+    let cmd = "$ pointsim compare scenarios/teaching_toy.toml examples/overlays/teaching_toy_reform.toml\n";
+    let start = readme.find(cmd).expect("example in README") + cmd.len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = TempDir::new().unwrap();
+    let done = pointsim()
+        .args(["compare", "scenarios/teaching_toy.toml", "examples/overlays/teaching_toy_reform.toml"])
+        .args(["--no-plots", "--out"])
+        .arg(dir.path().join("o"))
+        .current_dir(repo("."))
+        .assert()
+        .success();
+    let stdout = String::from_utf8(done.get_output().stdout.clone()).unwrap();
+    // everything but where it was written, which names the README's default folder
+    let shown = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with("results:") && !l.starts_with("report:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(shown(block), shown(&stdout), "README block vs output:\n{stdout}");
+}
+
+/// The README's sweep example quotes the AA share at 20 points, with its
+/// interval, as `cells.csv` of that sweep gives them.
+#[test]
+fn readme_sweep_figures_are_current() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("o");
+    pointsim()
+        .args(["sweep", "scenarios/sweeps/toy_volunteering.toml", "-q", "--out"])
+        .arg(&out)
+        .current_dir(repo("."))
+        .assert()
+        .success();
+    let mut rdr = csv::Reader::from_path(out.join("cells.csv")).unwrap();
+    let head = rdr.headers().unwrap().clone();
+    let last = rdr.records().map(Result::unwrap).last().unwrap();
+    let col = |name: &str| -> f64 { last[head.iter().position(|h| h == name).unwrap()].parse().unwrap() };
+    assert_eq!(col("param.rule.volunteer_service.points"), 20.0);
+    let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+    let sentence = format!(
+        "to {} at 20 points (95% interval {}\nto {})",
+        pct(col("tier_share.AA.mean")),
+        pct(col("tier_share.AA.ci_lo")),
+        pct(col("tier_share.AA.ci_hi"))
+    );
+    assert!(read(&repo("README.md")).contains(&sentence), "README should say: {sentence}");
+}
+
 #[test]
 fn check_counts_read_as_english_and_new_quotes_the_file_it_names() {
     // one of a kind is singular, none is not mentioned (the toy defines no groups)

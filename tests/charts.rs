@@ -32,6 +32,7 @@ fn run_min_cell(text: &str, min_cell: u32) -> (tempfile::TempDir, RunData) {
         estimated_memory_bytes: 0,
         peak_memory_bytes: None,
         started_at: std::time::SystemTime::UNIX_EPOCH,
+        ledger: pointsim::output::LedgerChoice::None,
     };
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
@@ -474,6 +475,7 @@ fn run_file(path: &str, population: u64) -> (tempfile::TempDir, RunData) {
         estimated_memory_bytes: 0,
         peak_memory_bytes: None,
         started_at: std::time::SystemTime::UNIX_EPOCH,
+        ledger: pointsim::output::LedgerChoice::None,
     };
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();

@@ -178,6 +178,28 @@ fn manifest_reproduce_command_reproduces_the_run() {
     }
 }
 
+/// A run that wrote a ledger (or a sample of one) says so in its Reproduce
+/// line, so running that line writes the same ledger again.
+#[cfg(feature = "parquet")]
+#[test]
+fn the_reproduce_command_writes_the_ledger_again() {
+    let dir = TempDir::new().unwrap();
+    for (extra, ends) in
+        [(&["--ledger"][..], " --ledger"), (&["--trace-sample", "7"][..], " --trace-sample 7")]
+    {
+        let a = dir.path().join(format!("a{}", extra.len()));
+        run_toy(&a, &[&["--steps", "10"][..], extra].concat()).success();
+        let m: serde_json::Value = serde_json::from_str(&read(&a.join("manifest.json"))).unwrap();
+        let reproduce = m["command"]["reproduce"].as_str().unwrap().to_owned();
+        assert!(reproduce.ends_with(ends), "{reproduce}");
+        let words: Vec<&str> = reproduce.split_whitespace().collect();
+        let b = dir.path().join(format!("b{}", extra.len()));
+        pointsim().args(&words[1..]).arg("--out").arg(&b).arg("-q").assert().success();
+        let ledger = |d: &Path| std::fs::read(d.join("ledger.parquet")).unwrap();
+        assert_eq!(ledger(&a), ledger(&b), "{reproduce}");
+    }
+}
+
 #[test]
 fn non_empty_out_is_refused_without_force() {
     let dir = TempDir::new().unwrap();

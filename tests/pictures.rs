@@ -72,6 +72,7 @@ fn run_seeded(text: &str, seed: u64) -> (tempfile::TempDir, RunData) {
         estimated_memory_bytes: 0,
         peak_memory_bytes: None,
         started_at: SystemTime::UNIX_EPOCH + Duration::from_secs(1),
+        ledger: pointsim::output::LedgerChoice::None,
     };
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();

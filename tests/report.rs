@@ -94,6 +94,7 @@ fn run_min_cell(text: &str, seed: u64, started: u64, min_cell: u32) -> RunData {
         estimated_memory_bytes: 0,
         peak_memory_bytes: None,
         started_at: SystemTime::UNIX_EPOCH + Duration::from_secs(started),
+        ledger: pointsim::output::LedgerChoice::None,
     };
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();

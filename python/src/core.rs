@@ -298,6 +298,7 @@ impl Run {
             estimated_memory_bytes: self.plan.estimated_memory_bytes,
             peak_memory_bytes: self.peak_memory_bytes,
             started_at: self.started_at,
+            ledger: output::LedgerChoice::None, // the package writes no ledger
         }
     }
 

@@ -151,6 +151,11 @@ pub fn run(args: Args) -> Result<(), Failure> {
         estimated_memory_bytes,
         peak_memory_bytes: None,
         started_at,
+        ledger: match (args.trace_sample, args.ledger) {
+            (Some(k), _) => output::LedgerChoice::Sample(k),
+            (None, true) => output::LedgerChoice::All,
+            (None, false) => output::LedgerChoice::None,
+        },
     };
     let me = super::rerun::Identity {
         kind: super::rerun::Kind::Run,

@@ -45,6 +45,20 @@ pub struct RunInfo {
     pub peak_memory_bytes: Option<u64>,
     /// When the run started.
     pub started_at: SystemTime,
+    /// The ledger the run wrote, so that its Reproduce line writes it again.
+    pub ledger: LedgerChoice,
+}
+
+/// Which `ledger.parquet` a run wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LedgerChoice {
+    /// None.
+    #[default]
+    None,
+    /// Every subject's (`--ledger`).
+    All,
+    /// A systematic sample of this many subjects (`--trace-sample K`).
+    Sample(u64),
 }
 
 /// The run manifest as pretty-printed JSON (with a trailing newline).
@@ -110,6 +124,11 @@ pub fn reproduce_command(info: &RunInfo) -> String {
     }
     if info.min_cell != super::DEFAULT_MIN_CELL {
         cmd.push_str(&format!(" --min-cell {}", info.min_cell));
+    }
+    match info.ledger {
+        LedgerChoice::None => {}
+        LedgerChoice::All => cmd.push_str(" --ledger"),
+        LedgerChoice::Sample(k) => cmd.push_str(&format!(" --trace-sample {k}")),
     }
     cmd
 }
@@ -219,6 +238,7 @@ mod tests {
             estimated_memory_bytes: 9_000_000,
             peak_memory_bytes: Some(8_000_000),
             started_at: UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+            ledger: LedgerChoice::None,
         }
     }
 

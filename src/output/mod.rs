@@ -51,7 +51,7 @@ pub use compare::{
 };
 pub use dictionary::{COLUMNS_CSV, dictionary_csv};
 pub use histogram_csv::histogram_csv;
-pub use manifest::{Overrides, RunInfo, manifest_json, reproduce_command, shell_quote};
+pub use manifest::{LedgerChoice, Overrides, RunInfo, manifest_json, reproduce_command, shell_quote};
 pub use steps_csv::steps_csv;
 pub use summary_json::summary_json;
 pub use sweep::{sweep_columns, sweep_files};

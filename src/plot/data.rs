@@ -410,6 +410,7 @@ max_score = 95
             estimated_memory_bytes: 0,
             peak_memory_bytes: None,
             started_at: std::time::SystemTime::UNIX_EPOCH,
+            ledger: crate::output::LedgerChoice::None,
         };
         let dir = tempfile::tempdir().unwrap();
         write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
@@ -449,6 +450,7 @@ max_score = 95
             estimated_memory_bytes: 0,
             peak_memory_bytes: None,
             started_at: std::time::SystemTime::UNIX_EPOCH,
+            ledger: crate::output::LedgerChoice::None,
         };
         let dir = tempfile::tempdir().unwrap();
         write_all(dir.path(), &standard_files(&loaded.scenario, &sim.summary, &info)).unwrap();

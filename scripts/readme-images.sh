@@ -15,3 +15,7 @@ done
 cargo run --release --quiet -- sensitivity scenarios/sensitivity/toy_rates.toml --method sobol -n 512 --out "$out/sensitivity" --quiet
 cp "$out/sensitivity/plots/tier_share.AA.png" docs/images/sensitivity_tier_share_AA.png
 echo "wrote docs/images/sensitivity_tier_share_AA.png"
+# the explore page (README's "pointsim explore" section), from the real-browser check
+POINTSIM=target/release/pointsim scripts/explore-browser-check.sh "$out/explore.png" 10000 >/dev/null
+cp "$out/explore.png" docs/images/explore.png
+echo "wrote docs/images/explore.png"

@@ -301,6 +301,22 @@ function compareArgs(address) {
     await page.waitForFunction(() => document.body.dataset.state === 'ready', { timeout: 30000 });
     await page.screenshot({ path: shot });
     console.log(`screenshot: ${shot}`);
+    // the story over time at its middle snapshot, with the tier bars under it (OUT-time.png)
+    await page.select('#series', 'tier_share.AA');
+    const middle = await page.$eval('#snapshot', (r) => {
+      r.value = String(Math.floor(Number(r.max) / 2));
+      r.dispatchEvent(new Event('input', { bubbles: true }));
+      return Number(r.value);
+    });
+    await page.waitForFunction((m) => Number(document.body.dataset.snapshot) === m, { timeout: 10000 }, middle);
+    const clip = await page.evaluate(() => {
+      const a = document.getElementById('time').getBoundingClientRect();
+      const b = document.getElementById('tier-chart').getBoundingClientRect();
+      return { x: a.left + scrollX, y: a.top + scrollY, width: Math.max(a.width, b.width), height: b.bottom - a.top };
+    });
+    const timeShot = shot.replace(/(\.png)?$/, '-time.png');
+    await page.screenshot({ path: timeShot, clip, captureBeyondViewport: true });
+    console.log(`screenshot: ${timeShot} (the story over time at snapshot ${middle})`);
     // a page written by --export, opened from disk with no server
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'explore-export-'));
     const saved = path.join(dir, 'page.html');

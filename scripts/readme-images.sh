@@ -18,4 +18,5 @@ echo "wrote docs/images/sensitivity_tier_share_AA.png"
 # the explore page (README's "pointsim explore" section), from the real-browser check
 POINTSIM=target/release/pointsim scripts/explore-browser-check.sh "$out/explore.png" 10000 >/dev/null
 cp "$out/explore.png" docs/images/explore.png
-echo "wrote docs/images/explore.png"
+cp "$out/explore-time.png" docs/images/explore-time.png
+echo "wrote docs/images/explore.png and docs/images/explore-time.png"

@@ -595,6 +595,14 @@ fn api_explore_adds_the_story_over_time() {
         assert_eq!(s["base"].as_array().unwrap().last(), Some(&m["base_mean"]), "{}", s["name"]);
         assert_eq!(s["reform"].as_array().unwrap().last(), Some(&m["reform_mean"]), "{}", s["name"]);
     }
+    // the series come in compare.json's order (tiers highest first), so the page's two tables agree
+    let names = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|m| m["name"].as_str().unwrap().to_owned()).collect()
+    };
+    let metrics: Vec<String> =
+        names(&doc["compare"]["metrics"]).into_iter().filter(|n| names(&t["series"]).contains(n)).collect();
+    assert_eq!(names(&t["series"]), metrics);
+    assert_eq!(names(&t["series"])[1], "tier_share.AA");
 }
 
 /// Perks, restrictions and lists have controls; a list duration set on the

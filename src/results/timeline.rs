@@ -15,7 +15,7 @@ pub struct Timeline {
     /// union of the two sides' when they differ.
     pub steps: Vec<u32>,
     /// One series per number, `score.mean` first, then the shares in the
-    /// order of the metrics (`tier_share.<name>`, `perk_share.<id>`,
+    /// order of the metrics (`tier_share.<name>` highest tier first, `perk_share.<id>`,
     /// `restriction_share.<id>`), the base's and then the reform's only.
     pub series: Vec<Series>,
 }
@@ -45,13 +45,14 @@ pub struct RunSeries {
 pub fn run_series(scenario: &Scenario, summary: &Summary) -> RunSeries {
     let steps = summary.snapshots.iter().map(|s| s.step).collect();
     let mut names = vec!["score.mean".to_owned()];
-    names.extend(scenario.tiers.iter().map(|t| format!("tier_share.{}", t.name)));
+    // tiers highest first, as compare.json's metrics
+    names.extend(scenario.tiers.iter().rev().map(|t| format!("tier_share.{}", t.name)));
     names.extend(scenario.perks.iter().map(|p| format!("perk_share.{}", p.id)));
     names.extend(scenario.restrictions.iter().map(|r| format!("restriction_share.{}", r.id)));
     let mut values = vec![Vec::with_capacity(summary.snapshots.len()); names.len()];
     for snap in &summary.snapshots {
         let o = &snap.overall;
-        let counts = o.tier_count.iter().chain(&o.perk_count).chain(&o.restriction_count);
+        let counts = o.tier_count.iter().rev().chain(&o.perk_count).chain(&o.restriction_count);
         let row =
             std::iter::once(o.score.as_ref().map_or(f64::NAN, |s| s.mean)).chain(counts.map(|&n| o.share(n)));
         for (v, x) in values.iter_mut().zip(row) {

@@ -523,7 +523,11 @@ min_tier = "high"
             assert_eq!(series.reform.last(), Some(&m.reform.mean), "{}", m.name);
         }
         let names: Vec<&str> = t.series.iter().map(|x| x.name.as_str()).collect();
-        assert_eq!(names, ["score.mean", "tier_share.low", "tier_share.high", "perk_share.p"]);
+        assert_eq!(
+            names,
+            ["score.mean", "tier_share.high", "tier_share.low", "perk_share.p"],
+            "tiers highest first, as the metrics"
+        );
         assert_eq!(t.series[0].base[0], 100.0, "everyone starts at 100");
         // stopped from the progress callback during the first replicate: the next ones do not run
         let runs = std::sync::atomic::AtomicU64::new(0);

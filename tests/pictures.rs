@@ -234,17 +234,14 @@ fn each_chart_chooses_its_view_from_the_data() {
     assert!(texts(&w, "score_over_time").contains("| tier threshold"));
 }
 
-/// Nine restrictions with long labels and three groups, as in
-/// `national_blacklist`: every share under a label is drawn whole (no
-/// "0.5…"), which needs the panels stacked; labels keep their words.
-#[test]
-fn long_labels_and_their_numbers_are_not_cut() {
+/// national_blacklist's own labels, in full, and a scenario of three groups
+/// with a restriction for each and a perk with a long label.
+fn blacklist_labels() -> ([&'static str; 10], String) {
     let mut text = String::from(SPREAD.split("[[restriction]]").next().unwrap());
     text = text.replace(
         "[[rule]]\nid = \"good\"",
         "[[population.group]]\nname = \"citizens_general\"\nshare = 0.5\n[[population.group]]\nname = \"citizens_low_income\"\nshare = 0.3\n[[population.group]]\nname = \"companies\"\nshare = 0.2\n[[rule]]\nid = \"good\"",
     );
-    // national_blacklist's own labels, in full
     let labels = [
         "No air tickets",
         "No high-speed rail seats above second class, no soft sleepers",
@@ -255,11 +252,43 @@ fn long_labels_and_their_numbers_are_not_cut() {
         "No bond issuance",
         "Excluded from government procurement and bidding",
         "No government funds or subsidies",
+        "Fast-tracked approvals, loans and patents",
     ];
-    for (i, l) in labels.iter().enumerate() {
+    for (i, l) in labels[..9].iter().enumerate() {
         text.push_str(&format!("[[restriction]]\nid = \"r{i}\"\nlabel = \"{l}\"\nmax_score = {}\n", 60 + i));
     }
-    text.push_str("[[perk]]\nid = \"fast\"\nlabel = \"Fast-tracked approvals, loans and patents\"\nmin_tier = \"high\"\n");
+    text.push_str(&format!("[[perk]]\nid = \"fast\"\nlabel = \"{}\"\nmin_tier = \"high\"\n", labels[9]));
+    (labels, text)
+}
+
+/// The ratio rows of `inequality` and the panel titles of
+/// `disparity_over_time` are never cut either: national_blacklist's labels
+/// are drawn whole (the charts grow taller for their lines).
+#[test]
+fn inequality_and_disparity_labels_are_not_cut() {
+    let (labels, text) = blacklist_labels();
+    let (_dir, data) = run(&text);
+    let cs = pointsim::plot::charts(&data).unwrap();
+    let letters = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    for name in ["inequality", "disparity_over_time"] {
+        let c = chart(&cs, name);
+        let texts = svg_texts(&c.svg);
+        assert!(texts.iter().all(|t| !t.contains('…')), "{name}: a label is cut: {texts:?}");
+        let all = letters(&texts.concat());
+        for l in labels {
+            assert!(all.contains(&letters(l)), "{name}: `{l}` is not drawn whole: {texts:?}");
+        }
+        let img = image::load_from_memory(&c.png).unwrap();
+        assert!(img.height() > 900 && img.height() <= 1800, "{name}: {}", img.height());
+    }
+}
+
+/// Nine restrictions with long labels and three groups, as in
+/// `national_blacklist`: every share under a label is drawn whole (no
+/// "0.5…"), which needs the panels stacked; labels keep their words.
+#[test]
+fn long_labels_and_their_numbers_are_not_cut() {
+    let (labels, text) = blacklist_labels();
     let (_dir, data) = run(&text);
     let cs = pointsim::plot::charts(&data).unwrap();
     let texts = svg_texts(&chart(&cs, "access_by_group").svg);

@@ -234,6 +234,28 @@ fn each_chart_chooses_its_view_from_the_data() {
     assert!(texts(&w, "score_over_time").contains("| tier threshold"));
 }
 
+/// Rongcheng's access chart shows what its tiny shares are: the perks
+/// (97.3% beside 0.04%) on a log axis, the restrictions' 0.001% zoom with
+/// ticks that are not all "0", and "nobody" in the slot of a restriction
+/// nobody is under.
+#[test]
+fn rongcheng_access_shows_its_small_shares() {
+    let text = std::fs::read_to_string(crate::common::repo("scenarios/rongcheng.toml")).unwrap();
+    let (_dir, data) = run_seeded(&text, 42);
+    let cs = pointsim::plot::charts(&data).unwrap();
+    let texts = svg_texts(&chart(&cs, "access_by_group").svg);
+    let joined = texts.join(" ");
+    assert!(joined.contains("perks: share who hold each (logarithmic axis"), "{texts:?}");
+    for decade in ["0.01", "0.1", "1", "10", "100"] {
+        assert!(texts.iter().any(|t| t == decade), "no log tick {decade}: {texts:?}");
+    }
+    assert!(!joined.contains("zoomed to 0–0%"), "{texts:?}");
+    let zoomed = texts.iter().position(|t| t.contains("axis zoomed to 0–")).expect("restrictions zoomed");
+    let ticks: Vec<&String> = texts[zoomed..].iter().filter(|t| t.starts_with("0.00")).collect();
+    assert!(ticks.len() >= 3, "the zoomed axis's ticks are not told apart: {texts:?}");
+    assert_eq!(texts.iter().filter(|t| *t == "nobody is under it").count(), 2, "{texts:?}");
+}
+
 /// national_blacklist's own labels, in full, and a scenario of three groups
 /// with a restriction for each and a perk with a long label.
 fn blacklist_labels() -> ([&'static str; 10], String) {

@@ -87,7 +87,7 @@ const MIN_BAR: f64 = 0.006;
 
 /// The label of decade `d` of the log axis, in percent: `100`, `1`, `0.001`
 /// (written out, never rounded to "0"), or `1e-9` below a millionth.
-fn decade(d: i32) -> String {
+pub(super) fn decade(d: i32) -> String {
     match d {
         0.. => theme::tick(10f64.powi(d)),
         -6..0 => format!("0.{}1", "0".repeat((-d - 1) as usize)),

@@ -329,6 +329,31 @@ fn long_labels_and_their_numbers_are_not_cut() {
     }
 }
 
+/// Rongcheng's comparison is peaked with a thin B tail (850–960): the
+/// compare chart takes the log view by the run chart's rule, and the
+/// legend breaks the dotted path at a dot, not inside a name.
+#[test]
+fn the_compare_chart_shows_a_thin_tail_on_a_log_axis() {
+    use crate::common::{pointsim, repo};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    pointsim()
+        .arg("compare")
+        .arg(repo("scenarios/rongcheng.toml"))
+        .args(["--set", "rule.volunteer_service.points=10", "-r", "2", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("plots/compare_distribution.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(texts.iter().any(|t| t == "share of subjects (%, logarithmic)"), "{texts:?}");
+    for decade in ["0.01", "0.1", "1", "10"] {
+        assert!(texts.iter().any(|t| t == decade), "no log tick {decade}: {texts:?}");
+    }
+    assert!(texts.iter().all(|t| !t.contains("po-")), "a name is hyphenated: {texts:?}");
+    assert!(texts.iter().any(|t| t.ends_with("rule.volunteer_service.")), "{texts:?}");
+}
+
 /// The compare chart's legend gives both means whatever the names' length,
 /// and has no swatch for the bin width (nothing is drawn in that grey).
 #[test]

@@ -235,17 +235,36 @@ fn each_chart_chooses_its_view_from_the_data() {
     assert!(texts(&w, "score_over_time").contains("| tier threshold"));
 }
 
-/// Nine restrictions with long labels and three groups, as in
-/// `national_blacklist`: every share under a label is drawn whole (no
-/// "0.5…"), which needs the panels stacked; labels keep their words.
+/// Rongcheng's access chart shows what its tiny shares are: the perks
+/// (97.3% beside 0.04%) on a log axis, the restrictions' 0.001% zoom with
+/// ticks that are not all "0", and "nobody" in the slot of a restriction
+/// nobody is under.
 #[test]
-fn long_labels_and_their_numbers_are_not_cut() {
+fn rongcheng_access_shows_its_small_shares() {
+    let text = std::fs::read_to_string(crate::common::repo("scenarios/rongcheng.toml")).unwrap();
+    let (_dir, data) = run_seeded(&text, 42);
+    let cs = pointsim::plot::charts(&data).unwrap();
+    let texts = svg_texts(&chart(&cs, "access_by_group").svg);
+    let joined = texts.join(" ");
+    assert!(joined.contains("perks: share who hold each (logarithmic axis"), "{texts:?}");
+    for decade in ["0.01", "0.1", "1", "10", "100"] {
+        assert!(texts.iter().any(|t| t == decade), "no log tick {decade}: {texts:?}");
+    }
+    assert!(!joined.contains("zoomed to 0–0%"), "{texts:?}");
+    let zoomed = texts.iter().position(|t| t.contains("axis zoomed to 0–")).expect("restrictions zoomed");
+    let ticks: Vec<&String> = texts[zoomed..].iter().filter(|t| t.starts_with("0.00")).collect();
+    assert!(ticks.len() >= 3, "the zoomed axis's ticks are not told apart: {texts:?}");
+    assert_eq!(texts.iter().filter(|t| *t == "nobody is under it").count(), 2, "{texts:?}");
+}
+
+/// national_blacklist's own labels, in full, and a scenario of three groups
+/// with a restriction for each and a perk with a long label.
+fn blacklist_labels() -> ([&'static str; 10], String) {
     let mut text = String::from(SPREAD.split("[[restriction]]").next().unwrap());
     text = text.replace(
         "[[rule]]\nid = \"good\"",
         "[[population.group]]\nname = \"citizens_general\"\nshare = 0.5\n[[population.group]]\nname = \"citizens_low_income\"\nshare = 0.3\n[[population.group]]\nname = \"companies\"\nshare = 0.2\n[[rule]]\nid = \"good\"",
     );
-    // national_blacklist's own labels, in full
     let labels = [
         "No air tickets",
         "No high-speed rail seats above second class, no soft sleepers",
@@ -256,11 +275,43 @@ fn long_labels_and_their_numbers_are_not_cut() {
         "No bond issuance",
         "Excluded from government procurement and bidding",
         "No government funds or subsidies",
+        "Fast-tracked approvals, loans and patents",
     ];
-    for (i, l) in labels.iter().enumerate() {
+    for (i, l) in labels[..9].iter().enumerate() {
         text.push_str(&format!("[[restriction]]\nid = \"r{i}\"\nlabel = \"{l}\"\nmax_score = {}\n", 60 + i));
     }
-    text.push_str("[[perk]]\nid = \"fast\"\nlabel = \"Fast-tracked approvals, loans and patents\"\nmin_tier = \"high\"\n");
+    text.push_str(&format!("[[perk]]\nid = \"fast\"\nlabel = \"{}\"\nmin_tier = \"high\"\n", labels[9]));
+    (labels, text)
+}
+
+/// The ratio rows of `inequality` and the panel titles of
+/// `disparity_over_time` are never cut either: national_blacklist's labels
+/// are drawn whole (the charts grow taller for their lines).
+#[test]
+fn inequality_and_disparity_labels_are_not_cut() {
+    let (labels, text) = blacklist_labels();
+    let (_dir, data) = run(&text);
+    let cs = pointsim::plot::charts(&data).unwrap();
+    let letters = |t: &str| t.chars().filter(|c| c.is_alphanumeric()).collect::<String>();
+    for name in ["inequality", "disparity_over_time"] {
+        let c = chart(&cs, name);
+        let texts = svg_texts(&c.svg);
+        assert!(texts.iter().all(|t| !t.contains('…')), "{name}: a label is cut: {texts:?}");
+        let all = letters(&texts.concat());
+        for l in labels {
+            assert!(all.contains(&letters(l)), "{name}: `{l}` is not drawn whole: {texts:?}");
+        }
+        let img = image::load_from_memory(&c.png).unwrap();
+        assert!(img.height() > 900 && img.height() <= 1800, "{name}: {}", img.height());
+    }
+}
+
+/// Nine restrictions with long labels and three groups, as in
+/// `national_blacklist`: every share under a label is drawn whole (no
+/// "0.5…"), which needs the panels stacked; labels keep their words.
+#[test]
+fn long_labels_and_their_numbers_are_not_cut() {
+    let (labels, text) = blacklist_labels();
     let (_dir, data) = run(&text);
     let cs = pointsim::plot::charts(&data).unwrap();
     let texts = svg_texts(&chart(&cs, "access_by_group").svg);
@@ -277,6 +328,31 @@ fn long_labels_and_their_numbers_are_not_cut() {
     for l in labels {
         assert!(all.contains(&letters(l)), "`{l}` is not drawn whole: {texts:?}");
     }
+}
+
+/// Rongcheng's comparison is peaked with a thin B tail (850–960): the
+/// compare chart takes the log view by the run chart's rule, and the
+/// legend breaks the dotted path at a dot, not inside a name.
+#[test]
+fn the_compare_chart_shows_a_thin_tail_on_a_log_axis() {
+    use crate::common::{pointsim, repo};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("cmp");
+    pointsim()
+        .arg("compare")
+        .arg(repo("scenarios/rongcheng.toml"))
+        .args(["--set", "rule.volunteer_service.points=10", "-r", "2", "-q", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let svg = std::fs::read_to_string(out.join("plots/compare_distribution.svg")).unwrap();
+    let texts = svg_texts(&svg);
+    assert!(texts.iter().any(|t| t == "share of subjects (%, logarithmic)"), "{texts:?}");
+    for decade in ["0.01", "0.1", "1", "10"] {
+        assert!(texts.iter().any(|t| t == decade), "no log tick {decade}: {texts:?}");
+    }
+    assert!(texts.iter().all(|t| !t.contains("po-")), "a name is hyphenated: {texts:?}");
+    assert!(texts.iter().any(|t| t.ends_with("rule.volunteer_service.")), "{texts:?}");
 }
 
 /// The compare chart's legend gives both means whatever the names' length,

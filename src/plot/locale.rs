@@ -344,6 +344,7 @@ pub const ZH_CN: &[(&str, &str)] = &[
         "{steps} {units}内逐{unit}的全部对象各等级占比，堆叠显示，最高等级在上；图例给出各等级的期末占比{zoomed}。",
     ),
     ("{name} (axis zoomed to 0–{top}%)", "{name}（纵轴放大到 0–{top}%）"),
+    ("{name} (logarithmic axis, so small shares show)", "{name}（对数纵轴，小占比也看得见）"),
     ("perks: share who hold each", "优待：享有各项的占比"),
     ("restrictions: share under each", "限制：受各项限制的占比"),
     ("everyone, perk (grey % under each label)", "全体，优待（标签下灰色为百分比）"),

@@ -73,8 +73,43 @@ struct Panel {
     items: Vec<Item>,
     hatched: bool,
     /// Top of the share axis in percent: 100, or zoomed in to the largest
-    /// share when every share is small (the title then says so).
+    /// share when every share is small (the title then says so); on a
+    /// logarithmic axis, 2 (log10 of 100%).
     y_max: f64,
+    /// The share axis is logarithmic (a view chosen from the data, see
+    /// [`log_floor`]): `Some(lowest decade)`, drawn from `10^lowest` percent.
+    log: Option<f64>,
+}
+
+impl Panel {
+    /// Where a share of `pct` percent stands on the panel's axis (a share of
+    /// 0 on a logarithmic axis at its floor).
+    fn y(&self, pct: f64) -> f64 {
+        match self.log {
+            None => pct,
+            Some(floor) if pct > 0.0 => pct.log10().max(floor),
+            Some(floor) => floor,
+        }
+    }
+
+    /// The bottom of the share axis.
+    fn y_min(&self) -> f64 {
+        self.log.unwrap_or(0.0)
+    }
+}
+
+/// The floor decade of a logarithmic share axis for shares `pcts` (in
+/// percent), or `None` when a linear axis shows them: when the largest share
+/// is at least [`ZOOM_BELOW`] (so the axis cannot be zoomed) and some share
+/// that is not 0 is below 2% of it, a bar a few pixels high or less on a
+/// linear axis. The floor is half a decade or more below the smallest share.
+fn log_floor(pcts: &[f64]) -> Option<f64> {
+    let top = pcts.iter().copied().fold(0.0, f64::max);
+    let low = pcts.iter().copied().filter(|&p| p > 0.0).fold(f64::INFINITY, f64::min);
+    if top < ZOOM_BELOW || low >= 0.02 * top {
+        return None;
+    }
+    Some((low.log10() - 0.5).floor())
 }
 
 /// A panel whose largest share is below this (in percent) gets a zoomed axis.
@@ -93,18 +128,22 @@ pub(super) fn nice_ceil(v: f64) -> f64 {
 /// The panel for `items`: its axis zoomed from the data (a view chosen from
 /// the largest share), and its title saying which view it is.
 fn panel(name: &str, items: Vec<Item>, hatched: bool, lang: Lang) -> Panel {
-    let top = items
+    let pcts: Vec<f64> = items
         .iter()
         .flat_map(|i| i.shares.iter().flatten().chain([&i.everyone]))
-        .fold(0.0, |a: f64, &b| a.max(b))
-        * 100.0;
-    let (y_max, title) = if top > 0.0 && top < ZOOM_BELOW {
+        .map(|v| v * 100.0)
+        .collect();
+    let top = pcts.iter().copied().fold(0.0, f64::max);
+    let log = log_floor(&pcts);
+    let (y_max, title) = if log.is_some() {
+        (2.0, lang.fill("{name} (logarithmic axis, so small shares show)", &[("name", name)]))
+    } else if top > 0.0 && top < ZOOM_BELOW {
         let y = nice_ceil(top * 1.1);
         (y, lang.fill("{name} (axis zoomed to 0–{top}%)", &[("top", &theme::tick(y)), ("name", name)]))
     } else {
         (100.0, name.to_owned())
     };
-    Panel { title, items, hatched, y_max }
+    Panel { title, items, hatched, y_max, log }
 }
 
 /// Everything the chart draws, computed once for both backends.
@@ -347,7 +386,18 @@ impl Fig {
             .margin_right(24)
             .x_label_area_size(label_area)
             .y_label_area_size(100)
-            .build_cartesian_2d(0.0..k, 0.0..panel.y_max)?;
+            .build_cartesian_2d(0.0..k, panel.y_min()..panel.y_max)?;
+        // on a log axis, a tick at each whole decade only, labelled with its share
+        let y_tick = |v: &f64| match panel.log {
+            None => theme::tick(*v),
+            Some(_) if (v - v.round()).abs() < 1e-6 => super::score_distribution::decade(v.round() as i32),
+            Some(_) => String::new(),
+        };
+        let y_labels = match panel.log {
+            Some(floor) => (panel.y_max - floor).ceil().max(1.0) as usize + 1,
+            None if area.dim_in_pixel().1 > 500 => 11,
+            None => 6,
+        };
         chart
             .configure_mesh()
             .disable_x_mesh()
@@ -355,12 +405,13 @@ impl Fig {
             .bold_line_style(theme::lighten(MUTED, 0.75).stroke_width(1))
             .x_labels(0)
             .x_label_formatter(&|_| String::new())
-            .y_labels(if area.dim_in_pixel().1 > 500 { 11 } else { 6 })
-            .y_label_formatter(&|v| theme::tick(*v))
+            .y_labels(y_labels)
+            .y_label_formatter(&y_tick)
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
             .y_desc(self.lang.tr("share of subjects (%)"))
             .draw()?;
+        let base = panel.y_min();
         let lh = render::line_height(size::BODY);
         let top = panel
             .items
@@ -398,18 +449,21 @@ impl Fig {
                 } else {
                     (x0 + g as f64 * bw + bw * 0.06, x0 + (g + 1) as f64 * bw - bw * 0.06)
                 };
+                if share <= 0.0 {
+                    continue;
+                }
                 chart.draw_series(std::iter::once(Rectangle::new(
-                    [(bx0, 0.0), (bx1, share * 100.0)],
+                    [(bx0, base), (bx1, panel.y(share * 100.0))],
                     colour.filled(),
                 )))?;
                 if panel.hatched {
-                    let a = chart.backend_coord(&(bx0, 0.0));
-                    let b = chart.backend_coord(&(bx1, share * 100.0));
+                    let a = chart.backend_coord(&(bx0, base));
+                    let b = chart.backend_coord(&(bx1, panel.y(share * 100.0)));
                     render::hatch(root, a, b)?;
                 }
             }
             if !item.shares.is_empty() {
-                let y = item.everyone * 100.0;
+                let y = panel.y(item.everyone * 100.0);
                 chart.draw_series(std::iter::once(PathElement::new(
                     vec![(j as f64 + 0.06, y), (j as f64 + 0.94, y)],
                     EVERYONE.stroke_width(5),
@@ -417,14 +471,26 @@ impl Fig {
             }
             // a group the item does not apply to: "n/a" in its slot, above everyone's tick, not a bar of 0
             let na = theme::text(NA_TEXT, MUTED).pos(Pos::new(HPos::Center, VPos::Bottom));
-            let (_, tick) = chart.backend_coord(&(0.0, item.everyone * 100.0));
+            let (_, tick) = chart.backend_coord(&(0.0, panel.y(item.everyone * 100.0)));
             for g in item.applies.iter().enumerate().filter(|(_, a)| !**a).map(|(g, _)| g) {
-                let (cx, base) = chart.backend_coord(&(x0 + (g as f64 + 0.5) * bw, 0.0));
-                root.draw(&Text::new(self.lang.tr("n/a"), (cx, (base - 4).min(tick - 6)), na.clone()))?;
+                let (cx, bottom) = chart.backend_coord(&(x0 + (g as f64 + 0.5) * bw, base));
+                root.draw(&Text::new(self.lang.tr("n/a"), (cx, (bottom - 4).min(tick - 6)), na.clone()))?;
             }
             // the item's label under its slot, and everyone's share
-            let (left, bottom) = chart.backend_coord(&(j as f64, 0.0));
-            let (right, _) = chart.backend_coord(&(j as f64 + 1.0, 0.0));
+            let (left, bottom) = chart.backend_coord(&(j as f64, base));
+            let (right, _) = chart.backend_coord(&(j as f64 + 1.0, base));
+            // nobody holds it (or is under it) while others in the panel do: say so in its slot
+            if top > 0.0 && item.everyone == 0.0 && item.shares.iter().flatten().all(|&v| v == 0.0) {
+                let note = if panel.hatched {
+                    self.lang.tr("nobody is under it")
+                } else {
+                    self.lang.tr("nobody holds it")
+                };
+                let style = theme::text(size::BODY, MUTED);
+                let lines = render::wrap(root, note, &style, (right - left - 16).max(20) as u32, 3);
+                let (_, y) = chart.backend_coord(&(0.0, (base + panel.y_max) / 2.0));
+                render::centred_lines(root, &lines, ((left + right) / 2, y), &style)?;
+            }
             let style = theme::text(size::BODY, INK);
             let lines = render::wrap(root, &item.label, &style, (right - left - 8).max(20) as u32, max_lines);
             let cx = (left + right) / 2;
@@ -435,5 +501,22 @@ impl Fig {
             render::centred_lines(root, &[everyone], (cx, bottom + 18 + label_lines as i32 * lh), &muted)?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rongcheng's perks: 97.3% beside 0.04% needs the log axis, from a
+    /// floor half a decade or more below the smallest share; shares that are
+    /// all large, or all small (zoomed instead), do not.
+    #[test]
+    fn a_panel_of_tiny_beside_large_shares_is_drawn_on_a_log_axis() {
+        assert_eq!(log_floor(&[0.04, 0.02, 0.1, 97.3, 1.9, 0.0]), Some(-3.0));
+        assert_eq!(log_floor(&[0.5, 97.3]), Some(-1.0));
+        assert_eq!(log_floor(&[40.0, 97.3, 0.0]), None);
+        assert_eq!(log_floor(&[0.001, 0.0033, 0.0]), None);
+        assert_eq!(log_floor(&[0.0, 0.0]), None);
     }
 }

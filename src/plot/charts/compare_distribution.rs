@@ -12,6 +12,7 @@ use plotters::prelude::*;
 
 use super::bands::{self, Band};
 use super::render::{self, Area, Entry, Figure, Swatch};
+use super::score_distribution::{self, bar_top, decade};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, finish};
 use crate::output::CompareInfo;
@@ -43,6 +44,9 @@ struct Fig {
     bins: Vec<(f64, f64, f64, f64)>,
     x: (f64, f64),
     y_max: f64,
+    /// The share axis is logarithmic, by the run chart's rule
+    /// ([`score_distribution::log_view`]): `Some(lowest decade)`.
+    log: Option<f64>,
     legend: Vec<Entry>,
     /// The base's tier bands.
     bands: Vec<Band>,
@@ -130,11 +134,12 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
     if !changed.is_empty() {
         tiers.push(Entry::new(Swatch::Dashed(REFORM), format!("reform: {reform_list}")));
     }
-    let y_max = bins.iter().map(|b| b.2.max(b.3)).fold(0.0, f64::max) * 1.15;
+    let (base_pct, reform_pct): (Vec<f64>, Vec<f64>) = bins.iter().map(|b| (b.2, b.3)).unzip();
+    let (log, y_max) = score_distribution::share_axis(&[&base_pct, &reform_pct]);
     let mean = |name: &str| c.metrics.iter().find(|m| m.name == name).map(|m| (m.base.mean, m.reform.mean));
     let (mb, mr) = mean("score.mean").unwrap_or((f64::NAN, f64::NAN));
     // numbers before names: a long name wraps or is cut, never the mean
-    let legend = vec![
+    let mut legend = vec![
         Entry::new(
             Swatch::Fill(theme::lighten(BASE, 0.45)),
             format!("base, mean {mb:.1}: {}", info.base_name),
@@ -142,6 +147,12 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
         Entry::new(Swatch::Line(REFORM, 4), format!("reform, mean {mr:.1}: {}", info.reform_name)),
         Entry::new(Swatch::Blank, format!("{w}-point bins, pooled over replicates")),
     ];
+    if log.is_some() {
+        legend.push(Entry::new(
+            Swatch::Blank,
+            "logarithmic share axis, so thin tails show: each gridline is ten times the one below".to_owned(),
+        ));
+    }
     let fig = Fig {
         title: "Final score distribution: base and reform".into(),
         subtitle: format!(
@@ -152,7 +163,8 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
         ),
         bins,
         x,
-        y_max: if y_max > 0.0 { y_max } else { 1.0 },
+        y_max,
+        log,
         legend,
         bands,
         marks,
@@ -172,10 +184,16 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
              (dashed: {reform_list})"
         )
     };
+    let log_note = if log.is_some() {
+        "; the share axis is logarithmic, since on a linear one the thin tails (bars under 2% of the \
+         tallest, together at least 0.5% of subjects) would not show"
+    } else {
+        ""
+    };
     let caption = format!(
         "Share of subjects in each {w}-point band of final score, under the base “{}” (bars) and the \
          reform “{}” (outline), pooled over {} replicates{over}; both runs of a replicate share their \
-         random streams.",
+         random streams{log_note}.",
         info.base_name,
         info.reform_name,
         c.replicates()
@@ -186,36 +204,55 @@ pub fn chart(c: &Comparison, info: &CompareInfo) -> Result<Chart, PlotError> {
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
-        let mut chart = render::axes(&plot, self.x, (0.0, self.y_max), 24)?;
-        bands::draw(&mut chart, &self.bands, (0.0, self.y_max), SHADE)?;
+        let floor = self.log.unwrap_or(0.0);
+        let axis = (self.log, self.y_max);
+        let mut chart = render::axes(&plot, self.x, (floor, self.y_max), 24)?;
+        bands::draw(&mut chart, &self.bands, (floor, self.y_max), SHADE)?;
+        // on the log axis, a tick at each whole decade only, labelled with its share
+        let log = self.log.is_some();
+        let y_tick = |v: &f64| {
+            if !log {
+                theme::tick(*v)
+            } else if (v - v.round()).abs() < 1e-6 {
+                decade(v.round() as i32)
+            } else {
+                String::new()
+            }
+        };
+        let decades = (self.y_max - floor).ceil().max(1.0) as usize;
         chart
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(TRANSPARENT)
             .bold_line_style(theme::lighten(MUTED, 0.6).stroke_width(1))
             .x_labels(10)
-            .y_labels(8)
+            .y_labels(if log { decades + 1 } else { 8 })
             .x_label_formatter(&|v| theme::tick(*v))
-            .y_label_formatter(&|v| theme::tick(*v))
+            .y_label_formatter(&y_tick)
             .label_style(theme::text(size::BODY, INK))
             .axis_desc_style(theme::text(size::AXIS, INK))
             .x_desc("final score (points)")
-            .y_desc("share of subjects (%)")
+            .y_desc(if log { "share of subjects (%, logarithmic)" } else { "share of subjects (%)" })
             .draw()?;
         let fill = theme::lighten(BASE, 0.45);
-        chart
-            .draw_series(self.bins.iter().map(|b| Rectangle::new([(b.0, 0.0), (b.1, b.2)], fill.filled())))?;
+        chart.draw_series(
+            self.bins
+                .iter()
+                .filter(|b| b.2 > 0.0)
+                .map(|b| Rectangle::new([(b.0, floor), (b.1, bar_top(b.2, axis))], fill.filled())),
+        )?;
         // the reform as one step outline, in bin order (stable SVG bytes)
+        let top = |pct: f64| if pct > 0.0 { bar_top(pct, axis) } else { floor };
         let mut path = Vec::with_capacity(2 * self.bins.len() + 2);
         if let Some(first) = self.bins.first() {
-            path.push((first.0, 0.0));
+            path.push((first.0, floor));
         }
         for b in &self.bins {
-            path.push((b.0, b.3));
-            path.push((b.1, b.3));
+            path.push((b.0, top(b.3)));
+            path.push((b.1, top(b.3)));
         }
         if let Some(last) = self.bins.last() {
-            path.push((last.1, 0.0));
+            path.push((last.1, floor));
         }
         chart.draw_series(std::iter::once(PathElement::new(path, REFORM.stroke_width(4))))?;
         bands::names(root, &chart, &self.bands, self.y_max)?;
@@ -246,7 +283,8 @@ impl Fig {
         >,
     ) -> Result<(), PlotError> {
         chart.draw_series(self.marks.iter().map(|m| {
-            DashedPathElement::new(vec![(m.at, 0.0), (m.at, self.y_max)], 10, 6, REFORM.stroke_width(3))
+            let floor = self.log.unwrap_or(0.0);
+            DashedPathElement::new(vec![(m.at, floor), (m.at, self.y_max)], 10, 6, REFORM.stroke_width(3))
         }))?;
         let style = theme::bold(size::BODY, REFORM);
         let (right_edge, _) = chart.backend_coord(&(self.x.1, 0.0));

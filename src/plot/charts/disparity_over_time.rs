@@ -156,12 +156,15 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     super::finish("disparity_over_time", fig.title.clone(), caption, &fig).map(Some)
 }
 
-/// The most lines a panel title wraps to before it is cut.
-const TITLE_LINES: usize = 3;
+/// The most lines a panel title wraps to before it is cut (the canvas grows
+/// taller for each line beyond [`USUAL_TITLE_LINES`], so none is cut in practice).
+const TITLE_LINES: usize = 8;
+/// The title lines a panel has room for on the usual canvas.
+const USUAL_TITLE_LINES: usize = 3;
 
-impl Figure for Fig {
-    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
-        let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
+impl Fig {
+    /// Rows and columns of the panel grid.
+    fn grid(&self) -> (usize, usize) {
         let n = self.panels.len();
         let cols = match n {
             0..=3 => n.max(1),
@@ -169,23 +172,44 @@ impl Figure for Fig {
             5..=8 => n.div_ceil(2),
             _ => 4,
         };
-        let rows = n.div_ceil(cols);
-        let areas = plot.split_evenly((rows, cols));
-        // every title measured at the panels' width: all panels get the room the longest needs
+        (n.div_ceil(cols), cols)
+    }
+
+    /// Lines the longest panel title takes at the width of a panel of the
+    /// grid in `plot` (every panel gets the room the longest needs).
+    fn title_lines<DB: DrawingBackend>(&self, root: &Area<DB>, plot: &Area<DB>) -> usize {
+        let cols = self.grid().1;
         let title_style = theme::bold(size::BODY, INK);
-        let width = areas.first().map_or(0, |a| a.dim_in_pixel().0).saturating_sub(24);
-        let title_lines = self
-            .panels
+        let width = (plot.dim_in_pixel().0 / cols as u32).saturating_sub(24);
+        self.panels
             .iter()
             .map(|p| render::wrap(root, &p.title, &title_style, width, TITLE_LINES).len())
             .max()
-            .unwrap_or(1);
+            .unwrap_or(1)
+    }
+}
+
+impl Figure for Fig {
+    fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
+        let (plot, side) = render::frame(root, &self.title, &self.subtitle)?;
+        let (rows, cols) = self.grid();
+        let title_lines = self.title_lines(root, &plot);
+        let areas = plot.split_evenly((rows, cols));
         for (i, (panel, area)) in self.panels.iter().zip(&areas).enumerate() {
             self.draw_panel(root, area, panel, (i / cols + 1 == rows, i % cols == 0), title_lines)?;
         }
         let (sx0, sy0) = side.get_base_pixel();
         render::legend(root, (sx0 + 12, sy0 + 14), 310, None, &self.legend)?;
         Ok(())
+    }
+
+    /// Taller than usual when a panel title needs more than
+    /// [`USUAL_TITLE_LINES`] lines: each row of panels grows by the lines
+    /// beyond, so its plot keeps its height and no title is cut.
+    fn height<DB: DrawingBackend>(&self, root: &Area<DB>) -> u32 {
+        let Ok((plot, _)) = render::frame(root, &self.title, &self.subtitle) else { return theme::HEIGHT };
+        let extra = self.title_lines(root, &plot).saturating_sub(USUAL_TITLE_LINES);
+        theme::HEIGHT + (self.grid().0 * extra) as u32 * render::line_height(size::BODY) as u32
     }
 }
 

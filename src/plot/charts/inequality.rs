@@ -13,6 +13,8 @@
 //! outlined only when its whole interval is below 0.8 and both groups have
 //! at least 20 subjects; groups an item does not apply to are marked "n/a".
 
+use plotters::coord::cartesian::Cartesian2d;
+use plotters::coord::types::RangedCoordf64;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -230,7 +232,7 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
 impl Figure for Fig {
     fn draw<DB: DrawingBackend>(&self, root: &Area<DB>) -> Result<(), PlotError> {
         let (plots, side) = render::frame(root, &self.title, &self.subtitle)?;
-        let lorenz_w = if self.rows.is_empty() { 820 } else { 600 };
+        let lorenz_w = if self.rows.is_empty() { 820 } else { LORENZ_W };
         let (left, right) = plots.split_horizontally(lorenz_w);
         self.draw_lorenz(&left)?;
         if !self.rows.is_empty() {
@@ -241,7 +243,38 @@ impl Figure for Fig {
         render::legend(root, (sx0 + 12, sy0 + 14), 310, None, &self.legend)?;
         Ok(())
     }
+
+    /// Taller than usual when the ratio panel's rows are too short for the
+    /// lines their labels need: every row grows to the longest label's
+    /// lines, so no label is cut.
+    fn height<DB: DrawingBackend>(&self, root: &Area<DB>) -> u32 {
+        if self.rows.is_empty() {
+            return theme::HEIGHT;
+        }
+        let Ok((plots, _)) = render::frame(root, &self.title, &self.subtitle) else { return theme::HEIGHT };
+        let (_, right) = plots.split_horizontally(LORENZ_W);
+        let Ok(chart) = self.ratio_axes(&right) else { return theme::HEIGHT };
+        let k = self.rows.len() as f64;
+        let (_, top) = chart.backend_coord(&(0.0, k));
+        let (_, bottom) = chart.backend_coord(&(0.0, 0.0));
+        let lh = render::line_height(size::BODY);
+        // a row holds its label's lines and half a line between it and the next
+        let need = (self.label_lines(root) as i32 * lh + lh / 2) * self.rows.len() as i32;
+        theme::HEIGHT + need.saturating_sub(bottom - top).max(0) as u32
+    }
 }
+
+/// The ratio chart's coordinates.
+type Axes<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// Width of the Lorenz panel beside the ratio panel.
+const LORENZ_W: u32 = 540;
+/// Width of the ratio panel's label column...
+const LABEL_AREA: u32 = 270;
+/// ...the widest a label's line may be...
+const LABEL_W: u32 = LABEL_AREA - 14;
+/// ...and the most lines it may take (the canvas grows for them).
+const LABEL_LINES: usize = 8;
 
 impl Fig {
     fn draw_lorenz<DB: DrawingBackend>(&self, area: &Area<DB>) -> Result<(), PlotError> {
@@ -294,16 +327,32 @@ impl Fig {
         Ok(())
     }
 
-    fn draw_ratios<DB: DrawingBackend>(&self, root: &Area<DB>, area: &Area<DB>) -> Result<(), PlotError> {
+    /// The ratio panel's axes on `area`: one unit of y per row.
+    fn ratio_axes<'a, DB: DrawingBackend>(&self, area: &Area<DB>) -> Result<Axes<'a, DB>, PlotError> {
         let k = self.rows.len() as f64;
-        let mut chart = ChartBuilder::on(area)
+        Ok(ChartBuilder::on(area)
             .caption(self.lang.tr("access ratio to the best-off group"), theme::bold(size::AXIS, INK))
             .margin_top(18)
             .margin_right(30)
             .margin_left(8)
             .x_label_area_size(72)
-            .y_label_area_size(190)
-            .build_cartesian_2d(0.0..1.0, 0.0..k)?;
+            .y_label_area_size(LABEL_AREA)
+            .build_cartesian_2d(0.0..1.0, 0.0..k)?)
+    }
+
+    /// Lines the longest row label wraps to (at most [`LABEL_LINES`]).
+    fn label_lines<DB: DrawingBackend>(&self, root: &Area<DB>) -> usize {
+        let style = theme::text(size::BODY, INK);
+        self.rows
+            .iter()
+            .map(|r| render::wrap(root, &r.label, &style, LABEL_W, LABEL_LINES).len())
+            .max()
+            .unwrap_or(1)
+    }
+
+    fn draw_ratios<DB: DrawingBackend>(&self, root: &Area<DB>, area: &Area<DB>) -> Result<(), PlotError> {
+        let k = self.rows.len() as f64;
+        let mut chart = self.ratio_axes(area)?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -325,8 +374,8 @@ impl Fig {
             let top = k - j as f64;
             let (left, ytop) = chart.backend_coord(&(0.0, top));
             let (_, ybot) = chart.backend_coord(&(0.0, top - 1.0));
-            let max_lines = (((ybot - ytop) / lh).max(1) as usize).min(3);
-            let lines = render::wrap(root, &row.label, &style, 176, max_lines);
+            let max_lines = (((ybot - ytop) / lh).max(1) as usize).min(LABEL_LINES);
+            let lines = render::wrap(root, &row.label, &style, LABEL_W, max_lines);
             let y0 = (ytop + ybot) / 2 - lines.len() as i32 * lh / 2;
             let right_aligned = style.pos(Pos::new(HPos::Right, VPos::Top));
             for (i, line) in lines.iter().enumerate() {

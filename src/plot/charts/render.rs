@@ -239,13 +239,19 @@ fn breaks_freely(c: char) -> bool {
 }
 
 /// `w` cut into the longest head that fits in `max` pixels (with a hyphen
-/// unless the cut is next to a CJK character) and the rest. At least one
-/// character goes into the head, so wrapping always moves on.
+/// unless the cut is next to a CJK character or after one of [`BREAK_AFTER`])
+/// and the rest, preferring a cut after one of [`BREAK_AFTER`] the word has
+/// (a dotted path `rule.volunteer_service.points` breaks at its dots and
+/// underscores, not inside a name). At least one character goes into the
+/// head, so wrapping always moves on.
 fn break_word<DB: DrawingBackend>(root: &Area<DB>, w: &str, style: &TextStyle, max: u32) -> (String, String) {
     let chars: Vec<char> = w.chars().collect();
     let head = |n: usize| -> String {
         let mut h: String = chars[..n].iter().collect();
-        if n < chars.len() && chars[n - 1] != '-' && !breaks_freely(chars[n - 1]) && !breaks_freely(chars[n])
+        if n < chars.len()
+            && !BREAK_AFTER.contains(chars[n - 1])
+            && !breaks_freely(chars[n - 1])
+            && !breaks_freely(chars[n])
         {
             h.push('-');
         }
@@ -257,9 +263,9 @@ fn break_word<DB: DrawingBackend>(root: &Area<DB>, w: &str, style: &TextStyle, m
         let mid = (lo + hi) / 2;
         if text_width(root, &head(mid), style) <= max { lo = mid } else { hi = mid }
     }
-    // prefer a hyphen the word has; else leave at least three letters on each side
+    // prefer a hyphen, dot or underscore the word has; else leave at least three letters on each side
     let mut n = lo;
-    if let Some(h) = (1..=lo).rev().find(|&k| chars[k - 1] == '-')
+    if let Some(h) = (1..=lo).rev().find(|&k| BREAK_AFTER.contains(chars[k - 1]))
         && h * 2 >= lo
     {
         n = h;
@@ -268,6 +274,9 @@ fn break_word<DB: DrawingBackend>(root: &Area<DB>, w: &str, style: &TextStyle, m
     }
     (head(n), chars[n..].iter().collect())
 }
+
+/// Marks a word may break after without adding a hyphen.
+const BREAK_AFTER: &str = "-._/";
 
 /// Draw `lines` centred on `x`, the first line's top at `y`.
 pub fn centred_lines<DB: DrawingBackend>(
@@ -478,6 +487,24 @@ mod tests {
         }
         // nothing is lost or added but the spaces at line ends
         assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
+    }
+
+    /// A dotted path too wide for a line breaks after a dot or an
+    /// underscore, with no hyphen added inside a name.
+    #[test]
+    fn a_dotted_path_breaks_at_its_dots() {
+        theme::register_fonts().unwrap();
+        let mut svg = String::new();
+        let root = SVGBackend::with_string(&mut svg, (400, 100)).into_drawing_area();
+        let style = theme::text(size::BODY, INK);
+        let text = "(rule.volunteer_service.points=10)";
+        let max = text_width(&root, "(rule.volunteer_service.poi", &style);
+        let lines = wrap(&root, text, &style, max, 4);
+        assert_eq!(lines, ["(rule.volunteer_service.", "points=10)"]);
+        // with no dot or underscore in reach, a hyphen as before
+        let (head, tail) =
+            break_word(&root, "abcdefghijklmnop", &style, text_width(&root, "abcdefgh", &style));
+        assert!(head.ends_with('-') && format!("{}{tail}", &head[..head.len() - 1]) == "abcdefghijklmnop");
     }
 
     #[test]

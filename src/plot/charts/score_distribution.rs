@@ -55,21 +55,26 @@ const PEAKED: f64 = 20.0;
 /// hides what matters. Returns the lowest decade to draw from: at least
 /// [`LOG_ROOM`] decades below the smallest bar, so a bar holding one subject
 /// stands clear of the axis even when its share is a whole power of ten.
-fn log_view(bars: &[Bar]) -> Option<f64> {
-    let top = bars.iter().map(|b| b.pct).fold(0.0, f64::max);
-    let hidden: f64 = bars.iter().filter(|b| b.pct > 0.0 && b.pct < 0.02 * top).map(|b| b.pct).sum();
-    if top < PEAKED || hidden < 0.5 {
+///
+/// `series` are the bar heights (percent) of each distribution drawn on the
+/// same axis (one for a run, base and reform for a comparison): the tallest
+/// bar of any sets the axis, and a thin tail of any one calls for the log view.
+pub(super) fn log_view(series: &[&[f64]]) -> Option<f64> {
+    let all = || series.iter().flat_map(|s| s.iter().copied());
+    let top = all().fold(0.0, f64::max);
+    let hidden = |s: &[f64]| s.iter().filter(|&&p| p > 0.0 && p < 0.02 * top).sum::<f64>();
+    if top < PEAKED || series.iter().all(|s| hidden(s) < 0.5) {
         return None;
     }
-    let low = bars.iter().filter(|b| b.pct > 0.0).map(|b| b.pct).fold(f64::INFINITY, f64::min);
+    let low = all().filter(|&p| p > 0.0).fold(f64::INFINITY, f64::min);
     Some((low.log10() - LOG_ROOM).floor())
 }
 
-/// The share axis of `bars`: [`log_view`]'s lowest decade (if the axis is
-/// logarithmic) and the axis's top, in axis units.
-fn share_axis(bars: &[Bar]) -> (Option<f64>, f64) {
-    let log = log_view(bars);
-    let top = bars.iter().map(|b| b.pct).fold(0.0, f64::max);
+/// The share axis of the bars `series` (see [`log_view`]): the lowest
+/// decade (if the axis is logarithmic) and the axis's top, in axis units.
+pub(super) fn share_axis(series: &[&[f64]]) -> (Option<f64>, f64) {
+    let log = log_view(series);
+    let top = series.iter().flat_map(|s| s.iter().copied()).fold(0.0, f64::max);
     let y_max = match log {
         // a third of a decade above the tallest bar
         Some(_) => (top.log10() + 0.35).max(0.5),
@@ -87,7 +92,7 @@ const MIN_BAR: f64 = 0.006;
 
 /// The label of decade `d` of the log axis, in percent: `100`, `1`, `0.001`
 /// (written out, never rounded to "0"), or `1e-9` below a millionth.
-fn decade(d: i32) -> String {
+pub(super) fn decade(d: i32) -> String {
     match d {
         0.. => theme::tick(10f64.powi(d)),
         -6..0 => format!("0.{}1", "0".repeat((-d - 1) as usize)),
@@ -121,7 +126,8 @@ pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
     let x = (lo - pad, hi + pad);
     let n = s.tiers.len();
     let bands = bands::tier_bands(s.tiers.iter().map(|t| (t.name.as_str(), t.min)), x);
-    let (log, y_max) = share_axis(&bars);
+    let pcts: Vec<f64> = bars.iter().map(|b| b.pct).collect();
+    let (log, y_max) = share_axis(&[&pcts]);
     let bin_width = s.report.bin_width as i64 * per as i64;
     // each tier's final share, from steps.csv (the bars alone hide thin tails)
     let finals = data.final_rows();
@@ -192,7 +198,7 @@ fn band_colour(c: RGBColor) -> RGBColor {
 /// of [`share_axis`], in axis units (log10 of the percent on a log axis):
 /// never lower than [`MIN_BAR`] of the axis above its floor, so no bar that
 /// holds anybody vanishes.
-fn bar_top(pct: f64, (log, y_max): (Option<f64>, f64)) -> f64 {
+pub(super) fn bar_top(pct: f64, (log, y_max): (Option<f64>, f64)) -> f64 {
     let floor = log.unwrap_or(0.0);
     let h = if log.is_some() { pct.log10() } else { pct };
     h.max(floor + MIN_BAR * (y_max - floor))
@@ -285,8 +291,8 @@ impl Figure for Fig {
 mod tests {
     use super::*;
 
-    fn bars(pcts: &[f64]) -> Vec<Bar> {
-        pcts.iter().enumerate().map(|(i, &pct)| Bar { lo: i as i64, hi: i as i64, pct }).collect()
+    fn bars(pcts: &[f64]) -> [&[f64]; 1] {
+        [pcts]
     }
 
     /// One subject of 1,000 (0.1%, a whole decade) in a peaked histogram: the

@@ -188,7 +188,9 @@ pub fn pct(share: f64) -> String {
 }
 
 /// A tick label for an axis value: integers with separators, compact
-/// exponent form beyond a billion so labels never grow too wide.
+/// exponent form beyond a billion so labels never grow too wide, and a
+/// small value with enough decimals for two significant digits (`0.0015`,
+/// never rounded to "0").
 pub fn tick(v: f64) -> String {
     if !v.is_finite() {
         return String::new();
@@ -199,7 +201,8 @@ pub fn tick(v: f64) -> String {
     if (v - v.round()).abs() < 1e-9 {
         return score(v.round() as i64);
     }
-    let s = format!("{v:.2}");
+    let decimals = (1 - v.abs().log10().floor() as i32).clamp(2, 9) as usize;
+    let s = format!("{v:.decimals$}");
     s.trim_end_matches('0').trim_end_matches('.').to_owned()
 }
 
@@ -221,6 +224,11 @@ mod tests {
         assert_eq!(tick(1000.0), "1000");
         assert_eq!(tick(25000.0), "25,000");
         assert_eq!(tick(2.5), "2.5");
+        assert_eq!(tick(0.25), "0.25");
+        // small ticks keep two significant digits: an axis zoomed to 0–0.0015% is not all "0"
+        assert_eq!(tick(0.0015), "0.0015");
+        assert_eq!(tick(0.0003), "0.0003");
+        assert_eq!(tick(0.30000000000000004), "0.3");
     }
 
     #[test]

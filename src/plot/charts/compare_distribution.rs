@@ -12,7 +12,7 @@ use plotters::prelude::*;
 
 use super::bands::{self, Band};
 use super::render::{self, Area, Entry, Figure, Swatch};
-use super::score_distribution::{self, bar_top, decade};
+use super::score_distribution::{self, bar_top};
 use super::theme::{self, INK, MUTED, size};
 use super::{PlotError, finish};
 use crate::output::CompareInfo;
@@ -208,17 +208,8 @@ impl Figure for Fig {
         let axis = (self.log, self.y_max);
         let mut chart = render::axes(&plot, self.x, (floor, self.y_max), 24)?;
         bands::draw(&mut chart, &self.bands, (floor, self.y_max), SHADE)?;
-        // on the log axis, a tick at each whole decade only, labelled with its share
         let log = self.log.is_some();
-        let y_tick = |v: &f64| {
-            if !log {
-                theme::tick(*v)
-            } else if (v - v.round()).abs() < 1e-6 {
-                decade(v.round() as i32)
-            } else {
-                String::new()
-            }
-        };
+        let y_tick = |v: &f64| score_distribution::share_tick(log, *v);
         let decades = (self.y_max - floor).ceil().max(1.0) as usize;
         chart
             .configure_mesh()

@@ -100,6 +100,18 @@ pub(super) fn decade(d: i32) -> String {
     }
 }
 
+/// A share axis's tick label at `v`: the share on a linear axis; on the log
+/// axis (`v` in decades) a label at each whole decade only.
+pub(super) fn share_tick(log: bool, v: f64) -> String {
+    if !log {
+        theme::tick(v)
+    } else if (v - v.round()).abs() < 1e-6 {
+        decade(v.round() as i32)
+    } else {
+        String::new()
+    }
+}
+
 /// The chart, or `None` when the histogram holds nobody.
 /// Its words are in `lang`.
 pub fn chart(data: &RunData, lang: Lang) -> Result<Option<Chart>, PlotError> {
@@ -211,16 +223,7 @@ impl Figure for Fig {
         let mut chart = render::axes(&plot, self.x, (floor, self.y_max), 24)?;
         bands::draw(&mut chart, &self.bands, (floor, self.y_max), SHADE)?;
         let log = self.log.is_some();
-        // on the log axis, a tick at each whole decade only, labelled with its share
-        let y_tick = |v: &f64| {
-            if !log {
-                theme::tick(*v)
-            } else if (v - v.round()).abs() < 1e-6 {
-                decade(v.round() as i32)
-            } else {
-                String::new()
-            }
-        };
+        let y_tick = |v: &f64| share_tick(log, *v);
         let decades = (self.y_max - floor).ceil().max(1.0) as usize;
         chart
             .configure_mesh()

@@ -19,20 +19,9 @@ fn run_min_cell(text: &str, min_cell: u32) -> (tempfile::TempDir, RunData) {
     let s = loaded.scenario;
     let sim = pointsim::simulate(&s, 5, &|_| {});
     let info = RunInfo {
-        scenario_file: "t.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
-        sets: Vec::new(),
-        scenario_chain: vec![],
-        seed: 5,
-        overrides: Overrides::default(),
         min_cell,
-        command_line: vec!["pointsim".into()],
-        threads: 1,
-        wall_seconds: 0.0,
-        estimated_memory_bytes: 0,
-        peak_memory_bytes: None,
-        started_at: std::time::SystemTime::UNIX_EPOCH,
-        ledger: pointsim::output::LedgerChoice::None,
+        ..crate::common::run_info("t.toml", 5)
     };
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
@@ -461,22 +450,7 @@ fn run_file(path: &str, population: u64) -> (tempfile::TempDir, RunData) {
     let o = Overrides { population: Some(population), ..Overrides::default() };
     pointsim::apply_overrides(&mut s, &o).unwrap();
     let sim = pointsim::simulate(&s, 7, &|_| {});
-    let info = RunInfo {
-        scenario_file: path.into(),
-        scenario_sha256: String::new(),
-        sets: Vec::new(),
-        scenario_chain: vec![],
-        seed: 7,
-        overrides: o,
-        min_cell: 0,
-        command_line: vec!["pointsim".into()],
-        threads: 1,
-        wall_seconds: 0.0,
-        estimated_memory_bytes: 0,
-        peak_memory_bytes: None,
-        started_at: std::time::SystemTime::UNIX_EPOCH,
-        ledger: pointsim::output::LedgerChoice::None,
-    };
+    let info = RunInfo { overrides: o, ..crate::common::run_info(path, 7) };
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
     let data = RunData::load(dir.path()).unwrap();

@@ -112,3 +112,25 @@ pub fn parse_scenario(text: &str) -> pointsim::scenario::Scenario {
         Err(e) => panic!("{e:?}"),
     }
 }
+
+/// A [`pointsim::output::RunInfo`] for a run of `file` with `seed` written by
+/// a test: no overrides, no suppression, one thread, started at the epoch;
+/// change what a test needs with `RunInfo { field, ..run_info(file, seed) }`.
+pub fn run_info(file: &str, seed: u64) -> pointsim::output::RunInfo {
+    pointsim::output::RunInfo {
+        scenario_file: file.into(),
+        scenario_sha256: String::new(),
+        sets: Vec::new(),
+        scenario_chain: vec![],
+        seed,
+        overrides: pointsim::output::Overrides::default(),
+        min_cell: 0,
+        command_line: vec!["pointsim".into()],
+        threads: 1,
+        wall_seconds: 0.0,
+        estimated_memory_bytes: 0,
+        peak_memory_bytes: None,
+        started_at: std::time::SystemTime::UNIX_EPOCH,
+        ledger: pointsim::output::LedgerChoice::None,
+    }
+}

@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use pointsim::output::{Overrides, RunInfo, standard_files, write_all};
+use pointsim::output::{RunInfo, standard_files, write_all};
 use pointsim::plot::{RunData, report_html};
 
 /// Five groups with long underscored names: the results table of
@@ -59,20 +59,11 @@ fn run_seeded(text: &str, seed: u64) -> (tempfile::TempDir, RunData) {
     let s = loaded.scenario;
     let sim = pointsim::simulate(&s, seed, &|_| {});
     let info = RunInfo {
-        scenario_file: "wide.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
-        sets: Vec::new(),
-        scenario_chain: vec![],
-        seed,
-        overrides: Overrides::default(),
-        min_cell: 0,
         command_line: vec!["pointsim".into(), "run".into(), "wide.toml".into()],
-        threads: 1,
         wall_seconds: 0.1,
-        estimated_memory_bytes: 0,
-        peak_memory_bytes: None,
         started_at: SystemTime::UNIX_EPOCH + Duration::from_secs(1),
-        ledger: pointsim::output::LedgerChoice::None,
+        ..crate::common::run_info("wide.toml", seed)
     };
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();

@@ -4,7 +4,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use pointsim::output::{Overrides, RunInfo, standard_files, write_all};
+use pointsim::output::{RunInfo, standard_files, write_all};
 use pointsim::plot::{Chart, RunData, report_html};
 
 use crate::common::LISTS;
@@ -81,20 +81,12 @@ fn run_min_cell(text: &str, seed: u64, started: u64, min_cell: u32) -> RunData {
     let s = loaded.scenario;
     let sim = pointsim::simulate(&s, seed, &|_| {});
     let info = RunInfo {
-        scenario_file: "scenarios/hostile <x>.toml".into(),
         scenario_sha256: loaded.source.sha256.clone(),
-        sets: Vec::new(),
-        scenario_chain: vec![],
-        seed,
-        overrides: Overrides::default(),
         min_cell,
         command_line: vec!["pointsim".into(), "run".into(), "scenarios/hostile <x>.toml".into()],
-        threads: 1,
         wall_seconds: started as f64 / 7.0,
-        estimated_memory_bytes: 0,
-        peak_memory_bytes: None,
         started_at: SystemTime::UNIX_EPOCH + Duration::from_secs(started),
-        ledger: pointsim::output::LedgerChoice::None,
+        ..crate::common::run_info("scenarios/hostile <x>.toml", seed)
     };
     let dir = tempfile::tempdir().unwrap();
     write_all(dir.path(), &standard_files(&s, &sim.summary, &info)).unwrap();
